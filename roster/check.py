@@ -1,0 +1,85 @@
+"""Score any roster with the scenario's rules, from the assignments alone.
+
+Imports no CP-SAT: this is the independent evaluator that the solver's
+objective must agree with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from roster.constraints import sections
+from roster.result import CheckReport, Violation
+from roster.roster import Roster
+from roster.scenario import Scenario
+
+
+class CheckContext:
+    """Read-only view of a roster (plus history) by person and day index."""
+
+    def __init__(self, scenario: Scenario, roster: Roster, soft_cover: bool = False):
+        self.scenario = scenario
+        self.soft_cover = soft_cover
+        self.roster = roster
+        self.days = scenario.horizon.days
+        self._cells = roster.cells(scenario)
+
+    def history_len(self, staff: str) -> int:
+        return len(self.scenario.history.get(staff, []))
+
+    def known(self, staff: str, d: int) -> bool:
+        return -self.history_len(staff) <= d < self.days
+
+    def assignments(self, staff: str, d: int) -> list[tuple[str, str | None]]:
+        """[(shift, role)] worked by ``staff`` on day ``d`` (history for d < 0)."""
+        if d < 0:
+            hist = self.scenario.history_of(staff)
+            k = len(hist) + d
+            return [(hist[k], None)] if 0 <= k and hist[k] is not None else []
+        return self._cells.get((staff, d), [])
+
+    def shifts(self, staff: str, d: int) -> list[str]:
+        return [t for t, _ in self.assignments(staff, d)]
+
+    def works(self, staff: str, d: int) -> bool | None:
+        """Whether the day is worked; None when it is outside what we know."""
+        if not self.known(staff, d):
+            return None
+        return bool(self.assignments(staff, d))
+
+    def date(self, d: int) -> dt.date:
+        return self.scenario.horizon.start + dt.timedelta(days=d)
+
+    def violation(
+        self,
+        rule: str,
+        staff: str | None,
+        days: Iterable[int],
+        amount: int,
+        weight: int | None,
+        message: str,
+    ) -> Violation:
+        return Violation(
+            rule=rule,
+            staff=staff,
+            dates=tuple(self.date(d) for d in days),
+            amount=amount,
+            weight=weight,
+            message=message,
+        )
+
+
+def check(scenario: Scenario, roster: Roster, *, soft_cover: bool = False) -> CheckReport:
+    """Every violation of every rule in ``roster``; hard ones have no weight.
+
+    ``soft_cover`` scores hard cover minima as heavily weighted soft ones,
+    as ``solve(..., soft_cover=True)`` optimises them.
+    """
+    ctx = CheckContext(scenario, roster, soft_cover)
+    found: list[Violation] = []
+    for family in sections:
+        found.extend(family.check(ctx))
+    for inst in scenario.rule_instances:
+        found.extend(inst.rule.check(ctx, inst.staff))
+    return CheckReport(tuple(v for v in found if v.amount > 0))

@@ -1,0 +1,183 @@
+"""The ``roster`` command: thin front ends over the Python API.
+
+Exit codes: 0 done, 1 check found hard violations, 2 bad input,
+3 hard rules cannot all hold, 4 no roster within the time limit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from roster.check import check as check_roster
+from roster.constraints import registry, sections
+from roster.load import load_scenario
+from roster.model.solve import Progress, SolveParams, solve as solve_scenario
+from roster.output import write_result
+from roster.result import CheckReport, SolveStatus
+from roster.roster import Roster
+from roster.scenario import Scenario
+from roster.validation import ScenarioError
+
+EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 2, 3, 4
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _load(path: str) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        err.print(exc.render(), markup=False, highlight=False)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:g}"
+
+
+def _progress_line(p: Progress) -> str:
+    gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
+    return (f"solving  {p.elapsed:6.1f}s  objective {_fmt(p.objective)}  "
+            f"bound {_fmt(p.bound)}  gap {gap}  rosters found {p.solutions}")
+
+
+@click.group()
+@click.version_option(package_name="roster")
+def main() -> None:
+    """Build and check staff shift rosters for hospital care teams."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, help="Seconds; the best roster found by then is written.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="CP-SAT search workers (0 = all cores).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--soft-cover", is_flag=True,
+              help="Hard cover minima become heavily weighted soft ones; shortfall is reported.")
+@click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
+@click.option("--quiet", is_flag=True, help="No live progress.")
+def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int,
+          soft_cover: bool, log: bool, quiet: bool) -> None:
+    """Solve SCENARIO and write the roster files to OUTPUT."""
+    sc = _load(scenario)
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,
+                         soft_cover=soft_cover)
+    live = err.is_terminal and not quiet and not log
+    if live:
+        with Live(console=err, refresh_per_second=5, transient=True) as view:
+            result = solve_scenario(sc, params, progress=lambda p: view.update(_progress_line(p)))
+    else:
+        result = solve_scenario(sc, params)
+    write_result(result, sc, outdir)
+    if result.stopped_by_user:
+        err.print("stopped by Ctrl-C: keeping the best roster found so far")
+    table = Table(show_header=False, box=None)
+    table.add_row("status", result.status.value)
+    table.add_row("objective", _fmt(result.objective))
+    table.add_row("best bound", _fmt(result.best_bound))
+    table.add_row("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%")
+    table.add_row("wall time", f"{result.wall_time_s:.2f}s")
+    out.print(table)
+    if result.status == SolveStatus.INFEASIBLE:
+        err.print("[bold red]The hard rules cannot all hold.[/] These conflict:")
+        for line in result.explanation:
+            err.print(f"  - {line}", markup=False, highlight=False)
+        err.print("Relax one of them, or run with --soft-cover to get a roster "
+                  "with its shortfall listed in coverage.csv.")
+        sys.exit(EXIT_INFEASIBLE)
+    if result.status == SolveStatus.UNKNOWN:
+        err.print(f"No roster found within {time_limit:g}s; try a longer --time-limit.")
+        sys.exit(EXIT_NO_ROSTER)
+    assert result.report is not None
+    _print_by_rule(result.report)
+    out.print(f"wrote {outdir}/roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json")
+
+
+def _print_by_rule(report: CheckReport) -> None:
+    if report.by_rule:
+        t = Table("rule", "penalty", title="penalties by rule")
+        for rule, total in report.by_rule.items():
+            t.add_row(rule, str(total))
+        out.print(t)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("roster_csv", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--soft-cover", is_flag=True, help="Score cover minima as solve --soft-cover does.")
+def check(scenario: str, roster_csv: str, as_json: bool, soft_cover: bool) -> None:
+    """Score ROSTER_CSV against SCENARIO's rules; exit 1 on hard violations."""
+    sc = _load(scenario)
+    try:
+        roster = Roster.from_csv(roster_csv, sc)
+    except ScenarioError as exc:
+        err.print(exc.render(), markup=False, highlight=False)
+        sys.exit(EXIT_BAD_INPUT)
+    report = check_roster(sc, roster, soft_cover=soft_cover)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for title, items in (("hard violations", report.hard_violations),
+                             ("penalties", report.penalties)):
+            if items:
+                t = Table("rule", "staff", "dates", "amount", "penalty", "what", title=title)
+                for v in items:
+                    t.add_row(v.rule, v.staff or "", " ".join(d.isoformat() for d in v.dates),
+                              str(v.amount), "hard" if v.hard else str(v.penalty), v.message)
+                out.print(t)
+        _print_by_rule(report)
+        verdict = "feasible" if report.feasible else f"{len(report.hard_violations)} hard violation(s)"
+        out.print(f"{verdict}; total penalty {report.total_penalty}")
+    sys.exit(0 if report.feasible else 1)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+def validate(scenario: str) -> None:
+    """Check SCENARIO for errors without solving it."""
+    sc = _load(scenario)
+    out.print(
+        f"{scenario}: ok — {len(sc.staff)} staff, {sc.horizon.days} days from "
+        f"{sc.horizon.start}, {len(sc.shifts)} shifts, {len(sc.demand)} demand entries, "
+        f"{len(sc.rule_instances)} rule instances"
+    )
+
+
+@main.command()
+def rules() -> None:
+    """List the rule kinds with their parameters."""
+    for kind, cls in sorted(registry.items()):
+        out.rule(f"[bold]{kind}[/]")
+        mod_doc = (sys.modules[cls.__module__].__doc__ or "").strip()
+        out.print(mod_doc, markup=False, highlight=False)
+        t = Table("parameter", "type", "default", "meaning", box=None)
+        for name, field in cls.model_fields.items():
+            if name == "kind":
+                continue
+            default = "required" if field.is_required() else repr(field.get_default(call_default_factory=True))
+            ann = getattr(field.annotation, "__name__", None) or str(field.annotation)
+            t.add_row(field.alias or name, ann.replace("typing.", ""), default[:30],
+                      field.description or "")
+        out.print(t)
+    out.rule("[bold]always on[/] (from scenario sections)")
+    for mod in sections:
+        name = mod.__name__.rsplit(".", 1)[-1]
+        first = (mod.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        out.print(f"[bold]{name}[/]: {first}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,292 @@
+"""The rule contract: parameters, a CP-SAT encoding, an independent check.
+
+A rule family is a pydantic model with a ``kind`` literal. Subclasses register
+themselves, and the scenario's ``rules:`` lists are a discriminated union over
+the registry, so adding a rule means adding one module.
+
+``weight`` absent means hard; a number is the penalty per unit of violation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.scenario import Scenario
+
+#: kind -> rule class, filled as rule modules are imported
+registry: dict[str, type[Rule]] = {}
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Scope(BaseModel):
+    """Who (and, for rules that allow it, which days) a rule applies to.
+
+    Each list narrows the selection; a person must match every list that is
+    given, and any one entry within a list. Empty scope = all staff.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    staff: list[str] | None = Field(None, description="these people only")
+    roles: list[str] | None = Field(None, description="people with any of these roles")
+    skills: list[str] | None = Field(None, description="people with any of these skills")
+    contracts: list[str] | None = Field(None, description="people on these contracts")
+    from_: dt.date | None = Field(None, alias="from", description="first day counted")
+    to: dt.date | None = Field(None, description="last day counted")
+    weekdays: list[Weekday] | None = Field(None, description="weekdays counted")
+
+    @property
+    def limits_days(self) -> bool:
+        return self.from_ is not None or self.to is not None or self.weekdays is not None
+
+    @model_validator(mode="after")
+    def _order(self) -> Scope:
+        if self.from_ and self.to and self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+
+class Rule(BaseModel):
+    """Base of every rule entry in a scenario's ``rules:`` lists."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+    name: str | None = Field(
+        None, description="label in reports; a person's rule replaces rules of the same name"
+    )
+    weight: int | None = Field(
+        None, ge=0, description="absent = hard; a number = penalty per unit of violation"
+    )
+    scope: Scope = Field(default_factory=Scope, description="who the rule applies to")
+
+    #: whether ``scope`` may restrict days (from/to/weekdays) for this kind
+    day_scoped: ClassVar[bool] = False
+    #: names of fields holding shift ids (checked against the scenario)
+    shift_fields: ClassVar[tuple[str, ...]] = ()
+    #: rules applied to a group of people at once (fairness) rather than each
+    group_rule: ClassVar[bool] = False
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("kind")
+        args = get_args(field.annotation) if field else ()
+        if len(args) == 1 and isinstance(args[0], str):
+            registry[args[0]] = cls
+
+    @model_validator(mode="after")
+    def _scope_days(self) -> Rule:
+        if self.scope.limits_days and not self.day_scoped:
+            raise ValueError(
+                f"rule kind '{self.kind}' cannot be limited to some days "
+                "(scope.from/to/weekdays); remove them"
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.name or self.kind
+
+    @property
+    def hard(self) -> bool:
+        return self.weight is None
+
+    def describe(self) -> str:
+        """One sentence a manager understands; used in explanations."""
+        return self.label
+
+    def days_in_scope(self, scenario: Scenario) -> list[int]:
+        """Horizon day indexes this rule counts."""
+        sc = self.scope
+        out = []
+        for d, date in enumerate(scenario.dates):
+            if sc.from_ and date < sc.from_ or sc.to and date > sc.to:
+                continue
+            if sc.weekdays and scenario.weekday(d) not in sc.weekdays:
+                continue
+            out.append(d)
+        return out
+
+    # -- the two halves of the contract -----------------------------------
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        """Add this rule for these staff (dense indexes) to the CP-SAT model."""
+        raise NotImplementedError
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
+        """Violations of this rule in a finished roster, from assignments alone."""
+        raise NotImplementedError
+
+
+def runs(flags: Sequence[bool | None]) -> list[tuple[int, int, bool, bool]]:
+    """Maximal runs of True in ``flags`` (None = unknown, treated as not True).
+
+    Returns (start, length, touches_unknown_before, touches_unknown_after),
+    used by checkers of sequence rules.
+    """
+    out = []
+    i, n = 0, len(flags)
+    while i < n:
+        if flags[i]:
+            j = i
+            while j < n and flags[j]:
+                j += 1
+            before = i == 0 or flags[i - 1] is None
+            after = j == n or flags[j] is None
+            out.append((i, j - i, before, after))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def fmt_dates(dates: Sequence[dt.date]) -> str:
+    """'Tue 2026-12-08', or a span 'Tue 2026-12-08..Thu 2026-12-10'."""
+    first, last = dates[0], dates[-1]
+    a = first.strftime("%a %Y-%m-%d")
+    return a if first == last else f"{a}..{last.strftime('%a %Y-%m-%d')}"
+
+
+def weekend_blocks(scenario: Scenario) -> list[list[int]]:
+    """Weekends in the horizon: maximal runs of consecutive weekend days.
+
+    A weekend cut by the horizon's start or end is a (partial) block too.
+    """
+    blocks: list[list[int]] = []
+    for d in range(scenario.horizon.days):
+        if scenario.weekday(d) not in scenario.weekend:
+            continue
+        if blocks and blocks[-1][-1] == d - 1:
+            blocks[-1].append(d)
+        else:
+            blocks.append([d])
+    return blocks
+
+
+class CountRule(Rule):
+    """Shared shape of rules that bound a sum over days: over the horizon
+    (or the days in scope), or per calendar week (Monday to Sunday).
+
+    Per week, history days of the first week count; a minimum applies only to
+    weeks wholly inside what is known (history + horizon). With
+    ``reduce_for_leave``, a minimum shrinks pro rata to the leave days in the
+    window (rounded down).
+    """
+
+    per: Literal["horizon", "week"] = Field("horizon", description="the counting window")
+    shifts: list[str] | None = Field(None, description="count only these shifts; default all")
+    reduce_for_leave: bool = Field(True, description="lower a minimum pro rata to leave days")
+
+    day_scoped: ClassVar[bool] = True
+    shift_fields: ClassVar[tuple[str, ...]] = ("shifts",)
+    #: penalties are counted in whole units of this many value units
+    unit: ClassVar[int] = 1
+
+    def bounds(self) -> tuple[int | None, int | None]:
+        """(min, max) in value units."""
+        raise NotImplementedError
+
+    def value(self, scenario: Scenario, shift: str) -> int:
+        """What one worked shift adds to the sum (1, or its paid minutes)."""
+        raise NotImplementedError
+
+    def counted(self, shift: str) -> bool:
+        return self.shifts is None or shift in self.shifts
+
+    def windows(self, scenario: Scenario, history_len: int) -> list[tuple[list[int], bool]]:
+        """[(day indexes, complete)]: days may be negative (history)."""
+        days = self.days_in_scope(scenario)
+        if self.per == "horizon":
+            return [(days, True)] if days else []
+        start = scenario.horizon.start
+        first_monday = -start.weekday()
+        out = []
+        for w0 in range(first_monday, scenario.horizon.days, 7):
+            week = [d for d in range(w0, w0 + 7) if d in set(days) or (-history_len <= d < 0)]
+            inside = [d for d in week if d >= 0]
+            if not inside:
+                continue
+            complete = w0 >= -history_len and w0 + 7 <= scenario.horizon.days
+            out.append((week, complete and not self.scope.limits_days))
+        return out
+
+    def window_bounds(
+        self, scenario: Scenario, staff: str, days: list[int], complete: bool
+    ) -> tuple[int | None, int | None]:
+        lo, hi = self.bounds()
+        if lo is not None and not complete:
+            lo = None
+        if lo and self.reduce_for_leave:
+            leave = scenario.leave_days[staff]
+            away = sum(1 for d in days if d in leave)
+            lo = lo * (len(days) - away) // len(days)
+        return lo, hi
+
+    def describe(self) -> str:
+        lo, hi = self.bounds()
+        what = self._noun()
+        span = "per week" if self.per == "week" else "over the roster"
+        parts = []
+        if lo is not None:
+            parts.append(f"at least {self._fmt(lo)}")
+        if hi is not None:
+            parts.append(f"at most {self._fmt(hi)}")
+        only = f" ({', '.join(self.shifts)})" if self.shifts else ""
+        return f"{' and '.join(parts)} {what}{only} {span}"
+
+    def _noun(self) -> str:
+        return "shifts"
+
+    def _fmt(self, v: int) -> str:
+        return str(v)
+
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        sc, idx = ctx.scenario, ctx.index
+        values = {t: self.value(sc, sid) for t, sid in enumerate(idx.shifts) if self.counted(sid)}
+        for s in staff:
+            sid = idx.staff[s]
+            for days, complete in self.windows(sc, ctx.history_len(s)):
+                lo, hi = self.window_bounds(sc, sid, days, complete)
+                if lo is None and hi is None:
+                    continue
+                terms, const = [], 0
+                for d in days:
+                    for t, v in values.items():
+                        lit = ctx.x(s, d, t)
+                        if lit is True:
+                            const += v
+                        elif lit is not None and lit is not False:
+                            terms.append(v * lit)
+                ub = const + len(days) * max(values.values(), default=0)
+                ctx.limit(sum(terms) + const, lo, hi, ub, weight=self.weight, staff=s,
+                          days=[d for d in days if d >= 0], unit=self.unit)
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
+        sc = ctx.scenario
+        for sid in staff:
+            for days, complete in self.windows(sc, ctx.history_len(sid)):
+                lo, hi = self.window_bounds(sc, sid, days, complete)
+                total = sum(
+                    self.value(sc, t) for d in days for t in ctx.shifts(sid, d) if self.counted(t)
+                )
+                inside = [d for d in days if d >= 0]
+                span = fmt_dates([ctx.date(inside[0]), ctx.date(inside[-1])])
+                if hi is not None and total > hi:
+                    yield ctx.violation(
+                        self.label, sid, inside, -(-(total - hi) // self.unit), self.weight,
+                        f"{sid}: {self._fmt(total)} {self._noun()} in {span}, at most {self._fmt(hi)}",
+                    )
+                if lo is not None and total < lo:
+                    yield ctx.violation(
+                        self.label, sid, inside, -(-(lo - total) // self.unit), self.weight,
+                        f"{sid}: {self._fmt(total)} {self._noun()} in {span}, at least {self._fmt(lo)}",
+                    )

@@ -1,0 +1,60 @@
+"""Complete weekends: work every day of a weekend or none of it. Weekends
+cut by the horizon's edge are not judged.
+
+Soft penalty per incomplete weekend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from roster.constraints.base import Rule, fmt_dates, weekend_blocks
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.scenario import Scenario
+
+
+def whole_weekends(scenario: Scenario) -> list[list[int]]:
+    return [b for b in weekend_blocks(scenario) if len(b) == len(set(scenario.weekend))]
+
+
+class CompleteWeekends(Rule):
+    """All days of a weekend worked, or none."""
+
+    kind: Literal["complete_weekends"]
+
+    def describe(self) -> str:
+        return "weekends worked whole or not at all"
+
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        for block in whole_weekends(ctx.scenario):
+            if len(block) < 2:
+                continue
+            for s in staff:
+                days = [ctx.vars.works[s][d] for d in block]
+                if self.weight is None:
+                    for w in days[1:]:
+                        ctx._enforce(ctx.model.add(w == days[0]), s, None, None)
+                    continue
+                some = ctx.model.new_bool_var("some")
+                every = ctx.model.new_bool_var("every")
+                ctx.model.add_max_equality(some, days)
+                ctx.model.add_min_equality(every, days)
+                ctx.penalize(some - every, self.weight, s, block)
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
+        for block in whole_weekends(ctx.scenario):
+            if len(block) < 2:
+                continue
+            for sid in staff:
+                worked = [bool(ctx.works(sid, d)) for d in block]
+                if any(worked) and not all(worked):
+                    yield ctx.violation(
+                        self.label, sid, block, 1, self.weight,
+                        f"{sid} works only part of the weekend "
+                        f"{fmt_dates([ctx.date(block[0]), ctx.date(block[-1])])}",
+                    )

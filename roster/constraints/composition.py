@@ -1,0 +1,37 @@
+"""Care-team composition: a person works a shift as exactly one of their
+roles, and only as a role allowed on that shift (``roles[].shifts``).
+
+Always hard. The encoding lives in the variables: one role choice per worked
+shift, none for a role the shift does not allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+
+SECTION = True
+RULE = "composition"
+
+
+def encode(ctx: ModelContext) -> None:
+    """Nothing to add: ``Variables`` only creates allowed (person, shift, role)."""
+
+
+def check(ctx: CheckContext) -> Iterator[Violation]:
+    sc = ctx.scenario
+    allowed = {r.id: set(r.shifts) if r.shifts is not None else None for r in sc.roles}
+    for p in sc.staff:
+        for d in range(ctx.days):
+            for shift, role in ctx.assignments(p.id, d):
+                ok = allowed.get(role)
+                if role not in p.roles or (ok is not None and shift not in ok):
+                    yield ctx.violation(
+                        RULE, p.id, [d], 1, None,
+                        f"{p.id} cannot work {shift} as {role}",
+                    )

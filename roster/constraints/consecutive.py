@@ -1,0 +1,152 @@
+"""Minimum and maximum length of runs: consecutive working days, consecutive
+days off, or consecutive days on some shift types (e.g. 2-4 nights in a row).
+
+History counts: a run that started before the horizon continues into it.
+Days before the history (or before the horizon, without history) and after
+the horizon are unknown: a run touching them is never too short (it may
+continue there), and a run is too long only by its known days.
+
+Penalties: ``max`` costs one unit per day beyond it in each run (a run of 7
+with max 5 costs 2); ``min`` costs one unit per day missing (a run of 1 with
+min 3 costs 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from roster.constraints.base import Rule, fmt_dates, runs
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import Lit, ModelContext
+    from roster.result import Violation
+
+
+class Consecutive(Rule):
+    """Bound runs of working days, days off, or days on some shifts."""
+
+    kind: Literal["consecutive"]
+    what: Literal["work", "off", "shift"] = Field(
+        "work", description="work: any shift; off: days off; shift: the listed shifts"
+    )
+    shifts: list[str] | None = Field(None, description="for what: shift, the shift types")
+    min: int | None = Field(None, ge=1, description="shortest allowed run")
+    max: int | None = Field(None, ge=1, description="longest allowed run")
+
+    shift_fields: ClassVar[tuple[str, ...]] = ("shifts",)
+
+    @model_validator(mode="after")
+    def _params(self) -> Consecutive:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        if (self.what == "shift") != bool(self.shifts):
+            raise ValueError("list shifts exactly when what is 'shift'")
+        return self
+
+    def _noun(self) -> str:
+        return {"work": "working days", "off": "days off"}.get(
+            self.what, f"days on {'/'.join(self.shifts or [])}"
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.min is not None:
+            parts.append(f"at least {self.min}")
+        if self.max is not None:
+            parts.append(f"at most {self.max}")
+        return f"{' and '.join(parts)} consecutive {self._noun()}"
+
+    # -- encode -----------------------------------------------------------
+    def _flags(self, ctx: ModelContext, s: int) -> dict[int, Lit]:
+        """day -> literal 'the day is in a run' for every known day."""
+        from roster.model.build import neg
+
+        idx = ctx.index
+        out: dict[int, Lit] = {}
+        for d in range(-ctx.history_len(s), idx.days):
+            if self.what == "work":
+                out[d] = ctx.works(s, d)  # type: ignore[assignment]
+            elif self.what == "off":
+                out[d] = neg(ctx.works(s, d))  # type: ignore[arg-type]
+            else:
+                lits = [ctx.x(s, d, idx.t_of[t]) for t in self.shifts or []]
+                if any(lit is True for lit in lits):
+                    out[d] = True
+                    continue
+                live = [lit for lit in lits if lit is not False and lit is not None]
+                if not live:
+                    out[d] = False
+                elif len(live) == 1:
+                    out[d] = live[0]
+                else:
+                    on = ctx.model.new_bool_var("on")
+                    ctx.model.add(sum(live) == on)  # at most one shift a day
+                    out[d] = on
+        return out
+
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        from roster.model.build import neg
+
+        for s in staff:
+            f = self._flags(ctx, s)
+            first, end = -ctx.history_len(s), ctx.index.days
+            if self.max is not None:
+                m = self.max
+                for w in range(max(first, -m), end - m):
+                    days = range(w, w + m + 1)
+                    ctx.forbid([f[d] for d in days], weight=self.weight, staff=s,
+                               days=[d for d in days if d >= 0])
+            if self.min is not None:
+                for length in range(1, self.min):
+                    # a run exactly [d, d + length) bordered by known days
+                    for d in range(max(first + 1, 1 - length), end - length):
+                        lits = [neg(f[d - 1])] + [f[e] for e in range(d, d + length)]
+                        lits.append(neg(f[d + length]))
+                        ctx.forbid(lits, weight=self.weight, amount=self.min - length,
+                                   staff=s, days=[e for e in range(d, d + length) if e >= 0])
+
+    # -- check ------------------------------------------------------------
+    def _day_flag(self, ctx: CheckContext, sid: str, d: int) -> bool:
+        if self.what == "work":
+            return bool(ctx.works(sid, d))
+        if self.what == "off":
+            return not ctx.works(sid, d)
+        return any(t in (self.shifts or []) for t in ctx.shifts(sid, d))
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
+        for sid in staff:
+            first = -ctx.history_len(sid)
+            flags = [self._day_flag(ctx, sid, d) for d in range(first, ctx.days)]
+            for i, length, open_before, open_after in runs(flags):
+                a = first + i  # first day of the run
+                b = a + length - 1
+                if b < 0:
+                    continue  # wholly in the history
+                inside = [d for d in range(max(a, 0), b + 1)]
+                span = fmt_dates([ctx.date(inside[0]), ctx.date(inside[-1])])
+                if self.max is not None and length > self.max:
+                    # windows of max+1 days inside the run that reach the horizon
+                    excess = (b - self.max) - max(a, -self.max) + 1
+                    if excess > 0:
+                        yield ctx.violation(
+                            self.label, sid, inside, excess, self.weight,
+                            f"{sid}: {length} consecutive {self._noun()} ({span}), "
+                            f"at most {self.max}",
+                        )
+                if (
+                    self.min is not None
+                    and length < self.min
+                    and not open_before
+                    and not open_after
+                ):
+                    yield ctx.violation(
+                        self.label, sid, inside, self.min - length, self.weight,
+                        f"{sid}: only {length} consecutive {self._noun()} ({span}), "
+                        f"at least {self.min}",
+                    )

@@ -1,0 +1,215 @@
+"""Cover per shift: min, preferred and max people of a role and/or skill.
+
+A person counts for a role only on shifts worked as that role; a skill entry
+without a role counts everyone with the skill; with a role, only those
+working as that role who have the skill. So a charge-qualified RN on the
+late counts towards "RN" and "RN with charge", and a pharmacist never fills
+a nurse slot.
+
+Entries with ``dates`` override weekday entries for the same shift, role and
+skill on those dates. Penalties: ``min_weight`` per person below min,
+``under_weight``/``over_weight`` per person below/above preferred,
+``max_weight`` per person above max; an absent min/max weight means hard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from roster.constraints.base import fmt_dates
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.roster import Roster
+    from roster.scenario import Demand, Scenario, Staff
+
+SECTION = True
+RULE = "cover"
+#: per person short when ``--soft-cover`` turns hard minima soft
+SOFT_COVER_WEIGHT = 10_000
+
+
+@dataclass(frozen=True)
+class Need:
+    day: int
+    shift: str
+    role: str | None
+    skill: str | None
+    demand: Demand
+    source: int  # index in scenario.demand
+
+    def what(self) -> str:
+        if self.role and self.skill:
+            return f"{self.role} with {self.skill}"
+        return self.role or f"{self.skill}-skilled staff"
+
+
+def demand_table(scenario: Scenario) -> list[Need]:
+    """Resolve weekday patterns and date exceptions into one need per key.
+
+    Raises ValueError when two entries of the same kind set the same key.
+    """
+    from roster.scenario import expand
+
+    chosen: dict[tuple[int, str, str | None, str | None], tuple[int, int]] = {}
+    for i, dm in enumerate(scenario.demand):
+        if dm.dates is not None:
+            days = [scenario.day_index(x) for x in expand(dm.dates)]
+            prio = 2
+        else:
+            days = [
+                d for d in range(scenario.horizon.days)
+                if dm.weekdays is None or scenario.weekday(d) in dm.weekdays
+            ]
+            prio = 1
+        for d in days:
+            if d is None:
+                continue
+            key = (d, dm.shift, dm.role, dm.skill)
+            old = chosen.get(key)
+            if old is not None and old[0] == prio:
+                raise ValueError(
+                    f"demand[{old[1]}] and demand[{i}] both set {dm.shift} "
+                    f"{dm.role or ''}{'/' + dm.skill if dm.skill else ''} on "
+                    f"{scenario.dates[d]}; use dates: to override a weekday pattern"
+                )
+            if old is None or prio > old[0]:
+                chosen[key] = (prio, i)
+    return [
+        Need(d, shift, role, skill, scenario.demand[i], i)
+        for (d, shift, role, skill), (_, i) in sorted(
+            chosen.items(), key=lambda kv: (kv[0][0], kv[0][1], str(kv[0][2]), str(kv[0][3]))
+        )
+    ]
+
+
+def counts(person: Staff, role_worked: str | None, need_role: str | None,
+           need_skill: str | None) -> bool:
+    """Whether a person working as ``role_worked`` counts for the need."""
+    if need_skill is not None and need_skill not in person.skills:
+        return False
+    return need_role is None or role_worked == need_role
+
+
+def eligible(scenario: Scenario, role: str | None, skill: str | None) -> list[Staff]:
+    return [
+        p for p in scenario.staff
+        if (role is None or role in p.roles) and (skill is None or skill in p.skills)
+    ]
+
+
+def levels(dm: Demand, soft_cover: bool) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(label, lo, hi, weight) per level; weight None = hard."""
+    out = []
+    if dm.min > 0:
+        w = dm.min_weight
+        if w is None and soft_cover:
+            w = SOFT_COVER_WEIGHT
+        out.append(("below min", dm.min, None, w))
+    if dm.preferred is not None:
+        if dm.under_weight:
+            out.append(("below preferred", dm.preferred, None, dm.under_weight))
+        if dm.over_weight:
+            out.append(("above preferred", None, dm.preferred, dm.over_weight))
+    if dm.max is not None:
+        out.append(("above max", None, dm.max, dm.max_weight))
+    return out
+
+
+def _explain(scenario: Scenario, need: Need) -> str:
+    date = scenario.dates[need.day]
+    who = eligible(scenario, need.role, need.skill)
+    away = [p.id for p in who if need.day in scenario.leave_days[p.id]]
+    head = (
+        f"{fmt_dates([date])} {need.shift}: {need.what()} cover needs at least "
+        f"{need.demand.min} (demand[{need.source}])"
+    )
+    if not who:
+        return f"{head}; nobody has that role/skill"
+    names = ", ".join(p.id for p in who[:12]) + (" ..." if len(who) > 12 else "")
+    if len(away) == len(who):
+        return f"{head}; the only ones who can, {names}, are on leave"
+    tail = f", {len(away)} of them on leave" if away else ""
+    return f"{head}; {len(who)} can work it ({names}){tail}"
+
+
+def encode(ctx: ModelContext) -> None:
+    sc, idx = ctx.scenario, ctx.index
+    for need in demand_table(sc):
+        t = idx.t_of[need.shift]
+        terms = []
+        for p in eligible(sc, need.role, need.skill):
+            s = idx.s_of[p.id]
+            if need.role is not None:
+                lit = ctx.vars.as_role(s, need.day, t, idx.r_of[need.role])
+            else:
+                lit = ctx.vars.x[s][need.day][t]
+            if lit is not None and lit is not False:
+                terms.append(lit)
+        key = ("cover", need.day, need.shift, need.role, need.skill)
+        for label, lo, hi, weight in levels(need.demand, ctx.soft_cover):
+            text = _explain(sc, need) if lo is not None else (
+                f"{fmt_dates([sc.dates[need.day]])} {need.shift}: at most {hi} {need.what()}"
+            )
+            ctx.limit(
+                sum(terms), lo, hi, len(terms), weight=weight, staff=None, days=[need.day],
+                key=key + (label,), text=text,
+            )
+
+
+def assigned(ctx_or_cells: CheckContext, need: Need) -> int:
+    sc = ctx_or_cells.scenario
+    n = 0
+    for p in eligible(sc, need.role, need.skill):
+        for shift, role in ctx_or_cells.assignments(p.id, need.day):
+            if shift == need.shift and counts(p, role, need.role, need.skill):
+                n += 1
+    return n
+
+
+def check(ctx: CheckContext) -> Iterator[Violation]:
+    soft_cover = ctx.soft_cover
+    for need in demand_table(ctx.scenario):
+        n = assigned(ctx, need)
+        for label, lo, hi, weight in levels(need.demand, soft_cover):
+            amount = max(0, lo - n) if lo is not None else max(0, n - hi)  # type: ignore[operator]
+            if amount:
+                level = lo if lo is not None else hi
+                yield ctx.violation(
+                    RULE, None, [need.day], amount, weight,
+                    f"{fmt_dates([ctx.date(need.day)])} {need.shift}: {n} {need.what()}, "
+                    f"{label} {level}",
+                )
+
+
+def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
+    """Per date, shift and role/skill: the levels, who is there, what is missing."""
+    from roster.check import CheckContext
+
+    ctx = CheckContext(scenario, roster)
+    rows = []
+    for need in demand_table(scenario):
+        dm, n = need.demand, assigned(ctx, need)
+        rows.append(
+            {
+                "date": scenario.dates[need.day].isoformat(),
+                "shift": need.shift,
+                "window": "",
+                "role": need.role or "",
+                "skill": need.skill or "",
+                "min": dm.min,
+                "preferred": dm.preferred if dm.preferred is not None else "",
+                "max": dm.max if dm.max is not None else "",
+                "assigned": n,
+                "shortfall": max(0, dm.min - n),
+                "below_preferred": max(0, dm.preferred - n) if dm.preferred is not None else 0,
+                "surplus": max(0, n - dm.max) if dm.max is not None else 0,
+            }
+        )
+    return pd.DataFrame(rows)

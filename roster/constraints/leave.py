@@ -1,0 +1,62 @@
+"""Leave and unavailability (hard): no shift on those days or shifts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from roster.constraints.base import fmt_dates
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.scenario import Scenario
+
+SECTION = True
+RULE = "leave"
+
+
+def blocked(scenario: Scenario) -> dict[str, dict[int, set[str] | None]]:
+    """staff -> day -> shifts they cannot work (None = the whole day)."""
+    from roster.scenario import expand
+
+    out: dict[str, dict[int, set[str] | None]] = {}
+    for p in scenario.staff:
+        days: dict[int, set[str] | None] = {d: None for d in scenario.leave_days[p.id]}
+        for u in p.unavailable:
+            if u.shifts is None:
+                continue
+            for date in expand(u.dates):
+                d = scenario.day_index(date)
+                if d is not None and days.get(d, set()) is not None:
+                    days.setdefault(d, set()).update(u.shifts)  # type: ignore[union-attr]
+        if days:
+            out[p.id] = days
+    return out
+
+
+def encode(ctx: ModelContext) -> None:
+    idx = ctx.index
+    for sid, days in blocked(ctx.scenario).items():
+        s = idx.s_of[sid]
+        dates = [ctx.scenario.dates[d] for d in sorted(days)]
+        text = f"{sid} is on leave or unavailable on {', '.join(fmt_dates([x]) for x in dates)}"
+        for d, shifts in days.items():
+            for t in idx.T:
+                v = ctx.vars.x[s][d][t]
+                if v is not None and (shifts is None or idx.shifts[t] in shifts):
+                    ct = ctx.model.add(v == 0)
+                    ctx._enforce(ct, s, ("leave", s), text)
+
+
+def check(ctx: CheckContext) -> Iterator[Violation]:
+    for sid, days in blocked(ctx.scenario).items():
+        for d, shifts in sorted(days.items()):
+            for shift in ctx.shifts(sid, d):
+                if shifts is None or shift in shifts:
+                    yield ctx.violation(
+                        RULE, sid, [d], 1, None,
+                        f"{sid} works {shift} on {fmt_dates([ctx.date(d)])} while "
+                        f"{'on leave' if shifts is None else 'unavailable for it'}",
+                    )

@@ -1,0 +1,63 @@
+"""Structural: at most one shift per person per day, and no shift that
+overlaps the previous day's in clock time (a night, then an early).
+
+Always hard. The one-per-day half lives in the variables (works = sum x).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.scenario import Scenario
+
+SECTION = True
+RULE = "one_shift"
+
+
+def overlapping_pairs(scenario: Scenario) -> list[tuple[str, str]]:
+    """(first, second): ``first`` on a day overlaps ``second`` the next day."""
+    return [
+        (a.id, b.id)
+        for a in scenario.shifts
+        for b in scenario.shifts
+        if a.start + a.duration > 1440 + b.start
+    ]
+
+
+def encode(ctx: ModelContext) -> None:
+    idx = ctx.index
+    pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario)]
+    for s in idx.S:
+        for d in range(-1, idx.days - 1):
+            for a, b in pairs:
+                first, second = ctx.x(s, d, a), ctx.x(s, d + 1, b)
+                if first is None or first is False or second is False:
+                    continue
+                lits = [first, second]
+                live = [lit for lit in lits if lit is not True]
+                ctx.model.add_bool_or([~lit for lit in live])
+
+
+def check(ctx: CheckContext) -> Iterator[Violation]:
+    sc = ctx.scenario
+    pairs = set(overlapping_pairs(sc))
+    for p in sc.staff:
+        for d in range(ctx.days):
+            shifts = ctx.shifts(p.id, d)
+            if len(shifts) > 1:
+                yield ctx.violation(
+                    RULE, p.id, [d], len(shifts) - 1, None,
+                    f"{p.id} works {len(shifts)} shifts ({', '.join(shifts)}) on one day",
+                )
+            for a in ctx.shifts(p.id, d - 1):
+                for b in shifts:
+                    if (a, b) in pairs:
+                        yield ctx.violation(
+                            RULE, p.id, [d - 1, d], 1, None,
+                            f"{p.id}: {a} overlaps the next day's {b}",
+                        )

@@ -1,0 +1,54 @@
+"""Shift and day requests (soft, weighted): on or off, whole day or one shift.
+
+Penalty ``weight`` for each requested day the request is not met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from roster.constraints.base import fmt_dates
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.scenario import Request, Scenario
+
+SECTION = True
+RULE = "requests"
+
+
+def each_request(scenario: Scenario) -> Iterator[tuple[str, int, Request]]:
+    from roster.scenario import expand
+
+    for p in scenario.staff:
+        for q in p.requests:
+            for date in expand(q.dates):
+                d = scenario.day_index(date)
+                if d is not None:
+                    yield p.id, d, q
+
+
+def encode(ctx: ModelContext) -> None:
+    idx = ctx.index
+    for sid, d, q in each_request(ctx.scenario):
+        s = idx.s_of[sid]
+        lit = ctx.works(s, d) if q.shift is None else ctx.x(s, d, idx.t_of[q.shift])
+        assert lit is not None
+        unmet = lit if q.want == "off" else (not lit if isinstance(lit, bool) else ~lit)
+        ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])
+
+
+def check(ctx: CheckContext) -> Iterator[Violation]:
+    for sid, d, q in each_request(ctx.scenario):
+        shifts = ctx.shifts(sid, d)
+        worked = bool(shifts) if q.shift is None else q.shift in shifts
+        if worked == (q.want == "off"):
+            what = q.shift or "work"
+            verb = "asked not to" if q.want == "off" else "asked to"
+            yield ctx.violation(
+                RULE, sid, [d], 1, q.weight,
+                f"{sid} {verb} {what if q.shift else 'work'} on {fmt_dates([ctx.date(d)])}",
+            )

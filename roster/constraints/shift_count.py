@@ -1,0 +1,35 @@
+"""Minimum and maximum number of shifts, in total or of some shift types,
+over the roster or per calendar week. Penalty per shift too many or too few."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from roster.constraints.base import CountRule
+
+if TYPE_CHECKING:
+    from roster.scenario import Scenario
+
+
+class ShiftCount(CountRule):
+    """Bound the number of shifts worked (optionally of some types)."""
+
+    kind: Literal["shift_count"]
+    min: int | None = Field(None, ge=0, description="at least this many shifts")
+    max: int | None = Field(None, ge=0, description="at most this many shifts")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ShiftCount:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+    def bounds(self) -> tuple[int | None, int | None]:
+        return self.min, self.max
+
+    def value(self, scenario: Scenario, shift: str) -> int:
+        return 1

@@ -1,0 +1,159 @@
+"""Cover over clock time: at least ``min`` people of a role/skill at every
+minute of a window (e.g. 3 RNs 19:00-07:00), met by any mix of overlapping
+shifts, 8-hour and 12-hour alike.
+
+The window is cut at every shift start and end into segments; everyone whose
+shift spans a segment counts for it. Unpaid breaks are not subtracted. A
+window is checked up to the end of the horizon's last day; nights worked in
+the history count at the start. Soft: ``weight`` per person missing in each
+segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from roster.constraints.base import fmt_dates
+from roster.constraints.cover import SOFT_COVER_WEIGHT, counts, eligible
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.roster import Roster
+    from roster.scenario import Scenario, TimeCover
+
+SECTION = True
+RULE = "time_cover"
+
+
+@dataclass(frozen=True)
+class Segment:
+    source: int
+    entry: TimeCover
+    day: int  # the day the window starts
+    a: int  # minutes from the horizon start
+    b: int
+    spans: tuple[tuple[int, str], ...]  # (day, shift) of shifts covering [a, b)
+
+    def clock(self) -> str:
+        f = lambda m: f"{(m // 60) % 24:02d}:{m % 60:02d}"  # noqa: E731
+        return f"{f(self.a)}-{f(self.b)}"
+
+
+def segments(scenario: Scenario) -> list[Segment]:
+    from roster.scenario import expand
+
+    horizon_end = scenario.horizon.days * 1440
+    out = []
+    for i, tc in enumerate(scenario.time_cover):
+        if tc.dates is not None:
+            days = sorted({d for x in expand(tc.dates) if (d := scenario.day_index(x)) is not None})
+        else:
+            days = [
+                d for d in range(scenario.horizon.days)
+                if tc.weekdays is None or scenario.weekday(d) in tc.weekdays
+            ]
+        for d in days:
+            lo = d * 1440 + tc.from_
+            hi = min(lo + tc.length, horizon_end)
+            shifts = [
+                (e, sh.id, e * 1440 + sh.start, e * 1440 + sh.start + sh.duration)
+                for e in (d - 1, d, d + 1)
+                for sh in scenario.shifts
+            ]
+            cuts = sorted({lo, hi} | {x for *_, a, b in shifts for x in (a, b) if lo < x < hi})
+            for a, b in zip(cuts, cuts[1:]):
+                spans = tuple((e, sid) for e, sid, sa, sb in shifts if sa <= a and b <= sb)
+                out.append(Segment(i, tc, d, a, b, spans))
+    return out
+
+
+def _weight(tc: TimeCover, soft_cover: bool) -> int | None:
+    return SOFT_COVER_WEIGHT if tc.weight is None and soft_cover else tc.weight
+
+
+def encode(ctx: ModelContext) -> None:
+    sc, idx = ctx.scenario, ctx.index
+    for seg in segments(sc):
+        tc = seg.entry
+        terms: list = []
+        for p in eligible(sc, tc.role, tc.skill):
+            s = idx.s_of[p.id]
+            for e, sid in seg.spans:
+                t = idx.t_of[sid]
+                if e >= 0:
+                    lit = (
+                        ctx.vars.as_role(s, e, t, idx.r_of[tc.role])
+                        if tc.role is not None else ctx.vars.x[s][e][t]
+                    )
+                else:
+                    lit = bool(ctx.x(s, e, t))
+                if lit is not None and lit is not False:
+                    terms.append(1 if lit is True else lit)
+        what = " with ".join(x for x in (tc.role, tc.skill) if x)
+        text = (
+            f"{fmt_dates([sc.dates[seg.day]])} {seg.clock()}: at least {tc.min} {what} at "
+            f"every minute (time_cover[{seg.source}]); {len(eligible(sc, tc.role, tc.skill))} "
+            f"people can work shifts that span it"
+        )
+        ctx.limit(
+            sum(terms), tc.min, None, len(terms) + 1, weight=_weight(tc, ctx.soft_cover),
+            staff=None, days=[seg.day], key=("time_cover", seg.source, seg.a), text=text,
+        )
+
+
+def present(ctx: CheckContext, seg: Segment) -> int:
+    tc, n = seg.entry, 0
+    for p in eligible(ctx.scenario, tc.role, tc.skill):
+        for e, sid in seg.spans:
+            for shift, role in ctx.assignments(p.id, e):
+                if shift != sid:
+                    continue
+                if role is None:  # history: the role is not recorded
+                    n += 1
+                elif counts(p, role, tc.role, tc.skill):
+                    n += 1
+    return n
+
+
+def check(ctx: CheckContext) -> Iterator[Violation]:
+    for seg in segments(ctx.scenario):
+        n = present(ctx, seg)
+        if n < seg.entry.min:
+            what = " with ".join(x for x in (seg.entry.role, seg.entry.skill) if x)
+            yield ctx.violation(
+                RULE, None, [seg.day], seg.entry.min - n, _weight(seg.entry, ctx.soft_cover),
+                f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}: {n} {what} present, "
+                f"needs {seg.entry.min}",
+            )
+
+
+def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
+    from roster.check import CheckContext
+
+    ctx = CheckContext(scenario, roster)
+    rows = []
+    for seg in segments(scenario):
+        n = present(ctx, seg)
+        rows.append(
+            {
+                "date": scenario.dates[seg.day].isoformat(),
+                "shift": "",
+                "window": seg.clock(),
+                "role": seg.entry.role or "",
+                "skill": seg.entry.skill or "",
+                "min": seg.entry.min,
+                "preferred": "",
+                "max": "",
+                "assigned": n,
+                "shortfall": max(0, seg.entry.min - n),
+                "below_preferred": 0,
+                "surplus": 0,
+            }
+        )
+    return pd.DataFrame(rows)

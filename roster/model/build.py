@@ -1,0 +1,198 @@
+"""The model builder: variables, the one-shift skeleton, every rule's encode().
+
+Rules talk to the model through ``ModelContext``, which hands out literals
+(history days as constants) and turns "this must hold" into either a hard
+constraint or an exact, named penalty, so no rule writes that twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Union
+
+from ortools.sat.python import cp_model
+
+from roster.constraints import sections
+from roster.constraints.base import Rule
+from roster.model.index import Index
+from roster.model.variables import Variables
+from roster.scenario import Scenario
+
+Lit = Union[cp_model.IntVar, bool]
+Expr = Any  # a CP-SAT linear expression
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """``weight * amount`` in the objective, named for reports."""
+
+    amount: Expr
+    weight: int
+    rule: str
+    staff: str | None
+    days: tuple[int, ...]
+
+
+def neg(lit: Lit) -> Lit:
+    return (not lit) if isinstance(lit, bool) else ~lit
+
+
+class ModelContext:
+    """What a rule's encode() sees: literals, and hard/soft helpers."""
+
+    def __init__(self, scenario: Scenario, *, explain: bool = False, soft_cover: bool = False):
+        self.scenario = scenario
+        self.index = Index.of(scenario)
+        self.model = cp_model.CpModel()
+        self.vars = Variables.create(self.model, scenario, self.index)
+        self.penalties: list[Penalty] = []
+        #: explain mode: every hard rule instance is switched on by a literal
+        self.explain = explain
+        self.soft_cover = soft_cover
+        self.assumptions: dict[Any, tuple[cp_model.IntVar, str]] = {}
+        self.rule: Rule | None = None
+        self.origin = ""
+        self._cache: dict[Any, Any] = {}
+        self._hist = [scenario.history_of(p) for p in self.index.staff]
+
+    # -- literals ----------------------------------------------------------
+    def history_len(self, s: int) -> int:
+        return len(self._hist[s])
+
+    def x(self, s: int, d: int, t: int) -> Lit | None:
+        """s works shift t on day d: a literal in the horizon, a constant in
+        the history, None where unknown (before the history, after the end)."""
+        if 0 <= d < self.index.days:
+            v = self.vars.x[s][d][t]
+            return False if v is None else v
+        hist = self._hist[s]
+        if d < 0 and len(hist) + d >= 0:
+            return hist[len(hist) + d] == self.index.shifts[t]
+        return None
+
+    def works(self, s: int, d: int) -> Lit | None:
+        if 0 <= d < self.index.days:
+            return self.vars.works[s][d]
+        hist = self._hist[s]
+        if d < 0 and len(hist) + d >= 0:
+            return hist[len(hist) + d] is not None
+        return None
+
+    def cached(self, key: Any, make: Any) -> Any:
+        """Build an auxiliary variable once and share it between rules."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # -- hard or soft ----------------------------------------------------------
+    def _label(self) -> str:
+        return self.rule.label if self.rule is not None else self.origin
+
+    def _enforce(self, ct: cp_model.Constraint, staff: int | None, key: Any, text: str | None) -> None:
+        if not self.explain:
+            return
+        key = key if key is not None else (self.origin, staff)
+        if key not in self.assumptions:
+            if text is None:
+                who = self.index.staff[staff] if staff is not None else "everyone in scope"
+                desc = self.rule.describe() if self.rule is not None else "rule"
+                text = f"{who}: {desc} ({self.origin})"
+            self.assumptions[key] = (self.model.new_bool_var(f"assume{len(self.assumptions)}"), text)
+        ct.only_enforce_if(self.assumptions[key][0])
+
+    def penalize(self, amount: Expr, weight: int, staff: int | None, days: Sequence[int],
+                 rule: str | None = None) -> None:
+        if weight and not self.explain:
+            who = self.index.staff[staff] if staff is not None else None
+            self.penalties.append(Penalty(amount, weight, rule or self._label(), who, tuple(days)))
+
+    def limit(
+        self,
+        expr: Expr,
+        lo: int | None,
+        hi: int | None,
+        ub: int,
+        *,
+        weight: int | None,
+        staff: int | None,
+        days: Sequence[int],
+        unit: int = 1,
+        key: Any = None,
+        text: str | None = None,
+        rule: str | None = None,
+    ) -> None:
+        """lo <= expr <= hi, hard (weight None) or soft.
+
+        Soft: the penalty is weight * ceil(violation / unit), tied exactly to
+        the assignments (not just bounded), so any solution's objective equals
+        what the checker computes. ``ub`` bounds |expr|.
+        """
+        if weight is None:
+            if lo is not None and lo > 0:
+                self._enforce(self.model.add(expr >= lo), staff, key, text)
+            if hi is not None:
+                self._enforce(self.model.add(expr <= hi), staff, key, text)
+            return
+        if self.explain or weight == 0:
+            return
+        for excess in ([expr - hi] if hi is not None else []) + ([lo - expr] if lo else []):
+            top = max(ub, lo or 0)
+            over = self.model.new_int_var(0, top, "over")
+            self.model.add_max_equality(over, [excess, 0])
+            amount = over
+            if unit > 1:
+                amount = self.model.new_int_var(0, -(-top // unit), "units")
+                self.model.add_division_equality(amount, over + (unit - 1), unit)
+            self.penalize(amount, weight, staff, days, rule)
+
+    def forbid(
+        self,
+        lits: Sequence[Lit],
+        *,
+        weight: int | None,
+        amount: int = 1,
+        staff: int | None,
+        days: Sequence[int],
+        key: Any = None,
+        text: str | None = None,
+    ) -> None:
+        """The conjunction of ``lits`` must not hold (hard) or costs
+        ``weight * amount`` when it does (soft)."""
+        if any(lit is False for lit in lits):
+            return
+        live = [lit for lit in lits if lit is not True]
+        if weight is None:
+            self._enforce(self.model.add_bool_or([neg(lit) for lit in live]), staff, key, text)
+            return
+        if self.explain or weight == 0 or amount == 0:
+            return
+        if not live:
+            self.penalize(amount, weight, staff, days)
+            return
+        if len(live) == 1:
+            self.penalize(amount * live[0], weight, staff, days)
+            return
+        both = self.model.new_bool_var("pattern")
+        self.model.add_bool_or([neg(lit) for lit in live] + [both])
+        for lit in live:
+            self.model.add_implication(both, lit)
+        self.penalize(amount * both, weight, staff, days)
+
+    def objective(self) -> Expr:
+        return sum(p.weight * p.amount for p in self.penalties)
+
+
+def build(scenario: Scenario, *, explain: bool = False, soft_cover: bool = False) -> ModelContext:
+    """The whole CP-SAT model for a scenario, objective included."""
+    ctx = ModelContext(scenario, explain=explain, soft_cover=soft_cover)
+    for family in sections:
+        ctx.rule, ctx.origin = None, family.__name__.rsplit(".", 1)[-1]
+        family.encode(ctx)
+    for inst in scenario.rule_instances:
+        ctx.rule, ctx.origin = inst.rule, inst.origin
+        inst.rule.encode(ctx, [ctx.index.s_of[s] for s in inst.staff])
+    ctx.rule = None
+    if not explain and ctx.penalties:
+        ctx.model.minimize(ctx.objective())
+    return ctx

@@ -1,0 +1,110 @@
+"""Writing a result to disk: CSV rosters, coverage, penalties, summary.
+
+Every file is first written beside its target and then renamed over it, so a
+crash or Ctrl-C never leaves half a file; the summary goes last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from roster.constraints import cover, time_cover
+from roster.constraints.base import weekend_blocks
+from roster.result import Result
+from roster.roster import Roster
+from roster.scenario import Scenario
+
+
+def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def coverage_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
+    parts = [cover.coverage(scenario, roster), time_cover.coverage(scenario, roster)]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["date", "shift", "window", "role", "skill", "min", "preferred", "max",
+                 "assigned", "shortfall", "below_preferred", "surplus"]
+    )
+
+
+def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]]:
+    """Per person: paid hours, shifts, nights and worked weekends."""
+    cells = roster.cells(scenario)
+    blocks = weekend_blocks(scenario)
+    out = {}
+    for p in scenario.staff:
+        shifts = [scenario.shift_by_id[t] for d in range(scenario.horizon.days)
+                  for t, _ in cells.get((p.id, d), [])]
+        out[p.id] = {
+            "hours": round(sum(s.paid_minutes for s in shifts) / 60, 2),
+            "shifts": len(shifts),
+            "nights": sum(1 for s in shifts if s.is_night),
+            "weekends": sum(1 for b in blocks if any((p.id, d) in cells for d in b)),
+        }
+    return out
+
+
+def summary(result: Result, scenario: Scenario) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "scenario": scenario.name,
+        "status": result.status.value,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap": result.gap,
+        "wall_time_s": round(result.wall_time_s, 3),
+        "first_solution_s": (
+            round(result.first_solution_s, 3) if result.first_solution_s is not None else None
+        ),
+        "stopped_by_user": result.stopped_by_user,
+    }
+    if result.report is not None and result.roster is not None:
+        out["check_total_penalty"] = result.report.total_penalty
+        out["hard_violations"] = len(result.report.hard_violations)
+        out["penalty_by_rule"] = result.report.by_rule
+        out["staff"] = staff_totals(scenario, result.roster)
+    if result.explanation:
+        out["explanation"] = result.explanation
+    return out
+
+
+def write_result(result: Result, scenario: Scenario, outdir: str | Path) -> list[Path]:
+    """Write the roster files (when there is a roster) and summary.json."""
+    outdir = Path(outdir)
+    written = []
+
+    def csv(name: str, df: pd.DataFrame, index: bool = False) -> None:
+        atomic_write(outdir / name, lambda fh: df.to_csv(fh, index=index))
+        written.append(outdir / name)
+
+    if result.roster is not None and result.report is not None:
+        csv("roster.csv", result.roster.table(scenario))
+        csv("grid.csv", result.roster.grid(scenario), index=True)
+        csv("coverage.csv", coverage_table(scenario, result.roster))
+        pens = pd.DataFrame(
+            [
+                {**v.as_dict(), "dates": " ".join(v.as_dict()["dates"])}
+                for v in result.report.penalties
+            ],
+            columns=["rule", "staff", "dates", "amount", "weight", "penalty", "message"],
+        )
+        csv("penalties.csv", pens)
+    data = summary(result, scenario)
+    atomic_write(outdir / "summary.json", lambda fh: json.dump(data, fh, indent=2, default=str))
+    written.append(outdir / "summary.json")
+    return written

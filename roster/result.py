@@ -1,0 +1,120 @@
+"""Our own vocabulary for outcomes: statuses, violations and the solve result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from roster.roster import Roster
+
+
+class SolveStatus(str, Enum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+    @property
+    def has_roster(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule instance: hard when ``weight`` is None."""
+
+    rule: str
+    staff: str | None
+    dates: tuple[dt.date, ...]
+    amount: int
+    weight: int | None
+    message: str
+
+    @property
+    def hard(self) -> bool:
+        return self.weight is None
+
+    @property
+    def penalty(self) -> int:
+        return 0 if self.weight is None else self.weight * self.amount
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "staff": self.staff,
+            "dates": [d.isoformat() for d in self.dates],
+            "amount": self.amount,
+            "weight": self.weight,
+            "penalty": self.penalty,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check`` finds in a roster: hard violations and soft penalties."""
+
+    violations: tuple[Violation, ...]
+
+    @property
+    def hard_violations(self) -> list[Violation]:
+        return [v for v in self.violations if v.hard]
+
+    @property
+    def penalties(self) -> list[Violation]:
+        return [v for v in self.violations if not v.hard and v.penalty > 0]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.hard_violations
+
+    @property
+    def total_penalty(self) -> int:
+        return sum(v.penalty for v in self.violations)
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for v in self.penalties:
+            out[v.rule] += v.penalty
+        return dict(sorted(out.items()))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "feasible": self.feasible,
+            "total_penalty": self.total_penalty,
+            "hard_violations": [v.as_dict() for v in self.hard_violations],
+            "penalties": [v.as_dict() for v in self.penalties],
+            "by_rule": self.by_rule,
+        }
+
+
+@dataclass
+class Result:
+    """The outcome of ``solve``: status, objective and bound as CP-SAT gives
+    them, the roster, and the independent check of that roster."""
+
+    status: SolveStatus
+    objective: float | None
+    best_bound: float | None
+    wall_time_s: float
+    roster: Roster | None
+    report: CheckReport | None
+    explanation: list[str] = field(default_factory=list)
+    first_solution_s: float | None = None
+    stopped_by_user: bool = False
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap |objective - bound| / max(1, |objective|)."""
+        if self.objective is None or self.best_bound is None:
+            return None
+        return abs(self.objective - self.best_bound) / max(1.0, abs(self.objective))
+
+    @property
+    def violations(self) -> list[Violation]:
+        return list(self.report.violations) if self.report else []

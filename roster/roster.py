@@ -1,0 +1,134 @@
+"""The roster: a tidy table of worked shifts (staff, date, shift, role)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from roster.validation import ScenarioError
+
+if TYPE_CHECKING:
+    from roster.scenario import Scenario
+
+COLUMNS = ["staff", "date", "shift", "role"]
+
+
+@dataclass
+class Roster:
+    """One row per worked shift. ``date`` holds ``datetime.date`` values."""
+
+    df: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        self.df = self.df[COLUMNS].sort_values(["staff", "date", "shift"]).reset_index(drop=True)
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+    def cells(self, scenario: Scenario) -> dict[tuple[str, int], list[tuple[str, str]]]:
+        """(staff, day index) -> [(shift, role), ...] for days in the horizon."""
+        out: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for staff, date, shift, role in self.df.itertuples(index=False):
+            d = scenario.day_index(date)
+            if d is not None:
+                out.setdefault((staff, d), []).append((shift, role))
+        return out
+
+    def table(self, scenario: Scenario) -> pd.DataFrame:
+        """The published layout: who works what, when, for how long."""
+        rows = []
+        for staff, date, shift, role in self.df.itertuples(index=False):
+            sh = scenario.shift_by_id[shift]
+            start = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=sh.start)
+            end = start + dt.timedelta(minutes=sh.duration)
+            rows.append(
+                {
+                    "staff": staff,
+                    "name": scenario.staff_by_id[staff].name or staff,
+                    "role": role,
+                    "date": date.isoformat(),
+                    "day": scenario.day_index(date),
+                    "weekday": date.strftime("%a"),
+                    "shift": shift,
+                    "start": start.isoformat(timespec="minutes"),
+                    "end": end.isoformat(timespec="minutes"),
+                    "hours": round(sh.paid_minutes / 60, 2),
+                }
+            )
+        cols = ["staff", "name", "role", "date", "day", "weekday", "shift", "start", "end", "hours"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def grid(self, scenario: Scenario) -> pd.DataFrame:
+        """Staff x date wall chart of shift codes; blank = off."""
+        cols = [d.isoformat() for d in scenario.dates]
+        grid = pd.DataFrame("", index=[p.id for p in scenario.staff], columns=cols)
+        for staff, date, shift, _ in self.df.itertuples(index=False):
+            key = date.isoformat()
+            if key in grid.columns:
+                cur = grid.at[staff, key]
+                grid.at[staff, key] = f"{cur}+{shift}" if cur else shift
+        grid.insert(0, "name", [p.name or p.id for p in scenario.staff])
+        grid.index.name = "staff"
+        return grid
+
+    @classmethod
+    def from_csv(cls, path: str | Path, scenario: Scenario) -> Roster:
+        """Read a roster CSV (columns staff,date,shift; role when needed).
+
+        Unknown people or shifts and dates outside the horizon are input errors.
+        """
+        source = str(path)
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise ScenarioError([("file", f"cannot read the roster CSV: {exc}")], source) from None
+        missing = [c for c in ("staff", "date", "shift") if c not in raw.columns]
+        if missing:
+            raise ScenarioError(
+                [("columns", f"missing column(s) {', '.join(missing)}; need staff,date,shift "
+                  f"(and role for people with several roles)")],
+                source,
+            )
+        problems: list[tuple[str, str]] = []
+        rows = []
+        for i, rec in enumerate(raw.to_dict("records")):
+            at = f"row {i + 2}"
+            staff, shift = rec["staff"].strip(), rec["shift"].strip()
+            if not shift:
+                continue  # a blank shift is a day off
+            person = scenario.staff_by_id.get(staff)
+            if person is None:
+                problems.append((f"{at}.staff", f"unknown staff '{staff}'"))
+                continue
+            if shift not in scenario.shift_by_id:
+                problems.append((f"{at}.shift", f"unknown shift '{shift}'; allowed: "
+                                 f"{', '.join(scenario.shift_by_id)}"))
+                continue
+            try:
+                date = dt.date.fromisoformat(rec["date"].strip())
+            except ValueError:
+                problems.append((f"{at}.date", f"'{rec['date']}' is not a date YYYY-MM-DD"))
+                continue
+            if scenario.day_index(date) is None:
+                problems.append((f"{at}.date", f"{date} is outside the horizon "
+                                 f"{scenario.dates[0]}..{scenario.dates[-1]}"))
+                continue
+            role = (rec.get("role") or "").strip()
+            if not role:
+                if len(person.roles) > 1:
+                    problems.append((f"{at}.role", f"{staff} has several roles "
+                                     f"({', '.join(person.roles)}); say which"))
+                    continue
+                role = person.roles[0]
+            elif role not in person.roles:
+                problems.append((f"{at}.role", f"'{role}' is not one of {staff}'s roles "
+                                 f"({', '.join(person.roles)})"))
+                continue
+            rows.append((staff, date, shift, role))
+        if problems:
+            raise ScenarioError(problems, source)
+        return cls(pd.DataFrame(rows, columns=COLUMNS))

@@ -1,0 +1,415 @@
+"""The scenario: everything a roster is built from, validated once and frozen.
+
+A scenario is plain data. Every id is checked against what it refers to, so the
+model builder and the checker never meet an unknown shift, role or person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    BeforeValidator,
+    Discriminator,
+    Tag,
+    model_validator,
+)
+
+from roster.constraints import registry
+from roster.constraints.base import Rule
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+OFF_CODES = ("-", "")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+Weight = Annotated[int, Field(ge=0, description="penalty per unit of violation")]
+
+
+def _parse_clock(value: Any) -> int:
+    """'07:30' -> 450 minutes after midnight; '24:00' is allowed as an end."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError("clock time must be a string 'HH:MM', e.g. '07:30'")
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value):
+        raise ValueError("clock time must be 'HH:MM' between 00:00 and 24:00")
+    hours, minutes = (int(p) for p in value.split(":"))
+    if minutes >= 60 or hours * 60 + minutes > 24 * 60:
+        raise ValueError("clock time must be 'HH:MM' between 00:00 and 24:00")
+    return hours * 60 + minutes
+
+
+def format_clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+Clock = Annotated[
+    int,
+    BeforeValidator(_parse_clock),
+    PlainSerializer(format_clock, return_type=str),
+]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Horizon(Frozen):
+    start: dt.date = Field(description="first day of the roster")
+    days: int = Field(ge=1, le=366, description="number of days (1 to 366)")
+
+    @cached_property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(self.start + dt.timedelta(days=i) for i in range(self.days))
+
+
+class Shift(Frozen):
+    id: Id
+    name: str | None = None
+    start: Clock = Field(description="clock time the shift starts, 'HH:MM'")
+    end: Clock = Field(
+        description="clock time the shift ends; earlier than start = next day"
+    )
+    break_minutes: int = Field(0, ge=0, description="unpaid break, minutes")
+    night: bool | None = Field(
+        None, description="counts as a night; default: the shift covers 03:00"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Shift:
+        if self.start == 24 * 60:
+            raise ValueError("start must be before 24:00")
+        if self.break_minutes >= self.duration:
+            raise ValueError(
+                f"break_minutes ({self.break_minutes}) must be shorter than the "
+                f"shift ({self.duration} min)"
+            )
+        return self
+
+    @property
+    def duration(self) -> int:
+        """Minutes from start to end; end <= start means the next day."""
+        length = self.end - self.start
+        return length if length > 0 else length + 24 * 60
+
+    @property
+    def paid_minutes(self) -> int:
+        return self.duration - self.break_minutes
+
+    @property
+    def is_night(self) -> bool:
+        if self.night is not None:
+            return self.night
+        three = 3 * 60
+        return any(
+            self.start <= three + k * 1440 < self.start + self.duration for k in (0, 1)
+        )
+
+
+class Role(Frozen):
+    id: Id
+    name: str | None = None
+    shifts: list[Id] | None = Field(
+        None, description="shifts this role may be worked on; default all"
+    )
+
+
+class Skill(Frozen):
+    id: Id
+    name: str | None = None
+
+
+class DateRange(Frozen):
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _order(self) -> DateRange:
+        if self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+    def dates(self) -> list[dt.date]:
+        n = (self.to - self.from_).days + 1
+        return [self.from_ + dt.timedelta(days=i) for i in range(n)]
+
+
+def _date_or_range(value: Any) -> str:
+    return "range" if isinstance(value, (dict, DateRange)) else "date"
+
+
+#: a single date, or {from: DATE, to: DATE} inclusive
+DateSpec = Annotated[
+    Union[Annotated[dt.date, Tag("date")], Annotated[DateRange, Tag("range")]],
+    Discriminator(_date_or_range),
+]
+
+
+def expand(specs: list[DateSpec]) -> list[dt.date]:
+    out: list[dt.date] = []
+    for spec in specs:
+        out.extend(spec.dates() if isinstance(spec, DateRange) else [spec])
+    return out
+
+
+class Unavailable(Frozen):
+    """Dates a person cannot work, optionally only some shifts on them."""
+
+    dates: list[DateSpec] = Field(min_length=1)
+    shifts: list[Id] | None = Field(None, description="default: every shift")
+
+
+class Fixed(Frozen):
+    """A pinned assignment: this person works this shift on this date."""
+
+    date: dt.date
+    shift: Id
+    role: Id | None = Field(None, description="needed when the person has several roles")
+
+
+class Request(Frozen):
+    """A wish to work (`want: on`) or not to work (`want: off`)."""
+
+    dates: list[DateSpec] = Field(min_length=1)
+    shift: Id | None = Field(None, description="absent = the whole day")
+    want: Literal["on", "off"]
+    weight: Weight = 1
+
+
+class Staff(Frozen):
+    id: Id
+    name: str | None = None
+    roles: list[Id] = Field(min_length=1)
+    skills: list[Id] = []
+    contract: Id | None = None
+    hours_per_week: float | None = Field(
+        None, ge=0, description="contracted hours; overrides the contract's"
+    )
+    rules: list[Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]] = Field(  # type: ignore[valid-type]
+        [], description="rules for this person; replace contract/scenario rules of the same name (or kind)"
+    )
+    leave: list[DateSpec] = []
+    unavailable: list[Unavailable] = []
+    fixed: list[Fixed] = []
+    requests: list[Request] = []
+
+
+AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
+
+
+class Contract(Frozen):
+    id: Id
+    name: str | None = None
+    hours_per_week: float | None = Field(None, ge=0, description="contracted hours")
+    rules: list[AnyRule] = []  # type: ignore[valid-type]
+
+
+class Demand(Frozen):
+    """Cover for one shift by one role and/or skill on some days."""
+
+    shift: Id
+    role: Id | None = None
+    skill: Id | None = None
+    weekdays: list[Weekday] | None = Field(None, description="default: every day")
+    dates: list[DateSpec] | None = Field(
+        None, description="specific dates; these override weekday entries"
+    )
+    min: int = Field(0, ge=0)
+    min_weight: Weight | None = Field(None, description="absent = hard")
+    preferred: int | None = Field(None, ge=0)
+    under_weight: Weight = Field(0, description="per person below preferred")
+    over_weight: Weight = Field(0, description="per person above preferred")
+    max: int | None = Field(None, ge=0)
+    max_weight: Weight | None = Field(None, description="absent = hard")
+
+    @model_validator(mode="after")
+    def _check(self) -> Demand:
+        if self.role is None and self.skill is None:
+            raise ValueError("give a role, a skill, or both")
+        if self.weekdays is not None and self.dates is not None:
+            raise ValueError("give weekdays or dates, not both")
+        if self.preferred is not None and self.preferred < self.min:
+            raise ValueError(f"preferred ({self.preferred}) is below min ({self.min})")
+        top = self.preferred if self.preferred is not None else self.min
+        if self.max is not None and self.max < top:
+            raise ValueError(f"max ({self.max}) is below min/preferred ({top})")
+        return self
+
+
+class TimeCover(Frozen):
+    """At least `min` people of a role/skill at every minute of a clock window."""
+
+    role: Id | None = None
+    skill: Id | None = None
+    from_: Clock = Field(alias="from", description="window start 'HH:MM'")
+    to: Clock = Field(description="window end; earlier than from = next day")
+    weekdays: list[Weekday] | None = Field(
+        None, description="days the window starts on; default every day"
+    )
+    dates: list[DateSpec] | None = None
+    min: int = Field(ge=1)
+    weight: Weight | None = Field(None, description="per person-slot short; absent = hard")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> TimeCover:
+        if self.role is None and self.skill is None:
+            raise ValueError("give a role, a skill, or both")
+        if self.weekdays is not None and self.dates is not None:
+            raise ValueError("give weekdays or dates, not both")
+        if self.from_ == self.to:
+            raise ValueError("from and to must differ")
+        return self
+
+    @property
+    def length(self) -> int:
+        length = self.to - self.from_
+        return length if length > 0 else length + 1440
+
+
+class Scenario(Frozen):
+    name: str | None = None
+    description: str | None = None
+    horizon: Horizon
+    weekend: list[Weekday] = Field(
+        ["sat", "sun"], min_length=1, description="the days that make a weekend"
+    )
+    shifts: list[Shift] = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1)
+    skills: list[Skill] = []
+    contracts: list[Contract] = []
+    staff: list[Staff] = Field(min_length=1)
+    demand: list[Demand] = []
+    time_cover: list[TimeCover] = []
+    history: dict[Id, list[str]] = Field(
+        {}, description="last days before the horizon, oldest first; '-' = off"
+    )
+    rules: list[AnyRule] = []  # type: ignore[valid-type]
+
+    # ---- lookups -------------------------------------------------------
+    @cached_property
+    def shift_by_id(self) -> dict[str, Shift]:
+        return {s.id: s for s in self.shifts}
+
+    @cached_property
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.id: s for s in self.staff}
+
+    @cached_property
+    def contract_by_id(self) -> dict[str, Contract]:
+        return {c.id: c for c in self.contracts}
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        return self.horizon.dates
+
+    def day_index(self, date: dt.date) -> int | None:
+        d = (date - self.horizon.start).days
+        return d if 0 <= d < self.horizon.days else None
+
+    def weekday(self, d: int) -> str:
+        """Weekday name of day index d (may be negative, for history)."""
+        return WEEKDAYS[(self.horizon.start + dt.timedelta(days=d)).weekday()]
+
+    def hours_per_week(self, staff_id: str) -> float | None:
+        person = self.staff_by_id[staff_id]
+        if person.hours_per_week is not None:
+            return person.hours_per_week
+        if person.contract is not None:
+            return self.contract_by_id[person.contract].hours_per_week
+        return None
+
+    @cached_property
+    def leave_days(self) -> dict[str, frozenset[int]]:
+        """Day indexes on which each person is on leave (whole day)."""
+        out = {}
+        for p in self.staff:
+            days = {self.day_index(x) for x in expand(p.leave)}
+            days |= {
+                self.day_index(x)
+                for u in p.unavailable
+                if u.shifts is None
+                for x in expand(u.dates)
+            }
+            out[p.id] = frozenset(d for d in days if d is not None)
+        return out
+
+    def history_of(self, staff_id: str) -> list[str | None]:
+        """History codes, oldest first, None for a day off."""
+        return [None if c in OFF_CODES else c for c in self.history.get(staff_id, [])]
+
+    def in_scope(self, rule: Rule, person: Staff) -> bool:
+        sc = rule.scope
+        return not (
+            sc.staff is not None and person.id not in sc.staff
+            or sc.roles is not None and not set(sc.roles) & set(person.roles)
+            or sc.skills is not None and not set(sc.skills) & set(person.skills)
+            or sc.contracts is not None and person.contract not in sc.contracts
+        )
+
+    @cached_property
+    def rule_instances(self) -> tuple[RuleInstance, ...]:
+        """Every rule with the people it applies to and where it was written.
+
+        A person's own rule replaces, for them, the contract and scenario rules
+        it matches: those with the same ``name`` if it has one, else the same
+        ``kind``.
+        """
+
+        def replaced(rule: Rule, person: Staff) -> bool:
+            for own in person.rules:
+                if own.name is not None and own.name == rule.name:
+                    return True
+                if own.name is None and own.kind == rule.kind:
+                    return True
+            return False
+
+        out: list[RuleInstance] = []
+
+        def add(rule: Rule, people: list[Staff], origin: str) -> None:
+            ids = tuple(p.id for p in people if self.in_scope(rule, p))
+            if ids:
+                out.append(RuleInstance(rule, ids, origin))
+
+        for i, rule in enumerate(self.rules):
+            add(rule, [p for p in self.staff if not replaced(rule, p)], f"rules[{i}]")
+        for c in self.contracts:
+            members = [p for p in self.staff if p.contract == c.id]
+            for i, rule in enumerate(c.rules):
+                add(rule, [p for p in members if not replaced(rule, p)],
+                    f"contract {c.id} rules[{i}]")
+        for p in self.staff:
+            for i, rule in enumerate(p.rules):
+                add(rule, [p], f"staff {p.id} rules[{i}]")
+        return tuple(out)
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Scenario:
+        from roster.validation import cross_check
+
+        cross_check(self)
+        return self
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """A rule as it applies: the rule, its people, and where it was written."""
+
+    rule: Rule
+    staff: tuple[str, ...]
+    origin: str
+
+
+def rule_types() -> list[type[Rule]]:
+    return list(registry.values())

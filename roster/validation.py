@@ -1,0 +1,151 @@
+"""Cross-checks pydantic cannot do field by field: ids must exist and be unique."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roster.scenario import Scenario
+
+
+class ScenarioError(Exception):
+    """Bad input: a list of (field path, what is wrong and what is allowed)."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: str | None = None):
+        self.problems = problems
+        self.source = source
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        head = f"{self.source}: " if self.source else ""
+        lines = [f"{head}{len(self.problems)} problem(s) in the scenario:"]
+        lines += [f"  {path}: {msg}" for path, msg in self.problems]
+        return "\n".join(lines)
+
+
+def _allowed(ids: list[str] | set[str]) -> str:
+    ids = sorted(ids)
+    shown = ", ".join(ids[:20]) + (" ..." if len(ids) > 20 else "")
+    return f"allowed: {shown}" if ids else "none are defined"
+
+
+def cross_check(sc: Scenario) -> None:
+    problems: list[tuple[str, str]] = []
+
+    def unique(section: str, ids: list[str]) -> None:
+        for key, n in Counter(ids).items():
+            if n > 1:
+                problems.append((section, f"id '{key}' is used {n} times; ids must be unique"))
+
+    shifts = [s.id for s in sc.shifts]
+    roles = [r.id for r in sc.roles]
+    skills = [k.id for k in sc.skills]
+    staff = [p.id for p in sc.staff]
+    contracts = [c.id for c in sc.contracts]
+    for section, ids in (
+        ("shifts", shifts),
+        ("roles", roles),
+        ("skills", skills),
+        ("staff", staff),
+        ("contracts", contracts),
+    ):
+        unique(section, ids)
+    known = {
+        "shift": set(shifts),
+        "role": set(roles),
+        "skill": set(skills),
+        "staff": set(staff),
+        "contract": set(contracts),
+    }
+
+    def ref(path: str, what: str, value: str | None) -> None:
+        if value is not None and value not in known[what]:
+            problems.append((path, f"unknown {what} '{value}'; {_allowed(known[what])}"))
+
+    def refs(path: str, what: str, values: list[str] | None) -> None:
+        for i, v in enumerate(values or []):
+            ref(f"{path}[{i}]", what, v)
+
+    for i, r in enumerate(sc.roles):
+        refs(f"roles[{i}].shifts", "shift", r.shifts)
+
+    for i, p in enumerate(sc.staff):
+        at = f"staff[{i}] ({p.id})"
+        refs(f"{at}.roles", "role", p.roles)
+        refs(f"{at}.skills", "skill", p.skills)
+        ref(f"{at}.contract", "contract", p.contract)
+        for j, u in enumerate(p.unavailable):
+            refs(f"{at}.unavailable[{j}].shifts", "shift", u.shifts)
+        for j, f in enumerate(p.fixed):
+            ref(f"{at}.fixed[{j}].shift", "shift", f.shift)
+            ref(f"{at}.fixed[{j}].role", "role", f.role)
+            if sc.day_index(f.date) is None:
+                problems.append(
+                    (f"{at}.fixed[{j}].date", f"{f.date} is outside the horizon "
+                     f"{sc.dates[0]}..{sc.dates[-1]}")
+                )
+            if f.role is not None and f.role not in p.roles:
+                problems.append(
+                    (f"{at}.fixed[{j}].role", f"'{f.role}' is not one of {p.id}'s roles "
+                     f"({', '.join(p.roles)})")
+                )
+        for j, q in enumerate(p.requests):
+            ref(f"{at}.requests[{j}].shift", "shift", q.shift)
+        check_rules(sc, f"{at}.rules", p.rules, known, problems)
+
+    for i, c in enumerate(sc.contracts):
+        check_rules(sc, f"contracts[{i}] ({c.id}).rules", c.rules, known, problems)
+    check_rules(sc, "rules", sc.rules, known, problems)
+
+    for i, dm in enumerate(sc.demand):
+        ref(f"demand[{i}].shift", "shift", dm.shift)
+        ref(f"demand[{i}].role", "role", dm.role)
+        ref(f"demand[{i}].skill", "skill", dm.skill)
+    for i, tc in enumerate(sc.time_cover):
+        ref(f"time_cover[{i}].role", "role", tc.role)
+        ref(f"time_cover[{i}].skill", "skill", tc.skill)
+
+    for sid, codes in sc.history.items():
+        ref(f"history.{sid}", "staff", sid)
+        for j, code in enumerate(codes):
+            if code not in ("-", "") and code not in known["shift"]:
+                problems.append(
+                    (f"history.{sid}[{j}]", f"unknown shift '{code}'; use a shift id or '-' "
+                     f"for a day off; {_allowed(known['shift'])}")
+                )
+
+    if not problems:
+        from roster.constraints.cover import demand_table
+
+        try:
+            demand_table(sc)
+        except ValueError as exc:
+            problems.append(("demand", str(exc)))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-untyped-def]
+    for i, rule in enumerate(rules):
+        at = f"{path}[{i}] ({rule.kind})"
+        scope = rule.scope
+        for field, what in (
+            ("staff", "staff"),
+            ("roles", "role"),
+            ("skills", "skill"),
+            ("contracts", "contract"),
+        ):
+            for j, v in enumerate(getattr(scope, field) or []):
+                if v not in known[what]:
+                    problems.append(
+                        (f"{at}.scope.{field}[{j}]", f"unknown {what} '{v}'; {_allowed(known[what])}")
+                    )
+        for field in rule.shift_fields:
+            value = getattr(rule, field)
+            values = value if isinstance(value, list) else [value]
+            for j, v in enumerate(values):
+                if v is not None and v not in known["shift"]:
+                    problems.append(
+                        (f"{at}.{field}", f"unknown shift '{v}'; {_allowed(known['shift'])}")
+                    )
