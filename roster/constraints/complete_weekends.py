@@ -40,11 +40,16 @@ class CompleteWeekends(Rule):
                     for w in days[1:]:
                         ctx._enforce(ctx.model.add(w == days[0]), s, None, None)
                     continue
-                some = ctx.model.new_bool_var("some")
-                every = ctx.model.new_bool_var("every")
-                ctx.model.add_max_equality(some, days)
-                ctx.model.add_min_equality(every, days)
-                ctx.penalize(some - every, self.weight, s, block)
+                # broken = "some but not all days worked", exactly, by linear
+                # inequalities that keep the objective's LP bound tight
+                broken = ctx.model.new_bool_var("incomplete")
+                for a in days:
+                    for b in days:
+                        if a is not b:
+                            ctx.model.add(broken >= a - b)
+                ctx.model.add(broken <= sum(days))
+                ctx.model.add(broken <= len(days) - sum(days))
+                ctx.penalize(broken, self.weight, s, block)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         for block in whole_weekends(ctx.scenario):

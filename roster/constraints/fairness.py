@@ -106,7 +106,10 @@ class Fairness(Rule):
                     top = idx.days * max(per.values(), default=0)
                 hi = top * ref // (c * self.unit())
                 load = ctx.model.new_int_var(0, hi, f"load[{sid}]")
-                ctx.model.add_division_equality(load, value * ref, c * self.unit())
+                # load = floor(value * ref / divisor), as two linear inequalities
+                divisor = c * self.unit()
+                ctx.model.add(divisor * load <= value * ref)
+                ctx.model.add(divisor * load >= value * ref - divisor + 1)
                 loads.append(load)
             ub = max(top * ref // (c * self.unit()) for c in cap.values())
             most = ctx.model.new_int_var(0, ub, "most")

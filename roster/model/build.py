@@ -143,7 +143,9 @@ class ModelContext:
             amount = over
             if unit > 1:
                 amount = self.model.new_int_var(0, -(-top // unit), "units")
-                self.model.add_division_equality(amount, over + (unit - 1), unit)
+                # amount = ceil(over / unit), as two linear inequalities
+                self.model.add(unit * amount >= over)
+                self.model.add(unit * amount <= over + unit - 1)
             self.penalize(amount, weight, staff, days, rule)
 
     def forbid(

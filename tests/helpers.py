@@ -1,0 +1,54 @@
+"""Small scenarios and rosters for tests."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from roster import Roster, Scenario, SolveParams, check, load_scenario, solve
+
+START = dt.date(2026, 12, 7)  # a Monday
+
+BASE: dict[str, Any] = {
+    "horizon": {"start": START.isoformat(), "days": 7},
+    "shifts": [
+        {"id": "E", "start": "07:00", "end": "15:00"},
+        {"id": "L", "start": "14:00", "end": "22:00"},
+        {"id": "N", "start": "21:30", "end": "07:30"},
+    ],
+    "roles": [{"id": "RN"}],
+    "staff": [{"id": f"S{i}", "roles": ["RN"]} for i in range(1, 4)],
+}
+
+
+def scenario(**sections: Any) -> Scenario:
+    """BASE with some sections replaced, validated."""
+    data = copy.deepcopy(BASE)
+    data.update(copy.deepcopy(sections))
+    return load_scenario(data)
+
+
+def roster(sc: Scenario, rows: list[tuple[str, int, str]] | dict[str, str]) -> Roster:
+    """A roster from (staff, day, shift) rows or {staff: 'E.LN..'} strings
+    (one character a day, '.' = off)."""
+    if isinstance(rows, dict):
+        rows = [(s, d, c) for s, line in rows.items() for d, c in enumerate(line) if c != "."]
+    records = []
+    for staff, day, shift in rows:
+        person = sc.staff_by_id[staff]
+        records.append((staff, sc.horizon.start + dt.timedelta(days=day), shift, person.roles[0]))
+    return Roster(pd.DataFrame(records, columns=["staff", "date", "shift", "role"]))
+
+
+def solve_and_check(sc: Scenario, **params: Any):  # type: ignore[no-untyped-def]
+    """Solve deterministically; assert the checker agrees with the objective."""
+    opts = {"time_limit": 20.0, "workers": 1, "seed": 0} | params
+    result = solve(sc, SolveParams(**opts))
+    if result.roster is not None:
+        report = check(sc, result.roster, soft_cover=opts.get("soft_cover", False))
+        assert report.feasible, report.hard_violations
+        assert report.total_penalty == result.objective
+    return result
