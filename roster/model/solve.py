@@ -136,20 +136,25 @@ def solve(
         solver.parameters.log_to_stdout = params.log
         solver.log_callback = watcher.on_log
     outcome: dict[str, Any] = {}
+    done = threading.Event()
 
     def run() -> None:
         try:
             outcome["status"] = solver.solve(ctx.model, watcher)
         except BaseException as exc:  # surfaced in the caller's thread
             outcome["error"] = exc
+        finally:
+            done.set()
 
+    # CP-SAT runs in a worker thread so that the calling thread stays free to
+    # show progress and to turn Ctrl-C into a clean stop_search().
     worker = threading.Thread(target=run, name="cp-sat", daemon=True)
     worker.start()
     stopped = False
-    while worker.is_alive():
+    while not done.is_set():
         try:
-            worker.join(0.2)
-            if progress is not None:
+            done.wait(0.2)
+            if progress is not None and not done.is_set():
                 with watcher.lock:
                     state = watcher.state
                 progress(Progress(time.perf_counter() - start, state.objective, state.bound,
@@ -157,6 +162,7 @@ def solve(
         except KeyboardInterrupt:
             stopped = True
             solver.stop_search()
+    worker.join()
     if "error" in outcome:
         raise outcome["error"]
     code = outcome["status"]
