@@ -35,7 +35,7 @@ def _load(path: str) -> Scenario:
     try:
         return load_scenario(path)
     except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False)
+        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -72,6 +72,12 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
           soft_cover: bool, log: bool, quiet: bool) -> None:
     """Solve SCENARIO and write the roster files to OUTPUT."""
     sc = _load(scenario)
+    try:
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        err.print(f"cannot create the output folder {outdir}: {exc}", markup=False,
+                  highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,
                          soft_cover=soft_cover)
     live = err.is_terminal and not quiet and not log
@@ -80,9 +86,15 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
             result = solve_scenario(sc, params, progress=lambda p: view.update(_progress_line(p)))
     else:
         result = solve_scenario(sc, params)
-    write_result(result, sc, outdir)
+    try:
+        write_result(result, sc, outdir)
+    except OSError as exc:
+        err.print(f"cannot write the results to {outdir}: {exc}", markup=False,
+                  highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
     if result.stopped_by_user:
-        err.print("stopped by Ctrl-C: keeping the best roster found so far")
+        err.print("stopped by Ctrl-C: " + ("keeping the best roster found so far"
+                                           if result.roster is not None else "no roster yet"))
     table = Table(show_header=False, box=None)
     table.add_row("status", result.status.value)
     table.add_row("objective", _fmt(result.objective))
@@ -98,7 +110,8 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
                   "with its shortfall listed in coverage.csv.")
         sys.exit(EXIT_INFEASIBLE)
     if result.status == SolveStatus.UNKNOWN:
-        err.print(f"No roster found within {time_limit:g}s; try a longer --time-limit.")
+        if not result.stopped_by_user:
+            err.print(f"No roster found within {time_limit:g}s; try a longer --time-limit.")
         sys.exit(EXIT_NO_ROSTER)
     assert result.report is not None
     _print_by_rule(result.report)
@@ -124,7 +137,7 @@ def check(scenario: str, roster_csv: str, as_json: bool, soft_cover: bool) -> No
     try:
         roster = Roster.from_csv(roster_csv, sc)
     except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False)
+        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     report = check_roster(sc, roster, soft_cover=soft_cover)
     if as_json:

@@ -11,10 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from roster.constraints import registry
-from roster.scenario import Scenario
+from roster.scenario import ID_PATTERN, Scenario
 from roster.validation import ScenarioError
 
 
@@ -28,17 +29,43 @@ def read_data(path: str | Path) -> Any:
     return parse_text(text, source, json_only=str(path).endswith(".json"))
 
 
+class _Constructor(SafeConstructor):
+    """Safe YAML, but dates stay text: pydantic checks them, so an impossible
+    date like 2026-02-30 is reported with its field path, not as a crash."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
 def parse_text(text: str, source: str = "<text>", json_only: bool = False) -> Any:
     try:
         if json_only:
             return json.loads(text)
         yaml = YAML(typ="safe", pure=True)
         yaml.version = (1, 2)
+        yaml.Constructor = _Constructor
         return yaml.load(text)
-    except (YAMLError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            [("file", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")],
+            source,
+        ) from None
+    except MarkedYAMLError as exc:
+        raise ScenarioError([("file", _yaml_problem(exc))], source) from None
+    except (YAMLError, ValueError) as exc:
         where = str(exc).replace("\n", " ")
-        raise ScenarioError([("file", f"not valid {'JSON' if json_only else 'YAML'}: {where}")],
-                            source) from None
+        raise ScenarioError([("file", f"not valid YAML: {where}")], source) from None
+
+
+def _yaml_problem(exc: MarkedYAMLError) -> str:
+    """'not valid YAML at line 3, column 5: <problem> (<context> at line 2)'."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    what = exc.problem or exc.context or "cannot parse it"
+    if exc.problem and exc.context:
+        cm = exc.context_mark
+        what += f" ({exc.context}{f' at line {cm.line + 1}' if cm is not None else ''})"
+    return f"not valid YAML{where}: {what}"
 
 
 def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
@@ -148,7 +175,7 @@ def describe_errors(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
             msg = "required field is missing"
         elif "input" in err and kind not in ("value_error",):
             shown = repr(err["input"])
-            msg = f"{msg} (got {shown[:60]})"
+            msg = f"{_plain(kind, msg, err.get('ctx') or {})} (got {shown[:60]})"
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         path = _path(loc, data)
@@ -156,3 +183,45 @@ def describe_errors(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
             seen.add((path, msg))
             problems.append((path, msg))
     return problems
+
+
+def _plain(kind: str, msg: str, ctx: dict[str, Any]) -> str:
+    """pydantic's wording, rephrased for people who write rosters, not code."""
+    if kind.startswith("date"):
+        reason = msg.split(", ", 1)[1] if kind == "date_from_datetime_parsing" else ""
+        return ("not a valid date" + (f" ({reason})" if reason else "")
+                + "; write YYYY-MM-DD, e.g. 2026-12-07")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "must be a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return "must be a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "must be true or false"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "must be a mapping of fields, like {id: ..., ...}"
+    if kind == "string_type":
+        return "must be text"
+    if kind == "list_type":
+        return "must be a list, like [a, b]"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        return ("must be an id: letters, digits and _ . + - only, "
+                "starting with a letter or digit")
+    if kind == "greater_than_equal":
+        return f"must be at least {_num(ctx.get('ge'))}"
+    if kind == "less_than_equal":
+        return f"must be at most {_num(ctx.get('le'))}"
+    if kind == "greater_than":
+        return f"must be more than {_num(ctx.get('gt'))}"
+    if kind == "too_short" and ctx.get("min_length") is not None:
+        return f"must have at least {ctx['min_length']} entr{'y' if ctx['min_length'] == 1 else 'ies'}"
+    if kind == "too_long" and ctx.get("max_length") is not None:
+        return f"must have at most {ctx['max_length']} entries"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if msg.startswith("Input should be "):
+        return "must be " + msg[len("Input should be "):]
+    return msg
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)

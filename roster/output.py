@@ -22,16 +22,26 @@ from roster.roster import Roster
 from roster.scenario import Scenario
 
 
+ROSTER_FILES = ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv")
+
+
 def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, mode, encoding="utf-8", newline="") as fh:
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600: use the usual mode
             write(fh)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def coverage_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
@@ -104,6 +114,10 @@ def write_result(result: Result, scenario: Scenario, outdir: str | Path) -> list
             columns=["rule", "staff", "dates", "amount", "weight", "penalty", "message"],
         )
         csv("penalties.csv", pens)
+    else:
+        # no roster this time: an earlier run's files must not pass for this one's
+        for name in ROSTER_FILES:
+            (outdir / name).unlink(missing_ok=True)
     data = summary(result, scenario)
     atomic_write(outdir / "summary.json", lambda fh: json.dump(data, fh, indent=2, default=str))
     written.append(outdir / "summary.json")

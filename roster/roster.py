@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from roster.scenario import Scenario
 
 COLUMNS = ["staff", "date", "shift", "role"]
+WHAT = "roster CSV"
 
 
 @dataclass
@@ -85,13 +86,22 @@ class Roster:
         try:
             raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise ScenarioError([("file", f"cannot read the roster CSV: {exc}")], source) from None
+            raise ScenarioError([("file", f"cannot read the roster CSV: {exc}")], source,
+                                WHAT) from None
+        if not isinstance(raw.index, pd.RangeIndex):  # pandas took extra fields as an index
+            raise ScenarioError(
+                [("file", f"rows have more values than the header has columns "
+                  f"({','.join(raw.columns)}); look for stray commas")],
+                source,
+                WHAT,
+            )
         missing = [c for c in ("staff", "date", "shift") if c not in raw.columns]
         if missing:
             raise ScenarioError(
                 [("columns", f"missing column(s) {', '.join(missing)}; need staff,date,shift "
                   f"(and role for people with several roles)")],
                 source,
+                WHAT,
             )
         problems: list[tuple[str, str]] = []
         rows = []
@@ -102,7 +112,9 @@ class Roster:
                 continue  # a blank shift is a day off
             person = scenario.staff_by_id.get(staff)
             if person is None:
-                problems.append((f"{at}.staff", f"unknown staff '{staff}'"))
+                shown = ", ".join(list(scenario.staff_by_id)[:20])
+                problems.append((f"{at}.staff", f"unknown staff '{staff}'; allowed: {shown}"
+                                 f"{' ...' if len(scenario.staff) > 20 else ''}"))
                 continue
             if shift not in scenario.shift_by_id:
                 problems.append((f"{at}.shift", f"unknown shift '{shift}'; allowed: "
@@ -130,5 +142,5 @@ class Roster:
                 continue
             rows.append((staff, date, shift, role))
         if problems:
-            raise ScenarioError(problems, source)
+            raise ScenarioError(problems, source, WHAT)
         return cls(pd.DataFrame(rows, columns=COLUMNS))

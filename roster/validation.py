@@ -12,14 +12,16 @@ if TYPE_CHECKING:
 class ScenarioError(Exception):
     """Bad input: a list of (field path, what is wrong and what is allowed)."""
 
-    def __init__(self, problems: list[tuple[str, str]], source: str | None = None):
+    def __init__(self, problems: list[tuple[str, str]], source: str | None = None,
+                 what: str = "scenario"):
         self.problems = problems
         self.source = source
+        self.what = what
         super().__init__(self.render())
 
     def render(self) -> str:
         head = f"{self.source}: " if self.source else ""
-        lines = [f"{head}{len(self.problems)} problem(s) in the scenario:"]
+        lines = [f"{head}{len(self.problems)} problem(s) in the {self.what}:"]
         lines += [f"  {path}: {msg}" for path, msg in self.problems]
         return "\n".join(lines)
 

@@ -197,4 +197,7 @@ def build(scenario: Scenario, *, explain: bool = False, soft_cover: bool = False
     ctx.rule = None
     if not explain and ctx.penalties:
         ctx.model.minimize(ctx.objective())
+        # every penalty is >= 0; saying so keeps CP-SAT's bound from dipping
+        # below zero after presolve rewrites the objective
+        ctx.model.proto.objective.domain.extend([0, 2**60])
     return ctx
