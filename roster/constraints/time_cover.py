@@ -2,11 +2,12 @@
 minute of a window (e.g. 3 RNs 19:00-07:00), met by any mix of overlapping
 shifts, 8-hour and 12-hour alike.
 
-The window is cut at every shift start and end into segments; everyone whose
-shift spans a segment counts for it. Unpaid breaks are not subtracted. A
-window is checked up to the end of the horizon's last day; nights worked in
-the history count at the start. Soft: ``weight`` per person missing in each
-segment.
+The window is cut into segments at every start and end of the shifts the
+role (or skill) can work; everyone whose shift spans a segment counts for it.
+Unpaid breaks are not subtracted. A window is checked up to the end of the
+horizon's last day; nights worked in the history count at the start.
+Soft: ``weight`` per person-hour missing, per segment rounded up to whole
+hours (one person short for 30 minutes costs one hour).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def segments(scenario: Scenario) -> list[Segment]:
     from roster.scenario import expand
 
     horizon_end = scenario.horizon.days * 1440
+    relevant = [workable(scenario, tc) for tc in scenario.time_cover]
     out = []
     for i, tc in enumerate(scenario.time_cover):
         if tc.dates is not None:
@@ -65,12 +67,29 @@ def segments(scenario: Scenario) -> list[Segment]:
                 (e, sh.id, e * 1440 + sh.start, e * 1440 + sh.start + sh.duration)
                 for e in (d - 1, d, d + 1)
                 for sh in scenario.shifts
+                if sh.id in relevant[i]
             ]
             cuts = sorted({lo, hi} | {x for *_, a, b in shifts for x in (a, b) if lo < x < hi})
             for a, b in zip(cuts, cuts[1:]):
                 spans = tuple((e, sid) for e, sid, sa, sb in shifts if sa <= a and b <= sb)
                 out.append(Segment(i, tc, d, a, b, spans))
     return out
+
+
+def workable(scenario: Scenario, tc: TimeCover) -> set[str]:
+    """Shifts some eligible person may work as the counted role."""
+    out: set[str] = set()
+    for p in eligible(scenario, tc.role, tc.skill):
+        for role in scenario.roles:
+            if role.id in p.roles and (tc.role is None or role.id == tc.role):
+                out |= set(role.shifts) if role.shifts is not None else {
+                    s.id for s in scenario.shifts}
+    return out
+
+
+def hours_short(seg: Segment, people: int) -> int:
+    """People short x segment length, in whole hours rounded up."""
+    return -(-people * (seg.b - seg.a) // 60)
 
 
 def _weight(tc: TimeCover, soft_cover: bool) -> int | None:
@@ -103,7 +122,8 @@ def encode(ctx: ModelContext) -> None:
         )
         ctx.limit(
             sum(terms), tc.min, None, len(terms) + 1, weight=_weight(tc, ctx.soft_cover),
-            staff=None, days=[seg.day], key=("time_cover", seg.source, seg.a), text=text,
+            staff=None, days=[seg.day], scale=seg.b - seg.a, unit=60,
+            key=("time_cover", seg.source, seg.a), text=text,
         )
 
 
@@ -127,9 +147,10 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
         if n < seg.entry.min:
             what = " with ".join(x for x in (seg.entry.role, seg.entry.skill) if x)
             yield ctx.violation(
-                RULE, None, [seg.day], seg.entry.min - n, _weight(seg.entry, ctx.soft_cover),
+                RULE, None, [seg.day], hours_short(seg, seg.entry.min - n),
+                _weight(seg.entry, ctx.soft_cover),
                 f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}: {n} {what} present, "
-                f"needs {seg.entry.min}",
+                f"needs {seg.entry.min} (person-hours short, rounded up)",
             )
 
 

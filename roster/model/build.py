@@ -118,15 +118,16 @@ class ModelContext:
         staff: int | None,
         days: Sequence[int],
         unit: int = 1,
+        scale: int = 1,
         key: Any = None,
         text: str | None = None,
         rule: str | None = None,
     ) -> None:
         """lo <= expr <= hi, hard (weight None) or soft.
 
-        Soft: the penalty is weight * ceil(violation / unit), tied exactly to
-        the assignments (not just bounded), so any solution's objective equals
-        what the checker computes. ``ub`` bounds |expr|.
+        Soft: the penalty is weight * ceil(violation * scale / unit), tied
+        exactly to the assignments (not just bounded), so any solution's
+        objective equals what the checker computes. ``ub`` bounds |expr|.
         """
         if weight is None:
             if lo is not None and lo > 0:
@@ -141,11 +142,11 @@ class ModelContext:
             over = self.model.new_int_var(0, top, "over")
             self.model.add_max_equality(over, [excess, 0])
             amount = over
-            if unit > 1:
-                amount = self.model.new_int_var(0, -(-top // unit), "units")
-                # amount = ceil(over / unit), as two linear inequalities
-                self.model.add(unit * amount >= over)
-                self.model.add(unit * amount <= over + unit - 1)
+            if unit > 1 or scale > 1:
+                amount = self.model.new_int_var(0, -(-top * scale // unit), "units")
+                # amount = ceil(over * scale / unit), as two linear inequalities
+                self.model.add(unit * amount >= scale * over)
+                self.model.add(unit * amount <= scale * over + unit - 1)
             self.penalize(amount, weight, staff, days, rule)
 
     def forbid(
@@ -198,6 +199,8 @@ def build(scenario: Scenario, *, explain: bool = False, soft_cover: bool = False
     if not explain and ctx.penalties:
         ctx.model.minimize(ctx.objective())
         # every penalty is >= 0; saying so keeps CP-SAT's bound from dipping
-        # below zero after presolve rewrites the objective
-        ctx.model.proto.objective.domain.extend([0, 2**60])
+        # below zero after presolve rewrites the objective. The domain bounds
+        # the objective *without* its constant offset (from negated literals).
+        objective = ctx.model.proto.objective
+        objective.domain.extend([-int(objective.offset), 2**60])
     return ctx

@@ -1,0 +1,124 @@
+"""The solver's optimum is the true optimum: on tiny random scenarios, score
+every possible roster with the checker and compare the best with solve().
+
+This catches what objective == check on the returned roster cannot: an
+encoding that cuts off good rosters, or one that penalises too much.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roster import Roster, SolveParams, SolveStatus, check, load_scenario, solve
+
+START = dt.date(2026, 12, 12)  # a Saturday: the horizon holds a weekend
+SHIFTS = [
+    {"id": "E", "start": "07:00", "end": "15:00"},
+    {"id": "L", "start": "14:00", "end": "22:00"},
+    {"id": "N", "start": "21:00", "end": "07:00"},
+]
+
+weights = st.one_of(st.none(), st.integers(1, 9))
+
+
+@st.composite
+def rules(draw):  # type: ignore[no-untyped-def]
+    pick = draw(st.sampled_from([
+        "consecutive", "consecutive_off", "consecutive_shift", "shift_count", "hours",
+        "min_rest", "succession", "max_weekends", "complete_weekends", "fairness",
+    ]))
+    w = draw(weights)
+    if pick == "consecutive":
+        return {"kind": "consecutive", "min": draw(st.integers(1, 2)), "max": 2, "weight": w}
+    if pick == "consecutive_off":
+        return {"kind": "consecutive", "what": "off", "min": 2, "weight": w}
+    if pick == "consecutive_shift":
+        return {"kind": "consecutive", "what": "shift", "shifts": ["E"], "min": 2, "max": 2,
+                "weight": w}
+    if pick == "shift_count":
+        return {"kind": "shift_count", "min": draw(st.integers(0, 2)),
+                "max": draw(st.integers(2, 3)), "weight": w}
+    if pick == "hours":
+        return {"kind": "hours", "max_hours": draw(st.sampled_from([8, 12.5, 16])), "weight": w}
+    if pick == "min_rest":
+        return {"kind": "min_rest", "hours": draw(st.sampled_from([11, 16])), "weight": w}
+    if pick == "succession":
+        return {"kind": "succession", "first": "L", "then": ["E"], "weight": w}
+    if pick == "max_weekends":
+        return {"kind": "max_weekends", "max": 0, "weight": w}
+    if pick == "complete_weekends":
+        return {"kind": "complete_weekends", "weight": w}
+    return {"kind": "fairness", "measure": draw(st.sampled_from(["nights", "hours", "shifts"])),
+            "weight": draw(st.integers(1, 5))}
+
+
+@st.composite
+def scenarios(draw):  # type: ignore[no-untyped-def]
+    days = draw(st.integers(2, 3))
+    # at most 3^6 or 4^4 rosters to enumerate
+    shifts = SHIFTS[: draw(st.integers(2, 3 if days == 2 else 2))]
+    ids = [s["id"] for s in shifts]
+    staff = []
+    for i in range(2):
+        person = {"id": f"P{i}", "roles": ["RN"], "hours_per_week": draw(st.sampled_from([20, 40]))}
+        if draw(st.booleans()):
+            person["requests"] = [{
+                "dates": [(START + dt.timedelta(draw(st.integers(0, days - 1)))).isoformat()],
+                "shift": draw(st.sampled_from([None, *ids])),
+                "want": draw(st.sampled_from(["on", "off"])),
+                "weight": draw(st.integers(1, 9)),
+            }]
+        if draw(st.integers(0, 4)) == 0:
+            person["leave"] = [(START + dt.timedelta(draw(st.integers(0, days - 1)))).isoformat()]
+        staff.append(person)
+    demand = [
+        {"shift": sid, "role": "RN", "min": draw(st.integers(0, 1)),
+         "min_weight": draw(weights), "preferred": 1, "under_weight": draw(st.integers(0, 5)),
+         "over_weight": draw(st.integers(0, 3)), "max": 2}
+        for sid in ids if draw(st.booleans())
+    ]
+    data = {
+        "horizon": {"start": START.isoformat(), "days": days},
+        "shifts": shifts,
+        "roles": [{"id": "RN"}],
+        "staff": staff,
+        "demand": demand,
+        "rules": draw(st.lists(rules(), max_size=3)),
+    }
+    if draw(st.booleans()):
+        data["history"] = {"P0": draw(st.lists(st.sampled_from(["-", *ids]), min_size=1,
+                                               max_size=3))}
+    if draw(st.booleans()):
+        data["time_cover"] = [{"role": "RN", "from": "12:00", "to": "20:00", "min": 1,
+                               "weight": draw(weights)}]
+    return data
+
+
+def brute_force(sc) -> int | None:  # type: ignore[no-untyped-def]
+    """The least total penalty over every roster the hard rules allow."""
+    cells = [(p.id, d) for p in sc.staff for d in range(sc.horizon.days)]
+    best = None
+    for choice in itertools.product([None, *sc.shift_by_id], repeat=len(cells)):
+        rows = [(sid, sc.dates[d], t, "RN") for (sid, d), t in zip(cells, choice) if t]
+        report = check(sc, Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"])))
+        if report.feasible and (best is None or report.total_penalty < best):
+            best = report.total_penalty
+    return best
+
+
+@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_solver_optimum_equals_brute_force_optimum(data):
+    sc = load_scenario(data)
+    expected = brute_force(sc)
+    result = solve(sc, SolveParams(time_limit=10, workers=1, seed=0, explain=False))
+    if expected is None:
+        assert result.status == SolveStatus.INFEASIBLE
+    else:
+        assert result.status == SolveStatus.OPTIMAL
+        assert result.objective == expected
