@@ -27,8 +27,8 @@ from roster.validation import ScenarioError
 
 EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 2, 3, 4
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def _load(path: str) -> Scenario:

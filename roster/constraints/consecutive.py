@@ -75,7 +75,8 @@ class Consecutive(Rule):
             elif self.what == "off":
                 out[d] = neg(ctx.works(s, d))  # type: ignore[arg-type]
             else:
-                lits = [ctx.x(s, d, idx.t_of[t]) for t in self.shifts or []]
+                # each type once: a repeated id would make sum(live) == on unsatisfiable
+                lits = [ctx.x(s, d, idx.t_of[t]) for t in dict.fromkeys(self.shifts or [])]
                 if any(lit is True for lit in lits):
                     out[d] = True
                     continue

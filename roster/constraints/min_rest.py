@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field
 
 from roster.constraints.base import Rule, fmt_dates
+from roster.constraints.succession import day_in_scope
 
 if TYPE_CHECKING:
     from roster.check import CheckContext
@@ -51,11 +52,10 @@ class MinRest(Rule):
 
         idx, sc = ctx.index, ctx.scenario
         pairs = self.short_pairs(sc)
-        scoped = set(self.days_in_scope(sc))
         for s in staff:
             for k, a, b, missing in pairs:
                 for d in range(-ctx.history_len(s), idx.days - k):
-                    if d + k < 0 or (d not in scoped if d >= 0 else self.scope.limits_days):
+                    if d + k < 0 or not day_in_scope(self, sc, d):
                         continue
                     between = [neg(ctx.works(s, e)) for e in range(d + 1, d + k)]
                     lits = [ctx.x(s, d, idx.t_of[a]), ctx.x(s, d + k, idx.t_of[b]), *between]
@@ -66,10 +66,9 @@ class MinRest(Rule):
         sc = ctx.scenario
         pairs = {(k, a, b): m for k, a, b, m in self.short_pairs(sc)}
         kmax = max((k for k, *_ in pairs), default=0)
-        scoped = set(self.days_in_scope(sc))
         for sid in staff:
             for d in range(-ctx.history_len(sid), ctx.days):
-                if d not in scoped if d >= 0 else self.scope.limits_days:
+                if not day_in_scope(self, sc, d):
                     continue
                 for a in ctx.shifts(sid, d):
                     for k in range(1, kmax + 1):

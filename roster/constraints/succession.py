@@ -6,6 +6,7 @@ Soft penalty per occurrence.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -17,6 +18,17 @@ if TYPE_CHECKING:
     from roster.check import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
+    from roster.scenario import Scenario
+
+
+def day_in_scope(rule: Rule, scenario: Scenario, d: int) -> bool:
+    """Whether the rule's day scope counts day index ``d``; history days
+    (d < 0) are judged by their dates and weekdays like any other."""
+    sc = rule.scope
+    date = scenario.horizon.start + dt.timedelta(days=d)
+    if sc.from_ and date < sc.from_ or sc.to and date > sc.to:
+        return False
+    return not sc.weekdays or scenario.weekday(d) in sc.weekdays
 
 
 class Succession(Rule):
@@ -32,27 +44,25 @@ class Succession(Rule):
     def describe(self) -> str:
         return f"no {'/'.join(self.then)} the day after {self.first}"
 
-    def _days(self, ctx_days: int, history: int, scoped: set[int]) -> Iterable[int]:
+    def _days(self, scenario: Scenario, ctx_days: int, history: int) -> Iterable[int]:
         for d in range(-history, ctx_days - 1):
-            if d + 1 < 0 or (d not in scoped if d >= 0 else self.scope.limits_days):
+            if d + 1 < 0 or not day_in_scope(self, scenario, d):
                 continue
             yield d
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         idx = ctx.index
-        scoped = set(self.days_in_scope(ctx.scenario))
         a = idx.t_of[self.first]
         for s in staff:
-            for d in self._days(idx.days, ctx.history_len(s), scoped):
-                for b in self.then:
+            for d in self._days(ctx.scenario, idx.days, ctx.history_len(s)):
+                for b in dict.fromkeys(self.then):  # a repeated id is one occurrence
                     lits = [ctx.x(s, d, a), ctx.x(s, d + 1, idx.t_of[b])]
                     ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
                                days=[e for e in (d, d + 1) if e >= 0])
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
-        scoped = set(self.days_in_scope(ctx.scenario))
         for sid in staff:
-            for d in self._days(ctx.days, ctx.history_len(sid), scoped):
+            for d in self._days(ctx.scenario, ctx.days, ctx.history_len(sid)):
                 if self.first not in ctx.shifts(sid, d):
                     continue
                 for b in ctx.shifts(sid, d + 1):
