@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
+import types
+import typing
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from roster.check import check as check_roster
@@ -169,22 +172,48 @@ def validate(scenario: str) -> None:
     )
 
 
+def _type_name(annotation: object) -> str:
+    """'work | off | shift' for literals, 'int | None', 'list[str]'..."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Literal:
+        return " | ".join(str(a) for a in args)
+    if args and typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in args)
+    if args:
+        return f"{getattr(typing.get_origin(annotation), '__name__', '?')}[{', '.join(_type_name(a) for a in args)}]"
+    return "None" if annotation is type(None) else getattr(annotation, "__name__", str(annotation))
+
+
+COMMON = ("name", "weight", "scope")
+
+
 @main.command()
 def rules() -> None:
     """List the rule kinds with their parameters."""
+    from roster.constraints.base import Rule, Scope
+
+    out.print("[bold]Every rule[/] takes these, besides its own parameters:")
+    t = Table("parameter", "meaning", box=None)
+    for name in COMMON:
+        t.add_row(name, Rule.model_fields[name].description or "")
+    for name, field in Scope.model_fields.items():
+        t.add_row(f"scope.{field.alias or name}", field.description or "")
+    out.print(t)
     for kind, cls in sorted(registry.items()):
         out.rule(f"[bold]{kind}[/]")
         mod_doc = (sys.modules[cls.__module__].__doc__ or "").strip()
         out.print(mod_doc, markup=False, highlight=False)
+        if cls.day_scoped:
+            out.print("Accepts scope.from / scope.to / scope.weekdays.", highlight=False)
         t = Table("parameter", "type", "default", "meaning", box=None)
         for name, field in cls.model_fields.items():
-            if name == "kind":
+            if name == "kind" or name in COMMON:
                 continue
-            default = "required" if field.is_required() else repr(field.get_default(call_default_factory=True))
-            ann = getattr(field.annotation, "__name__", None) or str(field.annotation)
-            t.add_row(field.alias or name, ann.replace("typing.", ""), default[:30],
-                      field.description or "")
-        out.print(t)
+            default = "required" if field.is_required() else repr(field.get_default())
+            t.add_row(field.alias or name, escape(_type_name(field.annotation)), escape(default),
+                      escape(field.description or ""))
+        if t.row_count:
+            out.print(t)
     out.rule("[bold]always on[/] (from scenario sections)")
     for mod in sections:
         name = mod.__name__.rsplit(".", 1)[-1]
