@@ -105,17 +105,18 @@ class Rule(BaseModel):
         """One sentence a manager understands; used in explanations."""
         return self.label
 
+    def in_day_scope(self, scenario: Scenario, d: int) -> bool:
+        """Whether the rule counts day index ``d``; history days (d < 0) are
+        judged by their dates and weekdays like any other."""
+        sc = self.scope
+        date = scenario.horizon.start + dt.timedelta(days=d)
+        if sc.from_ and date < sc.from_ or sc.to and date > sc.to:
+            return False
+        return not sc.weekdays or scenario.weekday(d) in sc.weekdays
+
     def days_in_scope(self, scenario: Scenario) -> list[int]:
         """Horizon day indexes this rule counts."""
-        sc = self.scope
-        out = []
-        for d, date in enumerate(scenario.dates):
-            if sc.from_ and date < sc.from_ or sc.to and date > sc.to:
-                continue
-            if sc.weekdays and scenario.weekday(d) not in sc.weekdays:
-                continue
-            out.append(d)
-        return out
+        return [d for d in range(scenario.horizon.days) if self.in_day_scope(scenario, d)]
 
     # -- the two halves of the contract -----------------------------------
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
@@ -176,8 +177,9 @@ class CountRule(Rule):
     """Shared shape of rules that bound a sum over days: over the horizon
     (or the days in scope), or per calendar week (Monday to Sunday).
 
-    Per week, history days of the first week count; a minimum applies only to
-    weeks wholly inside what is known (history + horizon). With
+    Per week, history days of the first week count (when in the day scope); a
+    minimum applies only to weeks wholly inside what is known (history +
+    horizon) and not cut by ``scope.from``/``scope.to``. With
     ``reduce_for_leave``, a minimum shrinks pro rata to the leave days in the
     window (rounded down).
     """
@@ -208,15 +210,23 @@ class CountRule(Rule):
         if self.per == "horizon":
             return [(days, True)] if days else []
         start = scenario.horizon.start
-        first_monday = -start.weekday()
+        sc = self.scope
         out = []
-        for w0 in range(first_monday, scenario.horizon.days, 7):
-            week = [d for d in range(w0, w0 + 7) if d in set(days) or (-history_len <= d < 0)]
-            inside = [d for d in week if d >= 0]
-            if not inside:
+        for w0 in range(-start.weekday(), scenario.horizon.days, 7):
+            week = [
+                d for d in range(max(w0, -history_len), min(w0 + 7, scenario.horizon.days))
+                if self.in_day_scope(scenario, d)
+            ]
+            if not any(d >= 0 for d in week):
                 continue
-            complete = w0 >= -history_len and w0 + 7 <= scenario.horizon.days
-            out.append((week, complete and not self.scope.limits_days))
+            monday = start + dt.timedelta(days=w0)
+            complete = (
+                w0 >= -history_len
+                and w0 + 7 <= scenario.horizon.days
+                and (sc.from_ is None or sc.from_ <= monday)
+                and (sc.to is None or monday + dt.timedelta(days=6) <= sc.to)
+            )
+            out.append((week, complete))
         return out
 
     def window_bounds(

@@ -4,7 +4,9 @@ days off, or consecutive days on some shift types (e.g. 2-4 nights in a row).
 History counts: a run that started before the horizon continues into it.
 Days before the history (or before the horizon, without history) and after
 the horizon are unknown: a run touching them is never too short (it may
-continue there), and a run is too long only by its known days.
+continue there), and a run is too long only by its known days. Whole days of
+leave are neither worked nor off here: they end a run, and a run next to
+leave is never too short (a week's leave is not "too many days off").
 
 Penalties: ``max`` costs one unit per day beyond it in each run (a run of 7
 with max 5 costs 2); ``min`` costs one unit per day missing (a run of 1 with
@@ -63,14 +65,17 @@ class Consecutive(Rule):
         return f"{' and '.join(parts)} consecutive {self._noun()}"
 
     # -- encode -----------------------------------------------------------
-    def _flags(self, ctx: ModelContext, s: int) -> dict[int, Lit]:
+    def _flags(self, ctx: ModelContext, s: int) -> dict[int, Lit | None]:
         """day -> literal 'the day is in a run' for every known day."""
         from roster.model.build import neg
 
         idx = ctx.index
-        out: dict[int, Lit] = {}
+        leave = ctx.scenario.leave_days[idx.staff[s]]
+        out: dict[int, Lit | None] = {}
         for d in range(-ctx.history_len(s), idx.days):
-            if self.what == "work":
+            if d in leave:
+                out[d] = None  # neither in a run nor a border of one
+            elif self.what == "work":
                 out[d] = ctx.works(s, d)  # type: ignore[assignment]
             elif self.what == "off":
                 out[d] = neg(ctx.works(s, d))  # type: ignore[arg-type]
@@ -100,20 +105,25 @@ class Consecutive(Rule):
             if self.max is not None:
                 m = self.max
                 for w in range(max(first, -m), end - m):
-                    days = range(w, w + m + 1)
-                    ctx.forbid([f[d] for d in days], weight=self.weight, staff=s,
-                               days=[d for d in days if d >= 0])
+                    lits = [f[d] for d in range(w, w + m + 1)]
+                    if all(lit is not None for lit in lits):  # leave ends runs
+                        ctx.forbid(lits, weight=self.weight, staff=s,
+                                   days=[d for d in range(w, w + m + 1) if d >= 0])
             if self.min is not None:
                 for length in range(1, self.min):
                     # a run exactly [d, d + length) bordered by known days
                     for d in range(max(first + 1, 1 - length), end - length):
-                        lits = [neg(f[d - 1])] + [f[e] for e in range(d, d + length)]
-                        lits.append(neg(f[d + length]))
+                        lits = [f[e] for e in range(d - 1, d + length + 1)]
+                        if any(lit is None for lit in lits):
+                            continue
+                        lits[0], lits[-1] = neg(lits[0]), neg(lits[-1])
                         ctx.forbid(lits, weight=self.weight, amount=self.min - length,
                                    staff=s, days=[e for e in range(d, d + length) if e >= 0])
 
     # -- check ------------------------------------------------------------
-    def _day_flag(self, ctx: CheckContext, sid: str, d: int) -> bool:
+    def _day_flag(self, ctx: CheckContext, sid: str, d: int) -> bool | None:
+        if d in ctx.scenario.leave_days[sid]:
+            return None
         if self.what == "work":
             return bool(ctx.works(sid, d))
         if self.what == "off":

@@ -58,7 +58,7 @@ class Fairness(Rule):
     def capacities(self, scenario: Scenario, group: list[str]) -> dict[str, int]:
         """Minutes per week x available days; 0 = left out of the group."""
         hours = {sid: scenario.hours_per_week(sid) for sid in group}
-        default = max((h for h in hours.values() if h is not None), default=1.0)
+        default = max((h for h in hours.values() if h), default=1.0)
         out = {}
         for sid in group:
             h = hours[sid] if hours[sid] is not None else default

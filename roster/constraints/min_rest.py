@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field
 
 from roster.constraints.base import Rule, fmt_dates
-from roster.constraints.succession import day_in_scope
 
 if TYPE_CHECKING:
     from roster.check import CheckContext
@@ -55,7 +54,7 @@ class MinRest(Rule):
         for s in staff:
             for k, a, b, missing in pairs:
                 for d in range(-ctx.history_len(s), idx.days - k):
-                    if d + k < 0 or not day_in_scope(self, sc, d):
+                    if d + k < 0 or not self.in_day_scope(sc, d):
                         continue
                     between = [neg(ctx.works(s, e)) for e in range(d + 1, d + k)]
                     lits = [ctx.x(s, d, idx.t_of[a]), ctx.x(s, d + k, idx.t_of[b]), *between]
@@ -68,7 +67,7 @@ class MinRest(Rule):
         kmax = max((k for k, *_ in pairs), default=0)
         for sid in staff:
             for d in range(-ctx.history_len(sid), ctx.days):
-                if not day_in_scope(self, sc, d):
+                if not self.in_day_scope(sc, d):
                     continue
                 for a in ctx.shifts(sid, d):
                     for k in range(1, kmax + 1):

@@ -6,7 +6,6 @@ Soft penalty per occurrence.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -20,15 +19,6 @@ if TYPE_CHECKING:
     from roster.result import Violation
     from roster.scenario import Scenario
 
-
-def day_in_scope(rule: Rule, scenario: Scenario, d: int) -> bool:
-    """Whether the rule's day scope counts day index ``d``; history days
-    (d < 0) are judged by their dates and weekdays like any other."""
-    sc = rule.scope
-    date = scenario.horizon.start + dt.timedelta(days=d)
-    if sc.from_ and date < sc.from_ or sc.to and date > sc.to:
-        return False
-    return not sc.weekdays or scenario.weekday(d) in sc.weekdays
 
 
 class Succession(Rule):
@@ -46,7 +36,7 @@ class Succession(Rule):
 
     def _days(self, scenario: Scenario, ctx_days: int, history: int) -> Iterable[int]:
         for d in range(-history, ctx_days - 1):
-            if d + 1 < 0 or not day_in_scope(self, scenario, d):
+            if d + 1 < 0 or not self.in_day_scope(scenario, d):
                 continue
             yield d
 

@@ -97,6 +97,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                                           self.state.solutions)
 
 
+def _whole(value: float) -> float:
+    near = round(value)
+    return near if abs(value - near) < 1e-6 else value
+
+
 def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
     p = solver.parameters
     if params.time_limit is not None:
@@ -181,8 +186,10 @@ def solve(
     roster = ctx.vars.extract(solver, scenario)
     report = check(scenario, roster, soft_cover=params.soft_cover)
     has_objective = bool(ctx.penalties)
-    objective = solver.objective_value if has_objective else 0.0
-    bound = solver.best_objective_bound if has_objective else 0.0
+    # every coefficient is an integer: CP-SAT's float is a whole number up to
+    # rounding (6.999999999999999 for 7), so report it as one
+    objective = _whole(solver.objective_value) if has_objective else 0
+    bound = _whole(solver.best_objective_bound) if has_objective else 0
     return Result(
         status=status,
         objective=objective,

@@ -1,0 +1,163 @@
+"""fairness: spread of nights / weekends / hours / shifts across a group, each
+person's load scaled to a full-time, full-availability equivalent:
+``load = value * ref // capacity`` with capacity = weekly minutes x days not
+on leave and ref the group's largest capacity. Penalty per unit of spread
+above ``max_spread``."""
+
+from __future__ import annotations
+
+from ruletools import found, infeasible, optimum, person, pinned, roster, scenario
+
+from roster.check import CheckContext
+from roster.constraints.fairness import Fairness
+
+RULE = "fairness"
+TWO_WEEKS = {"start": "2026-12-07", "days": 14}
+
+
+def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
+    return scenario(rules=[{"kind": RULE, "group_by": "all", **rule}], **extra)
+
+
+def loads(sc, rows):  # type: ignore[no-untyped-def]
+    """Each group's full-time-equivalent loads, as the checker computes them."""
+    ctx = CheckContext(sc, roster(sc, rows))
+    inst = sc.rule_instances[0]
+    rule: Fairness = inst.rule  # type: ignore[assignment]
+    return [rule.loads(ctx, g) for g in rule.groups(sc, inst.staff)]
+
+
+# -- check ----------------------------------------------------------------------
+def test_spread_of_nights_equal_contracts():
+    sc = sc_with({"measure": "nights", "weight": 3})
+    rows = {"S1": "NN.....", "S2": "N......", "S3": "EEEEE.."}
+    assert loads(sc, rows) == [{"S1": 2, "S2": 1, "S3": 0}]
+    assert found(sc, rows, RULE) == [(None, 2, 3, [])]
+    sc = sc_with({"measure": "nights", "weight": 3, "max_spread": 1})
+    assert found(sc, rows, RULE) == [(None, 1, 3, [])]
+    sc = sc_with({"measure": "nights", "weight": 3, "max_spread": 2})
+    assert found(sc, rows, RULE) == []
+
+
+def test_part_timers_weigh_pro_rata():
+    staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=20)]
+    sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
+    # S2 works half the hours: 1 night of S2 weighs like 2 of S1
+    assert loads(sc, {"S1": "NN.....", "S2": "N......"}) == [{"S1": 2, "S2": 2}]
+    assert found(sc, {"S1": "NN.....", "S2": "N......"}, RULE) == []
+    assert found(sc, {"S1": "NN.....", "S2": "NN....."}, RULE) == [(None, 2, 1, [])]
+
+
+def test_people_without_hours_count_as_the_largest_contract():
+    staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=20), person("S3")]
+    sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
+    assert loads(sc, {"S1": "N......", "S2": "N......", "S3": "N......"}) == [
+        {"S1": 1, "S2": 2, "S3": 1}]
+
+
+def test_contract_hours_and_zero_hours():
+    staff = [person("S1", contract="FT"), person("S2", contract="PT"),
+             person("S3", hours_per_week=0)]
+    contracts = [{"id": "FT", "hours_per_week": 37.5}, {"id": "PT", "hours_per_week": 25}]
+    sc = sc_with({"measure": "nights", "weight": 1}, staff=staff, contracts=contracts)
+    # S3 has no capacity: left out. PT: 2 nights x 2250/1500 = 3
+    assert loads(sc, {"S1": "NNN....", "S2": "NN.....", "S3": "NNNNNNN"}) == [
+        {"S1": 3, "S2": 3}]
+
+
+def test_leave_lowers_capacity_and_loads_round_down():
+    staff = [person("S1", hours_per_week=40),
+             person("S2", hours_per_week=40, leave=[{"from": "2026-12-11", "to": "2026-12-13"}])]
+    sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
+    # S2 is available 4 of 7 days: 2 nights x 7/4 = 3.5 -> 3
+    assert loads(sc, {"S1": "NNNN...", "S2": "NN....."}) == [{"S1": 4, "S2": 3}]
+    assert found(sc, {"S1": "NNNN...", "S2": "NN....."}, RULE) == [(None, 1, 1, [])]
+
+
+def test_hours_in_whole_hours():
+    shifts = [{"id": "E", "start": "07:00", "end": "15:00"},
+              {"id": "D", "start": "07:00", "end": "19:30", "break_minutes": 30}]
+    sc = sc_with({"measure": "hours", "weight": 2}, shifts=shifts)
+    # 16 h, 12 h (paid), 8 h: spread 8
+    rows = {"S1": "EE.....", "S2": "D......", "S3": "E......"}
+    assert loads(sc, rows) == [{"S1": 16, "S2": 12, "S3": 8}]
+    assert found(sc, rows, RULE) == [(None, 8, 2, [])]
+
+
+def test_weekends_and_shift_types():
+    sc = sc_with({"measure": "weekends", "weight": 1}, horizon=TWO_WEEKS)
+    rows = {"S1": ".....E......L.", "S2": "......N.......", "S3": "EEEEE........."}
+    assert loads(sc, rows) == [{"S1": 2, "S2": 1, "S3": 0}]
+    sc = sc_with({"measure": "shifts", "shifts": ["L"], "weight": 1})
+    rows = {"S1": "LLL....", "S2": "EEEEL..", "S3": "NNNNNNN"}
+    assert loads(sc, rows) == [{"S1": 3, "S2": 1, "S3": 0}]
+    assert found(sc, rows, RULE) == [(None, 3, 1, [])]
+    sc = sc_with({"measure": "shifts", "weight": 1})
+    assert loads(sc, rows) == [{"S1": 3, "S2": 5, "S3": 7}]
+
+
+def test_groups_by_first_role():
+    roles = [{"id": "RN"}, {"id": "HCA"}]
+    staff = [person("S1"), {"id": "S2", "roles": ["RN", "HCA"]},
+             {"id": "S3", "roles": ["HCA", "RN"]}, {"id": "S4", "roles": ["HCA"]},
+             {"id": "S5", "roles": ["RN"], "hours_per_week": 10}]
+    rule = {"kind": RULE, "measure": "nights", "weight": 1, "scope": {"staff": ["S1", "S2",
+                                                                              "S3", "S4"]}}
+    sc = scenario(roles=roles, staff=staff, rules=[rule])
+    rows = {"S1": "NNN....", "S2": "N......", "S3": "NNNN...", "S4": "NNNN...",
+            "S5": "NNNNNNN"}
+    # RN group: S1 3, S2 1 -> 2; HCA group: S3 4, S4 4 -> 0; S5 is out of scope
+    assert loads(sc, rows) == [{"S1": 3, "S2": 1}, {"S3": 4, "S4": 4}]
+    assert found(sc, rows, RULE) == [(None, 2, 1, [])]
+    # a one-person group is not judged
+    sc = scenario(roles=roles, staff=staff[:1] + staff[3:4],
+                  rules=[{"kind": RULE, "measure": "nights", "weight": 1}])
+    assert found(sc, {"S1": "NNN....", "S4": "......."}, RULE) == []
+
+
+def test_hard():
+    sc = sc_with({"measure": "nights"})
+    assert found(sc, {"S1": "N......"}, RULE) == [(None, 1, None, [])]
+    assert pinned(sc, {"S1": "N......"}) is None
+    assert pinned(sc, {"S1": "N......", "S2": ".N.....", "S3": "..N...."}) == 0
+
+
+# -- encode ---------------------------------------------------------------------
+def one_night_demand(days: list[str]) -> list[dict]:
+    """Exactly one N on these dates, no N on other days."""
+    return [{"shift": "N", "role": "RN", "max": 0},
+            {"shift": "N", "role": "RN", "min": 1, "max": 1, "dates": days}]
+
+
+def test_encode_hard_one_night_cannot_be_shared():
+    assert infeasible(sc_with({"measure": "nights"}, demand=one_night_demand(["2026-12-07"])))
+    assert optimum(sc_with({"measure": "nights", "max_spread": 1},
+                           demand=one_night_demand(["2026-12-07"]))).objective == 0
+    assert optimum(sc_with({"measure": "nights", "weight": 5},
+                           demand=one_night_demand(["2026-12-07"]))).objective == 5
+
+
+def test_encode_pro_rata_split():
+    # 3 nights for a full-timer and a half-timer: 2 + 1 is the only fair split
+    staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=20)]
+    sc = sc_with({"measure": "nights"}, staff=staff,
+                 demand=one_night_demand(["2026-12-07", "2026-12-08", "2026-12-09"]))
+    df = optimum(sc).roster.df
+    assert df[df["shift"] == "N"].groupby("staff").size().to_dict() == {"S1": 2, "S2": 1}
+    # 4 nights: 3 + 1 -> loads 3, 2; 2 + 2 -> 2, 4: the best spread is 1
+    sc = sc_with({"measure": "nights", "weight": 7}, staff=staff,
+                 demand=one_night_demand(["2026-12-07", "2026-12-08", "2026-12-09",
+                                          "2026-12-10"]))
+    assert optimum(sc).objective == 7
+
+
+def test_encode_soft_hours():
+    # exactly one E on Mon-Wed, nothing else: two people split 3 x 8 h as
+    # 16/8 at best: spread 8 hours, weight 1
+    staff = [person("S1"), person("S2")]
+    demand = [{"shift": s, "role": "RN", "max": 0} for s in ("L", "N")]
+    demand += [{"shift": "E", "role": "RN", "max": 0},
+               {"shift": "E", "role": "RN", "min": 1, "max": 1,
+                "dates": [{"from": "2026-12-07", "to": "2026-12-09"}]}]
+    sc = sc_with({"measure": "hours", "weight": 1}, staff=staff, demand=demand)
+    assert optimum(sc).objective == 8

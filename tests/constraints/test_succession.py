@@ -1,0 +1,96 @@
+"""succession: shift ``first`` must not be followed the next day by any of
+``then``; penalty per occurrence. History counts; day scope = day of first."""
+
+from __future__ import annotations
+
+from ruletools import found, infeasible, optimum, person, pin, pinned, scenario
+
+RULE = "succession"
+
+
+def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
+    return scenario(rules=[{"kind": RULE, "first": "N", "then": ["E", "L"], **rule}], **extra)
+
+
+# -- check ----------------------------------------------------------------------
+def test_each_occurrence_counts_once():
+    sc = sc_with({"weight": 2})
+    # S1: N->L (Mon->Tue) and N->E (Thu->Fri); S2: N, day off, L; N->N is fine
+    rows = {"S1": "NL.NE..", "S2": "N.LNN..", "S3": "LNNN..."}
+    assert found(sc, rows, RULE) == [
+        ("S1", 1, 2, [0, 1]),
+        ("S1", 1, 2, [3, 4]),
+    ]
+
+
+def test_history_counts():
+    sc = sc_with({"weight": 1}, history={"S1": ["N"], "S2": ["N", "-"], "S3": ["L"]})
+    assert found(sc, {"S1": "L......", "S2": "L......", "S3": "L......"}, RULE) == [
+        ("S1", 1, 1, [0]),
+    ]
+
+
+def test_last_day_is_not_judged_against_the_unknown():
+    sc = sc_with({"weight": 1})
+    assert found(sc, {"S1": "......N"}, RULE) == []
+
+
+def test_scope_is_the_day_of_first():
+    sc = sc_with({"weight": 1, "scope": {"weekdays": ["sun"]}},
+                 horizon={"start": "2026-12-07", "days": 14})
+    # N on Sun then L on Mon (counted); N on Mon then L on Tue (not)
+    assert found(sc, {"S1": "......NL......", "S2": "NL............"}, RULE) == [
+        ("S1", 1, 1, [6, 7]),
+    ]
+
+
+def test_scope_counts_a_history_day_in_scope():
+    # history N on Sunday 2026-12-06, then L on Monday: the rule is for Sundays
+    sc = sc_with({"weight": 3, "scope": {"weekdays": ["sun"]}}, history={"S1": ["N"]})
+    assert found(sc, {"S1": "L......"}, RULE) == [("S1", 1, 3, [0])]
+    assert pinned(sc, {"S1": "L......"}) == 3
+    # a history day before scope.from is out of scope
+    sc = sc_with({"weight": 3, "scope": {"from": "2026-12-07"}}, history={"S1": ["N"]})
+    assert found(sc, {"S1": "L......"}, RULE) == []
+    assert pinned(sc, {"S1": "L......"}) == 0
+
+
+def test_hard():
+    sc = sc_with({})
+    assert found(sc, {"S1": "NL....."}, RULE) == [("S1", 1, None, [0, 1])]
+    assert pinned(sc, {"S1": "NL....."}) is None
+    assert pinned(sc, {"S1": "N.L...."}) == 0
+
+
+# -- encode ---------------------------------------------------------------------
+def test_encode_hard():
+    assert infeasible(sc_with({}, staff=[person("S1", fixed=pin("NL"))]))
+    assert infeasible(sc_with({}, history={"S1": ["N"]}, staff=[person("S1", fixed=pin("L"))]))
+    assert optimum(sc_with({}, staff=[person("S1", fixed=pin("N.L"))])).objective == 0
+
+
+def test_encode_hard_steers_the_choice_of_shift():
+    # S1 pinned N on Mon must work Tue too (2 shifts in Mon-Tue) but not E or
+    # L after the night: the solver has to give another night
+    sc = scenario(staff=[person("S1", fixed=pin("N"))],
+                  rules=[{"kind": RULE, "first": "N", "then": ["E", "L"]},
+                         {"kind": "shift_count", "min": 2, "scope": {"to": "2026-12-08"}}])
+    df = optimum(sc).roster.df
+    assert list(df[df["date"].astype(str) <= "2026-12-08"]["shift"]) == ["N", "N"]
+
+
+def test_encode_soft():
+    # history N, pinned L on day 0: one occurrence, weight 4
+    sc = sc_with({"weight": 4}, history={"S1": ["N"]}, staff=[person("S1", fixed=pin("L"))])
+    assert optimum(sc).objective == 4
+    # cover forces L the day after a pinned N: 2 occurrences over the week
+    sc = sc_with({"weight": 5}, staff=[person("S1", fixed=pin("N...N"))],
+                 demand=[{"shift": "L", "role": "RN", "min": 1,
+                          "dates": ["2026-12-08", "2026-12-12"]}])
+    assert optimum(sc).objective == 10
+
+
+def test_repeated_then_ids_count_once():
+    sc = sc_with({"then": ["E", "L", "L"], "weight": 1})
+    assert found(sc, {"S1": "NL....."}, RULE) == [("S1", 1, 1, [0, 1])]
+    assert pinned(sc, {"S1": "NL....."}) == 1
