@@ -118,7 +118,7 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
         sys.exit(EXIT_NO_ROSTER)
     assert result.report is not None
     _print_by_rule(result.report)
-    out.print(f"wrote {outdir}/roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json")
+    out.print(f"wrote {Path(outdir) / 'roster.csv'}, grid.csv, coverage.csv, penalties.csv, summary.json")
 
 
 def _print_by_rule(report: CheckReport) -> None:
