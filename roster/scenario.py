@@ -330,20 +330,24 @@ class Scenario(Frozen):
             return self.contract_by_id[person.contract].hours_per_week
         return None
 
+    def _days(self, specs: list[DateSpec]) -> frozenset[int]:
+        return frozenset(d for x in expand(specs) if (d := self.day_index(x)) is not None)
+
     @cached_property
     def leave_days(self) -> dict[str, frozenset[int]]:
-        """Day indexes on which each person is on leave (whole day)."""
-        out = {}
-        for p in self.staff:
-            days = {self.day_index(x) for x in expand(p.leave)}
-            days |= {
-                self.day_index(x)
-                for u in p.unavailable
-                if u.shifts is None
-                for x in expand(u.dates)
-            }
-            out[p.id] = frozenset(d for d in days if d is not None)
-        return out
+        """Day indexes of each person's leave: absent, neither working nor off."""
+        return {p.id: self._days(p.leave) for p in self.staff}
+
+    @cached_property
+    def away_days(self) -> dict[str, frozenset[int]]:
+        """Days a person cannot work at all: leave, or unavailable all day
+        (an unavailable day is an ordinary day off for run rules)."""
+        return {
+            p.id: self.leave_days[p.id].union(
+                *(self._days(u.dates) for u in p.unavailable if u.shifts is None)
+            )
+            for p in self.staff
+        }
 
     def history_of(self, staff_id: str) -> list[str | None]:
         """History codes, oldest first, None for a day off."""

@@ -125,7 +125,9 @@ def levels(dm: Demand, soft_cover: bool) -> list[tuple[str, int | None, int | No
 def _explain(scenario: Scenario, need: Need) -> str:
     date = scenario.dates[need.day]
     who = eligible(scenario, need.role, need.skill)
-    away = [p.id for p in who if need.day in scenario.leave_days[p.id]]
+    away = [p.id for p in who if need.day in scenario.away_days[p.id]]
+    why = "on leave" if all(need.day in scenario.leave_days[p] for p in away) else (
+        "on leave or unavailable")
     head = (
         f"{fmt_dates([date])} {need.shift}: {need.what()} cover needs at least "
         f"{need.demand.min} (demand[{need.source}])"
@@ -134,8 +136,8 @@ def _explain(scenario: Scenario, need: Need) -> str:
         return f"{head}; nobody has that role/skill"
     names = ", ".join(p.id for p in who[:12]) + (" ..." if len(who) > 12 else "")
     if len(away) == len(who):
-        return f"{head}; the only ones who can, {names}, are on leave"
-    tail = f", {len(away)} of them on leave" if away else ""
+        return f"{head}; the only ones who can, {names}, are {why}"
+    tail = f", {len(away)} of them {why}" if away else ""
     return f"{head}; {len(who)} can work it ({names}){tail}"
 
 

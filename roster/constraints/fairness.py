@@ -3,7 +3,7 @@ staff, pro rata to what each can work.
 
 Each person's load is scaled to a full-time, full-availability equivalent:
 ``load = value * ref // capacity``, where ``capacity`` is contracted hours per
-week times days not on leave, and ``ref`` the largest capacity in the group
+week times days not on leave or unavailable, and ``ref`` the largest capacity in the group
 (so equals compare equal and a half-timer's 2 nights weigh like 4). The
 spread is the largest load minus the smallest, in whole nights / weekends /
 hours / shifts. Penalty: ``weight`` per unit of spread above ``max_spread``.
@@ -62,7 +62,7 @@ class Fairness(Rule):
         out = {}
         for sid in group:
             h = hours[sid] if hours[sid] is not None else default
-            free = scenario.horizon.days - len(scenario.leave_days[sid])
+            free = scenario.horizon.days - len(scenario.away_days[sid])
             out[sid] = round(h * 60) * free
         return {k: v for k, v in out.items() if v > 0}
 

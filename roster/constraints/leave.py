@@ -23,7 +23,7 @@ def blocked(scenario: Scenario) -> dict[str, dict[int, set[str] | None]]:
 
     out: dict[str, dict[int, set[str] | None]] = {}
     for p in scenario.staff:
-        days: dict[int, set[str] | None] = {d: None for d in scenario.leave_days[p.id]}
+        days: dict[int, set[str] | None] = {d: None for d in scenario.away_days[p.id]}
         for u in p.unavailable:
             if u.shifts is None:
                 continue

@@ -237,3 +237,10 @@ def test_repeated_shift_ids_count_once():
     assert found(sc, {"S1": "NN....."}, RULE) == []
     assert pinned(sc, {"S1": "NN....."}) == 0
     assert pinned(sc, {"S1": "NNNN..."}) == 1
+
+
+def test_an_unavailable_day_is_an_ordinary_day_off_for_runs():
+    # unlike leave, a whole day of unavailability is a day off: E.E with the
+    # middle day unavailable is a closed 1-day off run
+    staff = [person("S1", fixed=pin("E.E"), unavailable=[{"dates": ["2026-12-08"]}])]
+    assert infeasible(sc_with({"what": "off", "min": 2}, staff=staff))
