@@ -172,6 +172,117 @@ def validate(scenario: str) -> None:
     )
 
 
+@main.group(name="import")
+def import_() -> None:
+    """Convert other formats into scenario files."""
+
+
+@import_.command(name="curtois")
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Scenario file to write (.yaml or .json).")
+def import_curtois(instance: str, output: str) -> None:
+    """Convert a Curtois & Qu benchmark INSTANCE (.txt) into a scenario."""
+    from roster.importers.curtois import read
+    from roster.output import atomic_write
+
+    try:
+        data = read(instance)
+        sc = load_scenario(data)
+    except ScenarioError as exc:
+        err.print(exc.render(), markup=False, highlight=False)
+        sys.exit(EXIT_BAD_INPUT)
+    if output.endswith(".json"):
+        atomic_write(Path(output), lambda fh: json.dump(data, fh, indent=1))
+    else:
+        atomic_write(Path(output), lambda fh: dump_yaml(data, fh))
+    out.print(f"wrote {output}: {len(sc.staff)} staff, {sc.horizon.days} days, "
+              f"{len(sc.shifts)} shifts, {len(sc.rule_instances)} rule instances")
+
+
+def dump_yaml(data: object, fh: object) -> None:
+    """Block style for sections, flow style for each small record."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def flow(node: object, depth: int) -> object:
+        if isinstance(node, dict):
+            m = CommentedMap((k, flow(v, depth + 1)) for k, v in node.items())
+            if depth >= 2 and not any(isinstance(v, (dict, list)) and len(v) > 8
+                                      for v in node.values()):
+                m.fa.set_flow_style()
+            return m
+        if isinstance(node, list):
+            seq = CommentedSeq(flow(v, depth + 1) for v in node)
+            if all(not isinstance(v, (dict, list)) for v in node):
+                seq.fa.set_flow_style()
+            return seq
+        return node
+
+    yaml = YAML()
+    yaml.version = (1, 2)
+    yaml.width = 4096
+    yaml.dump(flow(data, 0), fh)
+
+
+@main.group()
+def bench() -> None:
+    """Run benchmark suites."""
+
+
+@bench.command(name="curtois")
+@click.option("--data", "data_dir", default="../shared/benchmarks/curtois", show_default=True,
+              type=click.Path(file_okay=False), help="Folder with InstanceN.txt and best_known.csv.")
+@click.option("--instances", default="1-24", show_default=True, help="e.g. 1-12 or 1,3,5-7")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, help="Seconds per instance.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Results CSV; rosters go to a folder beside it (<name>-rosters/).")
+@click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
+              help="Append a markdown summary to this file (e.g. benchmarks/RESULTS.md).")
+def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers: int,
+                      seed: int, output: str, md_path: str | None) -> None:
+    """Solve Curtois & Qu instances one after another and tabulate the results."""
+    from roster.bench import COLUMNS, bench_curtois, markdown, parse_range, write_csv
+
+    try:
+        which = parse_range(instances)
+    except ValueError:
+        err.print(f"--instances: cannot read {instances!r}; write e.g. 1-12 or 1,3,5-7")
+        sys.exit(EXIT_BAD_INPUT)
+    data = Path(data_dir)
+    missing = [i for i in which if not (data / f"Instance{i}.txt").exists()]
+    if missing:
+        err.print(f"--data {data_dir}: no Instance{missing[0]}.txt there")
+        sys.exit(EXIT_BAD_INPUT)
+    out_path = Path(output)
+    rosters = out_path.parent / f"{out_path.stem}-rosters"
+    short = {"instance": "instance", "staff": "staff", "days": "days", "status": "status",
+             "objective": "objective", "best_bound": "bound", "best_known": "best known",
+             "gap_to_best_known_pct": "gap bk %", "gap_to_bound_pct": "gap bound %",
+             "first_roster_s": "first s", "best_roster_s": "best s", "wall_s": "wall s",
+             "peak_mb": "peak MB"}
+    shown = [c for c in COLUMNS if c in short]
+    table = Table(*(short[c] for c in shown), title="Curtois & Qu")
+
+    def on_row(row: dict) -> None:
+        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in shown))
+        err.print(f"{row['instance']}: {row['status']} objective {row['objective']} "
+                  f"(best known {row['best_known']}, bound {row['best_bound']}) "
+                  f"in {row['wall_s']} s")
+
+    rows = bench_curtois(data, which, time_limit, workers, seed, rosters, on_row)
+    write_csv(rows, out_path)
+    out.print(table)
+    if md_path:
+        command = "roster bench curtois " + " ".join(sys.argv[3:])
+        with open(md_path, "a") as fh:
+            fh.write("\n" + markdown(rows, time_limit, workers, command))
+    out.print(f"wrote {out_path} and {rosters}/")
+
+
 def _type_name(annotation: object) -> str:
     """'work | off | shift' for literals, 'int | None', 'list[str]'..."""
     args = typing.get_args(annotation)

@@ -106,6 +106,7 @@ class Result:
     report: CheckReport | None
     explanation: list[str] = field(default_factory=list)
     first_solution_s: float | None = None
+    best_solution_s: float | None = None
     stopped_by_user: bool = False
 
     @property

@@ -22,25 +22,28 @@ class Hours(CountRule):
     kind: Literal["hours"]
     min_hours: float | None = Field(None, ge=0, description="at least these hours")
     max_hours: float | None = Field(None, ge=0, description="at most these hours")
+    min_minutes: int | None = Field(None, ge=0, description="or: at least these minutes")
+    max_minutes: int | None = Field(None, ge=0, description="or: at most these minutes")
     unit: ClassVar[int] = 60
 
     @model_validator(mode="after")
     def _bounds(self) -> Hours:
-        if self.min_hours is None and self.max_hours is None:
-            raise ValueError("give min_hours, max_hours or both")
-        if (
-            self.min_hours is not None
-            and self.max_hours is not None
-            and self.max_hours < self.min_hours
-        ):
-            raise ValueError(f"max_hours ({self.max_hours}) is below min_hours ({self.min_hours})")
+        if self.min_hours is not None and self.min_minutes is not None:
+            raise ValueError("give min_hours or min_minutes, not both")
+        if self.max_hours is not None and self.max_minutes is not None:
+            raise ValueError("give max_hours or max_minutes, not both")
+        lo, hi = self.bounds()
+        if lo is None and hi is None:
+            raise ValueError("give min_hours, max_hours (or min_minutes, max_minutes)")
+        if lo is not None and hi is not None and hi < lo:
+            raise ValueError(f"the maximum ({hi / 60:g} h) is below the minimum ({lo / 60:g} h)")
         return self
 
     def bounds(self) -> tuple[int | None, int | None]:
-        def minutes(h: float | None) -> int | None:
-            return None if h is None else round(h * 60)
+        def minutes(h: float | None, m: int | None) -> int | None:
+            return m if m is not None else None if h is None else round(h * 60)
 
-        return minutes(self.min_hours), minutes(self.max_hours)
+        return minutes(self.min_hours, self.min_minutes), minutes(self.max_hours, self.max_minutes)
 
     def value(self, scenario: Scenario, shift: str) -> int:
         return scenario.shift_by_id[shift].paid_minutes

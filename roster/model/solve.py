@@ -77,6 +77,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.start = start
         self.state = Progress(0.0, None, None, 0)
         self.first_solution_s: float | None = None
+        self.best_solution_s: float | None = None
         self.lock = threading.Lock()
 
     def on_solution_callback(self) -> None:
@@ -84,6 +85,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             now = time.perf_counter() - self.start
             if self.first_solution_s is None:
                 self.first_solution_s = now
+            self.best_solution_s = now
             self.state = Progress(now, self.objective_value, self.best_objective_bound,
                                   self.state.solutions + 1)
 
@@ -198,5 +200,6 @@ def solve(
         roster=roster,
         report=report,
         first_solution_s=watcher.first_solution_s,
+        best_solution_s=watcher.best_solution_s,
         stopped_by_user=stopped,
     )

@@ -1,0 +1,1 @@
+"""Converters from other rostering formats into ordinary scenario data."""
