@@ -30,8 +30,9 @@ from roster.validation import ScenarioError
 
 EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 2, 3, 4
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+# when piped, rich would squeeze tables into 80 columns
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def _load(path: str) -> Scenario:

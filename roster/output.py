@@ -83,6 +83,8 @@ def summary(result: Result, scenario: Scenario) -> dict[str, Any]:
         ),
         "stopped_by_user": result.stopped_by_user,
     }
+    if result.cpsat_objective is not None and result.cpsat_objective != result.objective:
+        out["cpsat_objective"] = result.cpsat_objective
     if result.report is not None and result.roster is not None:
         out["check_total_penalty"] = result.report.total_penalty
         out["hard_violations"] = len(result.report.hard_violations)

@@ -107,6 +107,9 @@ class Result:
     explanation: list[str] = field(default_factory=list)
     first_solution_s: float | None = None
     best_solution_s: float | None = None
+    #: CP-SAT's own objective_value; above ``objective`` only when presolve's
+    #: loosened penalties were tightened back in the returned roster
+    cpsat_objective: float | None = None
     stopped_by_user: bool = False
 
     @property

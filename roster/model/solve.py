@@ -35,6 +35,9 @@ class SolveParams(BaseModel):
     soft_cover: bool = Field(False, description="hard cover minima become heavily weighted soft")
     explain: bool = Field(True, description="when infeasible, find conflicting rules")
     explain_time_limit: float = Field(30.0, gt=0, description="seconds for the explanation")
+    target: int | None = Field(
+        None, description="stop as soon as a roster with at most this penalty is found"
+    )
     extra: dict[str, Any] = Field({}, description="other CP-SAT parameters, by name")
 
     @field_validator("extra")
@@ -72,9 +75,10 @@ _BOUND = re.compile(r"next:\[\s*([-\d.e+]+)")
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Records objective and bound as the search goes."""
 
-    def __init__(self, start: float):
+    def __init__(self, start: float, target: int | None = None):
         super().__init__()
         self.start = start
+        self.target = target
         self.state = Progress(0.0, None, None, 0)
         self.first_solution_s: float | None = None
         self.best_solution_s: float | None = None
@@ -86,6 +90,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             if self.first_solution_s is None:
                 self.first_solution_s = now
             self.best_solution_s = now
+            if self.target is not None and self.objective_value <= self.target + 1e-6:
+                self.stop_search()
             self.state = Progress(now, self.objective_value, self.best_objective_bound,
                                   self.state.solutions + 1)
 
@@ -137,7 +143,7 @@ def solve(
         ctx.vars.hint(ctx.model, hint, scenario)
     solver = cp_model.CpSolver()
     configure(solver, params)
-    watcher = _Watcher(start)
+    watcher = _Watcher(start, params.target)
     if progress is not None:
         solver.parameters.log_search_progress = True
         solver.parameters.log_to_stdout = params.log
@@ -188,9 +194,14 @@ def solve(
     roster = ctx.vars.extract(solver, scenario)
     report = check(scenario, roster, soft_cover=params.soft_cover)
     has_objective = bool(ctx.penalties)
+    # The objective of the roster returned: CP-SAT's objective_value can be
+    # higher when the search stopped at the time limit, because presolve's
+    # dual reductions loosen penalty definitions (slack >= violation) in the
+    # search and postsolve then tightens them in the returned assignment.
+    objective = solver.value(ctx.objective()) if has_objective else 0
+    reported = _whole(solver.objective_value) if has_objective else 0
     # every coefficient is an integer: CP-SAT's float is a whole number up to
     # rounding (6.999999999999999 for 7), so report it as one
-    objective = _whole(solver.objective_value) if has_objective else 0
     bound = _whole(solver.best_objective_bound) if has_objective else 0
     return Result(
         status=status,
@@ -201,5 +212,6 @@ def solve(
         report=report,
         first_solution_s=watcher.first_solution_s,
         best_solution_s=watcher.best_solution_s,
+        cpsat_objective=reported,
         stopped_by_user=stopped,
     )
