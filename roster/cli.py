@@ -21,7 +21,8 @@ from rich.table import Table
 from roster.check import check as check_roster
 from roster.constraints import registry, sections
 from roster.load import load_scenario
-from roster.model.solve import Progress, SolveParams, solve as solve_scenario
+from roster.model.solve import Progress, SolveParams
+from roster.model.solve import solve as solve_scenario
 from roster.output import write_result
 from roster.result import CheckReport, SolveStatus
 from roster.roster import Roster

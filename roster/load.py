@@ -176,8 +176,7 @@ def describe_errors(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
         elif "input" in err and kind not in ("value_error",):
             shown = repr(err["input"])
             msg = f"{_plain(kind, msg, err.get('ctx') or {})} (got {shown[:60]})"
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+        msg = msg.removeprefix("Value error, ")
         path = _path(loc, data)
         if (path, msg) not in seen:
             seen.add((path, msg))

@@ -21,7 +21,6 @@ from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
 
-
 ROSTER_FILES = ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv")
 
 

@@ -150,7 +150,7 @@ def _date_or_range(value: Any) -> str:
 
 #: a single date, or {from: DATE, to: DATE} inclusive
 DateSpec = Annotated[
-    Union[Annotated[dt.date, Tag("date")], Annotated[DateRange, Tag("range")]],
+    Union[Annotated[dt.date, Tag("date")], Annotated[DateRange, Tag("range")]],  # noqa: UP007 (pydantic needs Union here)
     Discriminator(_date_or_range),
 ]
 
@@ -186,6 +186,9 @@ class Request(Frozen):
     weight: Weight = 1
 
 
+AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+
+
 class Staff(Frozen):
     id: Id
     name: str | None = None
@@ -195,7 +198,7 @@ class Staff(Frozen):
     hours_per_week: float | None = Field(
         None, ge=0, description="contracted hours; overrides the contract's"
     )
-    rules: list[Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]] = Field(  # type: ignore[valid-type]
+    rules: list[AnyRule] = Field(  # type: ignore[valid-type]
         [], description="rules for this person; replace contract/scenario rules of the same name (or kind)"
     )
     leave: list[DateSpec] = []
@@ -204,7 +207,6 @@ class Staff(Frozen):
     requests: list[Request] = []
 
 
-AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
 class Contract(Frozen):

@@ -42,7 +42,7 @@ class Segment:
     spans: tuple[tuple[int, str], ...]  # (day, shift) of shifts covering [a, b)
 
     def clock(self) -> str:
-        f = lambda m: f"{(m // 60) % 24:02d}:{m % 60:02d}"  # noqa: E731
+        f = lambda m: f"{(m // 60) % 24:02d}:{m % 60:02d}"
         return f"{f(self.a)}-{f(self.b)}"
 
 
@@ -134,9 +134,7 @@ def present(ctx: CheckContext, seg: Segment) -> int:
             for shift, role in ctx.assignments(p.id, e):
                 if shift != sid:
                     continue
-                if role is None:  # history: the role is not recorded
-                    n += 1
-                elif counts(p, role, tc.role, tc.skill):
+                if role is None or counts(p, role, tc.role, tc.skill):  # history: the role is not recorded
                     n += 1
     return n
 

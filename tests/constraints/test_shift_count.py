@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from ruletools import found, infeasible, optimum, person, pin, pinned, scenario
 
 RULE = "shift_count"
