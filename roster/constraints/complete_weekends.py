@@ -38,7 +38,7 @@ class CompleteWeekends(Rule):
                 days = [ctx.vars.works[s][d] for d in block]
                 if self.weight is None:
                     for w in days[1:]:
-                        ctx._enforce(ctx.model.add(w == days[0]), s, None, None)
+                        ctx.enforce(ctx.model.add(w == days[0]), s, None, None)
                     continue
                 # broken = "some but not all days worked", exactly, by linear
                 # inequalities that keep the objective's LP bound tight

@@ -33,7 +33,7 @@ def encode(ctx: ModelContext) -> None:
                 ct = ctx.model.add_bool_or([])  # pinned to something impossible
             else:
                 ct = ctx.model.add(lit == 1)
-            ctx._enforce(ct, s, key, text)
+            ctx.enforce(ct, s, key, text)
 
 
 def check(ctx: CheckContext) -> Iterator[Violation]:

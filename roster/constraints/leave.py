@@ -47,7 +47,7 @@ def encode(ctx: ModelContext) -> None:
                 v = ctx.vars.x[s][d][t]
                 if v is not None and (shifts is None or idx.shifts[t] in shifts):
                     ct = ctx.model.add(v == 0)
-                    ctx._enforce(ct, s, ("leave", s), text)
+                    ctx.enforce(ct, s, ("leave", s), text)
 
 
 def check(ctx: CheckContext) -> Iterator[Violation]:

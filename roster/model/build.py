@@ -89,7 +89,10 @@ class ModelContext:
     def _label(self) -> str:
         return self.rule.label if self.rule is not None else self.origin
 
-    def _enforce(self, ct: cp_model.Constraint, staff: int | None, key: Any, text: str | None) -> None:
+    def enforce(self, ct: cp_model.Constraint, staff: int | None, key: Any, text: str | None) -> None:
+        """Make a hard constraint switchable when explaining infeasibility:
+        one assumption literal per rule instance (``key``, default: this rule
+        for this person), described by ``text`` in the explanation."""
         if not self.explain:
             return
         key = key if key is not None else (self.origin, staff)
@@ -131,9 +134,9 @@ class ModelContext:
         """
         if weight is None:
             if lo is not None and lo > 0:
-                self._enforce(self.model.add(expr >= lo), staff, key, text)
+                self.enforce(self.model.add(expr >= lo), staff, key, text)
             if hi is not None:
-                self._enforce(self.model.add(expr <= hi), staff, key, text)
+                self.enforce(self.model.add(expr <= hi), staff, key, text)
             return
         if self.explain or weight == 0:
             return
@@ -166,7 +169,7 @@ class ModelContext:
             return
         live = [lit for lit in lits if lit is not True]
         if weight is None:
-            self._enforce(self.model.add_bool_or([neg(lit) for lit in live]), staff, key, text)
+            self.enforce(self.model.add_bool_or([neg(lit) for lit in live]), staff, key, text)
             return
         if self.explain or weight == 0 or amount == 0:
             return
