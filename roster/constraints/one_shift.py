@@ -30,6 +30,8 @@ def overlapping_pairs(scenario: Scenario) -> list[tuple[str, str]]:
 
 
 def encode(ctx: ModelContext) -> None:
+    from roster.model.build import neg
+
     idx = ctx.index
     pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario)]
     for s in idx.S:
@@ -38,9 +40,7 @@ def encode(ctx: ModelContext) -> None:
                 first, second = ctx.x(s, d, a), ctx.x(s, d + 1, b)
                 if first is None or first is False or second is False:
                     continue
-                lits = [first, second]
-                live = [lit for lit in lits if lit is not True]
-                ctx.model.add_bool_or([~lit for lit in live])
+                ctx.model.add_bool_or([neg(lit) for lit in (first, second) if lit is not True])
 
 
 def check(ctx: CheckContext) -> Iterator[Violation]:

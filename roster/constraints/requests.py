@@ -32,12 +32,14 @@ def each_request(scenario: Scenario) -> Iterator[tuple[str, int, Request]]:
 
 
 def encode(ctx: ModelContext) -> None:
+    from roster.model.build import neg
+
     idx = ctx.index
     for sid, d, q in each_request(ctx.scenario):
         s = idx.s_of[sid]
         lit = ctx.works(s, d) if q.shift is None else ctx.x(s, d, idx.t_of[q.shift])
         assert lit is not None
-        unmet = lit if q.want == "off" else (not lit if isinstance(lit, bool) else ~lit)
+        unmet = lit if q.want == "off" else neg(lit)
         ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])
 
 

@@ -79,14 +79,14 @@ class Variables:
         choice = self.role.get((s, d, t))
         return v if choice is None else choice[r]
 
-    def all_literals(self) -> list[tuple[Lit, tuple[int, int, int, int | None]]]:
+    def all_literals(self) -> list[tuple[Lit, tuple[int, int, int]]]:
         out = []
         for s in self.index.S:
             for d in self.index.D:
                 for t in self.index.T:
                     v = self.x[s][d][t]
                     if v is not None:
-                        out.append((v, (s, d, t, None)))
+                        out.append((v, (s, d, t)))
         return out
 
     def extract(self, solver: cp_model.CpSolver, scenario: Scenario) -> Roster:
@@ -118,13 +118,13 @@ class Variables:
     def hint(self, model: cp_model.CpModel, roster: Roster, scenario: Scenario) -> None:
         """Suggest a roster as the solver's starting point."""
         worked = self._worked(roster, scenario)
-        for v, (s, d, t, _) in self.all_literals():
+        for v, (s, d, t) in self.all_literals():
             model.add_hint(v, (s, d, t) in worked)
 
     def fix(self, model: cp_model.CpModel, roster: Roster, scenario: Scenario) -> None:
         """Pin every assignment to the given roster (used to score it)."""
         worked = self._worked(roster, scenario)
-        for v, (s, d, t, _) in self.all_literals():
+        for v, (s, d, t) in self.all_literals():
             model.add(v == int((s, d, t) in worked))
         idx = self.index
         for (sid, d), cells in roster.cells(scenario).items():
