@@ -118,6 +118,11 @@ class Rule(BaseModel):
         """Horizon day indexes this rule counts."""
         return [d for d in range(scenario.horizon.days) if self.in_day_scope(scenario, d)]
 
+    def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
+        """(day, shift) this rule, when hard, rules out for good: such cells
+        get no variable. Only a shortcut; ``encode`` must still be exact."""
+        return ()
+
     # -- the two halves of the contract -----------------------------------
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         """Add this rule for these staff (dense indexes) to the CP-SAT model."""
@@ -228,6 +233,14 @@ class CountRule(Rule):
             )
             out.append((week, complete))
         return out
+
+    def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
+        if self.bounds()[1] != 0:
+            return
+        days = [d for d in self.days_in_scope(scenario)]
+        for t in scenario.shifts:
+            if self.counted(t.id) and self.value(scenario, t.id) > 0:
+                yield from ((d, t.id) for d in days)
 
     def window_bounds(
         self, scenario: Scenario, staff: str, days: list[int], complete: bool

@@ -35,7 +35,7 @@ class CompleteWeekends(Rule):
             if len(block) < 2:
                 continue
             for s in staff:
-                days = [ctx.vars.works[s][d] for d in block]
+                days = [ctx.works(s, d) for d in block]
                 if self.weight is None:
                     for w in days[1:]:
                         ctx.enforce(ctx.model.add(w == days[0]), s, None, None)

@@ -82,18 +82,7 @@ class Consecutive(Rule):
             else:
                 # each type once: a repeated id would make sum(live) == on unsatisfiable
                 lits = [ctx.x(s, d, idx.t_of[t]) for t in dict.fromkeys(self.shifts or [])]
-                if any(lit is True for lit in lits):
-                    out[d] = True
-                    continue
-                live = [lit for lit in lits if lit is not False and lit is not None]
-                if not live:
-                    out[d] = False
-                elif len(live) == 1:
-                    out[d] = live[0]
-                else:
-                    on = ctx.model.new_bool_var("on")
-                    ctx.model.add(sum(live) == on)  # at most one shift a day
-                    out[d] = on
+                out[d] = ctx.one_of(lits)
         return out
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:

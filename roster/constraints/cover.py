@@ -144,14 +144,16 @@ def _explain(scenario: Scenario, need: Need) -> str:
 def encode(ctx: ModelContext) -> None:
     sc, idx = ctx.scenario, ctx.index
     for need in demand_table(sc):
+        if need.day not in ctx.free_days:
+            continue  # nothing to decide: a constant penalty
         t = idx.t_of[need.shift]
         terms = []
         for p in eligible(sc, need.role, need.skill):
             s = idx.s_of[p.id]
             if need.role is not None:
-                lit = ctx.vars.as_role(s, need.day, t, idx.r_of[need.role])
+                lit = ctx.as_role(s, need.day, t, idx.r_of[need.role])
             else:
-                lit = ctx.vars.x[s][need.day][t]
+                lit = ctx.x(s, need.day, t)
             if lit is not None and lit is not False:
                 terms.append(lit)
         key = ("cover", need.day, need.shift, need.role, need.skill)

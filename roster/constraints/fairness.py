@@ -98,10 +98,10 @@ class Fairness(Rule):
                     top = len(blocks)
                 else:
                     value = sum(
-                        per[idx.shifts[t]] * v
+                        per[idx.shifts[t]] * ctx.x(s, d, t)
                         for d in idx.D
-                        for t, v in enumerate(ctx.vars.x[s][d])
-                        if v is not None and per[idx.shifts[t]]
+                        for t in idx.T
+                        if per[idx.shifts[t]]
                     )
                     top = idx.days * max(per.values(), default=0)
                 hi = top * ref // (c * self.unit())

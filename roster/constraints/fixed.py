@@ -25,10 +25,9 @@ def encode(ctx: ModelContext) -> None:
             assert d is not None  # validated
             text = f"{p.id} is pinned to {f.shift} on {fmt_dates([f.date])}"
             key = ("fixed", s, d, t)
-            if f.role is not None:
-                lit = ctx.vars.as_role(s, d, t, idx.r_of[f.role])
-            else:
-                lit = ctx.vars.x[s][d][t]
+            lit = ctx.as_role(s, d, t, idx.r_of[f.role]) if f.role is not None else ctx.x(s, d, t)
+            if lit is True:
+                continue
             if lit is None or lit is False:
                 ct = ctx.model.add_bool_or([])  # pinned to something impossible
             else:

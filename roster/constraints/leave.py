@@ -44,9 +44,9 @@ def encode(ctx: ModelContext) -> None:
         text = f"{sid} is on leave or unavailable on {', '.join(fmt_dates([x]) for x in dates)}"
         for d, shifts in days.items():
             for t in idx.T:
-                v = ctx.vars.x[s][d][t]
-                if v is not None and (shifts is None or idx.shifts[t] in shifts):
-                    ct = ctx.model.add(v == 0)
+                v = ctx.x(s, d, t)
+                if v is not False and (shifts is None or idx.shifts[t] in shifts):
+                    ct = ctx.model.add_bool_or([]) if v is True else ctx.model.add(v == 0)
                     ctx.enforce(ct, s, ("leave", s), text)
 
 

@@ -22,12 +22,15 @@ if TYPE_CHECKING:
 
 def worked_weekend(ctx: ModelContext, s: int, block: list[int]):  # type: ignore[no-untyped-def]
     """A literal: person s works some day of this weekend (cached)."""
-    days = [ctx.vars.works[s][d] for d in block]
+    days = [ctx.works(s, d) for d in block]
+    if any(w is True for w in days):
+        return True
+    days = [w for w in days if w is not False]
+    if len(days) <= 1:
+        return days[0] if days else False
 
     def make():  # type: ignore[no-untyped-def]
-        if len(days) == 1:
-            return days[0]
-        w = ctx.model.new_bool_var(f"weekend[{s},{block[0]}]")
+        w = ctx.model.new_bool_var("")
         ctx.model.add_max_equality(w, days)
         return w
 

@@ -107,8 +107,8 @@ def encode(ctx: ModelContext) -> None:
                 t = idx.t_of[sid]
                 if e >= 0:
                     lit = (
-                        ctx.vars.as_role(s, e, t, idx.r_of[tc.role])
-                        if tc.role is not None else ctx.vars.x[s][e][t]
+                        ctx.as_role(s, e, t, idx.r_of[tc.role])
+                        if tc.role is not None else ctx.x(s, e, t)
                     )
                 else:
                     lit = bool(ctx.x(s, e, t))

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from roster.constraints import sections
 from roster.constraints.base import Rule
 from roster.model.index import Index
-from roster.model.variables import Variables
+from roster.model.variables import Pinned, Variables
 from roster.scenario import Scenario
 
 Lit = Union[cp_model.IntVar, bool]
@@ -41,11 +41,25 @@ def neg(lit: Lit) -> Lit:
 class ModelContext:
     """What a rule's encode() sees: literals, and hard/soft helpers."""
 
-    def __init__(self, scenario: Scenario, *, explain: bool = False, soft_cover: bool = False):
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        explain: bool = False,
+        soft_cover: bool = False,
+        free: Sequence[tuple[int, int]] | None = None,
+        pinned: Pinned | None = None,
+    ):
         self.scenario = scenario
         self.index = Index.of(scenario)
         self.model = cp_model.CpModel()
-        self.vars = Variables.create(self.model, scenario, self.index)
+        # explaining keeps every cell, so that leave and limits can be blamed
+        blocked = set() if explain else blocked_cells(scenario, self.index)
+        self.vars = Variables.create(self.model, scenario, self.index, blocked=blocked,
+                                     free=free, pinned=pinned)
+        #: staff and days with a variable (all, unless re-optimising a neighbourhood)
+        self.free_staff = {s for s, _ in self.vars.x}
+        self.free_days = {d for _, d in self.vars.x}
         self.penalties: list[Penalty] = []
         #: explain mode: every hard rule instance is switched on by a literal
         self.explain = explain
@@ -64,8 +78,7 @@ class ModelContext:
         """s works shift t on day d: a literal in the horizon, a constant in
         the history, None where unknown (before the history, after the end)."""
         if 0 <= d < self.index.days:
-            v = self.vars.x[s][d][t]
-            return False if v is None else v
+            return self.vars.lit(s, d, t)
         hist = self._hist[s]
         if d < 0 and len(hist) + d >= 0:
             return hist[len(hist) + d] == self.index.shifts[t]
@@ -73,11 +86,31 @@ class ModelContext:
 
     def works(self, s: int, d: int) -> Lit | None:
         if 0 <= d < self.index.days:
-            return self.vars.works[s][d]
+            return self.vars.worked(s, d)
         hist = self._hist[s]
         if d < 0 and len(hist) + d >= 0:
             return hist[len(hist) + d] is not None
         return None
+
+    def as_role(self, s: int, d: int, t: int, r: int) -> Lit:
+        """s works t on horizon day d as role r."""
+        return self.vars.as_role(s, d, t, r)
+
+    def one_of(self, lits: Sequence[Lit]) -> Lit:
+        """A literal for "one of these" when at most one can hold (shifts of
+        one person on one day), shared between rules."""
+        if any(lit is True for lit in lits):
+            return True
+        live = [lit for lit in lits if lit is not False and lit is not None]
+        if len(live) <= 1:
+            return live[0] if live else False
+
+        def make() -> cp_model.IntVar:
+            on = self.model.new_bool_var("")
+            self.model.add(sum(live) == on)
+            return on
+
+        return self.cached(("one_of", tuple(v.index for v in live)), make)
 
     def cached(self, key: Any, make: Any) -> Any:
         """Build an auxiliary variable once and share it between rules."""
@@ -132,6 +165,13 @@ class ModelContext:
         exactly to the assignments (not just bounded), so any solution's
         objective equals what the checker computes. ``ub`` bounds |expr|.
         """
+        if isinstance(expr, int):  # every cell fixed: nothing to decide
+            short = max(0, (lo or 0) - expr) + max(0, expr - hi if hi is not None else 0)
+            if short and weight is None:
+                self.enforce(self.model.add_bool_or([]), staff, key, text)
+            elif short and not self.explain:
+                self.penalize(-(-short * scale // unit), weight, staff, days, rule)
+            return
         if weight is None:
             if lo is not None and lo > 0:
                 self.enforce(self.model.add(expr >= lo), staff, key, text)
@@ -189,15 +229,53 @@ class ModelContext:
         return sum(p.weight * p.amount for p in self.penalties)
 
 
-def build(scenario: Scenario, *, explain: bool = False, soft_cover: bool = False) -> ModelContext:
-    """The whole CP-SAT model for a scenario, objective included."""
-    ctx = ModelContext(scenario, explain=explain, soft_cover=soft_cover)
+def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]:
+    """(s, d, t) no roster may use: leave, unavailability, and what hard rules
+    rule out for good (a shift limited to 0). They get no variable at all."""
+    from roster.constraints.leave import blocked
+
+    out = set()
+    for sid, days in blocked(scenario).items():
+        s = index.s_of[sid]
+        for d, shifts in days.items():
+            out.update((s, d, t) for t in index.T if shifts is None or index.shifts[t] in shifts)
+    for inst in scenario.rule_instances:
+        if inst.rule.hard:
+            cells = [(d, index.t_of[t]) for d, t in inst.rule.impossible(scenario)]
+            out.update((index.s_of[sid], d, t) for sid in inst.staff for d, t in cells)
+    return out
+
+
+def build(
+    scenario: Scenario,
+    *,
+    explain: bool = False,
+    soft_cover: bool = False,
+    free: Sequence[tuple[int, int]] | None = None,
+    pinned: Pinned | None = None,
+) -> ModelContext:
+    """The CP-SAT model for a scenario, objective included.
+
+    With ``free`` (s, d) cells, only those are decided; every other cell is
+    the constant given by ``pinned``, and rules of people with no free cell
+    are left out (their penalty is a constant). The objective then differs
+    from the whole roster's penalty by a constant: what neighbourhood search
+    needs.
+    """
+    ctx = ModelContext(scenario, explain=explain, soft_cover=soft_cover, free=free,
+                       pinned=pinned)
     for family in sections:
         ctx.rule, ctx.origin = None, family.__name__.rsplit(".", 1)[-1]
         family.encode(ctx)
     for inst in scenario.rule_instances:
         ctx.rule, ctx.origin = inst.rule, inst.origin
-        inst.rule.encode(ctx, [ctx.index.s_of[s] for s in inst.staff])
+        staff = [ctx.index.s_of[s] for s in inst.staff]
+        if not inst.rule.group_rule:
+            staff = [s for s in staff if s in ctx.free_staff]
+        elif not ctx.free_staff.intersection(staff):
+            continue
+        if staff:
+            inst.rule.encode(ctx, staff)
     ctx.rule = None
     if not explain and ctx.penalties:
         ctx.model.minimize(ctx.objective())

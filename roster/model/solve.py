@@ -191,7 +191,7 @@ def solve(
             explanation = explain(scenario, params)
         return Result(status, None, None, wall, None, None, explanation,
                       stopped_by_user=stopped)
-    roster = ctx.vars.extract(solver, scenario)
+    roster = ctx.vars.extract(solver.boolean_value, scenario)
     report = check(scenario, roster, soft_cover=params.soft_cover)
     has_objective = bool(ctx.penalties)
     # The objective of the roster returned: CP-SAT's objective_value can be

@@ -1,4 +1,10 @@
-"""Decision variables: x[s][d][t] works shift t on day d, role choice, works[s][d].
+"""Decision variables: x[s, d][t] works shift t on day d, role choice, works.
+
+Only *free* cells get variables. A cell is fixed when a hard rule rules it
+out for good (leave, a role that may not work the shift, a shift limited to
+0) or when it lies outside the neighbourhood being re-optimised: then it is
+a constant taken from a given roster. Rules never see the difference: they
+ask ``ModelContext.x()`` and get a literal or a constant.
 
 A person with one role needs no role variables: their role is implied. A
 person with several gets one Boolean per allowed role, exactly one of which
@@ -7,6 +13,7 @@ is true whenever they work the shift (care-team composition).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,94 +24,130 @@ from roster.roster import Roster
 from roster.scenario import Scenario
 
 Lit = cp_model.IntVar
+#: (s, d) -> (t, r): the shift and role worked in a fixed cell
+Pinned = dict[tuple[int, int], tuple[int, int]]
+
+
+def role_shifts(scenario: Scenario, index: Index) -> list[list[tuple[int, ...]]]:
+    """roles[s][t]: the roles person s may work shift t as."""
+    allowed = {
+        r.id: set(r.shifts) if r.shifts is not None else set(index.shifts) for r in scenario.roles
+    }
+    return [
+        [tuple(index.r_of[r] for r in p.roles if index.shifts[t] in allowed[r]) for t in index.T]
+        for p in scenario.staff
+    ]
+
+
+def pinned_cells(roster: Roster, scenario: Scenario, index: Index) -> Pinned:
+    """A roster as (s, d) -> (t, r), the form fixed cells are read from."""
+    return {
+        (index.s_of[sid], d): (index.t_of[shift], index.r_of[role])
+        for (sid, d), cells in roster.cells(scenario).items()
+        for shift, role in cells[:1]
+    }
 
 
 @dataclass
 class Variables:
     index: Index
-    #: x[s][d][t] -> Boolean, or None where no role of s may work t
-    x: list[list[list[Lit | None]]]
-    #: role[(s, d, t)] -> {r: Boolean}, only for people with several roles
-    role: dict[tuple[int, int, int], dict[int, Lit]]
     #: roles[s][t] -> the roles person s may work shift t as
     roles: list[list[tuple[int, ...]]]
-    works: list[list[Lit]]
+    #: free (s, d) -> per shift a Boolean, or False where it cannot be worked
+    x: dict[tuple[int, int], list[Lit | bool]]
+    #: free (s, d) -> the day is worked (sum of x)
+    works: dict[tuple[int, int], Lit]
+    #: role[(s, d, t)] -> {r: Boolean}, only for people with several roles
+    role: dict[tuple[int, int, int], dict[int, Lit]]
+    #: fixed cells that are worked
+    pinned: Pinned
 
     @classmethod
-    def create(cls, model: cp_model.CpModel, scenario: Scenario, index: Index) -> Variables:
-        role_shifts = {
-            r.id: set(r.shifts) if r.shifts is not None else set(index.shifts)
-            for r in scenario.roles
-        }
-        roles = [
-            [
-                tuple(index.r_of[r] for r in p.roles if index.shifts[t] in role_shifts[r])
-                for t in index.T
-            ]
-            for p in scenario.staff
-        ]
-        x: list[list[list[Lit | None]]] = []
-        works: list[list[Lit]] = []
+    def create(
+        cls,
+        model: cp_model.CpModel,
+        scenario: Scenario,
+        index: Index,
+        *,
+        blocked: set[tuple[int, int, int]] = frozenset(),  # type: ignore[assignment]
+        free: Iterable[tuple[int, int]] | None = None,
+        pinned: Pinned | None = None,
+    ) -> Variables:
+        """Variables for the ``free`` (s, d) cells (default: all); the rest
+        are constants from ``pinned``. ``blocked`` (s, d, t) are never worked."""
+        roles = role_shifts(scenario, index)
+        cells = free if free is not None else ((s, d) for s in index.S for d in index.D)
+        x: dict[tuple[int, int], list[Lit | bool]] = {}
+        works: dict[tuple[int, int], Lit] = {}
         role: dict[tuple[int, int, int], dict[int, Lit]] = {}
-        for s in index.S:
-            xs, ws = [], []
-            for d in index.D:
-                row: list[Lit | None] = []
-                for t in index.T:
-                    if not roles[s][t]:
-                        row.append(None)
-                        continue
-                    v = model.new_bool_var(f"x[{index.staff[s]},{d},{index.shifts[t]}]")
-                    row.append(v)
-                    if len(roles[s][t]) > 1:
-                        choice = {
-                            r: model.new_bool_var(f"role[{s},{d},{t},{r}]") for r in roles[s][t]
-                        }
-                        model.add(sum(choice.values()) == v)
-                        role[s, d, t] = choice
-                w = model.new_bool_var(f"works[{index.staff[s]},{d}]")
-                # at most one shift per person per day; works = the day is worked
-                model.add(sum(v for v in row if v is not None) == w)
-                xs.append(row)
-                ws.append(w)
-            x.append(xs)
-            works.append(ws)
-        return cls(index=index, x=x, role=role, roles=roles, works=works)
+        for s, d in cells:
+            row: list[Lit | bool] = []
+            for t in index.T:
+                if not roles[s][t] or (s, d, t) in blocked:
+                    row.append(False)
+                    continue
+                v = model.new_bool_var("")
+                row.append(v)
+                if len(roles[s][t]) > 1:
+                    choice = {r: model.new_bool_var("") for r in roles[s][t]}
+                    model.add(sum(choice.values()) == v)
+                    role[s, d, t] = choice
+            w = model.new_bool_var("")
+            # at most one shift per person per day; works = the day is worked
+            model.add(sum(v for v in row if v is not False) == w)
+            x[s, d] = row
+            works[s, d] = w
+        return cls(index=index, roles=roles, x=x, works=works, role=role,
+                   pinned=dict(pinned or {}) if free is not None else {})
+
+    def lit(self, s: int, d: int, t: int) -> Lit | bool:
+        """s works t on horizon day d: a literal, or a constant when fixed."""
+        row = self.x.get((s, d))
+        if row is not None:
+            return row[t]
+        cell = self.pinned.get((s, d))
+        return cell is not None and cell[0] == t
+
+    def worked(self, s: int, d: int) -> Lit | bool:
+        w = self.works.get((s, d))
+        return w if w is not None else (s, d) in self.pinned
 
     def as_role(self, s: int, d: int, t: int, r: int) -> Lit | bool:
         """Literal: s works t on d as role r (False when impossible)."""
-        v = self.x[s][d][t]
-        if v is None or r not in self.roles[s][t]:
+        if (s, d) not in self.x:
+            return self.pinned.get((s, d)) == (t, r)
+        v = self.x[s, d][t]
+        if v is False or r not in self.roles[s][t]:
             return False
         choice = self.role.get((s, d, t))
         return v if choice is None else choice[r]
 
     def all_literals(self) -> list[tuple[Lit, tuple[int, int, int]]]:
-        out = []
-        for s in self.index.S:
-            for d in self.index.D:
-                for t in self.index.T:
-                    v = self.x[s][d][t]
-                    if v is not None:
-                        out.append((v, (s, d, t)))
-        return out
+        return [
+            (v, (s, d, t))
+            for (s, d), row in self.x.items()
+            for t, v in enumerate(row)
+            if v is not False
+        ]
 
-    def extract(self, solver: cp_model.CpSolver, scenario: Scenario) -> Roster:
-        """Read the assignments of the solver's best solution."""
+    def extract(self, value: Callable[[Lit], bool], scenario: Scenario) -> Roster:
+        """The roster of a solution (``value`` reads a literal), fixed cells included."""
         idx = self.index
-        rows = []
-        for s in idx.S:
-            for d in idx.D:
-                for t in idx.T:
-                    v = self.x[s][d][t]
-                    if v is None or not solver.boolean_value(v):
-                        continue
-                    choice = self.role.get((s, d, t))
-                    if choice is None:
-                        r = self.roles[s][t][0]
-                    else:
-                        r = next(r for r, lit in choice.items() if solver.boolean_value(lit))
-                    rows.append((idx.staff[s], scenario.dates[d], idx.shifts[t], idx.roles[r]))
+        cells: Pinned = {k: v for k, v in self.pinned.items() if k not in self.x}
+        for (s, d), row in self.x.items():
+            for t, v in enumerate(row):
+                if v is False or not value(v):
+                    continue
+                choice = self.role.get((s, d, t))
+                if choice is None:
+                    r = self.roles[s][t][0]
+                else:
+                    r = next(r for r, lit in choice.items() if value(lit))
+                cells[s, d] = (t, r)
+        rows = [
+            (idx.staff[s], scenario.dates[d], idx.shifts[t], idx.roles[r])
+            for (s, d), (t, r) in sorted(cells.items())
+        ]
         return Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"]))
 
     def _worked(self, roster: Roster, scenario: Scenario) -> set[tuple[int, int, int]]:
@@ -120,15 +163,26 @@ class Variables:
         worked = self._worked(roster, scenario)
         for v, (s, d, t) in self.all_literals():
             model.add_hint(v, (s, d, t) in worked)
+        idx = self.index
+        for (sid, d), cells in roster.cells(scenario).items():
+            for shift, role in cells:
+                choice = self.role.get((idx.s_of[sid], d, idx.t_of[shift]))
+                if choice is not None:
+                    for r, lit in choice.items():
+                        model.add_hint(lit, idx.roles[r] == role)
 
     def fix(self, model: cp_model.CpModel, roster: Roster, scenario: Scenario) -> None:
         """Pin every assignment to the given roster (used to score it)."""
         worked = self._worked(roster, scenario)
         for v, (s, d, t) in self.all_literals():
             model.add(v == int((s, d, t) in worked))
+        if any(self.lit(s, d, t) is False for s, d, t in worked):
+            model.add_bool_or([])  # a cell no roster may use (leave, role, limit 0)
         idx = self.index
         for (sid, d), cells in roster.cells(scenario).items():
             for shift, role in cells:
-                key = (idx.s_of[sid], d, idx.t_of[shift])
-                if key in self.role and idx.r_of[role] in self.role[key]:
-                    model.add(self.role[key][idx.r_of[role]] == 1)
+                s, t, r = idx.s_of[sid], idx.t_of[shift], idx.r_of.get(role)
+                if r not in self.roles[s][t]:
+                    model.add_bool_or([])  # a role this person cannot work this shift as
+                elif (s, d, t) in self.role:
+                    model.add(self.role[s, d, t][r] == 1)
