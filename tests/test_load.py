@@ -91,7 +91,7 @@ def test_yaml_1_2_keeps_off_on_no_as_shift_codes() -> None:
     assert sc.staff_by_id["B"].requests[0].shift == "NO"
     assert sc.staff_by_id["B"].requests[0].want == "on"
     succession = sc.rules[0]
-    assert succession.first == "NO" and succession.then == ["ON", "Y"]
+    assert succession.first == ["NO"] and succession.then == ["ON", "Y"]
 
 
 def test_parse_keeps_dates_as_text_until_validated() -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
+from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
@@ -116,6 +117,8 @@ class Rule(BaseModel):
 
     def days_in_scope(self, scenario: Scenario) -> list[int]:
         """Horizon day indexes this rule counts."""
+        if not self.scope.limits_days:
+            return list(range(scenario.horizon.days))
         return [d for d in range(scenario.horizon.days) if self.in_day_scope(scenario, d)]
 
     def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
@@ -281,16 +284,19 @@ class CountRule(Rule):
                 lo, hi = self.window_bounds(sc, sid, days, complete)
                 if lo is None and hi is None:
                     continue
-                terms, const = [], 0
+                lits, coefs, const = [], [], 0
                 for d in days:
+                    row = ctx.row(s, d)
                     for t, v in values.items():
-                        lit = ctx.x(s, d, t)
+                        lit = row[t]
                         if lit is True:
                             const += v
                         elif lit is not None and lit is not False:
-                            terms.append(v * lit)
+                            lits.append(lit)
+                            coefs.append(v)
                 ub = const + len(days) * max(values.values(), default=0)
-                ctx.limit(sum(terms) + const, lo, hi, ub, weight=self.weight, staff=s,
+                expr = cp_model.LinearExpr.weighted_sum(lits, coefs) + const if lits else const
+                ctx.limit(expr, lo, hi, ub, weight=self.weight, staff=s,
                           days=[d for d in days if d >= 0], unit=self.unit)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:

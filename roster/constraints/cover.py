@@ -143,13 +143,16 @@ def _explain(scenario: Scenario, need: Need) -> str:
 
 def encode(ctx: ModelContext) -> None:
     sc, idx = ctx.scenario, ctx.index
+    who: dict[tuple[str | None, str | None], list[int]] = {}
     for need in demand_table(sc):
         if need.day not in ctx.free_days:
             continue  # nothing to decide: a constant penalty
         t = idx.t_of[need.shift]
         terms = []
-        for p in eligible(sc, need.role, need.skill):
-            s = idx.s_of[p.id]
+        group = (need.role, need.skill)
+        if group not in who:
+            who[group] = [idx.s_of[p.id] for p in eligible(sc, *group)]
+        for s in who[group]:
             if need.role is not None:
                 lit = ctx.as_role(s, need.day, t, idx.r_of[need.role])
             else:
@@ -158,9 +161,11 @@ def encode(ctx: ModelContext) -> None:
                 terms.append(lit)
         key = ("cover", need.day, need.shift, need.role, need.skill)
         for label, lo, hi, weight in levels(need.demand, ctx.soft_cover):
-            text = _explain(sc, need) if lo is not None else (
-                f"{fmt_dates([sc.dates[need.day]])} {need.shift}: at most {hi} {need.what()}"
-            )
+            text = None
+            if ctx.explain:  # the sentence costs time; only explanations read it
+                text = _explain(sc, need) if lo is not None else (
+                    f"{fmt_dates([sc.dates[need.day]])} {need.shift}: at most {hi} {need.what()}"
+                )
             ctx.limit(
                 sum(terms), lo, hi, len(terms), weight=weight, staff=None, days=[need.day],
                 key=key + (label,), text=text,

@@ -1,7 +1,11 @@
-"""Forbidden or penalised successions: shift ``first`` on one day followed by
-one of ``then`` on the next (e.g. a night then an early). History counts.
+"""Forbidden or penalised successions: one of the ``first`` shifts on a day
+followed by one of ``then`` on the next (e.g. any night, then an early).
+History counts.
 
-Soft penalty per occurrence.
+Soft penalty per occurrence (at most one a day: one shift a day each side).
+Hard, it is one clique per person and day (at most one of the first shifts
+today and the then-shifts tomorrow), much smaller and tighter than a clause
+per pair.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from roster.constraints.base import Rule, fmt_dates
 
@@ -20,19 +24,23 @@ if TYPE_CHECKING:
     from roster.scenario import Scenario
 
 
-
 class Succession(Rule):
-    """``first`` must not be followed the next day by any of ``then``."""
+    """None of ``first`` may be followed the next day by any of ``then``."""
 
     kind: Literal["succession"]
-    first: str = Field(description="the shift worked on a day")
+    first: list[str] = Field(min_length=1, description="the shift(s) worked on a day")
     then: list[str] = Field(min_length=1, description="shifts not to work the next day")
 
     day_scoped: ClassVar[bool] = True  # the day of ``first``
     shift_fields: ClassVar[tuple[str, ...]] = ("first", "then")
 
+    @field_validator("first", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
     def describe(self) -> str:
-        return f"no {'/'.join(self.then)} the day after {self.first}"
+        return f"no {'/'.join(self.then)} the day after {'/'.join(self.first)}"
 
     def _days(self, scenario: Scenario, ctx_days: int, history: int) -> Iterable[int]:
         for d in range(-history, ctx_days - 1):
@@ -42,22 +50,37 @@ class Succession(Rule):
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         idx = ctx.index
-        a = idx.t_of[self.first]
+        first = [idx.t_of[t] for t in dict.fromkeys(self.first)]
+        then = [idx.t_of[t] for t in dict.fromkeys(self.then)]
         for s in staff:
             for d in self._days(ctx.scenario, idx.days, ctx.history_len(s)):
-                for b in dict.fromkeys(self.then):  # a repeated id is one occurrence
-                    lits = [ctx.x(s, d, a), ctx.x(s, d + 1, idx.t_of[b])]
+                row, nxt = ctx.row(s, d), ctx.row(s, d + 1)
+                today = [row[t] for t in first]
+                tomorrow = [nxt[t] for t in then]
+                if self.weight is not None:
+                    lits = [ctx.one_of(today), ctx.one_of(tomorrow)]
                     ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
                                days=[e for e in (d, d + 1) if e >= 0])
+                    continue
+                lits = [lit for lit in today + tomorrow if lit is not False]
+                on = sum(1 for lit in lits if lit is True)
+                live = [lit for lit in lits if lit is not True]
+                if on > 1:
+                    ctx.enforce(ctx.model.add_bool_or([]), s, None, None)
+                elif on == 1 and live:
+                    ctx.enforce(ctx.model.add(sum(live) == 0), s, None, None)
+                elif len(live) > 1:
+                    ctx.enforce(ctx.model.add_at_most_one(live), s, None, None)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         for sid in staff:
             for d in self._days(ctx.scenario, ctx.days, ctx.history_len(sid)):
-                if self.first not in ctx.shifts(sid, d):
-                    continue
-                for b in ctx.shifts(sid, d + 1):
-                    if b in self.then:
-                        yield ctx.violation(
-                            self.label, sid, [e for e in (d, d + 1) if e >= 0], 1, self.weight,
-                            f"{sid}: {self.first} on {fmt_dates([ctx.date(d)])} then {b}",
-                        )
+                for a in ctx.shifts(sid, d):
+                    if a not in self.first:
+                        continue
+                    for b in ctx.shifts(sid, d + 1):
+                        if b in self.then:
+                            yield ctx.violation(
+                                self.label, sid, [e for e in (d, d + 1) if e >= 0], 1,
+                                self.weight, f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then {b}",
+                            )

@@ -5,7 +5,7 @@ modules a ward uses; its objective is the benchmark's objective:
 
 * shifts have lengths but no clock times: all start at 08:00, so none
   overlap and no rest rule is implied; ``CannotFollow`` becomes hard
-  ``succession`` rules;
+  ``succession`` rules, one per set of forbidden followers;
 * per-employee limits become hard contract rules (employees with identical
   limits share a contract): ``shift_count`` per type, ``hours`` in minutes,
   ``consecutive`` work (min/max) and days off (min), ``max_weekends``;
@@ -71,15 +71,21 @@ def _date(day: int | str) -> str:
 
 def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
     days = int(sec["SECTION_HORIZON"][0][0])
-    shifts, successions = [], []
+    shifts = []
+    firsts: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for sid, length, cannot in sec["SECTION_SHIFTS"]:
         minutes = int(length)
         end = 8 * 60 + minutes
         shifts.append({"id": sid, "start": "08:00",
                        "end": f"{(end // 60) % 24:02d}:{end % 60:02d}"})
-        then = [t for t in cannot.split("|") if t]
+        then = tuple(t for t in cannot.split("|") if t)
         if then:
-            successions.append({"kind": "succession", "first": sid, "then": then})
+            firsts[then].append(sid)
+    # shifts with the same forbidden followers share one rule
+    successions = [
+        {"kind": "succession", "first": first, "then": list(then)}
+        for then, first in firsts.items()
+    ]
     weekends = days // 7 + (1 if days % 7 > 5 else 0)
 
     contracts: dict[tuple, str] = {}

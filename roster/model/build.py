@@ -77,12 +77,20 @@ class ModelContext:
     def x(self, s: int, d: int, t: int) -> Lit | None:
         """s works shift t on day d: a literal in the horizon, a constant in
         the history, None where unknown (before the history, after the end)."""
+        return self.row(s, d)[t]
+
+    def row(self, s: int, d: int) -> Sequence[Lit | None]:
+        """``x(s, d, t)`` for every shift t at once (the fast path)."""
         if 0 <= d < self.index.days:
-            return self.vars.lit(s, d, t)
+            row = self.vars.x.get((s, d))
+            if row is not None:
+                return row
+            cell = self.vars.pinned.get((s, d))
+            return [cell is not None and cell[0] == t for t in self.index.T]
         hist = self._hist[s]
         if d < 0 and len(hist) + d >= 0:
-            return hist[len(hist) + d] == self.index.shifts[t]
-        return None
+            return [hist[len(hist) + d] == shift for shift in self.index.shifts]
+        return [None] * len(self.index.shifts)
 
     def works(self, s: int, d: int) -> Lit | None:
         if 0 <= d < self.index.days:

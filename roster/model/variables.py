@@ -94,7 +94,7 @@ class Variables:
                     role[s, d, t] = choice
             w = model.new_bool_var("")
             # at most one shift per person per day; works = the day is worked
-            model.add(sum(v for v in row if v is not False) == w)
+            model.add(cp_model.LinearExpr.sum([v for v in row if v is not False]) == w)
             x[s, d] = row
             works[s, d] = w
         return cls(index=index, roles=roles, x=x, works=works, role=role,

@@ -94,3 +94,23 @@ def test_repeated_then_ids_count_once():
     sc = sc_with({"then": ["E", "L", "L"], "weight": 1})
     assert found(sc, {"S1": "NL....."}, RULE) == [("S1", 1, 1, [0, 1])]
     assert pinned(sc, {"S1": "NL....."}) == 1
+
+
+def test_several_first_shifts_share_one_rule():
+    sc = scenario(rules=[{"kind": RULE, "first": ["N", "L"], "then": ["E"], "weight": 3}])
+    # S1: L->E and N->E count; E->E and N->L do not
+    assert found(sc, {"S1": "LENEEL.", "S2": "NL....."}, RULE) == [
+        ("S1", 1, 3, [0, 1]),
+        ("S1", 1, 3, [2, 3]),
+    ]
+    assert pinned(sc, {"S1": "LENEEL.", "S2": "NL....."}) == 6
+
+
+def test_several_first_shifts_hard_with_history():
+    sc = scenario(rules=[{"kind": RULE, "first": ["N", "L"], "then": ["E"]}],
+                  history={"S1": ["L"]})
+    assert pinned(sc, {"S1": "E......"}) is None
+    assert pinned(sc, {"S1": "N......"}) == 0
+    assert pinned(sc, {"S2": "LE....."}) is None
+    assert pinned(sc, {"S2": "LLNNE.."}) is None
+    assert pinned(sc, {"S2": "LLNN.E."}) == 0
