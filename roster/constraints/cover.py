@@ -143,22 +143,26 @@ def _explain(scenario: Scenario, need: Need) -> str:
 
 def encode(ctx: ModelContext) -> None:
     sc, idx = ctx.scenario, ctx.index
-    who: dict[tuple[str | None, str | None], list[int]] = {}
+    who: dict[tuple[str | None, str | None], tuple[list[int], set[int]]] = {}
     for need in demand_table(sc):
         if need.day not in ctx.free_days:
             continue  # nothing to decide: a constant penalty
-        t = idx.t_of[need.shift]
-        terms = []
+        d, t = need.day, idx.t_of[need.shift]
+        r = idx.r_of[need.role] if need.role is not None else None
         group = (need.role, need.skill)
         if group not in who:
-            who[group] = [idx.s_of[p.id] for p in eligible(sc, *group)]
-        for s in who[group]:
-            if need.role is not None:
-                lit = ctx.as_role(s, need.day, t, idx.r_of[need.role])
-            else:
-                lit = ctx.x(s, need.day, t)
-            if lit is not None and lit is not False:
-                terms.append(lit)
+            everyone = {idx.s_of[p.id] for p in eligible(sc, *group)}
+            who[group] = (sorted(everyone & ctx.free_staff), everyone)
+        free, everyone = who[group]
+        terms: list = [
+            1 for s, role in ctx.pinned_at.get((d, t), ())
+            if s in everyone and (r is None or role == r)
+        ]
+        for s in free:
+            if ctx.is_free(s, d):
+                lit = ctx.as_role(s, d, t, r) if r is not None else ctx.x(s, d, t)
+                if lit is not False:
+                    terms.append(lit)
         key = ("cover", need.day, need.shift, need.role, need.skill)
         for label, lo, hi, weight in levels(need.demand, ctx.soft_cover):
             text = None

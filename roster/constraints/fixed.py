@@ -20,6 +20,8 @@ def encode(ctx: ModelContext) -> None:
     idx, sc = ctx.index, ctx.scenario
     for p in sc.staff:
         s = idx.s_of[p.id]
+        if s not in ctx.free_staff:
+            continue
         for f in p.fixed:
             d, t = sc.day_index(f.date), idx.t_of[f.shift]
             assert d is not None  # validated

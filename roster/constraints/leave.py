@@ -40,6 +40,8 @@ def encode(ctx: ModelContext) -> None:
     idx = ctx.index
     for sid, days in blocked(ctx.scenario).items():
         s = idx.s_of[sid]
+        if s not in ctx.free_staff:
+            continue  # fixed cells: nothing to decide
         dates = [ctx.scenario.dates[d] for d in sorted(days)]
         text = f"{sid} is on leave or unavailable on {', '.join(fmt_dates([x]) for x in dates)}"
         for d, shifts in days.items():

@@ -34,7 +34,7 @@ def encode(ctx: ModelContext) -> None:
 
     idx = ctx.index
     pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario)]
-    for s in idx.S:
+    for s in sorted(ctx.free_staff):
         for d in range(-1, idx.days - 1):
             for a, b in pairs:
                 first, second = ctx.x(s, d, a), ctx.x(s, d + 1, b)

@@ -37,6 +37,8 @@ def encode(ctx: ModelContext) -> None:
     idx = ctx.index
     for sid, d, q in each_request(ctx.scenario):
         s = idx.s_of[sid]
+        if not ctx.is_free(s, d):
+            continue  # a fixed cell: a constant penalty
         lit = ctx.works(s, d) if q.shift is None else ctx.x(s, d, idx.t_of[q.shift])
         assert lit is not None
         unmet = lit if q.want == "off" else neg(lit)

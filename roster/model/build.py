@@ -49,17 +49,24 @@ class ModelContext:
         soft_cover: bool = False,
         free: Sequence[tuple[int, int]] | None = None,
         pinned: Pinned | None = None,
+        blocked: set[tuple[int, int, int]] | None = None,
     ):
         self.scenario = scenario
         self.index = Index.of(scenario)
         self.model = cp_model.CpModel()
         # explaining keeps every cell, so that leave and limits can be blamed
-        blocked = set() if explain else blocked_cells(scenario, self.index)
+        if blocked is None:
+            blocked = set() if explain else blocked_cells(scenario, self.index)
         self.vars = Variables.create(self.model, scenario, self.index, blocked=blocked,
                                      free=free, pinned=pinned)
         #: staff and days with a variable (all, unless re-optimising a neighbourhood)
         self.free_staff = {s for s, _ in self.vars.x}
         self.free_days = {d for _, d in self.vars.x}
+        #: (d, t) -> [(s, r)] worked in fixed cells, for counting cover fast
+        self.pinned_at: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for (s, d), (t, r) in self.vars.pinned.items():
+            if (s, d) not in self.vars.x:
+                self.pinned_at.setdefault((d, t), []).append((s, r))
         self.penalties: list[Penalty] = []
         #: explain mode: every hard rule instance is switched on by a literal
         self.explain = explain
@@ -119,6 +126,9 @@ class ModelContext:
             return on
 
         return self.cached(("one_of", tuple(v.index for v in live)), make)
+
+    def is_free(self, s: int, d: int) -> bool:
+        return (s, d) in self.vars.x
 
     def cached(self, key: Any, make: Any) -> Any:
         """Build an auxiliary variable once and share it between rules."""
@@ -261,6 +271,7 @@ def build(
     soft_cover: bool = False,
     free: Sequence[tuple[int, int]] | None = None,
     pinned: Pinned | None = None,
+    blocked: set[tuple[int, int, int]] | None = None,
 ) -> ModelContext:
     """The CP-SAT model for a scenario, objective included.
 
@@ -271,7 +282,7 @@ def build(
     needs.
     """
     ctx = ModelContext(scenario, explain=explain, soft_cover=soft_cover, free=free,
-                       pinned=pinned)
+                       pinned=pinned, blocked=blocked)
     for family in sections:
         ctx.rule, ctx.origin = None, family.__name__.rsplit(".", 1)[-1]
         family.encode(ctx)

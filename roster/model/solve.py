@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from roster.check import check
 from roster.model.build import build
+from roster.model.lns import Search, tune
+from roster.model.variables import Pinned, pinned_cells
 from roster.result import Result, SolveStatus
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -37,6 +39,11 @@ class SolveParams(BaseModel):
     explain_time_limit: float = Field(30.0, gt=0, description="seconds for the explanation")
     target: int | None = Field(
         None, description="stop as soon as a roster with at most this penalty is found"
+    )
+    strategy: Literal["auto", "cpsat", "lns"] = Field(
+        "auto",
+        description="cpsat: one CP-SAT model; lns: neighbourhood search, then CP-SAT for the "
+        "bound; auto: CP-SAT alone for small rosters or without a time limit, else both",
     )
     extra: dict[str, Any] = Field({}, description="other CP-SAT parameters, by name")
 
@@ -114,13 +121,210 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
     p = solver.parameters
     if params.time_limit is not None:
         p.max_time_in_seconds = params.time_limit
-    if params.workers:
-        p.num_workers = params.workers
+    tune(p, params.workers)
     p.random_seed = params.seed
     p.catch_sigint_signal = False  # Ctrl-C is ours: stop, keep the best roster
     p.log_search_progress = params.log
     for key, value in params.extra.items():
         setattr(p, key, value)
+
+
+#: below this many person-days, CP-SAT alone usually proves the optimum
+SMALL = 1500
+#: above this many person-day-shift cells, the whole model is not built
+#: within a time limit (only the neighbourhoods are)
+LARGE = 300_000
+#: share of the time limit for the CP-SAT phases (start, bound at the end)
+FIRST_SHARE, FINAL_SHARE = 0.25, 0.2
+
+
+class _Run:
+    """One solve: the phases, the best roster so far, and what to show."""
+
+    def __init__(self, scenario: Scenario, params: SolveParams, hint: Roster | None):
+        self.scenario, self.params, self.hint = scenario, params, hint
+        self.start = time.perf_counter()
+        limit = params.time_limit
+        self.deadline = self.start + limit if limit is not None else float("inf")
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.solver: cp_model.CpSolver | None = None
+        self.search: Search | None = None
+        self.watcher: _Watcher | None = None
+        # the best roster so far and what we know
+        self.best: Roster | None = None
+        self.best_objective: int | None = None
+        self.bound: float | None = None
+        self.status: SolveStatus = SolveStatus.UNKNOWN
+        self.cpsat_objective: float | None = None
+        self.first_solution_s: float | None = None
+        self.best_solution_s: float | None = None
+        self.solutions = 0
+
+    # -- shared state --------------------------------------------------------
+    def interrupt(self) -> None:
+        self.stop.set()
+        with self.lock:
+            if self.solver is not None:
+                self.solver.stop_search()
+            if self.search is not None:
+                self.search.interrupt()
+
+    def state(self) -> Progress:
+        now = time.perf_counter() - self.start
+        with self.lock:
+            objective, bound, n = self.best_objective, self.bound, self.solutions
+            watcher = self.watcher
+        if watcher is not None:
+            with watcher.lock:
+                w = watcher.state
+            if w.objective is not None and (objective is None or w.objective < objective):
+                objective = w.objective
+            if w.bound is not None and (bound is None or w.bound > bound):
+                bound = w.bound
+            n += w.solutions
+        return Progress(now, objective, bound, n)
+
+    def offer(self, roster: Roster, objective: int) -> None:
+        """A roster for the scenario as given; kept when better."""
+        with self.lock:
+            now = time.perf_counter() - self.start
+            if self.best_objective is None or objective < self.best_objective:
+                self.best, self.best_objective = roster, objective
+                self.best_solution_s = now
+                if self.first_solution_s is None:
+                    self.first_solution_s = now
+                self.solutions += 1
+
+    def done(self) -> bool:
+        target = self.params.target
+        return self.stop.is_set() or (
+            target is not None and self.best_objective is not None
+            and self.best_objective <= target
+        )
+
+    # -- phases ----------------------------------------------------------------
+    def cpsat(self, until: float, hint: Roster | None) -> int:
+        """CP-SAT on the whole model until ``until``; returns its status code."""
+        params = self.params
+        ctx = build(self.scenario, soft_cover=params.soft_cover)
+        if hint is not None:
+            ctx.vars.hint(ctx.model, hint, self.scenario)
+        solver = cp_model.CpSolver()
+        configure(solver, params)
+        if until != float("inf"):
+            solver.parameters.max_time_in_seconds = max(0.1, until - time.perf_counter())
+        watcher = _Watcher(self.start, params.target)
+        solver.parameters.log_search_progress = True
+        solver.parameters.log_to_stdout = params.log
+        solver.log_callback = watcher.on_log
+        with self.lock:
+            if self.stop.is_set():
+                return cp_model.UNKNOWN
+            self.solver, self.watcher = solver, watcher
+        try:
+            code = solver.solve(ctx.model, watcher)
+        finally:
+            with self.lock:
+                self.solver, self.watcher = None, None
+        if code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"internal error, invalid CP-SAT model: {ctx.model.validate()}")
+        has_objective = bool(ctx.penalties)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE) and (
+                has_objective or code != cp_model.FEASIBLE):
+            bound = _whole(solver.best_objective_bound) if has_objective else 0
+            with self.lock:
+                self.bound = bound if self.bound is None else max(self.bound, bound)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            roster = ctx.vars.extract(solver.boolean_value, self.scenario)
+            # the returned roster's own penalty: CP-SAT's objective_value can be
+            # higher when stopped by the time limit, because presolve's dual
+            # reductions loosen penalty definitions and postsolve tightens them
+            objective = round(solver.value(ctx.objective())) if has_objective else 0
+            self.cpsat_objective = _whole(solver.objective_value) if has_objective else 0
+            if watcher.first_solution_s is not None and self.first_solution_s is None:
+                self.first_solution_s = watcher.first_solution_s
+            before = self.best_objective
+            self.offer(roster, objective)
+            if before is not None and objective < before and watcher.best_solution_s:
+                self.best_solution_s = watcher.best_solution_s
+            self.solutions += watcher.state.solutions
+        return code
+
+    def lns(self, until: float) -> None:
+        """Neighbourhood search from the best roster (or from nothing)."""
+        params = self.params
+        search = Search(self.scenario, workers=params.workers, seed=params.seed)
+        with self.lock:
+            if self.stop.is_set():
+                return
+            self.search = search
+        sc, index = self.scenario, search.index
+        # the search scores cover softly; tracked: that score of ``current``
+        current: Pinned | None = None
+        score = 0
+        start_roster = self.best or self.hint
+        if start_roster is not None:
+            current = pinned_cells(start_roster, sc, index)
+            report = check(sc, start_roster, soft_cover=True)
+            score = report.total_penalty if report.feasible else None
+        if current is None or score is None:
+            current = search.construct(until)
+            if current is None:
+                return
+            score = check(sc, search.roster(current), soft_cover=True).total_penalty
+            self._offer_cells(search, current)
+
+        def improved(roster: Pinned, gain: int) -> None:
+            nonlocal score
+            score -= gain
+            if gain > 0:
+                self._offer_cells(search, roster, score)
+
+        search.improve(current, until, improved, self.done)
+
+    def _offer_cells(self, search: Search, cells: Pinned, soft_score: int | None = None) -> None:
+        roster = search.roster(cells)
+        if soft_score is not None and not self.params.soft_cover and soft_score >= (
+                self.best_objective if self.best_objective is not None else float("inf")):
+            return  # cannot beat the best; skip the check
+        report = check(self.scenario, roster, soft_cover=self.params.soft_cover)
+        if report.feasible:
+            self.offer(roster, report.total_penalty)
+
+    def execute(self) -> None:
+        sc, params = self.scenario, self.params
+        people_days = len(sc.staff) * sc.horizon.days
+        cells = people_days * len(sc.shifts)
+        strategy = params.strategy
+        if strategy == "auto" and params.time_limit is None:
+            strategy = "cpsat"
+        if strategy == "cpsat" or (strategy == "auto" and people_days <= SMALL):
+            # small rosters: CP-SAT alone often proves the optimum early
+            until = self.deadline if strategy == "cpsat" else (
+                self.start + FIRST_SHARE * params.time_limit)  # type: ignore[operator]
+            code = self.cpsat(until, self.hint)
+            self.status = _STATUS.get(code, SolveStatus.UNKNOWN)
+            if self.status != SolveStatus.INFEASIBLE and self.best is not None:
+                self.status = SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else (
+                    SolveStatus.FEASIBLE)
+            if (self.status == SolveStatus.OPTIMAL or params.strategy == "cpsat"
+                    or self.done() or time.perf_counter() >= self.deadline):
+                return
+        budget = self.deadline - time.perf_counter()
+        final = cells <= LARGE
+        self.lns(self.deadline - (budget * FINAL_SHARE if final else 0))
+        if final and not self.done():
+            code = self.cpsat(self.deadline, self.best)
+            if code == cp_model.INFEASIBLE:
+                self.status = SolveStatus.INFEASIBLE
+                return
+        if self.best is not None:
+            proven = self.bound is not None and self.best_objective is not None and (
+                self.best_objective <= self.bound)
+            self.status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+            if self.bound is None:
+                self.bound = 0  # every penalty is >= 0: the trivial bound
 
 
 def solve(
@@ -130,60 +334,49 @@ def solve(
     hint: Roster | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> Result:
-    """Build the model, solve it, and check the roster found.
+    """Find the best roster in the time limit, and check it.
 
-    Stops at the time limit, when optimal, or on Ctrl-C (KeyboardInterrupt),
+    Small rosters (and any without a time limit) go to CP-SAT whole; larger
+    ones get neighbourhood search (``roster.model.lns``) first and CP-SAT on
+    the whole model at the end for the proven bound. Stops at the time limit,
+    when optimal, at ``params.target``, or on Ctrl-C (KeyboardInterrupt),
     keeping the best roster so far. ``progress`` is called about 5 times a
     second from the calling thread.
     """
     params = params or SolveParams()
-    start = time.perf_counter()
-    ctx = build(scenario, soft_cover=params.soft_cover)
-    if hint is not None:
-        ctx.vars.hint(ctx.model, hint, scenario)
-    solver = cp_model.CpSolver()
-    configure(solver, params)
-    watcher = _Watcher(start, params.target)
-    if progress is not None:
-        solver.parameters.log_search_progress = True
-        solver.parameters.log_to_stdout = params.log
-        solver.log_callback = watcher.on_log
+    run = _Run(scenario, params, hint)
     outcome: dict[str, Any] = {}
-    done = threading.Event()
+    finished = threading.Event()
 
-    def run() -> None:
+    def work() -> None:
         try:
-            outcome["status"] = solver.solve(ctx.model, watcher)
+            run.execute()
         except BaseException as exc:  # surfaced in the caller's thread
             outcome["error"] = exc
         finally:
-            done.set()
+            finished.set()
 
-    # CP-SAT runs in a worker thread so that the calling thread stays free to
-    # show progress and to turn Ctrl-C into a clean stop_search().
-    worker = threading.Thread(target=run, name="cp-sat", daemon=True)
+    # the search runs in a worker thread so that the calling thread stays free
+    # to show progress and to turn Ctrl-C into a clean stop
+    worker = threading.Thread(target=work, name="roster-solve", daemon=True)
     worker.start()
     stopped = False
-    while not done.is_set():
+    while not finished.is_set():
         try:
-            done.wait(0.2)
-            if progress is not None and not done.is_set():
-                with watcher.lock:
-                    state = watcher.state
-                progress(Progress(time.perf_counter() - start, state.objective, state.bound,
-                                  state.solutions))
+            finished.wait(0.2)
+            if progress is not None and not finished.is_set():
+                progress(run.state())
         except KeyboardInterrupt:
             stopped = True
-            solver.stop_search()
+            run.interrupt()
     worker.join()
     if "error" in outcome:
         raise outcome["error"]
-    code = outcome["status"]
-    if code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"internal error, invalid CP-SAT model: {ctx.model.validate()}")
-    status = _STATUS[code]
-    wall = time.perf_counter() - start
-    if not status.has_roster:
+    wall = time.perf_counter() - run.start
+    status = run.status
+    if run.best is None:
+        if status == SolveStatus.FEASIBLE or status == SolveStatus.OPTIMAL:
+            status = SolveStatus.UNKNOWN
         explanation: list[str] = []
         if status == SolveStatus.INFEASIBLE and params.explain:
             from roster.model.explain import explain
@@ -191,27 +384,16 @@ def solve(
             explanation = explain(scenario, params)
         return Result(status, None, None, wall, None, None, explanation,
                       stopped_by_user=stopped)
-    roster = ctx.vars.extract(solver.boolean_value, scenario)
-    report = check(scenario, roster, soft_cover=params.soft_cover)
-    has_objective = bool(ctx.penalties)
-    # The objective of the roster returned: CP-SAT's objective_value can be
-    # higher when the search stopped at the time limit, because presolve's
-    # dual reductions loosen penalty definitions (slack >= violation) in the
-    # search and postsolve then tightens them in the returned assignment.
-    objective = solver.value(ctx.objective()) if has_objective else 0
-    reported = _whole(solver.objective_value) if has_objective else 0
-    # every coefficient is an integer: CP-SAT's float is a whole number up to
-    # rounding (6.999999999999999 for 7), so report it as one
-    bound = _whole(solver.best_objective_bound) if has_objective else 0
+    report = check(scenario, run.best, soft_cover=params.soft_cover)
     return Result(
         status=status,
-        objective=objective,
-        best_bound=bound,
+        objective=run.best_objective,
+        best_bound=run.bound,
         wall_time_s=wall,
-        roster=roster,
+        roster=run.best,
         report=report,
-        first_solution_s=watcher.first_solution_s,
-        best_solution_s=watcher.best_solution_s,
-        cpsat_objective=reported,
+        first_solution_s=run.first_solution_s,
+        best_solution_s=run.best_solution_s,
+        cpsat_objective=run.cpsat_objective,
         stopped_by_user=stopped,
     )

@@ -48,6 +48,15 @@ def pinned_cells(roster: Roster, scenario: Scenario, index: Index) -> Pinned:
     }
 
 
+def roster_of(cells: Pinned, scenario: Scenario, index: Index) -> Roster:
+    """The inverse of ``pinned_cells``."""
+    rows = [
+        (index.staff[s], scenario.dates[d], index.shifts[t], index.roles[r])
+        for (s, d), (t, r) in sorted(cells.items())
+    ]
+    return Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"]))
+
+
 @dataclass
 class Variables:
     index: Index
@@ -132,7 +141,6 @@ class Variables:
 
     def extract(self, value: Callable[[Lit], bool], scenario: Scenario) -> Roster:
         """The roster of a solution (``value`` reads a literal), fixed cells included."""
-        idx = self.index
         cells: Pinned = {k: v for k, v in self.pinned.items() if k not in self.x}
         for (s, d), row in self.x.items():
             for t, v in enumerate(row):
@@ -144,11 +152,7 @@ class Variables:
                 else:
                     r = next(r for r, lit in choice.items() if value(lit))
                 cells[s, d] = (t, r)
-        rows = [
-            (idx.staff[s], scenario.dates[d], idx.shifts[t], idx.roles[r])
-            for (s, d), (t, r) in sorted(cells.items())
-        ]
-        return Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"]))
+        return roster_of(cells, scenario, self.index)
 
     def _worked(self, roster: Roster, scenario: Scenario) -> set[tuple[int, int, int]]:
         idx = self.index
