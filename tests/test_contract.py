@@ -22,6 +22,8 @@ from ortools.sat.python import cp_model
 from roster import Roster, ScenarioError, SolveParams, check, load_scenario, solve
 from roster.constraints import leave, one_shift, registry, sections
 from roster.model.build import build
+from roster.model.index import Index
+from roster.model.variables import pinned_cells
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ROLES = ["RN", "HCA"]
@@ -132,7 +134,8 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if kind == "min_rest":
         return {"hours": draw(st.sampled_from([8, 11, 12.5, 16, 30]))}
     if kind == "succession":
-        return {"first": draw(st.sampled_from(ctx["shift_ids"])),
+        one = st.sampled_from(ctx["shift_ids"])
+        return {"first": draw(st.one_of(one, st.lists(one, min_size=1, max_size=2))),
                 "then": draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
                                       max_size=3))}
     if kind == "max_weekends":
@@ -488,6 +491,51 @@ def test_legal_roster_scores_like_pinned_model_every_kind(data: Any,
                                                           scenario: dict[str, Any]) -> None:
     sc = load(scenario)
     _assert_fixed_agrees(sc, data.draw(roster_for(sc, legal=True)), False)
+
+
+def _neighbourhood_agrees(data: Any, sc: Any) -> None:
+    """3. A sub-model that frees some cells around a roster (the rest
+    constants) scores two rosters that differ only in those cells exactly
+    as far apart as the checker does: what neighbourhood search relies on."""
+    base = data.draw(roster_for(sc, legal=True))
+    other = data.draw(roster_for(sc, legal=True))
+    index = Index.of(sc)
+    everything = [(s, d) for s in index.S for d in index.D]
+    free = data.draw(st.lists(st.sampled_from(everything), min_size=1, unique=True))
+    free_set = {(index.staff[s], sc.dates[d]) for s, d in free}
+
+    def freed(row: Any) -> bool:
+        return (row.staff, row.date) in free_set
+
+    mixed = pd.concat([base.df[[not freed(r) for r in base.df.itertuples()]],
+                       other.df[[freed(r) for r in other.df.itertuples()]]])
+    changed = Roster(mixed.reset_index(drop=True))
+    reports = [check(sc, r, soft_cover=True) for r in (base, changed)]
+    assume(all(rep.feasible for rep in reports))
+    scores = []
+    for ros in (base, changed):
+        ctx = build(sc, soft_cover=True, free=free, pinned=pinned_cells(base, sc, index))
+        ctx.vars.fix(ctx.model, ros, sc)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        assert solver.solve(ctx.model) == cp_model.OPTIMAL
+        scores.append(solver.objective_value if ctx.penalties else 0.0)
+    want = reports[0].total_penalty - reports[1].total_penalty
+    assert abs((scores[0] - scores[1]) - want) < 1e-6, (scores, want)
+
+
+@SETTINGS
+@given(st.data(), scenario_data(hard=False))
+def test_neighbourhood_model_scores_differences_exactly(data: Any,
+                                                        scenario: dict[str, Any]) -> None:
+    _neighbourhood_agrees(data, load(scenario))
+
+
+@SETTINGS
+@given(st.data(), rule_heavy_data(hard=False))
+def test_neighbourhood_model_scores_differences_exactly_every_kind(
+        data: Any, scenario: dict[str, Any]) -> None:
+    _neighbourhood_agrees(data, load(scenario))
 
 
 def test_objective_is_a_whole_number() -> None:
