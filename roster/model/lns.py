@@ -73,6 +73,14 @@ class Search:
     def __post_init__(self) -> None:
         self.index = Index.of(self.scenario)
         self.blocked = blocked_cells(self.scenario, self.index)
+        days = self.index.days
+        #: the shifts each person can work on some day, to find people who
+        #: can stand in for each other (they share cover)
+        self.can_work = [
+            {t for t in self.index.T
+             if sum((s, d, t) in self.blocked for d in range(days)) < days}
+            for s in self.index.S
+        ]
         self.rng = random.Random(self.seed)
         self._solver: cp_model.CpSolver | None = None
         self._lock = threading.Lock()
@@ -158,10 +166,26 @@ class Search:
         if k == 1 and width > self.size:
             width = max(1, int(self.size))
         first = self.rng.randrange(0, days - width + 1)
-        staff = self.rng.sample(range(n_staff), k)
-        kind = "all staff" if k == n_staff else f"{k} staff"
+        if k < n_staff and self.rng.random() < 0.5:
+            staff = self.related(k)
+            kind = f"{k} related staff"
+        else:
+            staff = self.rng.sample(range(n_staff), k)
+            kind = "all staff" if k == n_staff else f"{k} staff"
         return f"{kind} x {width} days", [(s, d) for s in staff
                                           for d in range(first, first + width)]
+
+    def related(self, k: int) -> list[int]:
+        """A random person and k - 1 of those most alike in what they can work."""
+        seed = self.rng.randrange(len(self.index.staff))
+        mine = self.can_work[seed]
+
+        def likeness(s: int) -> float:
+            theirs = self.can_work[s]
+            return len(mine & theirs) / max(1, len(mine | theirs)) + self.rng.random() * 0.3
+
+        others = sorted((s for s in self.index.S if s != seed), key=likeness, reverse=True)
+        return [seed, *others[: k - 1]]
 
     # -- the two phases -----------------------------------------------------------
     def construct(self, deadline: float, on_step: Callable[[Pinned], None] | None = None
@@ -177,12 +201,18 @@ class Search:
             if self.stop.is_set() or time.perf_counter() > deadline:
                 return None
             staff = order[i:i + group]
-            share = (deadline - time.perf_counter()) / max(1, (len(order) - i) // group)
-            new, _ = self.step(roster, [(s, d) for s in staff for d in range(days)],
-                               "construct", max(0.1, min(self.step_time / 2, share / 2)),
-                               compare=False)
-            if new is None:
-                return None  # someone's own hard rules cannot hold
+            cells = [(s, d) for s in staff for d in range(days)]
+            limit = self.step_time / 2
+            while True:
+                left = deadline - time.perf_counter()
+                if left <= 0 or self.stop.is_set():
+                    return None
+                new, _ = self.step(roster, cells, "construct", min(limit, left), compare=False)
+                if new is not None:
+                    break
+                if self.steps[-1].status == "INFEASIBLE":
+                    return None  # someone's own hard rules cannot hold
+                limit *= 2  # no roster in time: try again with longer
             roster = new
             if on_step is not None:
                 on_step(roster)
