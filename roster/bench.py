@@ -46,14 +46,15 @@ def _pct(a: float | None, b: float | None) -> float | None:
     return round(100 * (a - b) / max(1.0, abs(b)), 3)
 
 
-def run_one(path: str, time_limit: float, workers: int, seed: int, roster_out: str) -> dict[str, Any]:
+def run_one(path: str, time_limit: float, workers: int, seed: int, roster_out: str,
+            strategy: str = "auto") -> dict[str, Any]:
     """Import, solve and export one instance (runs in a child process)."""
     from roster import SolveParams, check, load_scenario, solve
     from roster.importers.curtois import read, roster_rows
 
     sc = load_scenario(read(path))
     res = solve(sc, SolveParams(time_limit=time_limit, workers=workers, seed=seed,
-                                explain=False))
+                                explain=False, strategy=strategy))
     row: dict[str, Any] = {
         "instance": Path(path).stem, "staff": len(sc.staff), "days": sc.horizon.days,
         "status": res.status.value, "objective": res.objective, "best_bound": res.best_bound,
@@ -83,6 +84,7 @@ def bench_curtois(
     seed: int,
     outdir: Path,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    strategy: str = "auto",
 ) -> list[dict[str, Any]]:
     known = best_known(data_dir)
     rows = []
@@ -90,7 +92,7 @@ def bench_curtois(
         name = f"Instance{i}"
         with ProcessPoolExecutor(max_workers=1) as pool:
             row = pool.submit(run_one, str(data_dir / f"{name}.txt"), time_limit, workers, seed,
-                              str(outdir / f"{name}.csv")).result()
+                              str(outdir / f"{name}.csv"), strategy).result()
         ref = known.get(name, {})
         bk = float(ref["best_known_upper_bound"]) if ref.get("best_known_upper_bound") else None
         row["best_known"] = bk

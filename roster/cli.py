@@ -60,6 +60,9 @@ def main() -> None:
     """Build and check staff shift rosters for hospital care teams."""
 
 
+STRATEGIES = ["auto", "cpsat", "lns"]
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
@@ -69,12 +72,15 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="CP-SAT search workers (0 = all cores).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True,
+              help="cpsat: one CP-SAT model; lns: neighbourhood search, then CP-SAT for the "
+              "bound; auto: CP-SAT first for small rosters, then both.")
 @click.option("--soft-cover", is_flag=True,
               help="Hard cover minima become heavily weighted soft ones; shortfall is reported.")
 @click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
 @click.option("--quiet", is_flag=True, help="No live progress.")
 def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int,
-          soft_cover: bool, log: bool, quiet: bool) -> None:
+          strategy: str, soft_cover: bool, log: bool, quiet: bool) -> None:
     """Solve SCENARIO and write the roster files to OUTPUT."""
     sc = _load(scenario)
     try:
@@ -84,7 +90,7 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
                   highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,
-                         soft_cover=soft_cover)
+                         soft_cover=soft_cover, strategy=strategy)
     live = err.is_terminal and not quiet and not log
     if live:
         with Live(console=err, refresh_per_second=5, transient=True) as view:
@@ -240,12 +246,13 @@ def bench() -> None:
               show_default=True, help="Seconds per instance.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Results CSV; rosters go to a folder beside it (<name>-rosters/).")
 @click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
               help="Append a markdown summary to this file (e.g. benchmarks/RESULTS.md).")
 def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers: int,
-                      seed: int, output: str, md_path: str | None) -> None:
+                      seed: int, strategy: str, output: str, md_path: str | None) -> None:
     """Solve Curtois & Qu instances one after another and tabulate the results."""
     from roster.bench import COLUMNS, bench_curtois, markdown, parse_range, write_csv
 
@@ -275,7 +282,7 @@ def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers:
                   f"(best known {row['best_known']}, bound {row['best_bound']}) "
                   f"in {row['wall_s']} s")
 
-    rows = bench_curtois(data, which, time_limit, workers, seed, rosters, on_row)
+    rows = bench_curtois(data, which, time_limit, workers, seed, rosters, on_row, strategy)
     write_csv(rows, out_path)
     out.print(table)
     if md_path:

@@ -90,11 +90,15 @@ def test_every_instance_imports_into_a_valid_scenario(i):
     assert sc.horizon.start.weekday() == 0
 
 
-@pytest.mark.parametrize("i", [3, 4, 5, 8])
-def test_round_trip_matches_the_benchmarks_own_objective(i):
+@pytest.mark.parametrize("i, strategy, seconds", [
+    (3, "auto", 5), (4, "auto", 5), (5, "auto", 5), (8, "auto", 5),
+    (4, "lns", 6), (8, "lns", 6), (15, "auto", 15),
+])
+def test_round_trip_matches_the_benchmarks_own_objective(i, strategy, seconds):
     path = DATA / f"Instance{i}.txt"
     sc = load_scenario(read(path))
-    result = solve(sc, SolveParams(time_limit=5, workers=2, seed=0, explain=False))
+    result = solve(sc, SolveParams(time_limit=seconds, workers=2, seed=0, explain=False,
+                                   strategy=strategy))
     assert result.roster is not None
     rows = roster_rows(result.roster.df, sc)
     score, bad = benchmark_score(path.read_text(), rows)
