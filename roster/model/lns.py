@@ -66,7 +66,7 @@ class Search:
     seed: int = 0
     #: (s, d) cells freed per step; adapts to what CP-SAT solves in time
     size: float = 100.0
-    step_time: float = 1.0
+    step_time: float = 0.5
     stop: threading.Event = field(default_factory=threading.Event)
     steps: list[Step] = field(default_factory=list)
 

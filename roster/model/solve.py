@@ -134,8 +134,8 @@ SMALL = 1500
 #: above this many person-day-shift cells, the whole model is not built
 #: within a time limit (only the neighbourhoods are)
 LARGE = 300_000
-#: share of the time limit for the CP-SAT phases (start, bound at the end)
-FIRST_SHARE, FINAL_SHARE = 0.25, 0.2
+#: share of the time limit for CP-SAT on the whole model after the search
+FINAL_SHARE = 0.2
 
 
 class _Run:
@@ -268,6 +268,8 @@ class _Run:
             current = pinned_cells(start_roster, sc, index)
             report = check(sc, start_roster, soft_cover=True)
             score = report.total_penalty if report.feasible else None
+            if score is not None:
+                self._offer_cells(search, current)  # a good hint is a roster too
         if current is None or score is None:
             current = search.construct(until)
             if current is None:
@@ -297,20 +299,18 @@ class _Run:
         people_days = len(sc.staff) * sc.horizon.days
         cells = people_days * len(sc.shifts)
         strategy = params.strategy
-        if strategy == "auto" and params.time_limit is None:
-            strategy = "cpsat"
-        if strategy == "cpsat" or (strategy == "auto" and people_days <= SMALL):
-            # small rosters: CP-SAT alone often proves the optimum early
-            until = self.deadline if strategy == "cpsat" else (
-                self.start + FIRST_SHARE * params.time_limit)  # type: ignore[operator]
-            code = self.cpsat(until, self.hint)
+        if strategy == "auto":
+            # measured on Curtois 1-12 (benchmarks/RESULTS.md): up to ~1500
+            # person-days CP-SAT alone does better than with our search
+            small = params.time_limit is None or people_days <= SMALL
+            strategy = "cpsat" if small else "lns"
+        if strategy == "cpsat":
+            code = self.cpsat(self.deadline, self.hint)
             self.status = _STATUS.get(code, SolveStatus.UNKNOWN)
             if self.status != SolveStatus.INFEASIBLE and self.best is not None:
                 self.status = SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else (
                     SolveStatus.FEASIBLE)
-            if (self.status == SolveStatus.OPTIMAL or params.strategy == "cpsat"
-                    or self.done() or time.perf_counter() >= self.deadline):
-                return
+            return
         budget = self.deadline - time.perf_counter()
         final = cells <= LARGE
         self.lns(self.deadline - (budget * FINAL_SHARE if final else 0))
