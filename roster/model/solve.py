@@ -136,6 +136,8 @@ SMALL = 1500
 LARGE = 300_000
 #: share of the time limit for CP-SAT on the whole model after the search
 FINAL_SHARE = 0.2
+#: seconds between checks of the search's roster (each costs ~0.3 s at 120 x 28)
+OFFER_EVERY = 10.0
 
 
 class _Run:
@@ -160,6 +162,8 @@ class _Run:
         self.first_solution_s: float | None = None
         self.best_solution_s: float | None = None
         self.solutions = 0
+        #: the search's own (soft-cover) score of its current roster
+        self.search_score: int | None = None
 
     # -- shared state --------------------------------------------------------
     def interrupt(self) -> None:
@@ -175,6 +179,9 @@ class _Run:
         with self.lock:
             objective, bound, n = self.best_objective, self.bound, self.solutions
             watcher = self.watcher
+            if self.search_score is not None and (objective is None
+                                                  or self.search_score < objective):
+                objective = self.search_score
         if watcher is not None:
             with watcher.lock:
                 w = watcher.state
@@ -185,10 +192,11 @@ class _Run:
             n += w.solutions
         return Progress(now, objective, bound, n)
 
-    def offer(self, roster: Roster, objective: int) -> None:
-        """A roster for the scenario as given; kept when better."""
+    def offer(self, roster: Roster, objective: int, found: float | None = None) -> None:
+        """A roster for the scenario as given (found at ``found``, a
+        perf_counter time); kept when better."""
         with self.lock:
-            now = time.perf_counter() - self.start
+            now = (found or time.perf_counter()) - self.start
             if self.best_objective is None or objective < self.best_objective:
                 self.best, self.best_objective = roster, objective
                 self.best_solution_s = now
@@ -277,22 +285,32 @@ class _Run:
             score = check(sc, search.roster(current), soft_cover=True).total_penalty
             self._offer_cells(search, current)
 
+        # checking a roster costs as much as several steps on large rosters:
+        # the best is checked and kept every OFFER_EVERY seconds and at the end
+        last = {"cells": current, "found": time.perf_counter(), "offered": time.perf_counter()}
+        target = params.target
+
         def improved(roster: Pinned, gain: int) -> None:
             nonlocal score
             score -= gain
-            if gain > 0:
-                self._offer_cells(search, roster, score)
+            last["cells"] = roster
+            if gain <= 0:
+                return
+            now = last["found"] = time.perf_counter()
+            with self.lock:
+                self.search_score = score
+            if now - last["offered"] > OFFER_EVERY or (target is not None and score <= target):
+                self._offer_cells(search, roster, now)
+                last["offered"] = now
 
         search.improve(current, until, improved, self.done)
+        self._offer_cells(search, last["cells"], last["found"])
 
-    def _offer_cells(self, search: Search, cells: Pinned, soft_score: int | None = None) -> None:
+    def _offer_cells(self, search: Search, cells: Pinned, found: float | None = None) -> None:
         roster = search.roster(cells)
-        if soft_score is not None and not self.params.soft_cover and soft_score >= (
-                self.best_objective if self.best_objective is not None else float("inf")):
-            return  # cannot beat the best; skip the check
         report = check(self.scenario, roster, soft_cover=self.params.soft_cover)
         if report.feasible:
-            self.offer(roster, report.total_penalty)
+            self.offer(roster, report.total_penalty, found)
 
     def execute(self) -> None:
         sc, params = self.scenario, self.params
