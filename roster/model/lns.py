@@ -120,14 +120,7 @@ class Search:
         ctx = build(self.scenario, soft_cover=True, free=cells, pinned=roster,
                     blocked=self.blocked)
         model = ctx.model
-        for (s, d), row in ctx.vars.x.items():
-            cur = roster.get((s, d))
-            for t, v in enumerate(row):
-                if v is not False:
-                    model.add_hint(v, cur is not None and cur[0] == t)
-                    choice = ctx.vars.role.get((s, d, t))
-                    for r, lit in (choice or {}).items():
-                        model.add_hint(lit, cur == (t, r))
+        ctx.vars.hint(model, roster)
         objective = ctx.objective() if ctx.penalties else 0
         # the current cells' sub-objective: the hint, every decision fixed
         before = None

@@ -135,7 +135,7 @@ SMALL = 1500
 #: within a time limit (only the neighbourhoods are)
 LARGE = 300_000
 #: share of the time limit for CP-SAT on the whole model after the search
-FINAL_SHARE = 0.2
+FINAL_SHARE = 0.1
 #: seconds between checks of the search's roster (each costs ~0.3 s at 120 x 28)
 OFFER_EVERY = 10.0
 
@@ -217,7 +217,7 @@ class _Run:
         params = self.params
         ctx = build(self.scenario, soft_cover=params.soft_cover)
         if hint is not None:
-            ctx.vars.hint(ctx.model, hint, self.scenario)
+            ctx.vars.hint(ctx.model, pinned_cells(hint, self.scenario, ctx.index))
         solver = cp_model.CpSolver()
         configure(solver, params)
         if until != float("inf"):

@@ -162,18 +162,16 @@ class Variables:
             for shift, _ in cells
         }
 
-    def hint(self, model: cp_model.CpModel, roster: Roster, scenario: Scenario) -> None:
-        """Suggest a roster as the solver's starting point."""
-        worked = self._worked(roster, scenario)
-        for v, (s, d, t) in self.all_literals():
-            model.add_hint(v, (s, d, t) in worked)
-        idx = self.index
-        for (sid, d), cells in roster.cells(scenario).items():
-            for shift, role in cells:
-                choice = self.role.get((idx.s_of[sid], d, idx.t_of[shift]))
-                if choice is not None:
-                    for r, lit in choice.items():
-                        model.add_hint(lit, idx.roles[r] == role)
+    def hint(self, model: cp_model.CpModel, cells: Pinned) -> None:
+        """Suggest assignments (from ``pinned_cells``) as the solver's start."""
+        for (s, d), row in self.x.items():
+            cur = cells.get((s, d))
+            for t, v in enumerate(row):
+                if v is False:
+                    continue
+                model.add_hint(v, cur is not None and cur[0] == t)
+                for r, lit in self.role.get((s, d, t), {}).items():
+                    model.add_hint(lit, cur == (t, r))
 
     def fix(self, model: cp_model.CpModel, roster: Roster, scenario: Scenario) -> None:
         """Pin every assignment to the given roster (used to score it)."""
