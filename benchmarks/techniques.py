@@ -10,7 +10,7 @@
    search, CP-SAT for the bound) on whole instances, same time and seed.
 
 Usage: python benchmarks/techniques.py model|subsolvers|strategy [--instances 5,8]
-       [--time-limit 60]
+       [--time-limit 60]     (instance 0 = the synthetic 100-staff, 4-week ward)
 """
 
 from __future__ import annotations
@@ -27,9 +27,15 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
 
 
 def _scenario(i: int):  # type: ignore[no-untyped-def]
+    """Curtois InstanceN; 0 = the synthetic 100-staff, 4-week ward."""
     from roster import load_scenario
     from roster.importers.curtois import read
 
+    if i == 0:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from synthetic import synthetic_ward
+
+        return load_scenario(synthetic_ward(100, 28))
     return load_scenario(read(DATA / f"Instance{i}.txt"))
 
 
@@ -93,7 +99,8 @@ def _solve(i: int, strategy: str, limit: float) -> str:
     sc = _scenario(i)
     r = solve(sc, SolveParams(time_limit=limit, workers=2, seed=0, explain=False,
                               strategy=strategy))
-    return (f"| Instance{i} | {strategy} | {r.status.value} | {r.objective} | {r.best_bound} | "
+    name = f"Instance{i}" if i else "ward 100 x 28"
+    return (f"| {name} | {strategy} | {r.status.value} | {r.objective} | {r.best_bound} | "
             f"{r.best_solution_s and round(r.best_solution_s, 1)} | {r.wall_time_s:.1f} |")
 
 
@@ -101,7 +108,7 @@ def strategy(instances: list[int], limit: float) -> None:
     print(f"| instance | strategy | status | objective | bound | best s | wall s |  ({limit:g} s)")
     print("|---|---|---|---|---|---|---|")
     for i in instances:
-        for name in ("cpsat", "auto"):
+        for name in ("cpsat", "lns", "auto"):
             with ProcessPoolExecutor(1) as pool:
                 print(pool.submit(_solve, i, name, limit).result(), flush=True)
 

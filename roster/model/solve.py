@@ -129,8 +129,9 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
         setattr(p, key, value)
 
 
-#: below this many person-days, CP-SAT alone usually proves the optimum
-SMALL = 1500
+#: up to this many person-days, or person-day-shift cells, CP-SAT alone
+#: does better than the neighbourhood search
+SMALL, SMALL_CELLS = 1500, 15_000
 #: above this many person-day-shift cells, the whole model is not built
 #: within a time limit (only the neighbourhoods are)
 LARGE = 300_000
@@ -318,10 +319,12 @@ class _Run:
         cells = people_days * len(sc.shifts)
         strategy = params.strategy
         if strategy == "auto":
-            # measured on Curtois 1-12 (benchmarks/RESULTS.md): up to ~1500
-            # person-days CP-SAT alone does better than with our search
-            small = params.time_limit is None or people_days <= SMALL
-            strategy = "cpsat" if small else "lns"
+            # measured (benchmarks/RESULTS.md): CP-SAT alone does better on
+            # Curtois 1-11 (up to 1500 person-days) and on a 100 x 28 ward
+            # with hard cover (14 000 cells: 70 against 230); the search on
+            # Curtois 12 and up (16 800 cells and more)
+            small = people_days <= SMALL or cells <= SMALL_CELLS
+            strategy = "cpsat" if params.time_limit is None or small else "lns"
         if strategy == "cpsat":
             code = self.cpsat(self.deadline, self.hint)
             self.status = _STATUS.get(code, SolveStatus.UNKNOWN)
