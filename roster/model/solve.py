@@ -253,10 +253,8 @@ class _Run:
             self.cpsat_objective = _whole(solver.objective_value) if has_objective else 0
             if watcher.first_solution_s is not None and self.first_solution_s is None:
                 self.first_solution_s = watcher.first_solution_s
-            before = self.best_objective
-            self.offer(roster, objective)
-            if before is not None and objective < before and watcher.best_solution_s:
-                self.best_solution_s = watcher.best_solution_s
+            found = watcher.best_solution_s
+            self.offer(roster, objective, None if found is None else self.start + found)
             self.solutions += watcher.state.solutions
         return code
 
