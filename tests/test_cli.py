@@ -233,14 +233,15 @@ def test_solve_options_are_passed(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(cli, "solve_scenario", fake)
     run("solve", SMALL, "-o", tmp_path, "--time-limit", "7", "--workers", "3", "--seed", "42",
-        "--soft-cover", "--quiet")
+        "--soft-cover", "--quiet", "--strategy", "lns")
     p = seen["params"]
-    assert (p.time_limit, p.workers, p.seed, p.soft_cover) == (7.0, 3, 42, True)
+    assert (p.time_limit, p.workers, p.seed, p.soft_cover, p.strategy) == (
+        7.0, 3, 42, True, "lns")
 
 
 @pytest.mark.parametrize("args", [
     ["--time-limit", "0"], ["--time-limit", "-1"], ["--time-limit", "soon"],
-    ["--workers", "-1"], ["--seed", "-5"],
+    ["--workers", "-1"], ["--seed", "-5"], ["--strategy", "fastest"],
 ])
 def test_solve_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
     result = run("solve", SMALL, "-o", tmp_path, *args)
