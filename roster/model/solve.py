@@ -129,9 +129,8 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
         setattr(p, key, value)
 
 
-#: up to this many person-days, or person-day-shift cells, CP-SAT alone
-#: does better than the neighbourhood search
-SMALL, SMALL_CELLS = 1500, 15_000
+#: up to this many person-days CP-SAT alone does better than the search
+SMALL = 1500
 #: above this many person-day-shift cells, the whole model is not built
 #: within a time limit (only the neighbourhoods are)
 LARGE = 300_000
@@ -319,9 +318,13 @@ class _Run:
         if strategy == "auto":
             # measured (benchmarks/RESULTS.md): CP-SAT alone does better on
             # Curtois 1-11 (up to 1500 person-days) and on a 100 x 28 ward
-            # with hard cover (14 000 cells: 70 against 230); the search on
-            # Curtois 12 and up (16 800 cells and more)
-            small = people_days <= SMALL or cells <= SMALL_CELLS
+            # with hard cover minima (70 against 230), which the search (cover
+            # soft) is slow to restore; the search on Curtois 12 and up
+            # (soft cover; Instance15, 11 340 cells: 5595 against 7812)
+            hard_cover = not params.soft_cover and (
+                any(dm.min > 0 and dm.min_weight is None for dm in sc.demand)
+                or any(tc.weight is None for tc in sc.time_cover))
+            small = people_days <= SMALL or (hard_cover and cells <= LARGE)
             strategy = "cpsat" if params.time_limit is None or small else "lns"
         if strategy == "cpsat":
             code = self.cpsat(self.deadline, self.hint)
