@@ -240,7 +240,7 @@ class CountRule(Rule):
     def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
         if self.bounds()[1] != 0:
             return
-        days = [d for d in self.days_in_scope(scenario)]
+        days = self.days_in_scope(scenario)
         for t in scenario.shifts:
             if self.counted(t.id) and self.value(scenario, t.id) > 0:
                 yield from ((d, t.id) for d in days)

@@ -134,11 +134,9 @@ class Search:
         after = round(solver.value(objective)) if ok else None
         self.steps.append(Step(kind, len(cells), solver.status_name(code), before, after,
                                time.perf_counter() - start))
-        if not compare:
-            pass
-        elif code == cp_model.OPTIMAL:
+        if compare and code == cp_model.OPTIMAL:  # construction steps do not steer the size
             self.size = min(self.size * 1.15, len(self.index.staff) * self.index.days)
-        elif code != cp_model.INFEASIBLE:
+        elif compare and code != cp_model.INFEASIBLE:
             self.size = max(self.size / 1.15, 2.0)
         if after is None or (before is not None and after > before):
             return None, 0

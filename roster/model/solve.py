@@ -202,7 +202,6 @@ class _Run:
                 self.best_solution_s = now
                 if self.first_solution_s is None:
                     self.first_solution_s = now
-                self.solutions += 1
 
     def done(self) -> bool:
         target = self.params.target
@@ -297,6 +296,7 @@ class _Run:
             now = last["found"] = time.perf_counter()
             with self.lock:
                 self.search_score = score
+                self.solutions += 1
             if now - last["offered"] > OFFER_EVERY or (target is not None and score <= target):
                 self._offer_cells(search, roster, now)
                 last["offered"] = now
