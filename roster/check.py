@@ -24,6 +24,9 @@ class CheckContext:
         self.roster = roster
         self.days = scenario.horizon.days
         self._cells = roster.cells(scenario)
+        self._shifts = {k: [t for t, _ in cells] for k, cells in self._cells.items()}
+        self._dates = scenario.dates
+        self._working: dict[tuple[int, str], list[tuple[str, str | None]]] | None = None
 
     def history_len(self, staff: str) -> int:
         return len(self.scenario.history.get(staff, []))
@@ -40,6 +43,8 @@ class CheckContext:
         return self._cells.get((staff, d), [])
 
     def shifts(self, staff: str, d: int) -> list[str]:
+        if d >= 0:
+            return self._shifts.get((staff, d), [])
         return [t for t, _ in self.assignments(staff, d)]
 
     def works(self, staff: str, d: int) -> bool | None:
@@ -48,7 +53,18 @@ class CheckContext:
             return None
         return bool(self.assignments(staff, d))
 
+    def working(self, d: int, shift: str) -> list[tuple[str, str | None]]:
+        """[(staff, role)] working ``shift`` on horizon day ``d``."""
+        if self._working is None:
+            self._working = {}
+            for (sid, day), cells in self._cells.items():
+                for t, role in cells:
+                    self._working.setdefault((day, t), []).append((sid, role))
+        return self._working.get((d, shift), [])
+
     def date(self, d: int) -> dt.date:
+        if 0 <= d < self.days:
+            return self._dates[d]
         return self.scenario.horizon.start + dt.timedelta(days=d)
 
     def violation(

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,9 @@ from pydantic import (
 
 from roster.constraints import registry
 from roster.constraints.base import Rule
+
+if TYPE_CHECKING:
+    from roster.constraints.cover import Need
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -334,6 +337,14 @@ class Scenario(Frozen):
 
     def _days(self, specs: list[DateSpec]) -> frozenset[int]:
         return frozenset(d for x in expand(specs) if (d := self.day_index(x)) is not None)
+
+    @cached_property
+    def needs(self) -> list[Need]:
+        """The demand resolved to one need per day, shift, role and skill
+        (computed once: every sub-model of a search asks for it)."""
+        from roster.constraints.cover import demand_table
+
+        return demand_table(self)
 
     @cached_property
     def leave_days(self) -> dict[str, frozenset[int]]:

@@ -144,7 +144,8 @@ def _explain(scenario: Scenario, need: Need) -> str:
 def encode(ctx: ModelContext) -> None:
     sc, idx = ctx.scenario, ctx.index
     who: dict[tuple[str | None, str | None], tuple[list[int], set[int]]] = {}
-    for need in demand_table(sc):
+    levels_of: dict[int, list[tuple[str, int | None, int | None, int | None]]] = {}
+    for need in sc.needs:
         if need.day not in ctx.free_days:
             continue  # nothing to decide: a constant penalty
         d, t = need.day, idx.t_of[need.shift]
@@ -154,41 +155,46 @@ def encode(ctx: ModelContext) -> None:
             everyone = {idx.s_of[p.id] for p in eligible(sc, *group)}
             who[group] = (sorted(everyone & ctx.free_staff), everyone)
         free, everyone = who[group]
-        terms: list = [
-            1 for s, role in ctx.pinned_at.get((d, t), ())
-            if s in everyone and (r is None or role == r)
-        ]
+        if need.source not in levels_of:
+            levels_of[need.source] = levels(need.demand, ctx.soft_cover)
+        lits: list = []
         for s in free:
             if ctx.is_free(s, d):
                 lit = ctx.as_role(s, d, t, r) if r is not None else ctx.x(s, d, t)
                 if lit is not False:
-                    terms.append(lit)
+                    lits.append(lit)
+        if not lits and ctx.partial and all(w is not None for *_, w in levels_of[need.source]):
+            continue  # a sub-model: a soft penalty that is a constant
+        fixed = sum(
+            1 for s, role in ctx.pinned_at.get((d, t), ())
+            if s in everyone and (r is None or role == r)
+        )
         key = ("cover", need.day, need.shift, need.role, need.skill)
-        for label, lo, hi, weight in levels(need.demand, ctx.soft_cover):
+        for label, lo, hi, weight in levels_of[need.source]:
             text = None
             if ctx.explain:  # the sentence costs time; only explanations read it
                 text = _explain(sc, need) if lo is not None else (
                     f"{fmt_dates([sc.dates[need.day]])} {need.shift}: at most {hi} {need.what()}"
                 )
             ctx.limit(
-                sum(terms), lo, hi, len(terms), weight=weight, staff=None, days=[need.day],
-                key=key + (label,), text=text,
+                sum(lits, fixed), lo, hi, len(lits) + fixed, weight=weight, staff=None,
+                days=[need.day], key=key + (label,), text=text,
             )
 
 
-def assigned(ctx_or_cells: CheckContext, need: Need) -> int:
-    sc = ctx_or_cells.scenario
-    n = 0
-    for p in eligible(sc, need.role, need.skill):
-        for shift, role in ctx_or_cells.assignments(p.id, need.day):
-            if shift == need.shift and counts(p, role, need.role, need.skill):
-                n += 1
-    return n
+def assigned(ctx: CheckContext, need: Need) -> int:
+    """How many count towards the need in the roster."""
+    staff = ctx.scenario.staff_by_id
+    return sum(
+        1 for sid, role in ctx.working(need.day, need.shift)
+        if (p := staff.get(sid)) is not None and counts(p, role, need.role, need.skill)
+        and (need.role is None or need.role in p.roles)
+    )
 
 
 def check(ctx: CheckContext) -> Iterator[Violation]:
     soft_cover = ctx.soft_cover
-    for need in demand_table(ctx.scenario):
+    for need in ctx.scenario.needs:
         n = assigned(ctx, need)
         for label, lo, hi, weight in levels(need.demand, soft_cover):
             amount = max(0, lo - n) if lo is not None else max(0, n - hi)  # type: ignore[operator]
@@ -207,7 +213,7 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
 
     ctx = CheckContext(scenario, roster)
     rows = []
-    for need in demand_table(scenario):
+    for need in scenario.needs:
         dm, n = need.demand, assigned(ctx, need)
         rows.append(
             {

@@ -5,7 +5,7 @@ Penalty ``weight`` for each requested day the request is not met.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from roster.constraints.base import fmt_dates
@@ -20,10 +20,14 @@ SECTION = True
 RULE = "requests"
 
 
-def each_request(scenario: Scenario) -> Iterator[tuple[str, int, Request]]:
+def each_request(scenario: Scenario, staff: Collection[str] | None = None
+                 ) -> Iterator[tuple[str, int, Request]]:
+    """(person, day, request) for every requested day in the horizon, of
+    ``staff`` only when given."""
     from roster.scenario import expand
 
-    for p in scenario.staff:
+    people = scenario.staff if staff is None else [scenario.staff_by_id[s] for s in staff]
+    for p in people:
         for q in p.requests:
             for date in expand(q.dates):
                 d = scenario.day_index(date)
@@ -35,7 +39,8 @@ def encode(ctx: ModelContext) -> None:
     from roster.model.build import neg
 
     idx = ctx.index
-    for sid, d, q in each_request(ctx.scenario):
+    free = [idx.staff[s] for s in sorted(ctx.free_staff)]
+    for sid, d, q in each_request(ctx.scenario, free):
         s = idx.s_of[sid]
         if not ctx.is_free(s, d):
             continue  # a fixed cell: a constant penalty

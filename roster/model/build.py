@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
 
 from roster.constraints import sections
 from roster.constraints.base import Rule
@@ -59,6 +60,8 @@ class ModelContext:
             blocked = set() if explain else blocked_cells(scenario, self.index)
         self.vars = Variables.create(self.model, scenario, self.index, blocked=blocked,
                                      free=free, pinned=pinned)
+        #: a sub-model: only the ``free`` cells are decided, penalties are up to a constant
+        self.partial = free is not None
         #: staff and days with a variable (all, unless re-optimising a neighbourhood)
         self.free_staff = {s for s, _ in self.vars.x}
         self.free_days = {d for _, d in self.vars.x}
@@ -198,6 +201,8 @@ class ModelContext:
             return
         if self.explain or weight == 0:
             return
+        if self._limit_one_literal(expr, lo, hi, weight, staff, days, unit, scale, rule):
+            return
         for excess in ([expr - hi] if hi is not None else []) + ([lo - expr] if lo else []):
             top = max(ub, lo or 0)
             over = self.model.new_int_var(0, top, "over")
@@ -209,6 +214,24 @@ class ModelContext:
                 self.model.add(unit * amount >= scale * over)
                 self.model.add(unit * amount <= scale * over + unit - 1)
             self.penalize(amount, weight, staff, days, rule)
+
+    def _limit_one_literal(self, expr: Expr, lo: int | None, hi: int | None, weight: int,
+                           staff: int | None, days: Sequence[int], unit: int, scale: int,
+                           rule: str | None) -> bool:
+        """A soft limit on ``offset + coeff * b`` for one Boolean b is the exact
+        penalty ``p0 + (p1 - p0) * b``: no auxiliary variable. Neighbourhoods
+        are full of these (cover of a shift with one free person), and the
+        max-equalities they replace made up most of a one-person sub-model."""
+        flat = cmh.FlatIntExpr(expr)
+        if len(flat.vars) != 1 or not flat.vars[0].is_boolean:
+            return False
+        low, high = lo or 0, hi if hi is not None else 1 << 62
+        at0, at1 = flat.offset, flat.offset + flat.coeffs[0]
+        p0 = -(-(max(0, low - at0) + max(0, at0 - high)) * scale // unit)
+        p1 = -(-(max(0, low - at1) + max(0, at1 - high)) * scale // unit)
+        if p0 or p1:
+            self.penalize(p0 + (p1 - p0) * flat.vars[0], weight, staff, days, rule)
+        return True
 
     def forbid(
         self,

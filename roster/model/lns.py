@@ -14,22 +14,35 @@ which cannot meet hard minima until everyone is placed.
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing as mp
 import os
 import random
+import signal
 import threading
 import time
 from collections.abc import Callable
+from collections import deque
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from roster.model.build import blocked_cells, build
 from roster.model.index import Index
-from roster.model.variables import Pinned, pinned_cells, roster_of
+from roster.model.variables import Pinned, roster_of
 from roster.roster import Roster
 from roster.scenario import Scenario
 
 Cells = list[tuple[int, int]]
+
+#: CP-SAT's local search alone, on one worker, after a light presolve, up to
+#: its first roster: how a construction step first looks for one
+LOCAL_SEARCH: dict[str, object] = dict(
+    num_workers=1, use_ls_only=True, stop_after_first_solution=True,
+    max_presolve_iterations=1, cp_model_probing_level=0, symmetry_level=0,
+    find_big_linear_overlap=False, presolve_inclusion_work_limit=0,
+    merge_at_most_one_work_limit=0,
+)
 
 
 def tune(p: object, workers: int) -> None:
@@ -113,14 +126,16 @@ class Search:
                 self._solver = None
 
     def step(self, roster: Pinned, cells: Cells, kind: str, time_limit: float,
-             compare: bool = True) -> tuple[Pinned | None, int]:
+             compare: bool = True, **extra: object) -> tuple[Pinned | None, int]:
         """Re-optimise ``cells``; (new roster, gain) when at least as good.
-        Without ``compare``, any roster found is taken (gain 0)."""
+        Without ``compare``, any roster found is taken (gain 0). ``extra``:
+        CP-SAT parameters for the search."""
         start = time.perf_counter()
         ctx = build(self.scenario, soft_cover=True, free=cells, pinned=roster,
                     blocked=self.blocked)
         model = ctx.model
-        ctx.vars.hint(model, roster)
+        if compare:  # construction starts from nothing: no hint to give
+            ctx.vars.hint(model, roster)
         objective = ctx.objective() if ctx.penalties else 0
         # the current cells' sub-objective: the hint, every decision fixed
         before = None
@@ -129,7 +144,7 @@ class Search:
                                      fix_variables_to_their_hinted_value=True)
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 before = round(solver.value(objective))
-        solver, code = self._run(model, time_limit)
+        solver, code = self._run(model, time_limit, **extra)
         ok = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         after = round(solver.value(objective)) if ok else None
         self.steps.append(Step(kind, len(cells), solver.status_name(code), before, after,
@@ -140,8 +155,7 @@ class Search:
             self.size = max(self.size / 1.15, 2.0)
         if after is None or (before is not None and after > before):
             return None, 0
-        new = ctx.vars.extract(solver.boolean_value, self.scenario)
-        return pinned_cells(new, self.scenario, self.index), (
+        return ctx.vars.solution(solver.boolean_value), (
             before - after if before is not None else 0)
 
     def roster(self, cells: Pinned) -> Roster:
@@ -179,34 +193,72 @@ class Search:
         return [seed, *others[: k - 1]]
 
     # -- the two phases -----------------------------------------------------------
-    def construct(self, deadline: float, on_step: Callable[[Pinned], None] | None = None
-                  ) -> Pinned | None:
-        """A first roster from nothing: groups of staff in turn, each placed
-        over the whole horizon around those placed before."""
-        days = self.index.days
-        order = list(self.index.S)
-        self.rng.shuffle(order)
-        group = max(1, int(self.size) // days)
-        roster: Pinned = {}
-        for i in range(0, len(order), group):
-            if self.stop.is_set() or time.perf_counter() > deadline:
-                return None
-            staff = order[i:i + group]
-            cells = [(s, d) for s in staff for d in range(days)]
-            limit = self.step_time / 2
-            while True:
+    def place(self, roster: Pinned, staff: list[int], deadline: float) -> Pinned | None:
+        """``staff`` placed over the whole horizon around ``roster``: their
+        cells, or None when out of time or their own hard rules cannot hold.
+
+        Local search goes first: it finds a person's year under a tight
+        hours window in a fraction of a second, where CP-SAT's complete
+        search can take minutes. If it finds nothing, the complete search
+        follows (it also proves infeasibility); then both again with twice
+        the time."""
+        mine = set(staff)
+        cells = [(s, d) for s in staff for d in range(self.index.days)]
+        for attempt in itertools.count():
+            for extra, limit in ((LOCAL_SEARCH, 2.0), ({}, self.step_time / 2)):
                 left = deadline - time.perf_counter()
                 if left <= 0 or self.stop.is_set():
                     return None
-                new, _ = self.step(roster, cells, "construct", min(limit, left), compare=False)
+                new, _ = self.step(roster, cells, "construct", min(limit * 2**attempt, left),
+                                   compare=False, **extra)
                 if new is not None:
-                    break
+                    return {k: v for k, v in new.items() if k[0] in mine}
                 if self.steps[-1].status == "INFEASIBLE":
-                    return None  # someone's own hard rules cannot hold
-                limit *= 2  # no roster in time: try again with longer
-            roster = new
+                    return None
+        raise AssertionError("unreachable")
+
+    def construct(self, deadline: float, on_step: Callable[[Pinned], None] | None = None,
+                  processes: int = 1) -> Pinned | None:
+        """A first roster from nothing: groups of staff in turn, each placed
+        over the whole horizon around those placed before; with
+        ``processes`` > 1, that many groups at once in worker processes
+        (each sees the roster as it was when its group started)."""
+        days = self.index.days
+        order = list(self.index.S)
+        self.rng.shuffle(order)
+        size = max(1, int(self.size) // days)
+        groups = [order[i:i + size] for i in range(0, len(order), size)]
+        roster: Pinned = {}
+
+        def placed(cells: Pinned | None) -> bool:
+            if cells is None:
+                return False
+            roster.update(cells)
             if on_step is not None:
                 on_step(roster)
+            return True
+
+        if processes <= 1 or len(groups) < 2:
+            for group in groups:
+                if not placed(self.place(roster, group, deadline)):
+                    return None
+            return roster
+        with mp.get_context("fork").Pool(processes, _start_worker, (self,)) as pool:
+            todo = iter(groups)
+            running = deque(pool.apply_async(_place, (roster, g, deadline))
+                            for g in itertools.islice(todo, processes))
+            while running:
+                job = running.popleft()
+                while not job.ready():
+                    if self.stop.is_set():
+                        return None
+                    job.wait(0.05)
+                cells, steps = job.get()
+                self.steps.extend(steps)
+                if not placed(cells):
+                    return None
+                for group in itertools.islice(todo, 1):
+                    running.append(pool.apply_async(_place, (roster, group, deadline)))
         return roster
 
     def improve(self, roster: Pinned, deadline: float,
@@ -224,3 +276,22 @@ class Search:
                 if on_step is not None:
                     on_step(roster, gain)
         return roster
+
+
+# -- worker processes for construction -------------------------------------------
+_worker: Search | None = None
+
+
+def _start_worker(search: Search) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    search.rng.seed(os.getpid())
+    _worker = search
+
+
+def _place(roster: Pinned, staff: list[int], deadline: float) -> tuple[Pinned | None, list[Step]]:
+    """One group placed in a worker; its cells and the steps it took."""
+    assert _worker is not None
+    first = len(_worker.steps)
+    cells = _worker.place(roster, staff, deadline)
+    return cells, _worker.steps[first:]

@@ -3,6 +3,7 @@ and the Result, always scored by the independent checker."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -14,7 +15,7 @@ from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from roster.check import check
+from roster.check import CheckReport, check
 from roster.model.build import build
 from roster.model.lns import Search, tune
 from roster.model.variables import Pinned, pinned_cells
@@ -274,13 +275,14 @@ class _Run:
             report = check(sc, start_roster, soft_cover=True)
             score = report.total_penalty if report.feasible else None
             if score is not None:
-                self._offer_cells(search, current)  # a good hint is a roster too
+                self._offer_cells(search, current, soft=report)  # a good hint is a roster too
         if current is None or score is None:
-            current = search.construct(until)
+            current = search.construct(until, processes=params.workers or os.cpu_count() or 1)
             if current is None:
                 return
-            score = check(sc, search.roster(current), soft_cover=True).total_penalty
-            self._offer_cells(search, current)
+            report = check(sc, search.roster(current), soft_cover=True)
+            score = report.total_penalty
+            self._offer_cells(search, current, soft=report)
 
         # checking a roster costs as much as several steps on large rosters:
         # the best is checked and kept every OFFER_EVERY seconds and at the end
@@ -304,9 +306,16 @@ class _Run:
         search.improve(current, until, improved, self.done)
         self._offer_cells(search, last["cells"], last["found"])
 
-    def _offer_cells(self, search: Search, cells: Pinned, found: float | None = None) -> None:
+    def _offer_cells(self, search: Search, cells: Pinned, found: float | None = None,
+                     soft: CheckReport | None = None) -> None:
+        """Offer the search's roster; ``soft``: its check with cover soft,
+        which is the check needed when no cover minimum is hard (a year of
+        150 staff takes seconds to check)."""
         roster = search.roster(cells)
-        report = check(self.scenario, roster, soft_cover=self.params.soft_cover)
+        if soft is not None and (self.params.soft_cover or not _hard_cover(self.scenario)):
+            report = soft
+        else:
+            report = check(self.scenario, roster, soft_cover=self.params.soft_cover)
         if report.feasible:
             self.offer(roster, report.total_penalty, found)
 
@@ -321,9 +330,7 @@ class _Run:
             # with hard cover minima (70 against 230), which the search (cover
             # soft) is slow to restore; the search on Curtois 12 and up
             # (soft cover; Instance15, 11 340 cells: 5595 against 7812)
-            hard_cover = not params.soft_cover and (
-                any(dm.min > 0 and dm.min_weight is None for dm in sc.demand)
-                or any(tc.weight is None for tc in sc.time_cover))
+            hard_cover = not params.soft_cover and _hard_cover(sc)
             small = people_days <= SMALL or (hard_cover and cells <= LARGE)
             strategy = "cpsat" if params.time_limit is None or small else "lns"
         if strategy == "cpsat":
@@ -347,6 +354,12 @@ class _Run:
             self.status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
             if self.bound is None:
                 self.bound = 0  # every penalty is >= 0: the trivial bound
+
+
+def _hard_cover(scenario: Scenario) -> bool:
+    """Whether some cover minimum is hard."""
+    return (any(dm.min > 0 and dm.min_weight is None for dm in scenario.demand)
+            or any(tc.weight is None for tc in scenario.time_cover))
 
 
 def solve(

@@ -141,6 +141,10 @@ class Variables:
 
     def extract(self, value: Callable[[Lit], bool], scenario: Scenario) -> Roster:
         """The roster of a solution (``value`` reads a literal), fixed cells included."""
+        return roster_of(self.solution(value), scenario, self.index)
+
+    def solution(self, value: Callable[[Lit], bool]) -> Pinned:
+        """``extract`` as (s, d) -> (t, r): what a search step keeps."""
         cells: Pinned = {k: v for k, v in self.pinned.items() if k not in self.x}
         for (s, d), row in self.x.items():
             for t, v in enumerate(row):
@@ -152,7 +156,7 @@ class Variables:
                 else:
                     r = next(r for r, lit in choice.items() if value(lit))
                 cells[s, d] = (t, r)
-        return roster_of(cells, scenario, self.index)
+        return cells
 
     def _worked(self, roster: Roster, scenario: Scenario) -> set[tuple[int, int, int]]:
         idx = self.index
