@@ -51,3 +51,50 @@ def test_hint_is_the_starting_point():
     again = solve(sc, SolveParams(time_limit=2, workers=2, seed=1, strategy="lns"),
                   hint=first.roster)
     assert again.objective <= first.objective
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_construction_places_every_group_in_one_or_more_processes(processes):
+    import time
+
+    from ruamel.yaml import YAML
+
+    # without cover maxima no hard rule spans people, so groups may be placed
+    # at once in worker processes
+    data = YAML(typ="safe").load((SCENARIOS / "icu-4-weeks.yaml").read_text())
+    for dm in data["demand"]:
+        dm.pop("max", None)
+    sc = load_scenario(data)
+    search = Search(sc, workers=1, seed=1)
+    assert not search.hard_across_people()
+    cells = search.construct(time.perf_counter() + 60, processes=processes)
+    assert cells is not None, search.steps
+    report = check(sc, search.roster(cells), soft_cover=True)
+    assert report.feasible, report.hard_violations
+    group = max(1, int(search.size) // sc.horizon.days)
+    found = [s for s in search.steps if s.status in ("FEASIBLE", "OPTIMAL")]
+    assert len(found) == -(-len(sc.staff) // group)  # each group placed once
+
+
+def test_groups_are_placed_one_at_a_time_when_a_hard_rule_spans_people():
+    import time
+
+    sc = load_scenario(SCENARIOS / "icu-4-weeks.yaml")  # at most one charge nurse a shift
+    search = Search(sc, workers=1, seed=1)
+    assert search.hard_across_people()
+    cells = search.construct(time.perf_counter() + 60, processes=2)
+    assert cells is not None
+    assert check(sc, search.roster(cells), soft_cover=True).feasible
+
+
+def test_construction_gives_up_when_someones_own_rules_cannot_hold():
+    import time
+
+    from helpers import scenario
+
+    # seven days cannot hold eight shifts: local search finds nothing, the
+    # complete search proves it, and construction stops at once
+    sc = scenario(rules=[{"kind": "shift_count", "min": 8}])
+    search = Search(sc, workers=1, seed=0)
+    assert search.construct(time.perf_counter() + 60) is None
+    assert search.steps[-1].status == "INFEASIBLE"

@@ -22,7 +22,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from collections import deque
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -43,6 +42,15 @@ LOCAL_SEARCH: dict[str, object] = dict(
     find_big_linear_overlap=False, presolve_inclusion_work_limit=0,
     merge_at_most_one_work_limit=0,
 )
+
+
+#: a construction step's attempts, repeated with twice the time until one
+#: finds a roster: local search first, then the complete search (which finds
+#: what local search misses on tight years, e.g. Curtois 22, and proves
+#: infeasibility)
+PLACE_ATTEMPTS: list[tuple[dict[str, object], float]] = [
+    (LOCAL_SEARCH, 1.0), (dict(stop_after_first_solution=True), 2.0),
+]
 
 
 def tune(p: object, workers: int) -> None:
@@ -192,6 +200,14 @@ class Search:
         others = sorted((s for s in self.index.S if s != seed), key=likeness, reverse=True)
         return [seed, *others[: k - 1]]
 
+    def hard_across_people(self) -> bool:
+        """Whether a hard rule spans people (a cover maximum, a hard group
+        rule): groups placed at once, each blind to the other, could then
+        break it together."""
+        sc = self.scenario
+        return (any(dm.max is not None and dm.max_weight is None for dm in sc.demand)
+                or any(inst.rule.group_rule and inst.rule.hard for inst in sc.rule_instances))
+
     # -- the two phases -----------------------------------------------------------
     def place(self, roster: Pinned, staff: list[int], deadline: float) -> Pinned | None:
         """``staff`` placed over the whole horizon around ``roster``: their
@@ -205,7 +221,7 @@ class Search:
         mine = set(staff)
         cells = [(s, d) for s in staff for d in range(self.index.days)]
         for attempt in itertools.count():
-            for extra, limit in ((LOCAL_SEARCH, 2.0), ({}, self.step_time / 2)):
+            for extra, limit in PLACE_ATTEMPTS:
                 left = deadline - time.perf_counter()
                 if left <= 0 or self.stop.is_set():
                     return None
@@ -222,7 +238,8 @@ class Search:
         """A first roster from nothing: groups of staff in turn, each placed
         over the whole horizon around those placed before; with
         ``processes`` > 1, that many groups at once in worker processes
-        (each sees the roster as it was when its group started)."""
+        (each sees the roster as it was when its group started), unless a
+        hard rule spans people."""
         days = self.index.days
         order = list(self.index.S)
         self.rng.shuffle(order)
@@ -238,27 +255,30 @@ class Search:
                 on_step(roster)
             return True
 
-        if processes <= 1 or len(groups) < 2:
+        if processes <= 1 or len(groups) < 2 or self.hard_across_people():
             for group in groups:
                 if not placed(self.place(roster, group, deadline)):
                     return None
             return roster
         with mp.get_context("fork").Pool(processes, _start_worker, (self,)) as pool:
             todo = iter(groups)
-            running = deque(pool.apply_async(_place, (roster, g, deadline))
-                            for g in itertools.islice(todo, processes))
+            running = [pool.apply_async(_place, (roster, g, deadline))
+                       for g in itertools.islice(todo, processes)]
             while running:
-                job = running.popleft()
-                while not job.ready():
+                done = [job for job in running if job.ready()]
+                if not done:
                     if self.stop.is_set():
                         return None
-                    job.wait(0.05)
-                cells, steps = job.get()
-                self.steps.extend(steps)
-                if not placed(cells):
-                    return None
-                for group in itertools.islice(todo, 1):
-                    running.append(pool.apply_async(_place, (roster, group, deadline)))
+                    running[0].wait(0.01)
+                    continue
+                for job in done:  # a worker is free: give it the next group at once
+                    running.remove(job)
+                    cells, steps = job.get()
+                    self.steps.extend(steps)
+                    if not placed(cells):
+                        return None
+                    running.extend(pool.apply_async(_place, (roster, g, deadline))
+                                   for g in itertools.islice(todo, 1))
         return roster
 
     def improve(self, roster: Pinned, deadline: float,
