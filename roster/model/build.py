@@ -78,6 +78,7 @@ class ModelContext:
         self.rule: Rule | None = None
         self.origin = ""
         self._cache: dict[Any, Any] = {}
+        self._objective: tuple[int, Expr] | None = None
         self._hist = [scenario.history_of(p) for p in self.index.staff]
 
     # -- literals ----------------------------------------------------------
@@ -267,7 +268,12 @@ class ModelContext:
         self.penalize(amount * both, weight, staff, days)
 
     def objective(self) -> Expr:
-        return sum(p.weight * p.amount for p in self.penalties)
+        """The weighted sum of the penalties (built once: it is large)."""
+        if self._objective is None or self._objective[0] != len(self.penalties):
+            terms = cp_model.LinearExpr.weighted_sum([p.amount for p in self.penalties],
+                                                     [p.weight for p in self.penalties])
+            self._objective = (len(self.penalties), terms)
+        return self._objective[1]
 
 
 def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]:

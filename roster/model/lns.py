@@ -14,6 +14,7 @@ which cannot meet hard minima until everyone is placed.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing as mp
 import os
@@ -21,6 +22,7 @@ import random
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -97,11 +99,9 @@ class Search:
         days = self.index.days
         #: the shifts each person can work on some day, to find people who
         #: can stand in for each other (they share cover)
-        self.can_work = [
-            {t for t in self.index.T
-             if sum((s, d, t) in self.blocked for d in range(days)) < days}
-            for s in self.index.S
-        ]
+        blocked_days = Counter((s, t) for s, _, t in self.blocked)
+        self.can_work = [{t for t in self.index.T if blocked_days[s, t] < days}
+                         for s in self.index.S]
         self.rng = random.Random(self.seed)
         self._solver: cp_model.CpSolver | None = None
         self._lock = threading.Lock()
@@ -305,6 +305,10 @@ _worker: Search | None = None
 def _start_worker(search: Search) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # what the worker inherits (the scenario: millions of objects for a year
+    # of 150 staff) lives as long as it does; kept out of garbage collection
+    # scans, which otherwise take up to a third of a step's build
+    gc.freeze()
     search.rng.seed(os.getpid())
     _worker = search
 
