@@ -142,3 +142,12 @@ def test_bench_writes_results_and_verifiable_rosters(tmp_path):
     rows = [(r["employee"], int(r["day"]), r["shift"])
             for r in csv.DictReader((tmp_path / "results-rosters" / "Instance1.csv").open())]
     assert benchmark_score((DATA / "Instance1.txt").read_text(), rows) == (607, [])
+    assert float(row["gap_to_bound_pct"]) == 0.0
+
+
+def test_gap_to_the_own_bound_is_relative_to_the_objective():
+    from roster.bench import _bound_gap_pct
+
+    assert _bound_gap_pct(4973, 0) == 100.0  # a trivial bound: 100 %, not 497 300 %
+    assert _bound_gap_pct(1487, 1273) == round(100 * 214 / 1487, 3)
+    assert _bound_gap_pct(None, 0) is None
