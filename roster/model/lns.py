@@ -239,7 +239,9 @@ class Search:
         over the whole horizon around those placed before; with
         ``processes`` > 1, that many groups at once in worker processes
         (each sees the roster as it was when its group started), unless a
-        hard rule spans people."""
+        hard rule spans people. Which worker places which group, and so the
+        roster, then depends on timing: parallel construction is not
+        repeatable run to run, as CP-SAT with several workers is not."""
         days = self.index.days
         order = list(self.index.S)
         self.rng.shuffle(order)
@@ -309,7 +311,6 @@ def _start_worker(search: Search) -> None:
     # of 150 staff) lives as long as it does; kept out of garbage collection
     # scans, which otherwise take up to a third of a step's build
     gc.freeze()
-    search.rng.seed(os.getpid())
     _worker = search
 
 
