@@ -280,9 +280,10 @@ class _Run:
             current = search.construct(until, processes=params.workers or os.cpu_count() or 1)
             if current is None:
                 return
+            built = time.perf_counter()  # found then, as for the search's later rosters
             report = check(sc, search.roster(current), soft_cover=True)
             score = report.total_penalty
-            self._offer_cells(search, current, soft=report)
+            self._offer_cells(search, current, built, soft=report)
 
         # checking a roster costs as much as several steps on large rosters:
         # the best is checked and kept every OFFER_EVERY seconds and at the end
