@@ -339,12 +339,12 @@ class Scenario(Frozen):
         return frozenset(d for x in expand(specs) if (d := self.day_index(x)) is not None)
 
     @cached_property
-    def needs(self) -> list[Need]:
+    def needs(self) -> tuple[Need, ...]:
         """The demand resolved to one need per day, shift, role and skill
         (computed once: every sub-model of a search asks for it)."""
         from roster.constraints.cover import demand_table
 
-        return demand_table(self)
+        return tuple(demand_table(self))
 
     @cached_property
     def leave_days(self) -> dict[str, frozenset[int]]:

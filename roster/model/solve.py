@@ -275,15 +275,16 @@ class _Run:
             report = check(sc, start_roster, soft_cover=True)
             score = report.total_penalty if report.feasible else None
             if score is not None:
-                self._offer_cells(search, current, soft=report)  # a good hint is a roster too
+                self._offer(start_roster, soft=report)  # a good hint is a roster too
         if current is None or score is None:
             current = search.construct(until, processes=params.workers or os.cpu_count() or 1)
             if current is None:
                 return
             built = time.perf_counter()  # found then, as for the search's later rosters
-            report = check(sc, search.roster(current), soft_cover=True)
+            first = search.roster(current)
+            report = check(sc, first, soft_cover=True)
             score = report.total_penalty
-            self._offer_cells(search, current, built, soft=report)
+            self._offer(first, built, soft=report)
 
         # checking a roster costs as much as several steps on large rosters:
         # the best is checked and kept every OFFER_EVERY seconds and at the end
@@ -301,18 +302,17 @@ class _Run:
                 self.search_score = score
                 self.solutions += 1
             if now - last["offered"] > OFFER_EVERY or (target is not None and score <= target):
-                self._offer_cells(search, roster, now)
+                self._offer(search.roster(roster), now)
                 last["offered"] = now
 
         search.improve(current, until, improved, self.done)
-        self._offer_cells(search, last["cells"], last["found"])
+        self._offer(search.roster(last["cells"]), last["found"])
 
-    def _offer_cells(self, search: Search, cells: Pinned, found: float | None = None,
-                     soft: CheckReport | None = None) -> None:
-        """Offer the search's roster; ``soft``: its check with cover soft,
-        which is the check needed when no cover minimum is hard (a year of
-        150 staff takes seconds to check)."""
-        roster = search.roster(cells)
+    def _offer(self, roster: Roster, found: float | None = None,
+               soft: CheckReport | None = None) -> None:
+        """Check a roster of the search and offer it; ``soft``: its check with
+        cover soft, which is the check needed when no cover minimum is hard
+        (a year of 150 staff takes seconds to check)."""
         if soft is not None and (self.params.soft_cover or not _hard_cover(self.scenario)):
             report = soft
         else:
