@@ -171,6 +171,10 @@ def encode(ctx: ModelContext) -> None:
         )
         key = ("cover", need.day, need.shift, need.role, need.skill)
         for label, lo, hi, weight in levels_of[need.source]:
+            if len(lits) == 1 and weight is not None:  # the fast path of a neighbourhood
+                ctx.soft_limit_one(lits[0], fixed, lo, hi, weight=weight, staff=None,
+                                   days=[need.day])
+                continue
             text = None
             if ctx.explain:  # the sentence costs time; only explanations read it
                 text = _explain(sc, need) if lo is not None else (

@@ -26,7 +26,9 @@ Expr = Any  # a CP-SAT linear expression
 
 @dataclass(frozen=True)
 class Penalty:
-    """``weight * amount`` in the objective, named for reports."""
+    """``weight * amount`` in the objective, named for reports. The sum over
+    a rule's penalties is >= 0; one term alone may be negative (a literal
+    that lowers a constant penalty, see ``soft_limit_one``)."""
 
     amount: Expr
     weight: int
@@ -219,20 +221,34 @@ class ModelContext:
     def _limit_one_literal(self, expr: Expr, lo: int | None, hi: int | None, weight: int,
                            staff: int | None, days: Sequence[int], unit: int, scale: int,
                            rule: str | None) -> bool:
-        """A soft limit on ``offset + coeff * b`` for one Boolean b is the exact
-        penalty ``p0 + (p1 - p0) * b``: no auxiliary variable. Neighbourhoods
-        are full of these (cover of a shift with one free person), and the
-        max-equalities they replace made up most of a one-person sub-model."""
+        """A soft limit on ``offset + coeff * b`` for one Boolean b needs no
+        auxiliary variable (see ``soft_limit_one``)."""
         flat = cmh.FlatIntExpr(expr)
         if len(flat.vars) != 1 or not flat.vars[0].is_boolean:
             return False
+        self.soft_limit_one(flat.vars[0], flat.offset, lo, hi, weight=weight, staff=staff,
+                            days=days, coeff=flat.coeffs[0], unit=unit, scale=scale, rule=rule)
+        return True
+
+    def soft_limit_one(self, lit: Lit, offset: int, lo: int | None, hi: int | None, *,
+                       weight: int, staff: int | None, days: Sequence[int], coeff: int = 1,
+                       unit: int = 1, scale: int = 1, rule: str | None = None) -> None:
+        """Soft ``lo <= offset + coeff * lit <= hi`` as the exact penalty
+        ``p0 + (p1 - p0) * lit``, no auxiliary variable. Neighbourhoods are
+        full of these (cover of a shift with one free person): the
+        max-equalities they replace made up most of a one-person sub-model,
+        and building them through ``limit`` made up half of its build time."""
+        if self.explain or not weight:
+            return
         low, high = lo or 0, hi if hi is not None else 1 << 62
-        at0, at1 = flat.offset, flat.offset + flat.coeffs[0]
+        at0, at1 = offset, offset + coeff
         p0 = -(-(max(0, low - at0) + max(0, at0 - high)) * scale // unit)
         p1 = -(-(max(0, low - at1) + max(0, at1 - high)) * scale // unit)
-        if p0 or p1:
-            self.penalize(p0 + (p1 - p0) * flat.vars[0], weight, staff, days, rule)
-        return True
+        # two plain terms: an expression object per term costs more to build
+        if p0:
+            self.penalize(p0, weight, staff, days, rule)
+        if p1 != p0:
+            self.penalize(lit, weight * (p1 - p0), staff, days, rule)
 
     def forbid(
         self,
