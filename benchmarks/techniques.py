@@ -8,8 +8,10 @@
    Instance13 around a roster built by the search), time to optimality.
 3. ``strategy``: CP-SAT alone against the default (CP-SAT, neighbourhood
    search, CP-SAT for the bound) on whole instances, same time and seed.
+4. ``construct``: the first roster, built one person at a time in 2
+   processes: wall time, the soft-cover score, and how the steps went.
 
-Usage: python benchmarks/techniques.py model|subsolvers|strategy [--instances 5,8]
+Usage: python benchmarks/techniques.py model|subsolvers|strategy|construct [--instances 5,8]
        [--time-limit 60]     (instance 0 = the synthetic 100-staff, 4-week ward)
 """
 
@@ -113,18 +115,48 @@ def strategy(instances: list[int], limit: float) -> None:
                 print(pool.submit(_solve, i, name, limit).result(), flush=True)
 
 
+def _construct(i: int, limit: float) -> str:
+    from collections import Counter
+
+    from roster.check import check
+    from roster.model.lns import Search
+
+    sc = _scenario(i)
+    search = Search(sc, workers=2, seed=0)
+    t = time.perf_counter()
+    cells = search.construct(t + limit, processes=2)
+    seconds = time.perf_counter() - t
+    score = "none" if cells is None else check(sc, search.roster(cells),
+                                              soft_cover=True).total_penalty
+    steps = Counter(step.status for step in search.steps)
+    return (f"| Instance{i} | {len(sc.staff)} | {sc.horizon.days} | {seconds:.1f} | {score} | "
+            f"{len(search.steps)} | {', '.join(f'{k} {v}' for k, v in sorted(steps.items()))} |")
+
+
+def construct(instances: list[int], limit: float) -> None:
+    print(f"| instance | staff | days | seconds | soft score | steps | step status |  "
+          f"(limit {limit:g} s)")
+    print("|---|---|---|---|---|---|---|")
+    for i in instances:
+        with ProcessPoolExecutor(1) as pool:
+            print(pool.submit(_construct, i, limit).result(), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["model", "subsolvers", "strategy"])
+    ap.add_argument("what", choices=["model", "subsolvers", "strategy", "construct"])
     ap.add_argument("--instances", default=None)
     ap.add_argument("--time-limit", type=float, default=60.0)
     args = ap.parse_args()
-    default = {"model": "13,20,21,24", "subsolvers": "13", "strategy": "5,8,13"}[args.what]
+    default = {"model": "13,20,21,24", "subsolvers": "13", "strategy": "5,8,13",
+               "construct": "21,22,23,24"}[args.what]
     instances = [int(x) for x in (args.instances or default).split(",")]
     if args.what == "model":
         model(instances)
     elif args.what == "subsolvers":
         subsolvers(instances)
+    elif args.what == "construct":
+        construct(instances, args.time_limit)
     else:
         strategy(instances, args.time_limit)
 
