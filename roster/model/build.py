@@ -7,9 +7,9 @@ constraint or an exact, named penalty, so no rule writes that twice.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
@@ -24,11 +24,11 @@ Lit = Union[cp_model.IntVar, bool]
 Expr = Any  # a CP-SAT linear expression
 
 
-@dataclass(frozen=True)
-class Penalty:
+class Penalty(NamedTuple):
     """``weight * amount`` in the objective, named for reports. The sum over
     a rule's penalties is >= 0; one term alone may be negative (a literal
-    that lowers a constant penalty, see ``soft_limit_one``)."""
+    that lowers a constant penalty, see ``soft_limit_one``). A tuple: a
+    year-long sub-model makes tens of thousands of them."""
 
     amount: Expr
     weight: int
@@ -68,10 +68,11 @@ class ModelContext:
         self.free_staff = {s for s, _ in self.vars.x}
         self.free_days = {d for _, d in self.vars.x}
         #: (d, t) -> [(s, r)] worked in fixed cells, for counting cover fast
-        self.pinned_at: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self.pinned_at: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        free_cells = self.vars.x
         for (s, d), (t, r) in self.vars.pinned.items():
-            if (s, d) not in self.vars.x:
-                self.pinned_at.setdefault((d, t), []).append((s, r))
+            if (s, d) not in free_cells:
+                self.pinned_at[d, t].append((s, r))
         self.penalties: list[Penalty] = []
         #: explain mode: every hard rule instance is switched on by a literal
         self.explain = explain
