@@ -56,10 +56,11 @@ PLACE_ATTEMPTS: list[tuple[dict[str, object], float]] = [
 
 
 def tune(p: object, workers: int) -> None:
-    """CP-SAT's strongest pair for rostering on few cores: the full LP
-    relaxation (max_lp) beside core-based search on the objective. On Curtois
-    sub-models this proves optimality in about 1 s where the default pair
-    (default_lp + shared LNS) still has a third of the gap after 8 s."""
+    """CP-SAT's full LP relaxation (max_lp) first, core-based search next.
+    On Curtois sub-models this proves optimality in about 1 s where the
+    default (default_lp first) still has a third of the gap after 8 s. With
+    2 workers CP-SAT starts only the first (max_lp) and shares the other
+    thread among its first-solution and LNS workers; core starts from 3."""
     workers = workers or os.cpu_count() or 1
     p.num_workers = workers  # type: ignore[attr-defined]
     if workers == 1:
