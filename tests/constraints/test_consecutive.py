@@ -244,3 +244,41 @@ def test_an_unavailable_day_is_an_ordinary_day_off_for_runs():
     # middle day unavailable is a closed 1-day off run
     staff = [person("S1", fixed=pin("E.E"), unavailable=[{"dates": ["2026-12-08"]}])]
     assert infeasible(sc_with({"what": "off", "min": 2}, staff=staff))
+
+
+def _weeks(sc, days: int):  # type: ignore[no-untyped-def]
+    """Every work/off pattern of S1 over ``days`` days ('E' or '.')."""
+    import itertools
+
+    for bits in itertools.product(".E", repeat=days):
+        yield {"S1": "".join(bits)}
+
+
+def test_implied_windows_remove_no_roster_the_rules_allow():
+    # hard max 3 working days and min 2 days off imply at most 3 worked in any
+    # 5 days; the model adds that: every pattern the checker accepts must stay
+    # feasible, every one it rejects infeasible (day 2 unavailable, a fixed day
+    # off in the middle of windows)
+    rules = [{"kind": RULE, "max": 3}, {"kind": RULE, "what": "off", "min": 2}]
+    staff = [person("S1", unavailable=[{"dates": ["2026-12-09"]}])]
+    sc = scenario(rules=rules, staff=staff, horizon={"start": "2026-12-07", "days": 8})
+    from roster.model.build import build
+
+    windows = [c for c in build(sc).model.proto.constraints
+               if c.has_linear() and list(c.linear.domain)[-1] == 3]
+    assert len(windows) == 8 - 5 + 1
+    for rows in _weeks(sc, 8):
+        if rows["S1"][2] == "E":
+            continue
+        allowed = report(sc, rows).feasible
+        assert (pinned(sc, rows) is not None) == allowed, rows
+
+
+def test_implied_windows_need_both_rules_hard():
+    soft_off = [{"kind": RULE, "max": 3}, {"kind": RULE, "what": "off", "min": 2, "weight": 1}]
+    sc = scenario(rules=soft_off, staff=[person("S1")], horizon={"start": "2026-12-07", "days": 8})
+    # 4 worked in 5 days with a 1-day break: allowed at a cost, not cut off
+    assert pinned(sc, {"S1": "EE.EE..."}) == 1
+    soft_max = [{"kind": RULE, "max": 3, "weight": 1}, {"kind": RULE, "what": "off", "min": 2}]
+    sc = scenario(rules=soft_max, staff=[person("S1")], horizon={"start": "2026-12-07", "days": 8})
+    assert pinned(sc, {"S1": "EEEE...."}) == 1
