@@ -98,3 +98,24 @@ def test_construction_gives_up_when_someones_own_rules_cannot_hold():
     search = Search(sc, workers=1, seed=0)
     assert search.construct(time.perf_counter() + 60) is None
     assert search.steps[-1].status == "INFEASIBLE"
+
+
+def test_construction_learns_which_attempt_places_people_cheapest():
+    import time
+
+    sc = load_scenario(SCENARIOS / "medical-ward.yaml")
+    search = Search(sc, workers=1, seed=0)
+    assert search.attempt_order() == [0, 1]  # local search first while nothing is known
+    cells = search.construct(time.perf_counter() + 60)
+    assert cells is not None
+    placed = sum(1 for s in search.steps if s.status in ("FEASIBLE", "OPTIMAL"))
+    assert sum(n for _, n in search.attempt_stats) == placed
+    assert sum(sec for sec, _ in search.attempt_stats) == pytest.approx(
+        sum(s.seconds for s in search.steps))
+    # local search spent 3 s and placed nobody, the complete search placed
+    # two people in 1.2 s: the complete search goes first from now on
+    search.attempt_stats = [[3.0, 0], [1.2, 2]]
+    assert search.attempt_order() == [1, 0]
+    # one miss of an attempt that places people cheaply does not demote it
+    search.attempt_stats = [[4.0, 20], [2.5, 1]]
+    assert search.attempt_order() == [0, 1]
