@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from ortools.sat.python import cp_model
 
 from roster.constraints.base import fmt_dates
 
@@ -142,9 +143,18 @@ def _explain(scenario: Scenario, need: Need) -> str:
 
 
 def encode(ctx: ModelContext) -> None:
+    from roster.model.build import soft_one
+
     sc, idx = ctx.scenario, ctx.index
     who: dict[tuple[str | None, str | None], tuple[list[int], set[int]]] = {}
     levels_of: dict[int, list[tuple[str, int | None, int | None, int | None]]] = {}
+    # the fast path of a neighbourhood: soft levels of a need with one free
+    # person, each p0 + (p1 - p0) * lit (see ModelContext.soft_limit_one),
+    # summed over every such need into one penalty: a year-long one-person
+    # sub-model has tens of thousands of them
+    one_lits: list = []
+    one_coefs: list[int] = []
+    one_const = 0
     for need in sc.needs:
         if need.day not in ctx.free_days:
             continue  # nothing to decide: a constant penalty
@@ -169,11 +179,14 @@ def encode(ctx: ModelContext) -> None:
             1 for s, role in ctx.pinned_at.get((d, t), ())
             if s in everyone and (r is None or role == r)
         )
-        key = ("cover", need.day, need.shift, need.role, need.skill)
         for label, lo, hi, weight in levels_of[need.source]:
-            if len(lits) == 1 and weight is not None:  # the fast path of a neighbourhood
-                ctx.soft_limit_one(lits[0], fixed, lo, hi, weight=weight, staff=None,
-                                   days=[need.day])
+            if len(lits) == 1 and weight is not None:
+                if not ctx.explain:
+                    p0, p1 = soft_one(fixed, 1, lo, hi)
+                    one_const += weight * p0
+                    if p1 != p0:
+                        one_lits.append(lits[0])
+                        one_coefs.append(weight * (p1 - p0))
                 continue
             text = None
             if ctx.explain:  # the sentence costs time; only explanations read it
@@ -182,8 +195,12 @@ def encode(ctx: ModelContext) -> None:
                 )
             ctx.limit(
                 sum(lits, fixed), lo, hi, len(lits) + fixed, weight=weight, staff=None,
-                days=[need.day], key=key + (label,), text=text,
+                days=[need.day], key=("cover", need.day, need.shift, need.role, need.skill, label),
+                text=text,
             )
+    if one_lits or one_const:
+        ctx.penalize(cp_model.LinearExpr.weighted_sum(one_lits, one_coefs) + one_const, 1,
+                     staff=None, days=(), rule=RULE)
 
 
 def assigned(ctx: CheckContext, need: Need) -> int:

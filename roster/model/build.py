@@ -236,15 +236,12 @@ class ModelContext:
                        unit: int = 1, scale: int = 1, rule: str | None = None) -> None:
         """Soft ``lo <= offset + coeff * lit <= hi`` as the exact penalty
         ``p0 + (p1 - p0) * lit``, no auxiliary variable. Neighbourhoods are
-        full of these (cover of a shift with one free person): the
-        max-equalities they replace made up most of a one-person sub-model,
-        and building them through ``limit`` made up half of its build time."""
+        full of these: the max-equalities they replace made up most of a
+        one-person sub-model. (Cover, which has most of them, sums its own
+        into one penalty.)"""
         if self.explain or not weight:
             return
-        low, high = lo or 0, hi if hi is not None else 1 << 62
-        at0, at1 = offset, offset + coeff
-        p0 = -(-(max(0, low - at0) + max(0, at0 - high)) * scale // unit)
-        p1 = -(-(max(0, low - at1) + max(0, at1 - high)) * scale // unit)
+        p0, p1 = soft_one(offset, coeff, lo, hi, unit, scale)
         # two plain terms: an expression object per term costs more to build
         if p0:
             self.penalize(p0, weight, staff, days, rule)
@@ -291,6 +288,17 @@ class ModelContext:
                                                      [p.weight for p in self.penalties])
             self._objective = (len(self.penalties), terms)
         return self._objective[1]
+
+
+def soft_one(offset: int, coeff: int, lo: int | None, hi: int | None, unit: int = 1,
+             scale: int = 1) -> tuple[int, int]:
+    """The penalty units of soft ``lo <= offset + coeff * b <= hi`` at b = 0
+    and at b = 1 (see ``ModelContext.soft_limit_one``)."""
+    low, high = lo or 0, hi if hi is not None else 1 << 62
+    at0, at1 = offset, offset + coeff
+    p0 = -(-(max(0, low - at0) + max(0, at0 - high)) * scale // unit)
+    p1 = -(-(max(0, low - at1) + max(0, at1 - high)) * scale // unit)
+    return p0, p1
 
 
 def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]:
