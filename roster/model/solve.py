@@ -289,10 +289,11 @@ class _Run:
         # checking a roster costs as much as several steps on large rosters:
         # the best is checked and kept every OFFER_EVERY seconds and at the end
         last = {"cells": current, "found": time.perf_counter(), "offered": time.perf_counter()}
+        offered = score  # the search score of the last roster offered
         target = params.target
 
         def improved(roster: Pinned, gain: int) -> None:
-            nonlocal score
+            nonlocal score, offered
             score -= gain
             last["cells"] = roster
             if gain <= 0:
@@ -303,10 +304,11 @@ class _Run:
                 self.solutions += 1
             if now - last["offered"] > OFFER_EVERY or (target is not None and score <= target):
                 self._offer(search.roster(roster), now)
-                last["offered"] = now
+                last["offered"], offered = now, score
 
         search.improve(current, until, improved, self.done)
-        self._offer(search.roster(last["cells"]), last["found"])
+        if score < offered:  # a year-long roster takes seconds to check: only when better
+            self._offer(search.roster(last["cells"]), last["found"])
 
     def _offer(self, roster: Roster, found: float | None = None,
                soft: CheckReport | None = None) -> None:
