@@ -137,11 +137,11 @@ class Consecutive(Rule):
     def _implied_windows(self, ctx: ModelContext, s: int, f: dict[int, Lit | None],
                          min_off: int) -> None:
         """At most ``max`` worked in any ``max + min_off`` days (see the module)."""
+        if min_off < 2:
+            return  # no more than the max rule's own windows
         m = self.max
         assert m is not None
         span = m + min_off
-        if min_off < 2:
-            return  # no more than the max rule's own windows
         for w in range(0, ctx.index.days - span + 1):
             lits = [f[d] for d in range(w, w + span)]
             if any(lit is None for lit in lits):

@@ -246,7 +246,7 @@ def test_an_unavailable_day_is_an_ordinary_day_off_for_runs():
     assert infeasible(sc_with({"what": "off", "min": 2}, staff=staff))
 
 
-def _weeks(sc, days: int):  # type: ignore[no-untyped-def]
+def _patterns(days: int):  # type: ignore[no-untyped-def]
     """Every work/off pattern of S1 over ``days`` days ('E' or '.')."""
     import itertools
 
@@ -267,7 +267,7 @@ def test_implied_windows_remove_no_roster_the_rules_allow():
     windows = [c for c in build(sc).model.proto.constraints
                if c.has_linear() and list(c.linear.domain)[-1] == 3]
     assert len(windows) == 8 - 5 + 1
-    for rows in _weeks(sc, 8):
+    for rows in _patterns(8):
         if rows["S1"][2] == "E":
             continue
         allowed = report(sc, rows).feasible
