@@ -149,7 +149,7 @@ def encode(ctx: ModelContext) -> None:
     who: dict[tuple[str | None, str | None], tuple[list[int], set[int]]] = {}
     levels_of: dict[int, list[tuple[str, int | None, int | None, int | None]]] = {}
     # the fast path of a neighbourhood: soft levels of a need with one free
-    # person, each p0 + (p1 - p0) * lit (see ModelContext.soft_limit_one),
+    # person, each p0 + (p1 - p0) * lit (see soft_one),
     # summed over every such need into one penalty: a year-long one-person
     # sub-model has tens of thousands of them
     one_lits: list = []
@@ -180,13 +180,12 @@ def encode(ctx: ModelContext) -> None:
             if s in everyone and (r is None or role == r)
         )
         for label, lo, hi, weight in levels_of[need.source]:
-            if len(lits) == 1 and weight is not None:
-                if not ctx.explain:
-                    p0, p1 = soft_one(fixed, 1, lo, hi)
-                    one_const += weight * p0
-                    if p1 != p0:
-                        one_lits.append(lits[0])
-                        one_coefs.append(weight * (p1 - p0))
+            if len(lits) == 1 and weight is not None:  # (explaining ignores penalties)
+                p0, p1 = soft_one(fixed, 1, lo, hi)
+                one_const += weight * p0
+                if p1 != p0:
+                    one_lits.append(lits[0])
+                    one_coefs.append(weight * (p1 - p0))
                 continue
             text = None
             if ctx.explain:  # the sentence costs time; only explanations read it

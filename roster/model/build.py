@@ -27,7 +27,7 @@ Expr = Any  # a CP-SAT linear expression
 class Penalty(NamedTuple):
     """``weight * amount`` in the objective, named for reports. The sum over
     a rule's penalties is >= 0; one term alone may be negative (a literal
-    that lowers a constant penalty, see ``soft_limit_one``). A tuple: a
+    that lowers a constant penalty, see ``soft_one``). A tuple: a
     year-long sub-model makes tens of thousands of them."""
 
     amount: Expr
@@ -222,31 +222,21 @@ class ModelContext:
     def _limit_one_literal(self, expr: Expr, lo: int | None, hi: int | None, weight: int,
                            staff: int | None, days: Sequence[int], unit: int, scale: int,
                            rule: str | None) -> bool:
-        """A soft limit on ``offset + coeff * b`` for one Boolean b needs no
-        auxiliary variable (see ``soft_limit_one``)."""
+        """A soft limit on ``offset + coeff * b`` for one Boolean b is the exact
+        penalty ``p0 + (p1 - p0) * b``, no auxiliary variable (``soft_one``).
+        Neighbourhoods are full of these: the max-equalities they replace
+        made up most of a one-person sub-model. (Cover, which has most of
+        them, sums its own into one penalty.)"""
         flat = cmh.FlatIntExpr(expr)
         if len(flat.vars) != 1 or not flat.vars[0].is_boolean:
             return False
-        self.soft_limit_one(flat.vars[0], flat.offset, lo, hi, weight=weight, staff=staff,
-                            days=days, coeff=flat.coeffs[0], unit=unit, scale=scale, rule=rule)
-        return True
-
-    def soft_limit_one(self, lit: Lit, offset: int, lo: int | None, hi: int | None, *,
-                       weight: int, staff: int | None, days: Sequence[int], coeff: int = 1,
-                       unit: int = 1, scale: int = 1, rule: str | None = None) -> None:
-        """Soft ``lo <= offset + coeff * lit <= hi`` as the exact penalty
-        ``p0 + (p1 - p0) * lit``, no auxiliary variable. Neighbourhoods are
-        full of these: the max-equalities they replace made up most of a
-        one-person sub-model. (Cover, which has most of them, sums its own
-        into one penalty.)"""
-        if self.explain or not weight:
-            return
-        p0, p1 = soft_one(offset, coeff, lo, hi, unit, scale)
+        p0, p1 = soft_one(flat.offset, flat.coeffs[0], lo, hi, unit, scale)
         # two plain terms: an expression object per term costs more to build
         if p0:
             self.penalize(p0, weight, staff, days, rule)
         if p1 != p0:
-            self.penalize(lit, weight * (p1 - p0), staff, days, rule)
+            self.penalize(flat.vars[0], weight * (p1 - p0), staff, days, rule)
+        return True
 
     def forbid(
         self,
@@ -293,7 +283,7 @@ class ModelContext:
 def soft_one(offset: int, coeff: int, lo: int | None, hi: int | None, unit: int = 1,
              scale: int = 1) -> tuple[int, int]:
     """The penalty units of soft ``lo <= offset + coeff * b <= hi`` at b = 0
-    and at b = 1 (see ``ModelContext.soft_limit_one``)."""
+    and at b = 1: the penalty is then exactly ``p0 + (p1 - p0) * b``."""
     low, high = lo or 0, hi if hi is not None else 1 << 62
     at0, at1 = offset, offset + coeff
     p0 = -(-(max(0, low - at0) + max(0, at0 - high)) * scale // unit)
