@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 check found hard violations, 2 bad input,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import types
@@ -290,6 +291,125 @@ def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers:
         with open(md_path, "a") as fh:
             fh.write("\n" + markdown(rows, time_limit, workers, command))
     out.print(f"wrote {out_path} and {rosters}/")
+
+
+JOBS_HELP = "Local worker processes (default: one per core); each solve gets an equal share of CP-SAT workers, at least 2."
+SCHEDULER_HELP = "Run the solves on this Dask cluster (tcp://host:port) instead; needs roster[distributed]."
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--vary", "vary", multiple=True, metavar="KEY=VALUES",
+              help="staff.<role>[@template]=-2..2, demand.<role|skill>[.<shift|weekday|date|"
+              "HH:MM-HH:MM>]=1.0,1.2 or =+1, contract.<id>.<field or rule.param>=V, "
+              "rule.<rule>.<param>=V, leave.<staff>=DATE[..DATE]; several form a grid.")
+@click.option("--variants", "variants_file", type=click.Path(dir_okay=False),
+              help="A CSV (one column per KEY) or YAML list of variants, instead of --vary.")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for whatif.csv, effects.csv, needed.csv, whatif.png and one "
+              "folder of roster files per variant.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds per variant.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help=JOBS_HELP)
+@click.option("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)
+def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outdir: str,
+           time_limit: float, seed: int, jobs: int | None, scheduler: str | None) -> None:
+    """Solve variants of SCENARIO (cover soft) and compare them."""
+    from roster.variants import VaryError
+    from roster.whatif import effects, needed, plan
+    from roster.whatif import whatif as run_whatif
+
+    _load(scenario)
+    try:
+        axes, variants, _ = plan(scenario, vary, variants_file)
+    except (VaryError, ScenarioError) as exc:
+        text = exc.render() if isinstance(exc, ScenarioError) else str(exc)
+        err.print(f"{scenario}: {text}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    params = SolveParams(time_limit=time_limit, seed=seed)
+    with _progress(len(variants), "variants") as advance:
+        try:
+            table = run_whatif(scenario, vary, variants_file=variants_file, outdir=outdir,
+                               params=params, jobs=jobs, scheduler=scheduler,
+                               on_row=lambda row: advance(f"{row['variant']}: {row['status']}"))
+        except ScenarioError as exc:
+            err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+            sys.exit(EXIT_BAD_INPUT)
+    keys = [a.key for a in axes]
+    shown = [*keys, "status", "objective", "uncovered_hours", "unmet_requests",
+             "overtime_hours", "nights_spread", "weekends_spread"]
+    t = Table(*shown, title="what if")
+    for rec in table.to_dict("records"):
+        t.add_row(*(_cell(rec.get(c)) for c in shown))
+    out.print(t)
+    for line in effects(table, axes).get("effect", []):
+        out.print(line, markup=False, highlight=False)
+    for line in needed(table, axes).get("answer", []):
+        out.print(line, markup=False, highlight=False)
+    out.print(f"wrote {Path(outdir) / 'whatif.csv'}, effects.csv, needed.csv, whatif.png "
+              f"and {len(variants)} roster folders")
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for batch.csv and one folder of roster files per scenario.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, help="Seconds per scenario.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help=JOBS_HELP)
+@click.option("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)
+@click.option("--force", is_flag=True, help="Solve again even when the outputs are newer "
+              "than the scenario file.")
+def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
+          jobs: int | None, scheduler: str | None, force: bool) -> None:
+    """Solve many SCENARIOS, each into OUTPUT/<name>/, with a summary in batch.csv."""
+    from roster.batch import ERROR, batch as run_batch
+
+    params = SolveParams(time_limit=time_limit, seed=seed,
+                         explain_time_limit=min(30.0, time_limit))
+    with _progress(len(scenarios), "scenarios") as advance:
+        try:
+            table = run_batch(scenarios, outdir, params, jobs=jobs, scheduler=scheduler,
+                              force=force, on_row=lambda row: advance(
+                                  f"{row['name']}: {row['status']}"
+                                  + (" (reused)" if row.get("reused") else "")))
+        except ScenarioError as exc:
+            err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+            sys.exit(EXIT_BAD_INPUT)
+    counts = table["status"].value_counts()
+    out.print(", ".join(f"{n} {status}" for status, n in counts.items()))
+    for rec in table[table["status"] == ERROR].to_dict("records"):
+        first = str(rec["error"]).splitlines()
+        out.print(f"{rec['file']}: {' '.join(x.strip() for x in first[:3])}", markup=False,
+                  highlight=False)
+    out.print(f"wrote {Path(outdir) / 'batch.csv'}")
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@contextlib.contextmanager
+def _progress(total: int, what: str) -> typing.Iterator[typing.Callable[[str], None]]:
+    """A progress bar on a terminal; one line per finished item otherwise."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    if not err.is_terminal:
+        yield lambda line: err.print(line, markup=False, highlight=False)
+        return
+    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(f"solving {total} {what}", total=total)
+
+        def advance(line: str) -> None:
+            bar.console.print(line, markup=False, highlight=False)
+            bar.advance(task)
+
+        yield advance
 
 
 def _type_name(annotation: object) -> str:

@@ -90,6 +90,16 @@ def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
         raise ScenarioError(exc.problems, name) from None
 
 
+def load_text(text: str, source: str) -> Scenario:
+    """Load a scenario from a file's text (JSON when ``source`` ends in
+    .json, else YAML); errors name ``source``."""
+    data = parse_text(text, source, json_only=source.endswith(".json"))
+    try:
+        return load_scenario(data)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problems, source) from None
+
+
 # -- error messages -----------------------------------------------------------
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model owning the field at the end of ``loc`` (best effort)."""

@@ -1,0 +1,164 @@
+"""Solving many scenario files: each into its own folder, with a summary.
+
+A bad file or an infeasible scenario is a row of the summary, never a reason
+to stop the others. A scenario whose outputs are newer than its file is not
+solved again (unless forced), and an interrupted batch keeps every result
+that finished.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from roster.jobs import Job, Outcome, executor
+from roster.load import load_text
+from roster.model.solve import SolveParams
+from roster.output import atomic_write, write_result
+from roster.result import Result, SolveStatus
+
+COLUMNS = ["file", "name", "status", "objective", "best_bound", "gap_pct", "wall_time_s",
+           "error", "reused"]
+ERROR, NOT_RUN = "ERROR", "NOT_RUN"
+
+
+def output_names(paths: Sequence[str | Path]) -> list[str]:
+    """One folder name per file: its stem, numbered when stems repeat."""
+    names: list[str] = []
+    for path in paths:
+        stem = re.sub(r"[^A-Za-z0-9_.+=@\-]", "_", Path(path).stem) or "scenario"
+        name, k = stem, 1
+        while name in names:
+            k += 1
+            name = f"{stem}-{k}"
+        names.append(name)
+    return names
+
+
+def row_of(result: Result | None, error: str | None = None) -> dict[str, Any]:
+    """The summary columns for one solve (or for a file that failed)."""
+    if result is None:
+        return {"status": ERROR, "error": error}
+    why = None
+    if result.status == SolveStatus.INFEASIBLE:
+        why = "the hard rules cannot all hold: " + "; ".join(result.explanation)
+    elif result.status == SolveStatus.UNKNOWN:
+        why = "no roster within the time limit"
+    return {
+        "status": result.status.value,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap_pct": None if result.gap is None else round(100 * result.gap, 2),
+        "wall_time_s": round(result.wall_time_s, 2),
+        "error": why,
+    }
+
+
+def _stored(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    gap = data.get("gap")
+    row = {"status": data.get("status"), "objective": data.get("objective"),
+           "best_bound": data.get("best_bound"),
+           "gap_pct": None if gap is None else round(100 * gap, 2),
+           "wall_time_s": data.get("wall_time_s"), "error": data.get("error")}
+    if data.get("status") == SolveStatus.INFEASIBLE.value:
+        row["error"] = "the hard rules cannot all hold: " + "; ".join(data.get("explanation", []))
+    return row
+
+
+def _write_error(folder: Path, source: str, error: str) -> None:
+    data = {"file": source, "status": ERROR, "error": error}
+    for name in ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv"):
+        (folder / name).unlink(missing_ok=True)
+    atomic_write(folder / "summary.json", lambda fh: json.dump(data, fh, indent=2))
+
+
+def batch(
+    paths: Sequence[str | Path],
+    outdir: str | Path,
+    params: SolveParams | None = None,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> pd.DataFrame:
+    """Solve every scenario file into ``outdir/<name>/`` and write
+    ``outdir/batch.csv``; returns that table.
+
+    ``jobs`` local processes (default: one per core) or the Dask cluster at
+    ``scheduler`` run the solves; each gets an equal share of CP-SAT workers
+    unless ``params.workers`` says otherwise. ``on_row`` is called with each
+    row as it is known.
+    """
+    params = params or SolveParams()
+    outdir = Path(outdir)
+    names = output_names(paths)
+    rows: dict[str, dict[str, Any]] = {
+        name: {"file": str(path), "name": name, "status": NOT_RUN, "reused": False}
+        for path, name in zip(paths, names)
+    }
+
+    def settle(name: str, values: dict[str, Any]) -> None:
+        rows[name].update(values)
+        if on_row is not None:
+            on_row(rows[name])
+
+    todo: list[tuple[Path, str, str]] = []
+    for path, name in zip(map(Path, paths), names):
+        folder = outdir / name
+        stored = None if force else _fresh(path, folder)
+        if stored is not None:
+            settle(name, {**stored, "reused": True})
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _write_error(folder, str(path), f"cannot read it: {exc}")
+            settle(name, row_of(None, f"{path}: cannot read it: {exc}"))
+            continue
+        todo.append((path, name, text))
+
+    texts = {name: text for _, name, text in todo}
+    try:
+        with executor(jobs, scheduler) as ex:
+            share = params if params.workers else params.model_copy(update={"workers": ex.share})
+            work = [Job(name, text, str(path), share) for path, name, text in todo]
+            for outcome in ex.run(work):
+                _finish(outcome, rows, texts, outdir, settle)
+    finally:
+        table = pd.DataFrame(list(rows.values())).reindex(columns=COLUMNS)
+        atomic_write(outdir / "batch.csv", lambda fh: table.to_csv(fh, index=False))
+    return table
+
+
+def _fresh(path: Path, folder: Path) -> dict[str, Any] | None:
+    """The stored row when the outputs are newer than the scenario file."""
+    summary = folder / "summary.json"
+    try:
+        if summary.stat().st_mtime <= path.stat().st_mtime:
+            return None
+    except OSError:
+        return None
+    return _stored(folder)
+
+
+def _finish(outcome: Outcome, rows: dict[str, dict[str, Any]], texts: dict[str, str],
+            outdir: Path, settle: Callable[[str, dict[str, Any]], None]) -> None:
+    name, folder = outcome.key, outdir / outcome.key
+    source = rows[name]["file"]
+    if outcome.result is None:
+        _write_error(folder, source, outcome.error or "failed")
+        settle(name, row_of(None, outcome.error))
+        return
+    scenario = load_text(texts[name], source)  # the worker loaded the same text
+    write_result(outcome.result, scenario, folder)
+    settle(name, row_of(outcome.result))

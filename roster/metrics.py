@@ -1,0 +1,98 @@
+"""Outcome measures of a roster for comparing variants: uncovered
+person-hours, overtime, unmet requests and the spread of nights and weekends.
+
+All are computed from the roster and the check report, like ``roster check``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from roster.check import CheckContext
+from roster.constraints import cover, requests, time_cover
+from roster.constraints.fairness import Fairness
+from roster.output import staff_totals
+from roster.result import Result
+from roster.scenario import Scenario, format_clock
+
+
+def who(role: str | None, skill: str | None) -> str:
+    """'RN', 'RN/charge' or 'charge': the column name of a cover entry."""
+    return "/".join(x for x in (role, skill) if x)
+
+
+def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
+    """Person-hours below the cover minima: people short x the shift's (or
+    the clock segment's) length, in total, per role/skill, per shift and per
+    time-cover window."""
+    assert result.roster is not None
+    ctx = CheckContext(scenario, result.roster)
+    out: dict[str, float] = defaultdict(float)
+    for need in scenario.needs:
+        short = need.demand.min - cover.assigned(ctx, need)
+        if short > 0:
+            hours = short * scenario.shift_by_id[need.shift].duration / 60
+            out[f"role.{who(need.role, need.skill)}"] += hours
+            out[f"shift.{need.shift}"] += hours
+            out["total"] += hours
+    for seg in time_cover.segments(scenario):
+        tc = seg.entry
+        short = tc.min - time_cover.present(ctx, seg)
+        if short > 0:
+            hours = short * (seg.b - seg.a) / 60
+            out[f"role.{who(tc.role, tc.skill)}"] += hours
+            out[f"window.{format_clock(tc.from_)}-{format_clock(tc.to)}"] += hours
+            out["total"] += hours
+    return {k: round(v, 2) for k, v in out.items()}
+
+
+def overtime_hours(scenario: Scenario, result: Result) -> float:
+    """Paid hours above each person's contracted hours, pro rata to the days
+    they are not on leave."""
+    assert result.roster is not None
+    totals = staff_totals(scenario, result.roster)
+    over = 0.0
+    for p in scenario.staff:
+        weekly = scenario.hours_per_week(p.id)
+        if weekly is None:
+            continue
+        days = scenario.horizon.days - len(scenario.leave_days[p.id])
+        over += max(0.0, totals[p.id]["hours"] - weekly * days / 7)
+    return round(over, 2)
+
+
+def spread(scenario: Scenario, result: Result, measure: str) -> int:
+    """The largest spread of nights or weekends within a role, measured as the
+    fairness rule does (pro rata to contract and days available)."""
+    assert result.roster is not None
+    rule = Fairness(kind="fairness", measure=measure)  # type: ignore[arg-type]
+    ctx = CheckContext(scenario, result.roster)
+    widest = 0
+    for group in rule.groups(scenario, [p.id for p in scenario.staff]):
+        loads = rule.loads(ctx, group)
+        if loads:
+            widest = max(widest, max(loads.values()) - min(loads.values()))
+    return widest
+
+
+def outcome(scenario: Scenario, result: Result) -> dict[str, Any]:
+    """One row of measures for a solved variant (blank where no roster)."""
+    row: dict[str, Any] = {
+        "status": result.status.value,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap_pct": None if result.gap is None else round(100 * result.gap, 2),
+    }
+    if result.roster is None or result.report is None:
+        return row
+    gaps = uncovered(scenario, result)
+    row["uncovered_hours"] = gaps.pop("total", 0.0)
+    row["hard_violations"] = len(result.report.hard_violations)
+    row["overtime_hours"] = overtime_hours(scenario, result)
+    row["unmet_requests"] = sum(v.amount for v in result.report.violations
+                                if v.rule == requests.RULE)
+    row["nights_spread"] = spread(scenario, result, "nights")
+    row["weekends_spread"] = spread(scenario, result, "weekends")
+    row.update({f"uncovered_hours.{k}": v for k, v in sorted(gaps.items())})
+    return row

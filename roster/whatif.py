@@ -1,0 +1,252 @@
+"""What-if analysis: solve variants of a scenario and compare the outcomes.
+
+Every variant is solved with cover soft (a shortfall is an outcome, not an
+infeasibility), with the same time limit and seed. The table has one row per
+variant; ``effects`` says what each step along a varied key changes, and
+``needed`` finds the smallest headcount with no uncovered hours.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from roster.jobs import Job, executor
+from roster.load import load_scenario, read_data
+from roster.metrics import outcome
+from roster.model.solve import SolveParams
+from roster.output import atomic_write, write_result
+from roster.variants import Axis, Variant, VaryError, apply, grid, parse_vary, read_variants
+from roster.validation import ScenarioError
+
+MEASURES = ("uncovered_hours", "unmet_requests", "overtime_hours", "objective")
+LABELS = {"uncovered_hours": "uncovered hours", "unmet_requests": "unmet requests",
+          "overtime_hours": "overtime hours", "objective": "objective"}
+
+
+def plan(scenario: str | Path, vary: Sequence[str] = (), variants_file: str | Path | None = None,
+         ) -> tuple[list[Axis], list[Variant], dict[str, dict[str, Any]]]:
+    """The variants to solve and their scenario data, all checked before any
+    solve: a bad key or an invalid variant is a VaryError."""
+    data = read_data(scenario)
+    base = load_scenario(scenario)
+    if variants_file is not None:
+        if vary:
+            raise VaryError("give --vary or --variants, not both")
+        keys, variants = read_variants(variants_file)
+        axes = [Axis(k, tuple(dict.fromkeys(v.values[k] for v in variants if k in v.values)))
+                for k in keys]
+    else:
+        if not vary:
+            raise VaryError("nothing to vary: give --vary KEY=VALUES or --variants FILE")
+        axes = [parse_vary(spec) for spec in vary]
+        variants = grid(axes)
+    datas = {}
+    for v in variants:
+        changed = apply(data, base, v.values)
+        try:
+            load_scenario(changed)
+        except ScenarioError as exc:
+            raise VaryError(f"variant {v.name} is not a valid scenario: {exc.render()}") from None
+        datas[v.name] = changed
+    return axes, variants, datas
+
+
+def whatif(
+    scenario: str | Path,
+    vary: Sequence[str] = (),
+    *,
+    variants_file: str | Path | None = None,
+    outdir: str | Path | None = None,
+    params: SolveParams | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> pd.DataFrame:
+    """Solve every variant and return one row per variant: its values of the
+    varied keys, status, objective, bound, uncovered person-hours (in total,
+    per role/skill, per shift and per time-cover window), hard violations,
+    overtime hours, unmet requests and the spread of nights and weekends.
+
+    With ``outdir``: each variant's roster files in ``outdir/<variant>/``,
+    and ``whatif.csv``, ``effects.csv``, ``needed.csv`` and ``whatif.png``.
+    """
+    params = (params or SolveParams()).model_copy(update={"soft_cover": True})
+    axes, variants, datas = plan(scenario, vary, variants_file)
+    keys = [a.key for a in axes]
+    rows: dict[str, dict[str, Any]] = {
+        v.name: {"variant": v.name, **{k: v.values.get(k, "") for k in keys}} for v in variants
+    }
+    with executor(jobs, scheduler) as ex:
+        share = params if params.workers else params.model_copy(update={"workers": ex.share})
+        work = [Job(v.name, json.dumps(datas[v.name]), f"{scenario} [{v.name}].json", share)
+                for v in variants]
+        for done in ex.run(work):
+            row = rows[done.key]
+            if done.result is None:
+                row.update({"status": "ERROR", "error": done.error})
+            else:
+                changed = load_scenario(datas[done.key])
+                row.update(outcome(changed, done.result))
+                row["wall_time_s"] = round(done.result.wall_time_s, 2)
+                if outdir is not None:
+                    write_result(done.result, changed, Path(outdir) / done.key)
+            if on_row is not None:
+                on_row(row)
+    table = _columns(pd.DataFrame(list(rows.values())), keys)
+    if outdir is not None:
+        out = Path(outdir)
+        atomic_write(out / "whatif.csv", lambda fh: table.to_csv(fh, index=False))
+        fx = effects(table, axes)
+        atomic_write(out / "effects.csv", lambda fh: fx.to_csv(fh, index=False))
+        need = needed(table, axes)
+        atomic_write(out / "needed.csv", lambda fh: need.to_csv(fh, index=False))
+        plot(table, axes, out / "whatif.png", load_scenario(scenario))
+    return table
+
+
+def _columns(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    head = ["variant", *keys, "status", "objective", "best_bound", "gap_pct", "uncovered_hours",
+            "hard_violations", "overtime_hours", "unmet_requests", "nights_spread",
+            "weekends_spread"]
+    detail = sorted(c for c in table.columns if c.startswith("uncovered_hours."))
+    for c in detail:  # a variant without this shortfall has none of it
+        table[c] = table[c].where(table["uncovered_hours"].isna(), table[c].fillna(0.0))
+    tail = [c for c in ("wall_time_s", "error") if c in table.columns]
+    return table.reindex(columns=head + detail + tail)
+
+
+def _order(axis: Axis) -> list[str]:
+    if axis.kind == "staff":
+        return sorted(axis.values, key=int)
+    return list(axis.values)
+
+
+def _slice(table: pd.DataFrame, axes: list[Axis], free: list[Axis],
+           fixed: dict[str, str] | None = None) -> pd.DataFrame:
+    """Rows where every axis not in ``free`` is at its base value (or at
+    ``fixed``'s, or its first)."""
+    mask = pd.Series(True, index=table.index)
+    for a in axes:
+        if a in free:
+            continue
+        value = (fixed or {}).get(a.key) or a.base or a.values[0]
+        mask &= table[a.key].astype(str) == value
+    return table[mask]
+
+
+def effects(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
+    """What each step along each varied key changes, the other keys at their
+    base values: one row per step, with the differences and a sentence."""
+    rows = []
+    for axis in axes:
+        part = _slice(table, axes, [axis]).set_index(axis.key)
+        order = [v for v in _order(axis) if v in part.index]
+        for a, b in itertools.pairwise(order):
+            ra, rb = part.loc[a], part.loc[b]
+            row: dict[str, Any] = {"key": axis.key, "from": a, "to": b}
+            if pd.isna(ra.get("uncovered_hours")) or pd.isna(rb.get("uncovered_hours")):
+                row["effect"] = (f"{axis.key} {a} -> {b}: no comparison (status "
+                                 f"{ra.get('status')} and {rb.get('status')})")
+                rows.append(row)
+                continue
+            for m in MEASURES:
+                row[f"change_{m}"] = _round(rb[m] - ra[m])
+            detail = {c.removeprefix("uncovered_hours."): _round(rb[c] - ra[c])
+                      for c in table.columns if c.startswith("uncovered_hours.")
+                      and not pd.isna(ra[c]) and not pd.isna(rb[c]) and rb[c] != ra[c]}
+            row.update({f"change_uncovered_hours.{k}": v for k, v in detail.items()})
+            row["effect"] = f"{axis.key} {a} -> {b}: " + _sentence(row, detail)
+            rows.append(row)
+    return pd.DataFrame(rows, columns=None if rows else ["key", "from", "to", "effect"])
+
+
+def _round(x: float) -> float:
+    return round(float(x), 2)
+
+
+def _sentence(row: dict[str, Any], detail: dict[str, float]) -> str:
+    parts = []
+    for m in MEASURES:
+        d = row[f"change_{m}"]
+        if m == "objective":
+            parts.append(f"objective {d:+g}")
+        elif d:
+            words = f"{abs(d):g} {'fewer' if d < 0 else 'more'} {LABELS[m]}"
+            if m == "uncovered_hours" and detail:
+                top = sorted(detail.items(), key=lambda kv: -abs(kv[1]))
+                named = [f"{k.split('.', 1)[1]} {v:+g}" for k, v in top
+                         if not k.startswith("role.")][:3]
+                words += f" ({', '.join(named)})" if named else ""
+            parts.append(words)
+    if len(parts) == 1:
+        return f"no change in uncovered hours, unmet requests or overtime; {parts[0]}"
+    return ", ".join(parts)
+
+
+def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
+    """For each varied headcount, and each combination of the other keys'
+    values, the smallest level tried that was solved with no uncovered hours."""
+    rows = []
+    for axis in (a for a in axes if a.kind == "staff"):
+        others = [a for a in axes if a is not axis]
+        for combo in itertools.product(*(a.values for a in others)):
+            fixed = dict(zip((a.key for a in others), combo))
+            part = _slice(table, axes, [axis], fixed).set_index(axis.key)
+            levels = [v for v in _order(axis) if v in part.index]
+            enough = [v for v in levels if part.loc[v, "uncovered_hours"] == 0]
+            where = "".join(f", {k}={v}" for k, v in fixed.items())
+            if not enough:
+                answer = f"uncovered hours at every level tried, up to {levels[-1]}: try more"
+            elif enough[0] == levels[0]:
+                answer = f"no uncovered hours even at {enough[0]}, the fewest tried: try fewer"
+            else:
+                answer = f"{enough[0]} is the fewest with no uncovered hours"
+            rows.append({"key": axis.key, **fixed, "needed": enough[0] if enough else None,
+                         "answer": f"{axis.key}{where}: {answer}"})
+    return pd.DataFrame(rows, columns=None if rows else ["key", "needed", "answer"])
+
+
+def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
+    """Uncovered hours and objective against headcount, one line per role
+    (against the first key's values when no headcount is varied)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
+    staff_axes = [a for a in axes if a.kind == "staff"]
+    for axis in staff_axes or axes[:1]:
+        part = _slice(table, axes, [axis]).set_index(axis.key)
+        order = [v for v in _order(axis) if v in part.index]
+        if axis.kind == "staff":
+            role = axis.key.removeprefix("staff.").split("@")[0]
+            count = sum(1 for p in base.staff if role in p.roles)
+            xs: list[Any] = [count + int(v) for v in order]
+            label = f"{role} (now {count})"
+        else:
+            xs, label = order, axis.key
+        top.plot(xs, [part.loc[v, "uncovered_hours"] for v in order], marker="o", label=label)
+        bottom.plot(xs, [part.loc[v, "objective"] for v in order], marker="o", label=label)
+    top.set_ylabel("uncovered person-hours")
+    bottom.set_ylabel("objective (penalty)")
+    bottom.set_xlabel("headcount" if staff_axes else axes[0].key)
+    top.set_title(f"What if: {base.name or 'scenario'}")
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+        ax.legend()
+        ax.set_ylim(bottom=0)
+    if staff_axes:
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=110), mode="wb")
+    plt.close(fig)
+
