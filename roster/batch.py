@@ -21,6 +21,7 @@ from roster.load import load_text
 from roster.model.solve import SolveParams
 from roster.output import atomic_write, write_result
 from roster.result import Result, SolveStatus
+from roster.validation import ScenarioError
 
 COLUMNS = ["file", "name", "status", "objective", "best_bound", "gap_pct", "wall_time_s",
            "error", "reused"]
@@ -68,7 +69,8 @@ def _stored(folder: Path) -> dict[str, Any] | None:
     row = {"status": data.get("status"), "objective": data.get("objective"),
            "best_bound": data.get("best_bound"),
            "gap_pct": None if gap is None else round(100 * gap, 2),
-           "wall_time_s": data.get("wall_time_s"), "error": data.get("error")}
+           "wall_time_s": None if data.get("wall_time_s") is None
+           else round(data["wall_time_s"], 2), "error": data.get("error")}
     if data.get("status") == SolveStatus.INFEASIBLE.value:
         row["error"] = "the hard rules cannot all hold: " + "; ".join(data.get("explanation", []))
     return row
@@ -119,13 +121,18 @@ def batch(
         if stored is not None:
             settle(name, {**stored, "reused": True})
             continue
-        try:
+        try:  # a bad file is reported at once, not sent to a worker
             text = path.read_text(encoding="utf-8")
+            load_text(text, str(path))
         except (OSError, UnicodeDecodeError) as exc:
-            _write_error(folder, str(path), f"cannot read it: {exc}")
-            settle(name, row_of(None, f"{path}: cannot read it: {exc}"))
+            error = f"{path}: cannot read it: {exc}"
+        except ScenarioError as exc:
+            error = exc.render()
+        else:
+            todo.append((path, name, text))
             continue
-        todo.append((path, name, text))
+        _write_error(folder, str(path), error)
+        settle(name, row_of(None, error))
 
     texts = {name: text for _, name, text in todo}
     try:

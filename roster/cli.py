@@ -381,9 +381,7 @@ def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
     counts = table["status"].value_counts()
     out.print(", ".join(f"{n} {status}" for status, n in counts.items()))
     for rec in table[table["status"] == ERROR].to_dict("records"):
-        first = str(rec["error"]).splitlines()
-        out.print(f"{rec['file']}: {' '.join(x.strip() for x in first[:3])}", markup=False,
-                  highlight=False)
+        out.print(str(rec["error"]), markup=False, highlight=False)
     out.print(f"wrote {Path(outdir) / 'batch.csv'}")
 
 

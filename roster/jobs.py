@@ -52,6 +52,8 @@ def run_job(job: Job) -> Outcome:
 #: with cover soft, 5 s: two solves side by side with 2 workers each on 2
 #: cores are optimal (2) in 2-5 s; one worker each ends at 45-180084)
 MIN_SHARE = 2
+#: seconds to wait for a Dask scheduler
+CONNECT_TIMEOUT = 10.0
 
 
 class Executor:
@@ -120,14 +122,14 @@ def _outcome(job: Job, future: Any) -> Outcome:
 class Dask(Executor):
     """The jobs as tasks on an existing Dask distributed cluster."""
 
-    def __init__(self, address: str, timeout: float = 10.0):
+    def __init__(self, address: str, timeout: float | None = None):
         try:
             from dask.distributed import Client
         except ImportError:
             raise ScenarioError([("--scheduler", "Dask is not installed; pip install "
                                   "'roster[distributed]'")], what="command line") from None
         try:
-            self.client = Client(address, timeout=timeout)
+            self.client = Client(address, timeout=timeout or CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise ScenarioError([("--scheduler", f"cannot reach {address}: {exc}")],
                                 what="command line") from None
