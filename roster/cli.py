@@ -317,22 +317,21 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
            time_limit: float, seed: int, jobs: int | None, scheduler: str | None) -> None:
     """Solve variants of SCENARIO (cover soft) and compare them."""
     from roster.variants import VaryError
-    from roster.whatif import effects, needed, plan
-    from roster.whatif import whatif as run_whatif
+    from roster.whatif import effects, needed, plan, run
 
     _load(scenario)
     try:
-        axes, variants, _ = plan(scenario, vary, variants_file)
+        planned = plan(scenario, vary, variants_file)
     except (VaryError, ScenarioError) as exc:
         text = exc.render() if isinstance(exc, ScenarioError) else str(exc)
         err.print(f"{scenario}: {text}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit=time_limit, seed=seed)
+    axes, variants = planned.axes, planned.variants
     with _progress(len(variants), "variants") as advance:
         try:
-            table = run_whatif(scenario, vary, variants_file=variants_file, outdir=outdir,
-                               params=params, jobs=jobs, scheduler=scheduler,
-                               on_row=lambda row: advance(f"{row['variant']}: {row['status']}"))
+            table = run(planned, outdir=outdir, params=params, jobs=jobs, scheduler=scheduler,
+                        on_row=lambda row: advance(f"{row['variant']}: {row['status']}"))
         except ScenarioError as exc:
             err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
             sys.exit(EXIT_BAD_INPUT)

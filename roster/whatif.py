@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from roster.load import load_scenario, read_data
 from roster.metrics import outcome
 from roster.model.solve import SolveParams
 from roster.output import atomic_write, write_result
+from roster.scenario import Scenario
 from roster.variants import Axis, Variant, VaryError, apply, grid, parse_vary, read_variants
 from roster.validation import ScenarioError
 
@@ -29,8 +31,19 @@ LABELS = {"uncovered_hours": "uncovered hours", "unmet_requests": "unmet request
           "overtime_hours": "overtime hours", "objective": "objective"}
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The variants of a scenario, checked and ready to solve."""
+
+    scenario: str
+    base: Scenario
+    axes: list[Axis]
+    variants: list[Variant]
+    data: dict[str, dict[str, Any]]  #: each variant's scenario, as plain data
+
+
 def plan(scenario: str | Path, vary: Sequence[str] = (), variants_file: str | Path | None = None,
-         ) -> tuple[list[Axis], list[Variant], dict[str, dict[str, Any]]]:
+         ) -> Plan:
     """The variants to solve and their scenario data, all checked before any
     solve: a bad key or an invalid variant is a VaryError."""
     data = read_data(scenario)
@@ -54,7 +67,7 @@ def plan(scenario: str | Path, vary: Sequence[str] = (), variants_file: str | Pa
         except ScenarioError as exc:
             raise VaryError(f"variant {v.name} is not a valid scenario: {exc.render()}") from None
         datas[v.name] = changed
-    return axes, variants, datas
+    return Plan(str(scenario), base, axes, variants, datas)
 
 
 def whatif(
@@ -76,8 +89,22 @@ def whatif(
     With ``outdir``: each variant's roster files in ``outdir/<variant>/``,
     and ``whatif.csv``, ``effects.csv``, ``needed.csv`` and ``whatif.png``.
     """
+    return run(plan(scenario, vary, variants_file), outdir=outdir, params=params, jobs=jobs,
+               scheduler=scheduler, on_row=on_row)
+
+
+def run(
+    planned: Plan,
+    *,
+    outdir: str | Path | None = None,
+    params: SolveParams | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> pd.DataFrame:
+    """Solve a plan's variants (``whatif`` is ``plan`` and then this)."""
     params = (params or SolveParams()).model_copy(update={"soft_cover": True})
-    axes, variants, datas = plan(scenario, vary, variants_file)
+    axes, variants, datas, scenario = planned.axes, planned.variants, planned.data, planned.scenario
     keys = [a.key for a in axes]
     rows: dict[str, dict[str, Any]] = {
         v.name: {"variant": v.name, **{k: v.values.get(k, "") for k in keys}} for v in variants
@@ -106,7 +133,7 @@ def whatif(
         atomic_write(out / "effects.csv", lambda fh: fx.to_csv(fh, index=False))
         need = needed(table, axes)
         atomic_write(out / "needed.csv", lambda fh: need.to_csv(fh, index=False))
-        plot(table, axes, out / "whatif.png", load_scenario(scenario))
+        plot(table, axes, out / "whatif.png", planned.base)
     return table
 
 
