@@ -1,7 +1,8 @@
 """The ``roster`` command: thin front ends over the Python API.
 
 Exit codes: 0 done, 1 check found hard violations, 2 bad input,
-3 hard rules cannot all hold, 4 no roster within the time limit.
+3 hard rules cannot all hold, 4 no roster within the time limit, 130 batch or
+whatif stopped by Ctrl-C (finished results kept).
 """
 
 from __future__ import annotations
@@ -335,6 +336,8 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
         except ScenarioError as exc:
             err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
             sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            _stopped(Path(outdir) / "whatif.csv")
     keys = [a.key for a in axes]
     shown = [*keys, "status", "objective", "uncovered_hours", "unmet_requests",
              "overtime_hours", "nights_spread", "weekends_spread"]
@@ -377,11 +380,19 @@ def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
         except ScenarioError as exc:
             err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
             sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            _stopped(Path(outdir) / "batch.csv")
     counts = table["status"].value_counts()
     out.print(", ".join(f"{n} {status}" for status, n in counts.items()))
     for rec in table[table["status"] == ERROR].to_dict("records"):
         out.print(str(rec["error"]), markup=False, highlight=False)
     out.print(f"wrote {Path(outdir) / 'batch.csv'}")
+
+
+def _stopped(summary: Path) -> typing.NoReturn:
+    err.print(f"stopped by Ctrl-C: the finished results are kept; {summary} lists them "
+              "(NOT_RUN for the rest)", markup=False, highlight=False)
+    sys.exit(130)
 
 
 def _cell(value: object) -> str:

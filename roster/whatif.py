@@ -107,28 +107,32 @@ def run(
     axes, variants, datas, scenario = planned.axes, planned.variants, planned.data, planned.scenario
     keys = [a.key for a in axes]
     rows: dict[str, dict[str, Any]] = {
-        v.name: {"variant": v.name, **{k: v.values.get(k, "") for k in keys}} for v in variants
+        v.name: {"variant": v.name, **{k: v.values.get(k, "") for k in keys},
+                 "status": "NOT_RUN"} for v in variants
     }
-    with executor(jobs, scheduler) as ex:
-        share = params if params.workers else params.model_copy(update={"workers": ex.share})
-        work = [Job(v.name, json.dumps(datas[v.name]), f"{scenario} [{v.name}].json", share)
-                for v in variants]
-        for done in ex.run(work):
-            row = rows[done.key]
-            if done.result is None:
-                row.update({"status": "ERROR", "error": done.error})
-            else:
-                changed = load_scenario(datas[done.key])
-                row.update(outcome(changed, done.result))
-                row["wall_time_s"] = round(done.result.wall_time_s, 2)
-                if outdir is not None:
-                    write_result(done.result, changed, Path(outdir) / done.key)
-            if on_row is not None:
-                on_row(row)
-    table = _columns(pd.DataFrame(list(rows.values())), keys)
+    try:
+        with executor(jobs, scheduler) as ex:
+            share = params if params.workers else params.model_copy(update={"workers": ex.share})
+            work = [Job(v.name, json.dumps(datas[v.name]), f"{scenario} [{v.name}].json", share)
+                    for v in variants]
+            for done in ex.run(work):
+                row = rows[done.key]
+                if done.result is None:
+                    row.update({"status": "ERROR", "error": done.error})
+                else:
+                    changed = load_scenario(datas[done.key])
+                    row.update(outcome(changed, done.result))
+                    row["wall_time_s"] = round(done.result.wall_time_s, 2)
+                    if outdir is not None:
+                        write_result(done.result, changed, Path(outdir) / done.key)
+                if on_row is not None:
+                    on_row(row)
+    finally:  # interrupted: the table of what finished (NOT_RUN for the rest)
+        table = _columns(pd.DataFrame(list(rows.values())), keys)
+        if outdir is not None:
+            atomic_write(Path(outdir) / "whatif.csv", lambda fh: table.to_csv(fh, index=False))
     if outdir is not None:
         out = Path(outdir)
-        atomic_write(out / "whatif.csv", lambda fh: table.to_csv(fh, index=False))
         fx = effects(table, axes)
         atomic_write(out / "effects.csv", lambda fh: fx.to_csv(fh, index=False))
         need = needed(table, axes)
