@@ -294,8 +294,20 @@ def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers:
     out.print(f"wrote {out_path} and {rosters}/")
 
 
-JOBS_HELP = "Local worker processes (default: one per core); each solve gets an equal share of CP-SAT workers, at least 2."
-SCHEDULER_HELP = "Run the solves on this Dask cluster (tcp://host:port) instead; needs roster[distributed]."
+def many_solves(command: typing.Callable[..., None]) -> typing.Callable[..., None]:
+    """The options of commands that run many solves: seed and where they run."""
+    for option in reversed([
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True),
+        click.option("--jobs", type=click.IntRange(min=1), default=None,
+                     help="Local worker processes (default: one per core)."),
+        click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="CP-SAT workers per solve (0 = an equal share of the cores, at "
+                     "least 2)."),
+        click.option("--scheduler", metavar="ADDRESS", help="Run the solves on this Dask "
+                     "cluster (tcp://host:port) instead; needs roster[distributed]."),
+    ]):
+        command = option(command)
+    return command
 
 
 @main.command()
@@ -311,11 +323,10 @@ SCHEDULER_HELP = "Run the solves on this Dask cluster (tcp://host:port) instead;
               "folder of roster files per variant.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds per variant.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help=JOBS_HELP)
-@click.option("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)
+@many_solves
 def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outdir: str,
-           time_limit: float, seed: int, jobs: int | None, scheduler: str | None) -> None:
+           time_limit: float, seed: int, jobs: int | None, workers: int,
+           scheduler: str | None) -> None:
     """Solve variants of SCENARIO (cover soft) and compare them."""
     from roster.variants import VaryError
     from roster.whatif import effects, needed, plan, run
@@ -327,7 +338,7 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
         text = exc.render() if isinstance(exc, ScenarioError) else str(exc)
         err.print(f"{scenario}: {text}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
-    params = SolveParams(time_limit=time_limit, seed=seed)
+    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers)
     axes, variants = planned.axes, planned.variants
     with _progress(len(variants), "variants") as advance:
         try:
@@ -359,17 +370,15 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
               help="Folder for batch.csv and one folder of roster files per scenario.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
               show_default=True, help="Seconds per scenario.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help=JOBS_HELP)
-@click.option("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)
+@many_solves
 @click.option("--force", is_flag=True, help="Solve again even when the outputs are newer "
               "than the scenario file.")
 def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
-          jobs: int | None, scheduler: str | None, force: bool) -> None:
+          jobs: int | None, workers: int, scheduler: str | None, force: bool) -> None:
     """Solve many SCENARIOS, each into OUTPUT/<name>/, with a summary in batch.csv."""
     from roster.batch import ERROR, batch as run_batch
 
-    params = SolveParams(time_limit=time_limit, seed=seed,
+    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers,
                          explain_time_limit=min(30.0, time_limit))
     with _progress(len(scenarios), "scenarios") as advance:
         try:

@@ -6,9 +6,9 @@ scenario file. The keys:
 
 ``staff.<role>[@<template>]``
     Headcount change, a whole number: ``+2`` adds two people cloned from the
-    template (a person, or the first person on a contract; default: the first
-    person on the role's most common contract) without their leave, pins or
-    requests; ``-1`` removes the last-listed person who has only that role (and
+    template (a person, or a contract; default: any of the role) without their
+    leave, pins or requests, and like the most common profile (contract,
+    roles, skills, hours) among the template's people; ``-1`` removes the last-listed person who has only that role (and
     matches the template), preferring people without pinned shifts.
 ``demand.<role or skill>[.<filter>...]``
     Cover levels (``min``, ``preferred``, ``max``) of the matching ``demand``
@@ -271,26 +271,31 @@ def _staff(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
         if not chosen:
             raise VaryError(f"{key}: no {role} matches the template {template!r}")
     else:
-        counts = Counter(base.staff[i].contract for i in members)
-        common = counts.most_common(1)[0][0] if members else None
-        chosen = [i for i in members if base.staff[i].contract == common]
+        chosen = members
     n = int(value)
     if n > 0:
+        # a typical person: the first of the most common profile
+        def profile(i: int) -> tuple[Any, ...]:
+            p = base.staff[i]
+            return p.contract, tuple(p.roles), tuple(sorted(p.skills)), p.hours_per_week
+
+        common = Counter(map(profile, chosen)).most_common(1)[0][0]
+        like = staff[next(i for i in chosen if profile(i) == common)]
         ids = {p["id"] for p in staff}
         k = 0
         for _ in range(n):
             k += 1
             while f"{role}+{k}" in ids:
                 k += 1
-            clone = copy.deepcopy(staff[chosen[0]])
+            clone = copy.deepcopy(like)
             for section in ("leave", "unavailable", "fixed", "requests"):
                 clone.pop(section, None)
             clone["id"] = f"{role}+{k}"
-            clone["name"] = f"new {role} {k} (like {staff[chosen[0]]['id']})"
+            clone["name"] = f"new {role} {k} (like {like['id']})"
             staff.append(clone)
             ids.add(clone["id"])
         return
-    removable = [i for i in (chosen if template else members) if base.staff[i].roles == [role]]
+    removable = [i for i in chosen if base.staff[i].roles == [role]]
     # the last listed first, people with pinned shifts last
     removable.sort(key=lambda i: (bool(base.staff[i].fixed), -i))
     if len(removable) < -n:
@@ -355,12 +360,12 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
             continue
         hit += 1
         if not day_filter:
-            new_demand.append(_scaled(raw, scale, "min"))
+            new_demand.append(_scaled(raw, scale))
         elif dm.dates is not None:
             chosen = [x for x in expand(dm.dates) if base.day_index(x) is not None
                       and in_filter(base.day_index(x))]
             rest = [x for x in expand(dm.dates) if x not in chosen]
-            new_demand += _split(raw, chosen, rest, scale, "min")
+            new_demand += _split(raw, chosen, rest, scale)
         elif not dates:  # weekday pattern, weekday filter: split the weekdays
             own = raw.get("weekdays") or list(WEEKDAYS)
             chosen_w = [w for w in own if w in weekdays]
@@ -368,7 +373,7 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
             if rest_w:
                 new_demand.append({**raw, "weekdays": rest_w})
             if chosen_w:
-                new_demand.append(_scaled({**raw, "weekdays": chosen_w}, scale, "min"))
+                new_demand.append(_scaled({**raw, "weekdays": chosen_w}, scale))
         else:  # weekday pattern, date filter: dated entries override it there
             new_demand.append(raw)
             taken = {x for other in base.demand if other.dates is not None
@@ -379,7 +384,7 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
                       and base.dates[d] not in taken]
             if chosen:
                 extra = {k: v for k, v in raw.items() if k != "weekdays"}
-                new_demand.append(_scaled({**extra, "dates": _iso(chosen)}, scale, "min"))
+                new_demand.append(_scaled({**extra, "dates": _iso(chosen)}, scale))
     new_cover: list[dict[str, Any]] = []
     for raw, tc in zip(data.get("time_cover") or [], base.time_cover):
         window = f"{format_clock(tc.from_)}-{format_clock(tc.to)}"
@@ -389,7 +394,7 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
             continue
         hit += 1
         if not day_filter:
-            new_cover += _split(raw, None, [], scale, "min", keep_zero=False)
+            new_cover += _split(raw, None, [], scale, keep_zero=False)
             continue
         days = ([x for x in expand(tc.dates) if base.day_index(x) is not None]
                 if tc.dates is not None else
@@ -398,7 +403,7 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
         chosen = [x for x in days if in_filter(base.day_index(x))]  # type: ignore[arg-type]
         rest = [x for x in days if x not in chosen]
         plain = {k: v for k, v in raw.items() if k != "weekdays"}
-        new_cover += _split(plain, chosen, rest, scale, "min", keep_zero=False)
+        new_cover += _split(plain, chosen, rest, scale, keep_zero=False)
     if not hit:
         raise VaryError(f"{key}: no demand or time_cover entry matches")
     data["demand"], data["time_cover"] = new_demand, new_cover
@@ -412,7 +417,7 @@ def _scaler(key: str, value: str) -> Any:
     return lambda n: math.ceil(n * f - 1e-9)
 
 
-def _scaled(raw: dict[str, Any], scale: Any, _: str) -> dict[str, Any]:
+def _scaled(raw: dict[str, Any], scale: Any) -> dict[str, Any]:
     out = dict(raw)
     for level in ("min", "preferred", "max"):
         if out.get(level) is not None:
@@ -421,7 +426,7 @@ def _scaled(raw: dict[str, Any], scale: Any, _: str) -> dict[str, Any]:
 
 
 def _split(raw: dict[str, Any], chosen: list[dt.date] | None, rest: list[dt.date],
-           scale: Any, level: str, keep_zero: bool = True) -> list[dict[str, Any]]:
+           scale: Any, keep_zero: bool = True) -> list[dict[str, Any]]:
     """The entry on ``rest`` as it was and on ``chosen`` scaled (all its days
     when ``chosen`` is None); a time_cover entry scaled to 0 is dropped."""
     out = []
@@ -429,7 +434,7 @@ def _split(raw: dict[str, Any], chosen: list[dt.date] | None, rest: list[dt.date
         out.append({**raw, "dates": _iso(rest)})
     if chosen is None or chosen:
         part = raw if chosen is None else {**raw, "dates": _iso(chosen)}
-        scaled = _scaled(part, scale, level)
+        scaled = _scaled(part, scale)
         if keep_zero or scaled.get("min", 0) > 0:
             out.append(scaled)
     return out

@@ -212,3 +212,20 @@ def test_unreachable_scheduler_is_bad_input(tmp_path: Path, monkeypatch) -> None
                                        "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2
     assert "--scheduler" in result.output and "cannot reach tcp://127.0.0.1:9" in result.output
+
+
+def test_batch_cli_passes_the_solve_options(tmp_path: Path, monkeypatch) -> None:
+    seen = {}
+
+    def fake(paths, outdir, params, **kw):  # type: ignore[no-untyped-def]
+        seen.update(params=params, **kw)
+        return pd.DataFrame({"status": ["OPTIMAL"]})
+
+    monkeypatch.setattr("roster.batch.batch", fake)
+    result = CliRunner().invoke(main, ["batch", str(DATA / "small.yaml"), "-o", str(tmp_path),
+                                       "--time-limit", "7", "--seed", "3", "--jobs", "4",
+                                       "--workers", "1", "--force"])
+    assert result.exit_code == 0, result.output
+    p = seen["params"]
+    assert (p.time_limit, p.seed, p.workers) == (7, 3, 1)
+    assert (seen["jobs"], seen["force"], seen["scheduler"]) == (4, True, None)

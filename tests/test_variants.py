@@ -72,14 +72,17 @@ def test_grid_is_every_combination_named_by_its_values() -> None:
         grid([parse_vary("staff.RN=1"), parse_vary("staff.RN=2")])
 
 
-def test_adding_staff_clones_the_common_contract_without_personal_entries(ward) -> None:
+def test_adding_staff_clones_a_typical_person_without_personal_entries(ward) -> None:
     sc = changed(ward, staff__RN="+2")
     new = [p for p in sc.staff if p.id.startswith("RN+")]
     assert [p.id for p in new] == ["RN+1", "RN+2"]
-    assert all(p.contract == "rn-full" and p.roles == ["RN"] for p in new)
-    assert all(not (p.leave or p.fixed or p.requests) for p in new)
-    # the template is the first rn-full nurse, R01, a charge nurse with a pin
-    assert new[0].skills == ["charge"] and sc.staff_by_id["R01"].fixed
+    # 7 full-time RNs without a skill are the most common kind: R06 is the first
+    assert all(p.contract == "rn-full" and p.roles == ["RN"] and p.skills == [] for p in new)
+    assert new[0].name == "new RN 1 (like R06)"
+    sc = changed(ward, **{"staff__RN@rn-full": "+1", "staff__NA": "+1"})
+    assert sc.staff_by_id["RN+1"].name == "new RN 1 (like R06)"
+    sc = changed(ward, **{"staff__RN@R07": "+1"})  # on leave in the original
+    assert not sc.staff_by_id["RN+1"].leave and sc.staff_by_id["R07"].leave
 
 
 def test_adding_from_a_named_template(ward) -> None:
