@@ -23,13 +23,16 @@ def who(role: str | None, skill: str | None) -> str:
 
 
 def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
-    """Person-hours below the cover minima: people short x the shift's (or
-    the clock segment's) length, in total, per role/skill, per shift and per
-    time-cover window."""
+    """Person-hours below the hard cover minima (the staffing required; a
+    minimum with a weight is a wish, priced in the objective): people short x
+    the shift's (or the clock segment's) length, in total, per role/skill,
+    per shift and per time-cover window."""
     assert result.roster is not None
     ctx = CheckContext(scenario, result.roster)
     out: dict[str, float] = defaultdict(float)
     for need in scenario.needs:
+        if need.demand.min_weight is not None:
+            continue
         short = need.demand.min - cover.assigned(ctx, need)
         if short > 0:
             hours = short * scenario.shift_by_id[need.shift].duration / 60
@@ -38,6 +41,8 @@ def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
             out["total"] += hours
     for seg in time_cover.segments(scenario):
         tc = seg.entry
+        if tc.weight is not None:
+            continue
         short = tc.min - time_cover.present(ctx, seg)
         if short > 0:
             hours = short * (seg.b - seg.a) / 60
