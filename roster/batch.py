@@ -9,7 +9,6 @@ that finished.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from roster.model.solve import SolveParams
 from roster.output import atomic_write, write_result
 from roster.result import Result, SolveStatus
 from roster.validation import ScenarioError
+from roster.variants import folder_name
 
 COLUMNS = ["file", "name", "status", "objective", "best_bound", "gap_pct", "wall_time_s",
            "error", "reused"]
@@ -32,7 +32,7 @@ def output_names(paths: Sequence[str | Path]) -> list[str]:
     """One folder name per file: its stem, numbered when stems repeat."""
     names: list[str] = []
     for path in paths:
-        stem = re.sub(r"[^A-Za-z0-9_.+=@\-]", "_", Path(path).stem) or "scenario"
+        stem = folder_name(Path(path).stem) or "scenario"
         name, k = stem, 1
         while name in names:
             k += 1

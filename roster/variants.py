@@ -183,7 +183,12 @@ def variant_name(values: dict[str, str]) -> str:
     if not values:
         return "base"
     text = "__".join(f"{k}={v}" for k, v in values.items())
-    return re.sub(r"[^A-Za-z0-9_.+=@:\-]", "_", text)
+    return folder_name(text)
+
+
+def folder_name(text: str) -> str:
+    """Safe as a folder name on every system: '15:00' becomes '1500'."""
+    return re.sub(r"[^A-Za-z0-9_.+=@\-]", "_", text.replace(":", ""))
 
 
 def read_variants(path: str | Path) -> tuple[list[str], list[Variant]]:
@@ -217,7 +222,7 @@ def read_variants(path: str | Path) -> tuple[list[str], list[Variant]]:
             if axis.key not in keys:
                 keys.append(axis.key)
         name = str(row.get("variant") or "").strip() or variant_name(values)
-        variants.append(Variant(re.sub(r"[^A-Za-z0-9_.+=@:\-]", "_", name), values))
+        variants.append(Variant(folder_name(name), values))
     names = [v.name for v in variants]
     if len(set(names)) < len(names):
         raise VaryError(f"{path}: variant name {Counter(names).most_common(1)[0][0]!r} "

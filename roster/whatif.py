@@ -158,42 +158,49 @@ def _order(axis: Axis) -> list[str]:
     return list(axis.values)
 
 
-def _slice(table: pd.DataFrame, axes: list[Axis], free: list[Axis],
-           fixed: dict[str, str] | None = None) -> pd.DataFrame:
-    """Rows where every axis not in ``free`` is at its base value (or at
-    ``fixed``'s, or its first)."""
+def _slice(table: pd.DataFrame, axes: list[Axis], free: Axis,
+           fixed: dict[str, str]) -> pd.DataFrame:
+    """Rows where ``free`` varies and every other axis has its ``fixed`` value."""
     mask = pd.Series(True, index=table.index)
     for a in axes:
-        if a in free:
-            continue
-        value = (fixed or {}).get(a.key) or a.base or a.values[0]
-        mask &= table[a.key].astype(str) == value
-    return table[mask]
+        if a is not free:
+            mask &= table[a.key].astype(str) == fixed[a.key]
+    return table[mask].set_index(free.key)
+
+
+def _others(axes: list[Axis], axis: Axis) -> list[dict[str, str]]:
+    """Every combination of the values of the axes other than ``axis``."""
+    others = [a for a in axes if a is not axis]
+    return [dict(zip((a.key for a in others), combo))
+            for combo in itertools.product(*(a.values for a in others))]
 
 
 def effects(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
-    """What each step along each varied key changes, the other keys at their
-    base values: one row per step, with the differences and a sentence."""
+    """What each step along each varied key changes, for every combination of
+    the other keys: one row per step, with the differences and a sentence."""
     rows = []
     for axis in axes:
-        part = _slice(table, axes, [axis]).set_index(axis.key)
-        order = [v for v in _order(axis) if v in part.index]
-        for a, b in itertools.pairwise(order):
-            ra, rb = part.loc[a], part.loc[b]
-            row: dict[str, Any] = {"key": axis.key, "from": a, "to": b}
-            if pd.isna(ra.get("uncovered_hours")) or pd.isna(rb.get("uncovered_hours")):
-                row["effect"] = (f"{axis.key} {a} -> {b}: no comparison (status "
-                                 f"{ra.get('status')} and {rb.get('status')})")
+        for fixed in _others(axes, axis):
+            part = _slice(table, axes, axis, fixed)
+            order = [v for v in _order(axis) if v in part.index]
+            where = f" ({', '.join(f'{k}={v}' for k, v in fixed.items())})" if fixed else ""
+            for a, b in itertools.pairwise(order):
+                ra, rb = part.loc[a], part.loc[b]
+                row: dict[str, Any] = {"key": axis.key, "from": a, "to": b, **fixed}
+                step = f"{axis.key} {a} -> {b}{where}: "
+                if pd.isna(ra.get("uncovered_hours")) or pd.isna(rb.get("uncovered_hours")):
+                    row["effect"] = (f"{step}no comparison (status {ra.get('status')} and "
+                                     f"{rb.get('status')})")
+                    rows.append(row)
+                    continue
+                for m in MEASURES:
+                    row[f"change_{m}"] = _round(rb[m] - ra[m])
+                detail = {c.removeprefix("uncovered_hours."): _round(rb[c] - ra[c])
+                          for c in table.columns if c.startswith("uncovered_hours.")
+                          and not pd.isna(ra[c]) and not pd.isna(rb[c]) and rb[c] != ra[c]}
+                row.update({f"change_uncovered_hours.{k}": v for k, v in detail.items()})
+                row["effect"] = step + _sentence(row, detail)
                 rows.append(row)
-                continue
-            for m in MEASURES:
-                row[f"change_{m}"] = _round(rb[m] - ra[m])
-            detail = {c.removeprefix("uncovered_hours."): _round(rb[c] - ra[c])
-                      for c in table.columns if c.startswith("uncovered_hours.")
-                      and not pd.isna(ra[c]) and not pd.isna(rb[c]) and rb[c] != ra[c]}
-            row.update({f"change_uncovered_hours.{k}": v for k, v in detail.items()})
-            row["effect"] = f"{axis.key} {a} -> {b}: " + _sentence(row, detail)
-            rows.append(row)
     return pd.DataFrame(rows, columns=None if rows else ["key", "from", "to", "effect"])
 
 
@@ -225,11 +232,11 @@ def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
     values, the smallest level tried that was solved with no uncovered hours."""
     rows = []
     for axis in (a for a in axes if a.kind == "staff"):
-        others = [a for a in axes if a is not axis]
-        for combo in itertools.product(*(a.values for a in others)):
-            fixed = dict(zip((a.key for a in others), combo))
-            part = _slice(table, axes, [axis], fixed).set_index(axis.key)
+        for fixed in _others(axes, axis):
+            part = _slice(table, axes, axis, fixed)
             levels = [v for v in _order(axis) if v in part.index]
+            if not levels:
+                continue
             enough = [v for v in levels if part.loc[v, "uncovered_hours"] == 0]
             where = "".join(f", {k}={v}" for k, v in fixed.items())
             if not enough:
@@ -254,7 +261,8 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
     staff_axes = [a for a in axes if a.kind == "staff"]
     for axis in staff_axes or axes[:1]:
-        part = _slice(table, axes, [axis]).set_index(axis.key)
+        # the other keys at their unchanged value (or their first)
+        part = _slice(table, axes, axis, {a.key: a.base or a.values[0] for a in axes})
         order = [v for v in _order(axis) if v in part.index]
         if axis.kind == "staff":
             role = axis.key.removeprefix("staff.").split("@")[0]

@@ -130,13 +130,16 @@ def test_whatif_fewer_nurses_leave_more_uncovered(ward_whatif) -> None:
 def test_whatif_writes_effects_needed_and_plot(ward_whatif) -> None:
     out, table = ward_whatif
     assert (out / "whatif.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    fx = pd.read_csv(out / "effects.csv")
-    assert list(fx["key"]) == ["staff.RN", "staff.RN", "demand.RN.N"]
-    one = fx.iloc[1]  # -1 -> 0 nurses, demand as it is
+    fx = pd.read_csv(out / "effects.csv", dtype={"staff.RN": str, "demand.RN.N": str,
+                                                   "from": str, "to": str})
+    # 2 steps of staff at each of 2 demand levels, 1 step of demand at 3 staff levels
+    assert list(fx["key"]) == ["staff.RN"] * 4 + ["demand.RN.N"] * 3
+    one = fx.iloc[3]  # -1 -> 0 nurses, with twice the night demand
+    assert (one["from"], one["to"], one["demand.RN.N"]) == ("-1", "0", "2")
     rows = table.set_index(["staff.RN", "demand.RN.N"])
     assert one["change_uncovered_hours"] == pytest.approx(
-        rows.loc[("0", "1"), "uncovered_hours"] - rows.loc[("-1", "1"), "uncovered_hours"])
-    assert one["effect"].startswith("staff.RN -1 -> 0: ")
+        rows.loc[("0", "2"), "uncovered_hours"] - rows.loc[("-1", "2"), "uncovered_hours"])
+    assert one["effect"].startswith("staff.RN -1 -> 0 (demand.RN.N=2): ")
     need = pd.read_csv(out / "needed.csv", dtype=str)
     assert list(need["demand.RN.N"]) == ["1", "2"]
 
@@ -154,12 +157,16 @@ def test_effects_and_needed_on_a_made_up_table() -> None:
         "uncovered_hours": [14.0, 0.0, 0.0, 40.0, 20.0, 8.0],
         "uncovered_hours.shift.N": [14.0, 0.0, 0.0, 30.0, 20.0, 8.0],
         "unmet_requests": [6, 0, 0, 7, 3, 1],
-        "overtime_hours": [2.0, 2.0, 1.0, 5.0, 4.0, 3.0],
+        "overtime_hours": [2.0, 2.0, 2.0, 5.0, 4.0, 3.0],
     })
     fx = effects(table, axes)
-    assert fx.loc[0, "effect"] == ("staff.RN -1 -> 0: 14 fewer uncovered hours (N -14), "
-                                   "6 fewer unmet requests, objective -200")
-    assert fx.loc[2, "effect"].startswith("demand.RN 1 -> 1.5: 20 more uncovered hours (N +20)")
+    assert fx.loc[0, "effect"] == ("staff.RN -1 -> 0 (demand.RN=1): 14 fewer uncovered hours "
+                                   "(N -14), 6 fewer unmet requests, objective -200")
+    assert fx.loc[1, "effect"] == ("staff.RN 0 -> +1 (demand.RN=1): no change in uncovered "
+                                   "hours, unmet requests or overtime; objective -10")
+    assert fx.loc[5, "effect"].startswith("demand.RN 1 -> 1.5 (staff.RN=0): 20 more uncovered "
+                                          "hours (N +20)")
+    assert len(fx) == 2 * 2 + 3
     need = needed(table, axes)
     assert need["answer"].tolist() == [
         "staff.RN, demand.RN=1: 0 is the fewest with no uncovered hours",
