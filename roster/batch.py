@@ -55,7 +55,7 @@ def row_of(result: Result | None, error: str | None = None) -> dict[str, Any]:
         "objective": result.objective,
         "best_bound": result.best_bound,
         "gap_pct": None if result.gap is None else round(100 * result.gap, 2),
-        "wall_time_s": round(result.wall_time_s, 2),
+        "wall_time_s": round(result.wall_time_s, 3),  # as summary.json has it
         "error": why,
     }
 
@@ -69,8 +69,7 @@ def _stored(folder: Path) -> dict[str, Any] | None:
     row = {"status": data.get("status"), "objective": data.get("objective"),
            "best_bound": data.get("best_bound"),
            "gap_pct": None if gap is None else round(100 * gap, 2),
-           "wall_time_s": None if data.get("wall_time_s") is None
-           else round(data["wall_time_s"], 2), "error": data.get("error")}
+           "wall_time_s": data.get("wall_time_s"), "error": data.get("error")}
     if data.get("status") == SolveStatus.INFEASIBLE.value:
         row["error"] = "the hard rules cannot all hold: " + "; ".join(data.get("explanation", []))
     return row
