@@ -28,7 +28,11 @@ def files(tmp_path: Path) -> list[Path]:
     for name in ("small.yaml", "small.json", "infeasible.yaml"):
         shutil.copy(DATA / name, tmp_path / name)
     (tmp_path / "broken.yaml").write_text("horizon: {start: 2026-12-07, days: 7}\nshift: []\n")
-    return [tmp_path / n for n in ("small.yaml", "broken.yaml", "infeasible.yaml", "small.json")]
+    paths = [tmp_path / n for n in ("small.yaml", "broken.yaml", "infeasible.yaml", "small.json")]
+    earlier = time.time() - 60  # outputs written next are newer, whatever the clock's grain
+    for path in paths:
+        os.utime(path, (earlier, earlier))
+    return paths
 
 
 def test_batch_reports_every_file_and_keeps_going(files: list[Path], tmp_path: Path) -> None:
