@@ -79,10 +79,11 @@ STRATEGIES = ["auto", "cpsat", "lns"]
               "bound; auto: CP-SAT first for small rosters, then both.")
 @click.option("--soft-cover", is_flag=True,
               help="Hard cover minima become heavily weighted soft ones; shortfall is reported.")
+@click.option("--xlsx", is_flag=True, help="Also write roster.xlsx (as roster export xlsx).")
 @click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
 @click.option("--quiet", is_flag=True, help="No live progress.")
 def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int,
-          strategy: str, soft_cover: bool, log: bool, quiet: bool) -> None:
+          strategy: str, soft_cover: bool, xlsx: bool, log: bool, quiet: bool) -> None:
     """Solve SCENARIO and write the roster files to OUTPUT."""
     sc = _load(scenario)
     try:
@@ -100,7 +101,7 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
     else:
         result = solve_scenario(sc, params)
     try:
-        write_result(result, sc, outdir)
+        write_result(result, sc, outdir, xlsx=xlsx)
     except OSError as exc:
         err.print(f"cannot write the results to {outdir}: {exc}", markup=False,
                   highlight=False, soft_wrap=True)
@@ -128,7 +129,8 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
         sys.exit(EXIT_NO_ROSTER)
     assert result.report is not None
     _print_by_rule(result.report)
-    out.print(f"wrote {Path(outdir) / 'roster.csv'}, grid.csv, coverage.csv, penalties.csv, summary.json")
+    out.print(f"wrote {Path(outdir) / 'roster.csv'}, grid.csv, coverage.csv, penalties.csv, "
+              f"report.html, {'roster.xlsx, ' if xlsx else ''}scenario.json, summary.json")
 
 
 def _print_by_rule(report: CheckReport) -> None:
@@ -442,6 +444,77 @@ def _type_name(annotation: object) -> str:
 
 
 COMMON = ("name", "weight", "scope")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("roster_csv", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write.")
+@click.option("--soft-cover", is_flag=True, help="Score cover minima as solve --soft-cover does.")
+def report(scenario: str, roster_csv: str, output: str, soft_cover: bool) -> None:
+    """Write an HTML report of ROSTER_CSV (solved or hand-made) under SCENARIO's rules."""
+    from roster.report import write_report
+
+    sc = _load(scenario)
+    try:
+        roster = Roster.from_csv(roster_csv, sc)
+    except ScenarioError as exc:
+        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    checked = check_roster(sc, roster, soft_cover=soft_cover)
+    _write_or_exit(output, lambda: write_report(output, sc, roster, checked))
+    verdict = "feasible" if checked.feasible else f"{len(checked.hard_violations)} hard violation(s)"
+    out.print(f"wrote {output}: {verdict}, total penalty {checked.total_penalty}")
+
+
+@main.group()
+def export() -> None:
+    """Export a roster folder (written by solve) to other formats."""
+
+
+def _folder(path: str) -> tuple[Scenario, Roster]:
+    from roster.export import load_folder
+
+    try:
+        return load_folder(path)
+    except ScenarioError as exc:
+        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _write_or_exit(target: str, write: typing.Callable[[], object]) -> None:
+    try:
+        write()
+    except OSError as exc:
+        err.print(f"cannot write {target}: {exc}", markup=False, highlight=False)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@export.command(name="xlsx")
+@click.argument("roster_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The workbook to write, e.g. roster.xlsx.")
+def export_xlsx(roster_dir: str, output: str) -> None:
+    """The roster grid with shift colours, cover and per-person sheets."""
+    from roster.export import write_xlsx
+
+    sc, roster = _folder(roster_dir)
+    _write_or_exit(output, lambda: write_xlsx(output, sc, roster, check_roster(sc, roster)))
+    out.print(f"wrote {output}")
+
+
+@export.command(name="ical")
+@click.argument("roster_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for one <staff>.ics per person.")
+def export_ical(roster_dir: str, output: str) -> None:
+    """One calendar (.ics) per staff member, in the scenario's time zone."""
+    from roster.export import write_ical
+
+    sc, roster = _folder(roster_dir)
+    _write_or_exit(output, lambda: write_ical(output, sc, roster))
+    out.print(f"wrote {len(sc.staff)} calendars to {output} (times in {sc.timezone})")
 
 
 @main.command()

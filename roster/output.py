@@ -1,4 +1,5 @@
-"""Writing a result to disk: CSV rosters, coverage, penalties, summary.
+"""Writing a result to disk: CSV rosters, coverage, penalties, the report,
+the scenario and the summary.
 
 Every file is first written beside its target and then renamed over it, so a
 crash or Ctrl-C never leaves half a file; the summary goes last.
@@ -21,7 +22,8 @@ from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
 
-ROSTER_FILES = ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv")
+ROSTER_FILES = ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
+                "roster.xlsx")
 
 
 def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
@@ -95,8 +97,14 @@ def summary(result: Result, scenario: Scenario) -> dict[str, Any]:
     return out
 
 
-def write_result(result: Result, scenario: Scenario, outdir: str | Path) -> list[Path]:
-    """Write the roster files (when there is a roster) and summary.json."""
+def write_result(result: Result, scenario: Scenario, outdir: str | Path,
+                 xlsx: bool = False) -> list[Path]:
+    """Write the roster files and report.html (when there is a roster; with
+    ``xlsx`` also roster.xlsx), scenario.json (the scenario they belong to,
+    for exports) and summary.json."""
+    from roster.export import write_xlsx
+    from roster.report import write_report
+
     outdir = Path(outdir)
     written = []
 
@@ -116,11 +124,21 @@ def write_result(result: Result, scenario: Scenario, outdir: str | Path) -> list
             columns=["rule", "staff", "dates", "amount", "weight", "penalty", "message"],
         )
         csv("penalties.csv", pens)
+        written.append(write_report(outdir / "report.html", scenario, result.roster,
+                                    result.report, result))
+        if xlsx:
+            written.append(write_xlsx(outdir / "roster.xlsx", scenario, result.roster,
+                                      result.report))
+        else:
+            (outdir / "roster.xlsx").unlink(missing_ok=True)  # not an earlier run's
     else:
         # no roster this time: an earlier run's files must not pass for this one's
         for name in ROSTER_FILES:
             (outdir / name).unlink(missing_ok=True)
-    data = summary(result, scenario)
-    atomic_write(outdir / "summary.json", lambda fh: json.dump(data, fh, indent=2, default=str))
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    atomic_write(outdir / "scenario.json", lambda fh: json.dump(data, fh, indent=1))
+    written.append(outdir / "scenario.json")
+    info = summary(result, scenario)
+    atomic_write(outdir / "summary.json", lambda fh: json.dump(info, fh, indent=2, default=str))
     written.append(outdir / "summary.json")
     return written

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -20,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     Discriminator,
     Tag,
+    field_validator,
     model_validator,
 )
 
@@ -290,6 +292,9 @@ class Scenario(Frozen):
     weekend: list[Weekday] = Field(
         ["sat", "sun"], min_length=1, description="the days that make a weekend"
     )
+    timezone: str = Field(
+        "UTC", description="IANA time zone of the shifts' clock times, e.g. Europe/London"
+    )
     shifts: list[Shift] = Field(min_length=1)
     roles: list[Role] = Field(min_length=1)
     skills: list[Skill] = []
@@ -301,6 +306,16 @@ class Scenario(Frozen):
         {}, description="last days before the horizon, oldest first; '-' = off"
     )
     rules: list[AnyRule] = []  # type: ignore[valid-type]
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; write an IANA name such as "
+                             "UTC, Europe/London or America/New_York") from None
+        return value
 
     # ---- lookups -------------------------------------------------------
     @cached_property

@@ -17,7 +17,8 @@ from roster import Result, SolveParams, SolveStatus, check, load_scenario, solve
 from roster.output import atomic_write, coverage_table, staff_totals, summary
 
 DATA = Path(__file__).parent / "data"
-FILES = ["roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "summary.json"]
+FILES = ["roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
+         "scenario.json", "summary.json"]
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +186,9 @@ def test_infeasible_result_writes_only_summary(tmp_path) -> None:
     result = Result(SolveStatus.INFEASIBLE, None, None, 0.5, None, None,
                     explanation=["rule one", "rule two"])
     paths = write_result(result, sc, tmp_path)
-    assert [p.name for p in paths] == ["summary.json"]
-    assert sorted(os.listdir(tmp_path)) == ["summary.json"]
+    assert [p.name for p in paths] == ["scenario.json", "summary.json"]
+    assert sorted(os.listdir(tmp_path)) == ["scenario.json", "summary.json"]
+    assert load_scenario(json.loads((tmp_path / "scenario.json").read_text())) == sc
     data = json.loads((tmp_path / "summary.json").read_text())
     assert data["status"] == "INFEASIBLE"
     assert data["objective"] is None and data["best_bound"] is None and data["gap"] is None
@@ -297,7 +299,8 @@ def test_a_run_without_roster_removes_an_earlier_runs_roster_files(tmp_path):
     from roster import Result, SolveStatus, load_scenario, write_result
 
     sc = load_scenario(DATA / "small.yaml")
-    for name in ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv"):
+    for name in ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
+                 "roster.xlsx"):
         (tmp_path / name).write_text("old\n")
     write_result(Result(SolveStatus.INFEASIBLE, None, None, 1.0, None, None, ["why"]), sc, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.json", "summary.json"]

@@ -1,0 +1,177 @@
+"""Exports of a written roster: an Excel workbook and one calendar per person.
+
+Both read a roster folder as ``roster solve`` writes it (``scenario.json``
+and ``roster.csv``), and are written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from roster.load import load_scenario, read_data
+from roster.output import atomic_write, coverage_table, staff_totals
+from roster.result import CheckReport
+from roster.roster import Roster
+from roster.scenario import Scenario, format_clock
+from roster.validation import ScenarioError
+
+
+def load_folder(folder: str | Path) -> tuple[Scenario, Roster]:
+    """The scenario and roster of a folder written by ``roster solve``."""
+    folder = Path(folder)
+    if not (folder / "scenario.json").is_file():
+        raise ScenarioError([("folder", "no scenario.json here: give a folder written by "
+                              "roster solve")], str(folder), "roster folder")
+    if not (folder / "roster.csv").is_file():
+        raise ScenarioError([("folder", "no roster.csv here (the solve found no roster?)")],
+                            str(folder), "roster folder")
+    scenario = load_scenario(read_data(folder / "scenario.json"))
+    return scenario, Roster.from_csv(folder / "roster.csv", scenario)
+
+
+# -- Excel ----------------------------------------------------------------------
+def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
+               report: CheckReport | None = None) -> Path:
+    """The wall chart with shift colours and a legend, then sheets for cover
+    and per-person totals; header rows frozen."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from roster.report import PALETTE
+
+    sc = scenario
+    colors = {s.id: PALETTE[i % len(PALETTE)].lstrip("#") for i, s in enumerate(sc.shifts)}
+    bold, thin = Font(bold=True), Side(style="thin", color="BBBBBB")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    leave = PatternFill("lightGray", fgColor="BBBBBB")
+    wb = Workbook()
+
+    ws = wb.active
+    ws.title = "Roster"
+    ws.append(["staff", "name", "role", *(f"{x:%a} {x:%d %b}" for x in sc.dates)])
+    for c in ws[1]:
+        c.font, c.alignment = bold, Alignment(horizontal="center", wrap_text=True)
+    weekend = [sc.weekday(d) in sc.weekend for d in range(sc.horizon.days)]
+    cells = roster.cells(sc)
+    for p in sc.staff:
+        codes = ["+".join(t for t, _ in cells.get((p.id, d), [])) for d in range(sc.horizon.days)]
+        ws.append([p.id, p.name or p.id, p.roles[0], *codes])
+        row = ws.max_row
+        for d, code in enumerate(codes):
+            c = ws.cell(row, 4 + d)
+            c.alignment, c.border = Alignment(horizontal="center"), box
+            if code:
+                c.fill = PatternFill("solid", fgColor=colors[code.split("+")[0]])
+            elif d in sc.leave_days[p.id]:
+                c.value, c.fill = "leave", leave
+            elif weekend[d]:
+                c.fill = grey
+    for d in range(sc.horizon.days):
+        ws.column_dimensions[get_column_letter(4 + d)].width = 8
+        if weekend[d]:
+            ws.cell(1, 4 + d).fill = grey
+    ws.column_dimensions["B"].width = 28
+    ws.freeze_panes = "D2"
+    ws.append([])
+    ws.append(["legend"])
+    ws.cell(ws.max_row, 1).font = bold
+    for s in sc.shifts:
+        ws.append([s.id, s.name or s.id, f"{format_clock(s.start)}-{format_clock(s.end)}"])
+        ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=colors[s.id])
+
+    cover = coverage_table(sc, roster)
+    ws = wb.create_sheet("Cover")
+    ws.append(list(cover.columns))
+    short = PatternFill("solid", fgColor="F8B4B4")
+    for rec in cover.itertuples(index=False):
+        ws.append(list(rec))
+        if rec.shortfall:
+            ws.cell(ws.max_row, list(cover.columns).index("assigned") + 1).fill = short
+    _header(ws, bold)
+
+    totals = staff_totals(sc, roster)
+    ws = wb.create_sheet("People")
+    ws.append(["staff", "name", "role", "contract", "hours", "contract hours", "shifts",
+               "nights", "weekends"])
+    for p in sc.staff:
+        weekly = sc.hours_per_week(p.id)
+        due = None if weekly is None else round(
+            weekly * (sc.horizon.days - len(sc.leave_days[p.id])) / 7, 2)
+        t = totals[p.id]
+        ws.append([p.id, p.name or p.id, p.roles[0], p.contract, t["hours"], due, t["shifts"],
+                   t["nights"], t["weekends"]])
+    _header(ws, bold)
+    if report is not None and report.by_rule:
+        ws = wb.create_sheet("Penalties")
+        ws.append(["rule", "penalty"])
+        for rule, total in report.by_rule.items():
+            ws.append([rule, total])
+        _header(ws, bold)
+
+    path = Path(path)
+    atomic_write(path, wb.save, mode="wb")
+    return path
+
+
+def _header(ws, bold) -> None:  # type: ignore[no-untyped-def]
+    for c in ws[1]:
+        c.font = bold
+    ws.freeze_panes = "A2"
+    for col in ws.columns:
+        ws.column_dimensions[col[0].column_letter].width = max(
+            10, min(40, max(len(str(c.value or "")) for c in col) + 2))
+
+
+# -- calendars ------------------------------------------------------------------
+def shift_times(scenario: Scenario, date: dt.date, shift: str) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end of a shift on a date as the clocks on the ward show them
+    (aware, in the scenario's time zone): a shift that ends at or before its
+    start time ends the next day, whatever a daylight-saving change does to
+    its length."""
+    zone = ZoneInfo(scenario.timezone)
+    sh = scenario.shift_by_id[shift]
+    start = dt.datetime.combine(date, dt.time(sh.start // 60, sh.start % 60), zone)
+    end_day = date + dt.timedelta(days=1 if sh.end <= sh.start else 0)
+    end_clock = dt.time(0) if sh.end == 1440 else dt.time(sh.end // 60, sh.end % 60)
+    if sh.end == 1440:
+        end_day += dt.timedelta(days=1)
+    return start, dt.datetime.combine(end_day, end_clock, zone)
+
+
+def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[Path]:
+    """One .ics per staff member (RFC 5545), named after their id."""
+    from icalendar import Calendar, Event
+
+    folder = Path(folder)
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    by_person: dict[str, list[tuple[dt.date, str, str]]] = {p.id: [] for p in scenario.staff}
+    for staff, date, shift, role in roster.df.itertuples(index=False):
+        by_person[staff].append((date, shift, role))
+    written = []
+    for p in scenario.staff:
+        cal = Calendar()
+        cal.add("prodid", "-//roster//shift roster//EN")
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", f"{p.name or p.id}: {scenario.name or 'roster'}")
+        cal.add("x-wr-timezone", scenario.timezone)
+        for date, shift, role in sorted(by_person[p.id]):
+            sh = scenario.shift_by_id[shift]
+            start, end = shift_times(scenario, date, shift)
+            ev = Event()
+            ev.add("uid", f"{p.id}-{date.isoformat()}-{shift}@roster")
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", start)
+            ev.add("dtend", end)
+            ev.add("summary", f"{sh.name or shift} ({shift})")
+            ev.add("description", f"{role}, {sh.paid_minutes / 60:g} paid hours")
+            cal.add_component(ev)
+        cal.add_missing_timezones()
+        data = cal.to_ical()
+        path = folder / f"{p.id}.ics"
+        atomic_write(path, lambda fh: fh.write(data), mode="wb")
+        written.append(path)
+    return written

@@ -1,0 +1,189 @@
+"""report.html: the roster as people read it, in one self-contained file.
+
+The numbers come from what the CSVs are written from: the roster, the check
+report (penalties, hard violations), ``coverage_table`` and ``staff_totals``,
+and the solve result when there is one. Nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from roster.constraints import requests, time_cover
+from roster.constraints.fairness import Fairness
+from roster.output import atomic_write, coverage_table, staff_totals
+from roster.result import CheckReport, Result, SolveStatus
+from roster.roster import Roster
+from roster.scenario import Scenario, format_clock
+
+#: shift colours: light enough to print, distinct on screen
+PALETTE = ["#8ecae6", "#ffb703", "#6a4c93", "#90be6d", "#f28482", "#4d908e", "#f9c74f",
+           "#577590", "#f8961e", "#b5838d", "#43aa8b", "#e76f51"]
+
+
+def verdict(result: Result | None, report: CheckReport) -> str:
+    """The solve's outcome in plain words."""
+    if result is None:
+        if not report.feasible:
+            return (f"This roster breaks {len(report.hard_violations)} hard rule(s), marked "
+                    f"in red; its soft penalty is {report.total_penalty}.")
+        return f"This roster keeps every hard rule; its penalty is {report.total_penalty}."
+    if result.status == SolveStatus.OPTIMAL:
+        return ("Proven best: no roster scores lower under these rules "
+                f"(penalty {result.objective:g}).")
+    gap = result.gap
+    if gap is None or result.best_bound in (None, 0) and (result.objective or 0) > 0:
+        return (f"The best roster found in the time limit (penalty {result.objective:g}); "
+                "the solver could not prove how close it is to the best possible.")
+    return (f"Within {100 * gap:.1f}% of the best possible roster under these rules "
+            f"(penalty {result.objective:g}, and no roster can score below "
+            f"{result.best_bound:g}).")
+
+
+def _text_color(hex_color: str) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#fff"
+
+
+def view(scenario: Scenario, roster: Roster, report: CheckReport,
+         result: Result | None = None) -> dict[str, Any]:
+    """Everything the template shows, as plain values."""
+    sc = scenario
+    colors = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(sc.shifts)}
+    cells = roster.cells(sc)
+    weekend = {d for d in range(sc.horizon.days) if sc.weekday(d) in sc.weekend}
+    refused = {(v.staff, sc.day_index(x)) for v in report.violations
+               if v.rule == requests.RULE for x in v.dates}
+    asked = {(sid, d): q for sid, d, q in requests.each_request(sc)}
+    broken: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for v in report.hard_violations:
+        for x in v.dates:
+            if v.staff is not None and (d := sc.day_index(x)) is not None:
+                broken[(v.staff, d)].append(v.message)
+    pinned = {(p.id, d) for p in sc.staff for f in p.fixed
+              if (d := sc.day_index(f.date)) is not None}
+    totals = staff_totals(sc, roster)
+    fair = _fairness(sc, roster)
+    groups = []
+    for role in sc.roles:
+        people = [p for p in sc.staff if p.roles[0] == role.id]
+        if not people:
+            continue
+        rows = []
+        for p in people:
+            row = []
+            for d in range(sc.horizon.days):
+                codes = [t for t, _ in cells.get((p.id, d), [])]
+                q = asked.get((p.id, d))
+                row.append({
+                    "codes": codes,
+                    "color": colors[codes[0]] if codes else None,
+                    "ink": _text_color(colors[codes[0]]) if codes else None,
+                    "leave": d in sc.leave_days[p.id],
+                    "weekend": d in weekend,
+                    "pinned": (p.id, d) in pinned,
+                    "request": None if q is None else (
+                        "refused" if (p.id, d) in refused else "granted"),
+                    "request_text": None if q is None else
+                    f"asked {'to' if q.want == 'on' else 'not to'} work {q.shift or 'this day'}",
+                    "broken": broken.get((p.id, d), []),
+                })
+            hours = sc.hours_per_week(p.id)
+            due = None if hours is None else round(
+                hours * (sc.horizon.days - len(sc.leave_days[p.id])) / 7, 1)
+            granted = sum(1 for (sid, d) in asked if sid == p.id and (sid, d) not in refused)
+            rows.append({"id": p.id, "name": p.name or p.id, "contract": p.contract or "",
+                         "cells": row, "totals": totals[p.id], "due": due,
+                         "requests": sum(1 for (sid, _) in asked if sid == p.id),
+                         "granted": granted, "fair": fair.get(p.id, {})})
+        groups.append({"role": role.name or role.id, "id": role.id, "people": rows})
+    cover = coverage_table(sc, roster)
+    return {
+        "title": sc.name or "Roster",
+        "description": sc.description,
+        "dates": [{"iso": x.isoformat(), "day": x.strftime("%a"), "num": x.strftime("%d %b"),
+                   "weekend": d in weekend} for d, x in enumerate(sc.dates)],
+        "groups": groups,
+        "legend": [{"id": s.id, "name": s.name or s.id, "color": colors[s.id],
+                    "ink": _text_color(colors[s.id]),
+                    "time": f"{format_clock(s.start)}-{format_clock(s.end)}"} for s in sc.shifts],
+        "cover": cover.to_dict("records"),
+        "charts": _charts(sc, cover),
+        "by_rule": report.by_rule,
+        "penalties": [v.as_dict() for v in report.penalties],
+        "hard": [v.as_dict() for v in report.hard_violations],
+        "verdict": verdict(result, report),
+        "summary": _summary(result, report),
+        "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "timezone": sc.timezone,
+    }
+
+
+def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]]:
+    if result is None:
+        return [("status", "checked (not solved here)"), ("penalty", str(report.total_penalty)),
+                ("hard violations", str(len(report.hard_violations)))]
+    fmt = lambda v: "-" if v is None else f"{v:g}"  # noqa: E731
+    return [("status", result.status.value), ("objective", fmt(result.objective)),
+            ("best bound", fmt(result.best_bound)),
+            ("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%"),
+            ("solve time", f"{result.wall_time_s:.1f} s")]
+
+
+def _fairness(sc: Scenario, roster: Roster) -> dict[str, dict[str, int]]:
+    """Nights and weekends per person as full-time equivalents within their
+    role, as the fairness rule measures them."""
+    from roster.check import CheckContext
+
+    ctx = CheckContext(sc, roster)
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for measure in ("nights", "weekends"):
+        rule = Fairness(kind="fairness", measure=measure)  # type: ignore[arg-type]
+        for group in rule.groups(sc, [p.id for p in sc.staff]):
+            for sid, load in rule.loads(ctx, group).items():
+                out[sid][measure] = load
+    return out
+
+
+def _charts(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
+    """Per day, one band per clock-time cover entry: its segments, each with
+    the people required and present (the rows of coverage.csv)."""
+    segs = time_cover.segments(sc)
+    if not segs:
+        return []
+    windows = cover[cover["window"] != ""].to_dict("records")
+    by_day: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for seg, row in zip(segs, windows):  # coverage.csv lists the segments in this order
+        tc = seg.entry
+        band = f"{'/'.join(x for x in (tc.role, tc.skill) if x)} {format_clock(tc.from_)}-" \
+               f"{format_clock(tc.to)}{'' if tc.weight is None else ' (wish)'}"
+        start = seg.day * 1440
+        by_day[seg.day][band].append({"a": seg.a - start, "b": seg.b - start,
+                                      "need": row["min"], "have": row["assigned"]})
+    charts = []
+    for d, bands in sorted(by_day.items()):
+        end = max(s["b"] for segs_ in bands.values() for s in segs_)
+        charts.append({"date": sc.dates[d].strftime("%a %d %b"), "span": max(1440, end),
+                       "bands": [{"name": k, "segments": v} for k, v in bands.items()]})
+    return charts
+
+
+def render(scenario: Scenario, roster: Roster, report: CheckReport,
+           result: Result | None = None) -> str:
+    env = Environment(loader=PackageLoader("roster", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("report.html.j2").render(**view(scenario, roster, report, result))
+
+
+def write_report(path: str | Path, scenario: Scenario, roster: Roster, report: CheckReport,
+                 result: Result | None = None) -> Path:
+    """Write report.html (atomically) for a solved or a checked roster."""
+    path = Path(path)
+    html = render(scenario, roster, report, result)
+    atomic_write(path, lambda fh: fh.write(html))
+    return path
