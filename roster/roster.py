@@ -77,10 +77,13 @@ class Roster:
         return grid
 
     @classmethod
-    def from_csv(cls, path: str | Path, scenario: Scenario) -> Roster:
+    def from_csv(cls, path: str | Path, scenario: Scenario,
+                 gone: list[tuple[str, str, str]] | None = None) -> Roster:
         """Read a roster CSV (columns staff,date,shift; role when needed).
 
-        Unknown people or shifts and dates outside the horizon are input errors.
+        Unknown people or shifts and dates outside the horizon are input
+        errors, except that with ``gone`` the rows of people the scenario no
+        longer has are collected there as (staff, date, shift) instead.
         """
         source = str(path)
         try:
@@ -111,6 +114,9 @@ class Roster:
             if not shift:
                 continue  # a blank shift is a day off
             person = scenario.staff_by_id.get(staff)
+            if person is None and gone is not None:
+                gone.append((staff, rec["date"].strip(), shift))
+                continue
             if person is None:
                 shown = ", ".join(list(scenario.staff_by_id)[:20])
                 problems.append((f"{at}.staff", f"unknown staff '{staff}'; allowed: {shown}"

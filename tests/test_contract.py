@@ -149,6 +149,17 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
         if out["measure"] == "shifts" and draw(st.booleans()):
             out["shifts"] = [draw(st.sampled_from(ctx["shift_ids"]))]
         return out
+    if kind == "published":
+        rows = draw(st.lists(st.tuples(st.sampled_from(ctx["staff_ids"]),
+                                       st.integers(-1, ctx["days"]),  # some outside the horizon
+                                       st.sampled_from(ctx["shift_ids"])), max_size=12,
+                             unique_by=lambda r: r[:2]))
+        return {"assignments": [{"staff": s, "date": ctx["date"](d), "shift": t}
+                                for s, d, t in rows],
+                "from": ctx["date"](draw(st.integers(0, ctx["days"]))),
+                "notice_days": draw(st.integers(0, 3)),
+                "notice_weight": draw(st.integers(0, 3)),
+                "day_off_weight": draw(st.integers(0, 3))}
     raise AssertionError(f"no generator for rule kind {kind!r}: add one to test_contract.py")
 
 

@@ -121,6 +121,11 @@ class Rule(BaseModel):
             return list(range(scenario.horizon.days))
         return [d for d in range(scenario.horizon.days) if self.in_day_scope(scenario, d)]
 
+    def id_problems(self, known: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
+        """(field path, message) for ids in this rule's own fields that the
+        scenario does not define (scope and shift fields are checked for all)."""
+        return ()
+
     def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
         """(day, shift) this rule, when hard, rules out for good: such cells
         get no variable. Only a shortcut; ``encode`` must still be exact."""
@@ -236,6 +241,11 @@ class CountRule(Rule):
             )
             out.append((week, complete))
         return out
+
+    def id_problems(self, known: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
+        """(field path, message) for ids in this rule's own fields that the
+        scenario does not define (scope and shift fields are checked for all)."""
+        return ()
 
     def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
         if self.bounds()[1] != 0:

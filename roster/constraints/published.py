@@ -1,0 +1,122 @@
+"""Stay close to a published roster (re-rostering): days before ``from``
+are kept exactly as published (hard: already worked), and from then on every
+changed person-day — a shift added, removed or swapped for another — costs
+``weight``, plus ``notice_weight`` within ``notice_days`` of ``from`` (short
+notice), plus ``day_off_weight`` when it takes a published day off. Without a
+``weight`` nothing may change. Who works a shift as which role is not a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roster.constraints.base import Rule, fmt_dates
+
+if TYPE_CHECKING:
+    from roster.check import CheckContext
+    from roster.model.build import ModelContext
+    from roster.result import Violation
+    from roster.scenario import Scenario
+
+
+class PublishedShift(BaseModel):
+    """One published assignment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    staff: str
+    date: dt.date
+    shift: str
+
+
+class Published(Rule):
+    """Changes from the published roster cost; days before ``from`` are fixed."""
+
+    kind: Literal["published"]
+    assignments: list[PublishedShift] = Field(description="the published roster, shift by shift")
+    from_: dt.date | None = Field(
+        None, alias="from", description="first day that may change (default: the first day)")
+    notice_days: int = Field(0, ge=0, description="days from `from` that count as short notice")
+    notice_weight: int = Field(0, ge=0, description="extra cost of a change at short notice")
+    day_off_weight: int = Field(0, ge=0, description="extra cost of taking a published day off")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    shift_fields: ClassVar[tuple[str, ...]] = ()
+
+    def describe(self) -> str:
+        return "keep the published roster" + (
+            f" before {self.from_}" if self.from_ is not None else "")
+
+    def id_problems(self, known: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
+        for i, a in enumerate(self.assignments):
+            if a.staff not in known["staff"]:
+                yield f"assignments[{i}].staff", f"unknown staff '{a.staff}'"
+            if a.shift not in known["shift"]:
+                yield f"assignments[{i}].shift", f"unknown shift '{a.shift}'"
+
+    # -- shared ---------------------------------------------------------------
+    def table(self, scenario: Scenario) -> dict[tuple[str, int], str]:
+        """(staff, day) -> published shift, inside the horizon."""
+        return {(a.staff, d): a.shift for a in self.assignments
+                if (d := scenario.day_index(a.date)) is not None}
+
+    def first_free(self, scenario: Scenario) -> int:
+        """Index of the first day that may change."""
+        if self.from_ is None:
+            return 0
+        return max(0, min(scenario.horizon.days, (self.from_ - scenario.horizon.start).days))
+
+    def cost(self, d: int, first: int, was_off: bool) -> int:
+        assert self.weight is not None
+        short = d < first + self.notice_days
+        return (self.weight + (self.notice_weight if short else 0)
+                + (self.day_off_weight if was_off else 0))
+
+    # -- the contract -----------------------------------------------------------
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        from roster.model.build import neg
+
+        sc, idx = ctx.scenario, ctx.index
+        published = self.table(sc)
+        first = self.first_free(sc)
+        for s in staff:
+            sid = idx.staff[s]
+            for d in idx.D:
+                shift = published.get((sid, d))
+                changed = ctx.works(s, d) if shift is None else neg(ctx.x(s, d, idx.t_of[shift]))
+                assert changed is not None
+                kept = d < first or self.weight is None
+                text = (f"{sid} keeps {shift or 'the day off'} on "
+                        f"{fmt_dates([sc.dates[d]])} as published ({ctx.origin})")
+                ctx.forbid([changed], weight=None if kept else self.cost(d, first, shift is None),
+                           staff=s, days=[d], key=("published", s, d), text=text)
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
+        sc = ctx.scenario
+        published = self.table(sc)
+        first = self.first_free(sc)
+        for sid in staff:
+            for d in range(ctx.days):
+                before = published.get((sid, d))
+                after = ctx.shifts(sid, d)
+                if after == ([before] if before else []):
+                    continue
+                kept = d < first or self.weight is None
+                yield ctx.violation(
+                    self.label, sid, [d], 1,
+                    None if kept else self.cost(d, first, before is None),
+                    f"{sid} on {fmt_dates([sc.dates[d]])}: published {before or 'off'}, "
+                    f"now {'+'.join(after) or 'off'}" + (" (a day before the change date)"
+                                                         if d < first else ""),
+                )
+
+
+def published_rule(rows: Iterable[tuple[str, dt.date, str]], **params: Any) -> dict[str, Any]:
+    """The rule entry, as scenario data, for a published roster's rows."""
+    return {"kind": "published",
+            "assignments": [{"staff": s, "date": d.isoformat(), "shift": t} for s, d, t in rows],
+            **params}

@@ -1,0 +1,178 @@
+"""Re-rostering: mend a published roster after sick calls and changes, with
+as few changed shifts as the rules allow, and say who changes what.
+
+The repaired scenario is the scenario (as edited) plus the absences as leave
+and a ``published`` rule holding the published roster: days before ``from``
+are kept exactly, and every changed person-day costs a penalty. It is solved
+like any scenario (cover soft, so a shortfall is reported, not fatal; the
+published roster as the hint) and checked by the same checker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from roster.check import check
+from roster.constraints.published import published_rule
+from roster.load import load_scenario, read_data
+from roster.model.solve import SolveParams, solve
+from roster.output import atomic_write, coverage_table, write_result
+from roster.result import Result
+from roster.roster import Roster
+from roster.scenario import Scenario
+from roster.variants import VaryError, apply
+
+#: cost of one changed person-day; high, so that the fewest changes win over
+#: the soft rules' penalties (and still below restoring a person of cover,
+#: 10 000 with cover soft)
+CHANGE_WEIGHT = 1000
+#: extra cost at short notice, and for taking a published day off; each
+#: below half the change cost, so one extra change never beats them
+NOTICE_WEIGHT = 300
+DAY_OFF_WEIGHT = 300
+
+
+@dataclass
+class Absence:
+    staff: str
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def parse(cls, text: str) -> Absence:
+        """'R05:2026-12-08' or 'R05:2026-12-08..2026-12-10'."""
+        staff, sep, dates = text.partition(":")
+        a, dots, b = dates.partition("..")
+        try:
+            first = dt.date.fromisoformat(a)
+            last = dt.date.fromisoformat(b) if dots else first
+        except ValueError:
+            raise VaryError(f"--absent {text!r}: write STAFF:DATE or STAFF:DATE..DATE, "
+                            "dates as YYYY-MM-DD") from None
+        if not sep or not staff:
+            raise VaryError(f"--absent {text!r}: write STAFF:DATE or STAFF:DATE..DATE")
+        if last < first:
+            raise VaryError(f"--absent {text!r}: the last date is before the first")
+        return cls(staff, first, last)
+
+
+@dataclass
+class Repair:
+    """The repaired roster's solve, its scenario, and what changed."""
+
+    result: Result
+    scenario: Scenario
+    published: Roster
+    changes: pd.DataFrame
+    gone: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def people_changed(self) -> int:
+        return self.changes["staff"].nunique() if len(self.changes) else 0
+
+    def uncovered(self) -> pd.DataFrame:
+        """Cover below its minimum in the repaired roster."""
+        if self.result.roster is None:
+            return pd.DataFrame()
+        table = coverage_table(self.scenario, self.result.roster)
+        return table[table["shortfall"] > 0]
+
+
+def repair_scenario(data: dict[str, Any], base: Scenario, published: Roster,
+                    absences: list[Absence], start: dt.date, notice_days: int,
+                    weights: tuple[int, int, int] = (CHANGE_WEIGHT, NOTICE_WEIGHT, DAY_OFF_WEIGHT),
+                    ) -> dict[str, Any]:
+    """The scenario data to solve: absences as leave, the published rule."""
+    out = data
+    for a in absences:
+        if a.staff not in base.staff_by_id:
+            raise VaryError(f"--absent {a.staff}: unknown staff; allowed: "
+                            f"{', '.join(base.staff_by_id)}")
+        span = a.first.isoformat() + ("" if a.last == a.first else f"..{a.last.isoformat()}")
+        out = apply(out, load_scenario(out), {f"leave.{a.staff}": span})
+    out = dict(out)
+    weight, notice, day_off = weights
+    rows = [(s, d, t) for s, d, t, _ in published.df.itertuples(index=False)]
+    out["rules"] = [*(out.get("rules") or []), published_rule(
+        rows, name="published roster", weight=weight, notice_weight=notice,
+        day_off_weight=day_off, notice_days=notice_days, **{"from": start.isoformat()})]
+    return out
+
+
+def changes(scenario: Scenario, before: Roster, after: Roster | None,
+            absences: list[Absence], gone: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """One row per changed person-day: staff, date, before, after, reason."""
+    cols = ["staff", "date", "before", "after", "reason"]
+    if after is None:
+        return pd.DataFrame(columns=cols)
+    old, new = before.cells(scenario), after.cells(scenario)
+    away = {(a.staff, d) for a in absences for x in pd.date_range(a.first, a.last)
+            if (d := scenario.day_index(x.date())) is not None}
+    # shifts an absent person had: who takes them over
+    vacated: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for (sid, d), cells in old.items():
+        if (sid, d) in away:
+            vacated[(d, cells[0][0])].append(sid)
+    rows = []
+    for p in scenario.staff:
+        for d in range(scenario.horizon.days):
+            b = "+".join(t for t, _ in old.get((p.id, d), []))
+            a = "+".join(t for t, _ in new.get((p.id, d), []))
+            if a == b:
+                continue
+            if (p.id, d) in away:
+                reason = "absent"
+            elif a and vacated.get((d, a)):
+                reason = f"covers {', '.join(vacated[(d, a)])}'s {a}"
+            else:
+                reason = "re-rostered"
+            rows.append((p.id, scenario.dates[d].isoformat(), b or "off", a or "off", reason))
+    rows += [(s, x, t, "off", "no longer on the roster") for s, x, t in gone]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def repair(
+    scenario: str | Path,
+    published_csv: str | Path,
+    *,
+    absences: list[Absence] = (),  # type: ignore[assignment]
+    start: dt.date | None = None,
+    notice_days: int = 2,
+    params: SolveParams | None = None,
+    outdir: str | Path | None = None,
+) -> Repair:
+    """Mend the published roster for the scenario (as edited) and the
+    absences, changing nothing before ``start`` (default: today, or the
+    horizon's first day if later) and as little as possible after it.
+
+    With ``outdir``: the files of ``roster solve`` (the repaired scenario as
+    scenario.json) and changes.csv.
+    """
+    data = read_data(scenario)
+    base = load_scenario(data)
+    gone: list[tuple[str, str, str]] = []
+    published = Roster.from_csv(published_csv, base, gone=gone)
+    if start is None:
+        start = min(max(dt.date.today(), base.dates[0]), base.dates[-1])
+    fixed = repair_scenario(data, base, published, list(absences), start, notice_days)
+    repaired = load_scenario(fixed)
+    params = (params or SolveParams()).model_copy(update={"soft_cover": True})
+    result = solve(repaired, params, hint=published)
+    table = changes(repaired, published, result.roster, list(absences), gone)
+    out = Repair(result, repaired, published, table, gone)
+    if outdir is not None:
+        write_result(result, repaired, outdir)
+        atomic_write(Path(outdir) / "changes.csv", lambda fh: table.to_csv(fh, index=False))
+    return out
+
+
+def count_changes(scenario: Scenario, before: Roster, after: Roster) -> int:
+    """Person-days that differ between two rosters (what the published rule
+    counts)."""
+    return sum(1 for v in check(scenario, after).violations if v.rule == "published roster")
