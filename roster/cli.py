@@ -448,6 +448,69 @@ COMMON = ("name", "weight", "scope")
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("published_csv", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the repaired roster's files and changes.csv.")
+@click.option("--absent", "absent", multiple=True, metavar="STAFF:DATE[..DATE]",
+              help="Someone who cannot work these dates (repeatable).")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
+              help="First day that may change; earlier days stay as published "
+              "[default: today, or the roster's first day if later].")
+@click.option("--notice-days", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Changes within this many days of --from cost more.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="CP-SAT search workers (0 = all cores).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ...],
+           start: typing.Any, notice_days: int, time_limit: float, workers: int,
+           seed: int) -> None:
+    """Mend PUBLISHED_CSV for SCENARIO (as edited) and the absences, changing
+    as few shifts as the rules allow."""
+    from roster.repair import Absence
+    from roster.repair import repair as run_repair
+    from roster.variants import VaryError
+
+    _load(scenario)
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    try:
+        absences = [Absence.parse(a) for a in absent]
+        done = run_repair(scenario, published_csv, absences=absences,
+                          start=start.date() if start else None, notice_days=notice_days,
+                          params=params, outdir=outdir)
+    except (ScenarioError, VaryError) as exc:
+        text = exc.render() if isinstance(exc, ScenarioError) else str(exc)
+        err.print(text, markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    result = done.result
+    out.print(f"status {result.status.value}, objective {_fmt(result.objective)}, "
+              f"bound {_fmt(result.best_bound)}")
+    if result.status == SolveStatus.INFEASIBLE:
+        err.print("[bold red]The roster cannot be repaired under the hard rules.[/] These conflict:")
+        for line in result.explanation:
+            err.print(f"  - {line}", markup=False, highlight=False)
+        sys.exit(EXIT_INFEASIBLE)
+    if result.roster is None:
+        err.print(f"No repaired roster within {time_limit:g}s; try a longer --time-limit.")
+        sys.exit(EXIT_NO_ROSTER)
+    table = Table("staff", "date", "before", "after", "reason", title="changes")
+    for rec in done.changes.to_dict("records"):
+        table.add_row(*(str(rec[c]) for c in ("staff", "date", "before", "after", "reason")))
+    out.print(table)
+    out.print(f"{done.people_changed} people and {len(done.changes)} shifts changed")
+    short = done.uncovered()
+    if short:
+        out.print("cover that could not be restored:")
+        for gap in short:
+            out.print(f"  {gap.describe()}", markup=False, highlight=False)
+    else:
+        out.print("every cover minimum is met")
+    out.print(f"wrote {Path(outdir) / 'roster.csv'}, changes.csv and the usual files")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
 @click.argument("roster_csv", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The HTML file to write.")

@@ -6,7 +6,9 @@ All are computed from the roster and the check report, like ``roster check``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from roster.check import CheckContext
@@ -14,6 +16,7 @@ from roster.constraints import cover, requests, time_cover
 from roster.constraints.fairness import Fairness
 from roster.output import staff_totals
 from roster.result import Result
+from roster.roster import Roster
 from roster.scenario import Scenario, format_clock
 
 
@@ -22,33 +25,55 @@ def who(role: str | None, skill: str | None) -> str:
     return "/".join(x for x in (role, skill) if x)
 
 
-def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
-    """Person-hours below the hard cover minima (the staffing required; a
-    minimum with a weight is a wish, priced in the objective): people short x
-    the shift's (or the clock segment's) length, in total, per role/skill,
-    per shift and per time-cover window."""
-    assert result.roster is not None
-    ctx = CheckContext(scenario, result.roster)
-    out: dict[str, float] = defaultdict(float)
+@dataclass(frozen=True)
+class Shortfall:
+    """People missing below a hard cover minimum: on a shift, or in a
+    segment of a clock-time window."""
+
+    date: dt.date
+    what: str  #: 'shift.N' or 'window.15:00-07:00'
+    who: str  #: 'RN', 'RN/charge' or 'charge'
+    required: int
+    present: int
+    hours: float  #: people short x the shift's or segment's length
+
+    def describe(self) -> str:
+        kind, _, name = self.what.partition(".")
+        return (f"{self.date:%a %Y-%m-%d} {name}{' window' if kind == 'window' else ''} "
+                f"{self.who}: {self.present} of {self.required}")
+
+
+def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
+    """Every shortfall below the hard cover minima (the staffing required; a
+    minimum with a weight is a wish, priced in the objective)."""
+    ctx = CheckContext(scenario, roster)
+    out = []
     for need in scenario.needs:
-        if need.demand.min_weight is not None:
-            continue
         short = need.demand.min - cover.assigned(ctx, need)
-        if short > 0:
-            hours = short * scenario.shift_by_id[need.shift].duration / 60
-            out[f"role.{who(need.role, need.skill)}"] += hours
-            out[f"shift.{need.shift}"] += hours
-            out["total"] += hours
+        if need.demand.min_weight is None and short > 0:
+            out.append(Shortfall(scenario.dates[need.day], f"shift.{need.shift}",
+                                 who(need.role, need.skill), need.demand.min,
+                                 need.demand.min - short,
+                                 short * scenario.shift_by_id[need.shift].duration / 60))
     for seg in time_cover.segments(scenario):
         tc = seg.entry
-        if tc.weight is not None:
-            continue
         short = tc.min - time_cover.present(ctx, seg)
-        if short > 0:
-            hours = short * (seg.b - seg.a) / 60
-            out[f"role.{who(tc.role, tc.skill)}"] += hours
-            out[f"window.{format_clock(tc.from_)}-{format_clock(tc.to)}"] += hours
-            out["total"] += hours
+        if tc.weight is None and short > 0:
+            out.append(Shortfall(scenario.dates[seg.day],
+                                 f"window.{format_clock(tc.from_)}-{format_clock(tc.to)}",
+                                 who(tc.role, tc.skill), tc.min, tc.min - short,
+                                 short * (seg.b - seg.a) / 60))
+    return out
+
+
+def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
+    """Person-hours of ``shortfalls`` in total, per role/skill, per shift and
+    per time-cover window."""
+    assert result.roster is not None
+    out: dict[str, float] = defaultdict(float)
+    for gap in shortfalls(scenario, result.roster):
+        for key in (f"role.{gap.who}", gap.what, "total"):
+            out[key] += gap.hours
     return {k: round(v, 2) for k, v in out.items()}
 
 

@@ -22,7 +22,8 @@ from roster.check import check
 from roster.constraints.published import published_rule
 from roster.load import load_scenario, read_data
 from roster.model.solve import SolveParams, solve
-from roster.output import atomic_write, coverage_table, write_result
+from roster.metrics import Shortfall, shortfalls
+from roster.output import atomic_write, write_result
 from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -76,12 +77,11 @@ class Repair:
     def people_changed(self) -> int:
         return self.changes["staff"].nunique() if len(self.changes) else 0
 
-    def uncovered(self) -> pd.DataFrame:
-        """Cover below its minimum in the repaired roster."""
+    def uncovered(self) -> list[Shortfall]:
+        """Cover below its hard minimum in the repaired roster."""
         if self.result.roster is None:
-            return pd.DataFrame()
-        table = coverage_table(self.scenario, self.result.roster)
-        return table[table["shortfall"] > 0]
+            return []
+        return shortfalls(self.scenario, self.result.roster)
 
 
 def repair_scenario(data: dict[str, Any], base: Scenario, published: Roster,

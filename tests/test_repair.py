@@ -1,0 +1,138 @@
+"""Re-rostering: repair after absences with few changes, and say what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from roster import SolveParams, SolveStatus, check, load_scenario, solve, write_result
+from roster.cli import main
+from roster.load import read_data
+from roster.repair import Absence, count_changes, repair
+from roster.roster import Roster
+
+DATA = Path(__file__).parent / "data"
+SMALL = DATA / "small.yaml"
+FRI = dt.date(2026, 12, 11)
+PARAMS = SolveParams(time_limit=20, workers=1, seed=0)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("published")
+    sc = load_scenario(SMALL)
+    write_result(solve(sc, PARAMS), sc, out)
+    return out / "roster.csv"
+
+
+def _worker_on(published: Path, date: dt.date) -> tuple[str, str]:
+    """Someone with a single role who works on ``date``, and their shift."""
+    df = pd.read_csv(published)
+    row = df[(df["date"] == date.isoformat()) & df["staff"].isin(["A", "C", "D"])].iloc[0]
+    return row["staff"], row["shift"]
+
+
+def test_repair_an_absence(published: Path, tmp_path: Path) -> None:
+    sat = FRI + dt.timedelta(days=1)
+    who, shift = _worker_on(published, sat)
+    done = repair(SMALL, published, absences=[Absence(who, sat, sat)], start=sat,
+                  params=PARAMS, outdir=tmp_path)
+    result, sc = done.result, done.scenario
+    assert result.status == SolveStatus.OPTIMAL
+    after = Roster.from_csv(tmp_path / "roster.csv", sc)
+    before = Roster.from_csv(published, sc)
+    # the absent person is off, Friday (before --from) is as published
+    assert (who, sc.day_index(sat)) not in after.cells(sc)
+    friday = lambda r: {k: v for k, v in r.cells(sc).items() if k[1] == 0}  # noqa: E731
+    assert friday(after) == friday(before)
+    # the penalty is what the checker finds in the files, changes included
+    assert check(sc, after, soft_cover=True).total_penalty == result.objective
+    assert load_scenario(read_data(tmp_path / "scenario.json")) == sc
+    table = pd.read_csv(tmp_path / "changes.csv", keep_default_na=False)
+    assert list(table.columns) == ["staff", "date", "before", "after", "reason"]
+    mine = table[table["staff"] == who]
+    assert mine.to_dict("records") == [{"staff": who, "date": sat.isoformat(), "before": shift,
+                                        "after": "off", "reason": "absent"}]
+    assert len(table) == count_changes(sc, before, after) == len(done.changes)
+    # whoever takes the shift over is named as covering it
+    takers = table[table["reason"] == f"covers {who}'s {shift}"]
+    assert all(takers["after"] == shift)
+
+
+def test_fewest_changes(published: Path) -> None:
+    """No more changes than a solve that minimises changes alone."""
+    sat = FRI + dt.timedelta(days=1)
+    who, _ = _worker_on(published, sat)
+    absences = [Absence(who, sat, sat)]
+    done = repair(SMALL, published, absences=absences, start=sat, params=PARAMS)
+    # the same repaired scenario with every other soft penalty set to 0
+    data = done.scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for rule in data["rules"]:
+        if rule["kind"] != "published" and rule.get("weight") is not None:
+            rule["weight"] = 0
+    for person in data["staff"]:
+        for q in person.get("requests", []):
+            q["weight"] = 0
+    for entry in data["demand"]:
+        entry.update(under_weight=0, over_weight=0)
+    only_changes = load_scenario(data)
+    fewest = solve(only_changes, PARAMS.model_copy(update={"soft_cover": True}),
+                   hint=done.published)
+    assert fewest.status == SolveStatus.OPTIMAL
+    before = done.published
+    assert count_changes(done.scenario, before, done.result.roster) <= count_changes(
+        only_changes, before, fewest.roster)
+
+
+def test_someone_who_left_and_days_already_worked(published: Path, tmp_path: Path) -> None:
+    data = read_data(SMALL)
+    df = pd.read_csv(published)
+    leaver = df[df["staff"].isin(["C", "D"])].iloc[0]["staff"]
+    data["staff"] = [p for p in data["staff"] if p["id"] != leaver]
+    data["history"].pop(leaver, None)
+    edited = tmp_path / "edited.json"
+    import json
+
+    edited.write_text(json.dumps(data))
+    done = repair(edited, published, start=FRI, params=PARAMS)
+    gone = done.changes[done.changes["staff"] == leaver]
+    assert len(gone) == len(df[df["staff"] == leaver])
+    assert set(gone["reason"]) == {"no longer on the roster"}
+    # absent on a day before --from, when they worked it: cannot hold
+    sat = FRI + dt.timedelta(days=1)
+    who, _ = _worker_on(published, FRI)
+    stuck = repair(SMALL, published, absences=[Absence(who, FRI, FRI)], start=sat,
+                   params=PARAMS)
+    assert stuck.result.status == SolveStatus.INFEASIBLE
+    assert any("published" in line for line in stuck.result.explanation)
+
+
+def test_repair_cli(published: Path, tmp_path: Path) -> None:
+    sat = FRI + dt.timedelta(days=1)
+    who, _ = _worker_on(published, sat)
+    res = CliRunner().invoke(main, ["repair", str(SMALL), str(published), "-o", str(tmp_path),
+                                    "--absent", f"{who}:{sat}", "--from", str(sat),
+                                    "--time-limit", "20", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "shifts changed" in res.output and (tmp_path / "changes.csv").exists()
+    res = CliRunner().invoke(main, ["check", str(tmp_path / "scenario.json"),
+                                    str(tmp_path / "roster.csv"), "--soft-cover"])
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("absent, message", [
+    ("A", "write STAFF:DATE"),
+    ("A:2026-13-01", "write STAFF:DATE or STAFF:DATE..DATE, dates as YYYY-MM-DD"),
+    ("A:2026-12-12..2026-12-11", "the last date is before the first"),
+    ("ZZ:2026-12-12", "--absent ZZ: unknown staff"),
+])
+def test_repair_bad_absence_exit_2(published: Path, tmp_path: Path, absent: str,
+                                   message: str) -> None:
+    res = CliRunner().invoke(main, ["repair", str(SMALL), str(published), "-o", str(tmp_path),
+                                    "--absent", absent])
+    assert res.exit_code == 2
+    assert message in res.output
