@@ -512,6 +512,56 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.argument("roster_csv", type=click.Path(dir_okay=False))
+@click.option("--date", "date", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="The day of the shift to fill.")
+@click.option("--shift", "shift", required=True, help="The shift to fill (its id).")
+@click.option("--role", help="The role needed (default: any role that may work the shift).")
+@click.option("--all", "show_all", is_flag=True, help="Also list who cannot, and why.")
+def suggest(scenario: str, roster_csv: str, date: typing.Any, shift: str, role: str | None,
+            show_all: bool) -> None:
+    """Who can take SHIFT on DATE without breaking a hard rule, cheapest first."""
+    from roster.suggest import suggest as rank
+
+    sc = _load(scenario)
+    problems = []
+    if shift not in sc.shift_by_id:
+        problems.append(("--shift", f"unknown shift '{shift}'; allowed: {', '.join(sc.shift_by_id)}"))
+    if role is not None and role not in {r.id for r in sc.roles}:
+        problems.append(("--role", f"unknown role '{role}'; allowed: "
+                         f"{', '.join(r.id for r in sc.roles)}"))
+    if sc.day_index(date.date()) is None:
+        problems.append(("--date", f"{date.date()} is outside the horizon "
+                         f"{sc.dates[0]}..{sc.dates[-1]}"))
+    try:
+        if problems:
+            raise ScenarioError(problems, what="command line")
+        roster = Roster.from_csv(roster_csv, sc)
+    except ScenarioError as exc:
+        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    found = rank(sc, roster, date.date(), shift, role)
+    able = [c for c in found if c.eligible]
+    t = Table("", "staff", "name", "as", "now", "cost", "what changes",
+              title=f"who can take {shift} on {date.date():%a %Y-%m-%d}")
+    for i, c in enumerate(able, 1):
+        what = ", ".join(f"{k} {v:+d}" for k, v in c.by_rule.items()) or "nothing"
+        t.add_row(str(i), c.staff, c.name, c.role, c.now or "off", f"{c.cost:+d}", what)
+    out.print(t)
+    if not able:
+        out.print("Nobody can take it without breaking a hard rule.")
+    others = [c for c in found if not c.eligible]
+    if show_all:
+        for c in others:
+            out.print(f"{c.staff} cannot: {c.broken[0]}" + (
+                f" (and {len(c.broken) - 1} more)" if len(c.broken) > 1 else ""),
+                markup=False, highlight=False)
+    elif others:
+        out.print(f"{len(others)} more would break a hard rule (--all lists them).")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("roster_csv", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The HTML file to write.")
 @click.option("--soft-cover", is_flag=True, help="Score cover minima as solve --soft-cover does.")

@@ -136,3 +136,39 @@ def test_repair_bad_absence_exit_2(published: Path, tmp_path: Path, absent: str,
                                     "--absent", absent])
     assert res.exit_code == 2
     assert message in res.output
+
+
+# -- who can cover this shift? ----------------------------------------------------
+def test_suggest_ranks_who_can_take_a_shift(published: Path) -> None:
+    from roster.suggest import suggest
+
+    sc = load_scenario(SMALL)
+    roster = Roster.from_csv(published, sc)
+    sun = FRI + dt.timedelta(days=2)  # B is on leave on Sunday
+    found = suggest(sc, roster, sun, "L")
+    assert [c.eligible for c in found] == sorted((c.eligible for c in found), reverse=True)
+    able = [c for c in found if c.eligible]
+    assert able and [c.cost for c in able] == sorted(c.cost for c in able)
+    before = check(sc, roster, soft_cover=True).total_penalty
+    for c in found:
+        df = roster.df
+        mine = (df["staff"] == c.staff) & (df["date"] == sun)
+        moved = Roster(pd.concat([df[~mine], pd.DataFrame([(c.staff, sun, "L", c.role)],
+                                                          columns=df.columns)]))
+        after = check(sc, moved, soft_cover=True)
+        assert after.feasible == c.eligible
+        assert after.total_penalty - before == c.cost
+    b = next(c for c in found if c.staff == "B")
+    assert not b.eligible and "leave" in b.broken[0]
+    assert "P1" not in {c.staff for c in found}  # pharmacists do not work L
+
+
+def test_suggest_cli(published: Path) -> None:
+    res = CliRunner().invoke(main, ["suggest", str(SMALL), str(published), "--date",
+                                    "2026-12-13", "--shift", "L", "--all"])
+    assert res.exit_code == 0, res.output
+    assert "who can take L on Sun 2026-12-13" in res.output and "B cannot:" in res.output
+    res = CliRunner().invoke(main, ["suggest", str(SMALL), str(published), "--date",
+                                    "2027-01-01", "--shift", "Q"])
+    assert res.exit_code == 2
+    assert "unknown shift 'Q'" in res.output and "outside the horizon" in res.output

@@ -1,0 +1,73 @@
+"""Who can cover this shift? Each person is tried in it (moved from their own
+shift that day, if any) and the roster is checked again: those who break no
+hard rule are ranked by what the change costs in soft penalties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from roster.check import check
+from roster.result import CheckReport
+from roster.roster import Roster
+from roster.scenario import Scenario
+
+
+@dataclass
+class Candidate:
+    staff: str
+    name: str
+    role: str
+    now: str  #: the shift they work that day now ('' = off)
+    cost: int  #: change in total penalty (cover soft) if they take the shift
+    by_rule: dict[str, int] = field(default_factory=dict)  #: the change, rule by rule
+    broken: list[str] = field(default_factory=list)  #: hard rules it would break
+
+    @property
+    def eligible(self) -> bool:
+        return not self.broken
+
+
+def _role_for(scenario: Scenario, staff: str, shift: str, role: str | None) -> str | None:
+    person = scenario.staff_by_id[staff]
+    for r in scenario.roles:
+        if r.id in person.roles and (role is None or r.id == role) and (
+                r.shifts is None or shift in r.shifts):
+            return r.id
+    return None
+
+
+def _delta(before: CheckReport, after: CheckReport) -> dict[str, int]:
+    keys = set(before.by_rule) | set(after.by_rule)
+    out = {k: after.by_rule.get(k, 0) - before.by_rule.get(k, 0) for k in sorted(keys)}
+    return {k: v for k, v in out.items() if v}
+
+
+def suggest(scenario: Scenario, roster: Roster, date: dt.date, shift: str,
+            role: str | None = None) -> list[Candidate]:
+    """Everyone who could be put on ``shift`` on ``date`` (as ``role``):
+    those who break no hard rule first, cheapest first; then the others, with
+    the hard rules they would break."""
+    before = check(scenario, roster, soft_cover=True)
+    base_hard = {v.message for v in before.hard_violations}
+    df = roster.df
+    out = []
+    for p in scenario.staff:
+        as_role = _role_for(scenario, p.id, shift, role)
+        if as_role is None:
+            continue
+        mine = (df["staff"] == p.id) & (df["date"] == date)
+        now = "+".join(df.loc[mine, "shift"])
+        if shift in now.split("+"):
+            continue
+        moved = pd.concat([df[~mine], pd.DataFrame([(p.id, date, shift, as_role)],
+                                                   columns=df.columns)], ignore_index=True)
+        after = check(scenario, Roster(moved), soft_cover=True)
+        broken = [v.message for v in after.hard_violations if v.message not in base_hard]
+        out.append(Candidate(p.id, p.name or p.id, as_role, now,
+                             after.total_penalty - before.total_penalty,
+                             _delta(before, after), broken))
+    return sorted(out, key=lambda c: (not c.eligible, c.cost, c.staff))
