@@ -285,6 +285,22 @@ class TimeCover(Frozen):
         return length if length > 0 else length + 1440
 
 
+class Carry(Frozen):
+    """A person's totals over earlier rosters, carried into this one (what
+    ``roster solve --history`` fills in), so fairness holds over months."""
+
+    days: int = Field(0, ge=0, description="days they were available (not on leave)")
+    nights: int = Field(0, ge=0, description="night shifts worked")
+    weekends: int = Field(0, ge=0, description="weekends worked")
+    hours: float = Field(0, ge=0, description="paid hours worked")
+    shifts: int = Field(0, ge=0, description="shifts worked")
+    requests: int = Field(0, ge=0, description="request-days made")
+    requests_granted: int = Field(0, ge=0, description="request-days granted")
+
+
+NO_CARRY = Carry()
+
+
 class Scenario(Frozen):
     name: str | None = None
     description: str | None = None
@@ -305,6 +321,8 @@ class Scenario(Frozen):
     history: dict[Id, list[str]] = Field(
         {}, description="last days before the horizon, oldest first; '-' = off"
     )
+    carry: dict[Id, Carry] = Field(
+        {}, description="per person: totals over earlier rosters, counted by fairness rules")
     rules: list[AnyRule] = []  # type: ignore[valid-type]
 
     @field_validator("timezone")
@@ -376,6 +394,9 @@ class Scenario(Frozen):
             )
             for p in self.staff
         }
+
+    def carried(self, staff_id: str) -> Carry:
+        return self.carry.get(staff_id, NO_CARRY)
 
     def history_of(self, staff_id: str) -> list[str | None]:
         """History codes, oldest first, None for a day off."""

@@ -108,6 +108,8 @@ def cross_check(sc: Scenario) -> None:
         ref(f"time_cover[{i}].role", "role", tc.role)
         ref(f"time_cover[{i}].skill", "skill", tc.skill)
 
+    for sid in sc.carry:
+        ref(f"carry.{sid}", "staff", sid)
     for sid, codes in sc.history.items():
         ref(f"history.{sid}", "staff", sid)
         for j, code in enumerate(codes):

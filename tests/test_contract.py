@@ -314,6 +314,14 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         if draw(st.booleans()):
             history[sid] = draw(st.lists(st.sampled_from(shift_ids + ["-", "-"]), max_size=8))
 
+    carry = {}  # earlier rosters' totals, which fairness rules add in
+    for sid in staff_ids:
+        if draw(st.integers(0, 3)) == 0:
+            carry[sid] = {"days": draw(st.integers(0, 14)), "nights": draw(st.integers(0, 4)),
+                          "weekends": draw(st.integers(0, 2)),
+                          "hours": draw(st.sampled_from([0, 7.5, 40.25])),
+                          "shifts": draw(st.integers(0, 6))}
+
     rules = [draw(rule_st(ctx, hard=hard)) for _ in range(draw(st.integers(0, 4)))]
     contracts = []
     for cid, hours in CONTRACTS.items():
@@ -336,6 +344,7 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         "demand": demand,
         "time_cover": time_cover,
         "history": history,
+        "carry": carry,
         "rules": rules,
     }
 

@@ -8,6 +8,8 @@ week times days not on leave or unavailable, and ``ref`` the largest capacity in
 spread is the largest load minus the smallest, in whole nights / weekends /
 hours / shifts. Penalty: ``weight`` per unit of spread above ``max_spread``.
 People with no contracted hours count as the group's largest contract.
+Counts and available days carried over from earlier rosters (the scenario's
+``carry``) are added in, so that fairness holds over months.
 """
 
 from __future__ import annotations
@@ -63,11 +65,21 @@ class Fairness(Rule):
         for sid in group:
             h = hours[sid] if hours[sid] is not None else default
             free = scenario.horizon.days - len(scenario.away_days[sid])
-            out[sid] = round(h * 60) * free
+            out[sid] = round(h * 60) * (free + scenario.carried(sid).days)
         return {k: v for k, v in out.items() if v > 0}
 
     def unit(self) -> int:
         return 60 if self.measure == "hours" else 1
+
+    def carried(self, scenario: Scenario, sid: str) -> int:
+        """The value carried over from earlier rosters (none for a count of
+        some shift types only: the carry-over counts every shift)."""
+        carry = scenario.carried(sid)
+        if self.measure == "hours":
+            return round(carry.hours * 60)
+        if self.measure == "shifts":
+            return carry.shifts if self.shifts is None else 0
+        return carry.nights if self.measure == "nights" else carry.weekends
 
     def per_shift(self, scenario: Scenario) -> dict[str, int]:
         """What one worked shift of each type adds to the value."""
@@ -90,9 +102,10 @@ class Fairness(Rule):
             if len(cap) < 2:
                 continue
             ref = max(cap.values())
-            loads = []
+            loads, tops = [], []
             for sid, c in cap.items():
                 s = idx.s_of[sid]
+                before = self.carried(sc, sid)
                 if self.measure == "weekends":
                     value = sum(worked_weekend(ctx, s, b) for b in blocks)
                     top = len(blocks)
@@ -104,14 +117,15 @@ class Fairness(Rule):
                         if per[idx.shifts[t]]
                     )
                     top = idx.days * max(per.values(), default=0)
-                hi = top * ref // (c * self.unit())
+                hi = (top + before) * ref // (c * self.unit())
                 load = ctx.model.new_int_var(0, hi, f"load[{sid}]")
                 # load = floor(value * ref / divisor), as two linear inequalities
                 divisor = c * self.unit()
-                ctx.model.add(divisor * load <= value * ref)
-                ctx.model.add(divisor * load >= value * ref - divisor + 1)
+                ctx.model.add(divisor * load <= (value + before) * ref)
+                ctx.model.add(divisor * load >= (value + before) * ref - divisor + 1)
                 loads.append(load)
-            ub = max(top * ref // (c * self.unit()) for c in cap.values())
+                tops.append(hi)
+            ub = max(tops)
             most = ctx.model.new_int_var(0, ub, "most")
             least = ctx.model.new_int_var(0, ub, "least")
             ctx.model.add_max_equality(most, loads)
@@ -134,7 +148,7 @@ class Fairness(Rule):
                 value = sum(1 for b in blocks if any(ctx.works(sid, d) for d in b))
             else:
                 value = sum(per[t] for d in range(ctx.days) for t in ctx.shifts(sid, d))
-            out[sid] = value * ref // (c * self.unit())
+            out[sid] = (value + self.carried(sc, sid)) * ref // (c * self.unit())
         return out
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:

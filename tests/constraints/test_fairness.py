@@ -161,3 +161,30 @@ def test_encode_soft_hours():
                 "dates": [{"from": "2026-12-07", "to": "2026-12-09"}]}]
     sc = sc_with({"measure": "hours", "weight": 1}, staff=staff, demand=demand)
     assert optimum(sc).objective == 8
+
+
+# -- carried over from earlier rosters ----------------------------------------------
+def test_carry_adds_earlier_counts_and_days():
+    staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=40)]
+    # last week (7 days available each) S1 worked 3 nights, S2 none
+    carry = {"S1": {"days": 7, "nights": 3}, "S2": {"days": 7}}
+    sc = sc_with({"measure": "nights", "weight": 1}, staff=staff, carry=carry)
+    # this week S2 works 3 nights, S1 none: over the fortnight they are even
+    assert loads(sc, {"S1": ".......", "S2": "NNN...."}) == [{"S1": 3, "S2": 3}]
+    assert found(sc, {"S1": ".......", "S2": "NNN...."}, RULE) == []
+    assert found(sc, {"S1": "NNN....", "S2": "......."}, RULE) == [(None, 6, 1, [])]
+    # a count of some shift types only does not use the carried shift total
+    sc = sc_with({"measure": "shifts", "shifts": ["N"], "weight": 1}, staff=staff,
+                 carry={"S1": {"days": 7, "shifts": 5}})
+    assert loads(sc, {"S1": ".......", "S2": "......."}) == [{"S1": 0, "S2": 0}]
+
+
+def test_encode_carry_evens_out_over_weeks():
+    staff = [person("S1"), person("S2")]
+    carry = {"S1": {"days": 7, "nights": 2}, "S2": {"days": 7}}
+    sc = sc_with({"measure": "nights"}, staff=staff, carry=carry,
+                 demand=one_night_demand(["2026-12-07", "2026-12-08"]))
+    df = optimum(sc).roster.df
+    # hard: the two nights must go to S2, who had none last week
+    assert df[df["shift"] == "N"]["staff"].tolist() == ["S2", "S2"]
+    assert pinned(sc, {"S1": "NN.....", "S2": "......."}) is None
