@@ -80,12 +80,33 @@ STRATEGIES = ["auto", "cpsat", "lns"]
 @click.option("--soft-cover", is_flag=True,
               help="Hard cover minima become heavily weighted soft ones; shortfall is reported.")
 @click.option("--xlsx", is_flag=True, help="Also write roster.xlsx (as roster export xlsx).")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]),
+              help="Move the horizon to begin on this date (same number of days).")
+@click.option("--history", "history", type=click.Path(),
+              help="The previous roster's folder (written by solve): its last days become "
+              "history and its totals carry over into fairness.")
 @click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
 @click.option("--quiet", is_flag=True, help="No live progress.")
 def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int,
-          strategy: str, soft_cover: bool, xlsx: bool, log: bool, quiet: bool) -> None:
+          strategy: str, soft_cover: bool, xlsx: bool, start: typing.Any, history: str | None,
+          log: bool, quiet: bool) -> None:
     """Solve SCENARIO and write the roster files to OUTPUT."""
     sc = _load(scenario)
+    if start is not None or history is not None:
+        from roster.history import carried_data, previous, roll
+        from roster.load import read_data
+
+        try:
+            data = roll(read_data(scenario), start.date() if start else None)
+            if history is not None:
+                before, done = previous(history)
+                data = carried_data(data, load_scenario(data).horizon.start, before, done)
+            sc = load_scenario(data)
+        except ScenarioError as exc:
+            if exc.source is None and exc.what == "scenario":
+                exc = ScenarioError(exc.problems, scenario)
+            err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+            sys.exit(EXIT_BAD_INPUT)
     try:
         Path(outdir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:

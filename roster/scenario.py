@@ -289,7 +289,7 @@ class Carry(Frozen):
     """A person's totals over earlier rosters, carried into this one (what
     ``roster solve --history`` fills in), so fairness holds over months."""
 
-    days: int = Field(0, ge=0, description="days they were available (not on leave)")
+    days: int = Field(0, ge=0, description="days they could work (not on leave or unavailable)")
     nights: int = Field(0, ge=0, description="night shifts worked")
     weekends: int = Field(0, ge=0, description="weekends worked")
     hours: float = Field(0, ge=0, description="paid hours worked")

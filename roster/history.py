@@ -1,0 +1,96 @@
+"""Week to week: carry a finished roster into the next one.
+
+The next scenario gets the last ``HISTORY_DAYS`` days of the previous roster
+as its ``history`` (so runs, rest and weekly rules continue across the
+boundary) and each person's totals as its ``carry`` (so fairness rules
+balance nights and weekends over months, not within one roster).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from roster.check import check
+from roster.constraints import requests
+from roster.constraints.base import weekend_blocks
+from roster.load import load_scenario, read_data
+from roster.roster import Roster
+from roster.scenario import Scenario
+from roster.validation import ScenarioError
+
+#: days of the previous roster written as history: two weeks covers every
+#: look-back rule (runs, rest, succession, the calendar week's hours)
+HISTORY_DAYS = 14
+
+
+def previous(path: str | Path) -> tuple[Scenario, Roster]:
+    """A roster folder written by ``roster solve`` (or its roster.csv)."""
+    path = Path(path)
+    folder = path.parent if path.is_file() else path
+    if not (folder / "scenario.json").is_file() or not (folder / "roster.csv").is_file():
+        raise ScenarioError([("--history", f"{path} is not a roster folder written by roster "
+                              "solve (it needs scenario.json and roster.csv)")],
+                            what="command line")
+    scenario = load_scenario(read_data(folder / "scenario.json"))
+    return scenario, Roster.from_csv(folder / "roster.csv", scenario)
+
+
+def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
+                 roster: Roster) -> dict[str, Any]:
+    """``data`` (the next scenario, starting on ``start``) with the history
+    and carry of the previous roster, for the people in both."""
+    cells = roster.cells(before)
+    report = check(before, roster)
+    refused = {(v.staff, x) for v in report.violations if v.rule == requests.RULE
+               for x in v.dates}
+    asked = {(sid, d) for sid, d, _ in requests.each_request(before)}
+    # days of the previous roster that come before the next one
+    days = [d for d in range(before.horizon.days) if before.dates[d] < start]
+    weekends = [b for b in weekend_blocks(before) if all(d in days for d in b)]
+    history = dict(data.get("history") or {})
+    carry = dict(data.get("carry") or {})
+    ids = {p["id"] for p in data["staff"]}
+    for p in before.staff:
+        if p.id not in ids:
+            continue
+        codes = []
+        for k in range(HISTORY_DAYS, 0, -1):
+            x = start - dt.timedelta(days=k)
+            d = before.day_index(x)
+            if d is not None:
+                shifts = [t for t, _ in cells.get((p.id, d), [])]
+                codes.append(shifts[0] if shifts else "-")
+            elif x < before.dates[0]:  # older than the previous roster: its history
+                old = before.history.get(p.id, [])
+                back = (before.dates[0] - x).days
+                codes.append(old[-back] if back <= len(old) else "-")
+            else:  # a gap between the two rosters
+                codes.append("-")
+        while codes and codes[0] == "-":
+            codes.pop(0)
+        history[p.id] = codes
+        worked = [sh for d in days for t, _ in cells.get((p.id, d), [])
+                  for sh in [before.shift_by_id[t]]]
+        old = before.carried(p.id)
+        mine = [(sid, d) for sid, d in asked if sid == p.id and d in days]
+        carry[p.id] = {
+            "days": old.days + sum(1 for d in days if d not in before.away_days[p.id]),
+            "nights": old.nights + sum(1 for sh in worked if sh.is_night),
+            "weekends": old.weekends + sum(1 for b in weekends
+                                           if any((p.id, d) in cells for d in b)),
+            "hours": round(old.hours + sum(sh.paid_minutes for sh in worked) / 60, 2),
+            "shifts": old.shifts + len(worked),
+            "requests": old.requests + len(mine),
+            "requests_granted": old.requests_granted + sum(
+                1 for sid, d in mine if (sid, before.dates[d]) not in refused),
+        }
+    return {**data, "history": history, "carry": carry}
+
+
+def roll(data: dict[str, Any], start: dt.date | None) -> dict[str, Any]:
+    """``data`` with its horizon moved to begin on ``start`` (same length)."""
+    if start is None:
+        return data
+    return {**data, "horizon": {**data["horizon"], "start": start.isoformat()}}
