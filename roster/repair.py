@@ -172,6 +172,31 @@ def repair(
     return out
 
 
+def only_changes(scenario: Scenario) -> Scenario:
+    """The repaired scenario with every soft penalty but the changes' set to
+    0 (cover minima stay, soft in the solve): its optimum has the fewest
+    changes the hard rules and the cover allow."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    rule_lists = [data.get("rules", []), *(c.get("rules", []) for c in data["contracts"]),
+                  *(p.get("rules", []) for p in data["staff"])]
+    for rules in rule_lists:
+        for rule in rules:
+            if rule["kind"] != "published" and rule.get("weight") is not None:
+                rule["weight"] = 0
+    for person in data["staff"]:
+        for q in person.get("requests", []):
+            q["weight"] = 0
+    for entry in data.get("demand", []):
+        entry.update(under_weight=0, over_weight=0)
+        for key in ("min_weight", "max_weight"):
+            if entry.get(key) is not None:
+                entry[key] = 0
+    for entry in data.get("time_cover", []):
+        if entry.get("weight") is not None:
+            entry["weight"] = 0
+    return load_scenario(data)
+
+
 def count_changes(scenario: Scenario, before: Roster, after: Roster) -> int:
     """Person-days that differ between two rosters (what the published rule
     counts)."""
