@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from roster import SolveParams, check, load_scenario, solve  # noqa: E402
+from roster import SolveParams, check, load_scenario, solve
 
 BUILD_PROBE = textwrap.dedent(
     """

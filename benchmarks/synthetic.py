@@ -38,7 +38,7 @@ def synthetic_ward(staff: int = 100, days: int = 28, seed: int = 0) -> dict[str,
         people.append(person)
     rn = sum(1 for p in people if p["roles"] == ["RN"])
     na = staff - rn
-    scale = lambda n, k: max(1, round(n * k))  # noqa: E731
+    scale = lambda n, k: max(1, round(n * k))
     history = {
         p["id"]: [rng.choice(["E", "L", "N", "-", "-"]) for _ in range(3)]
         for p in people[: staff // 3]

@@ -63,7 +63,7 @@ def whatif_rows(tmp: Path, time_limit: float) -> list[str]:
                                  str(time_limit), "--jobs", str(jobs), "--workers", str(workers))
             table = pd.read_csv(out / "whatif.csv")
             optimal = int((table["status"] == "OPTIMAL").sum())
-            objectives = " ".join(str(int(x)) if x == x else "-" for x in table["objective"])
+            objectives = " ".join("-" if pd.isna(x) else str(int(x)) for x in table["objective"])
             lines.append(f"| {workers} | {jobs} | {walls[jobs]:.1f} | "
                          f"{walls[jobs] / walls[1]:.2f} | {optimal} of {len(table)} | "
                          f"{objectives} |")

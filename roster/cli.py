@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 import types
 import typing
@@ -38,12 +39,24 @@ err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() els
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
+def _fail(exc: ScenarioError) -> typing.NoReturn:
+    """Bad input: the problems, and exit code 2."""
+    err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
 def _load(path: str) -> Scenario:
     try:
         return load_scenario(path)
     except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(exc)
+
+
+def _roster(path: str, scenario: Scenario) -> Roster:
+    try:
+        return Roster.from_csv(path, scenario)
+    except ScenarioError as exc:
+        _fail(exc)
 
 
 def _fmt(v: float | None) -> str:
@@ -105,8 +118,7 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
         except ScenarioError as exc:
             if exc.source is None and exc.what == "scenario":
                 exc = ScenarioError(exc.problems, scenario)
-            err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-            sys.exit(EXIT_BAD_INPUT)
+            _fail(exc)
     try:
         Path(outdir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -170,11 +182,7 @@ def _print_by_rule(report: CheckReport) -> None:
 def check(scenario: str, roster_csv: str, as_json: bool, soft_cover: bool) -> None:
     """Score ROSTER_CSV against SCENARIO's rules; exit 1 on hard violations."""
     sc = _load(scenario)
-    try:
-        roster = Roster.from_csv(roster_csv, sc)
-    except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+    roster = _roster(roster_csv, sc)
     report = check_roster(sc, roster, soft_cover=soft_cover)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
@@ -223,8 +231,7 @@ def import_curtois(instance: str, output: str) -> None:
         data = read(instance)
         sc = load_scenario(data)
     except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(exc)
     if output.endswith(".json"):
         atomic_write(Path(output), lambda fh: json.dump(data, fh, indent=1))
     else:
@@ -368,8 +375,7 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
             table = run(planned, outdir=outdir, params=params, jobs=jobs, scheduler=scheduler,
                         on_row=lambda row: advance(f"{row['variant']}: {row['status']}"))
         except ScenarioError as exc:
-            err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-            sys.exit(EXIT_BAD_INPUT)
+            _fail(exc)
         except KeyboardInterrupt:
             _stopped(Path(outdir) / "whatif.csv")
     keys = [a.key for a in axes]
@@ -399,7 +405,8 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
 def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
           jobs: int | None, workers: int, scheduler: str | None, force: bool) -> None:
     """Solve many SCENARIOS, each into OUTPUT/<name>/, with a summary in batch.csv."""
-    from roster.batch import ERROR, batch as run_batch
+    from roster.batch import ERROR
+    from roster.batch import batch as run_batch
 
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers,
                          explain_time_limit=min(30.0, time_limit))
@@ -410,8 +417,7 @@ def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
                                   f"{row['name']}: {row['status']}"
                                   + (" (reused)" if row.get("reused") else "")))
         except ScenarioError as exc:
-            err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-            sys.exit(EXIT_BAD_INPUT)
+            _fail(exc)
         except KeyboardInterrupt:
             _stopped(Path(outdir) / "batch.csv")
     counts = table["status"].value_counts()
@@ -428,7 +434,7 @@ def _stopped(summary: Path) -> typing.NoReturn:
 
 
 def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -553,13 +559,9 @@ def suggest(scenario: str, roster_csv: str, date: typing.Any, shift: str, role: 
     if sc.day_index(date.date()) is None:
         problems.append(("--date", f"{date.date()} is outside the horizon "
                          f"{sc.dates[0]}..{sc.dates[-1]}"))
-    try:
-        if problems:
-            raise ScenarioError(problems, what="command line")
-        roster = Roster.from_csv(roster_csv, sc)
-    except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+    if problems:
+        _fail(ScenarioError(problems, what="command line"))
+    roster = _roster(roster_csv, sc)
     found = rank(sc, roster, date.date(), shift, role)
     able = [c for c in found if c.eligible]
     t = Table("", "staff", "name", "as", "now", "cost", "what changes",
@@ -591,11 +593,7 @@ def report(scenario: str, roster_csv: str, output: str, soft_cover: bool) -> Non
     from roster.report import write_report
 
     sc = _load(scenario)
-    try:
-        roster = Roster.from_csv(roster_csv, sc)
-    except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+    roster = _roster(roster_csv, sc)
     checked = check_roster(sc, roster, soft_cover=soft_cover)
     _write_or_exit(output, lambda: write_report(output, sc, roster, checked))
     verdict = "feasible" if checked.feasible else f"{len(checked.hard_violations)} hard violation(s)"
@@ -613,8 +611,7 @@ def _folder(path: str) -> tuple[Scenario, Roster]:
     try:
         return load_folder(path)
     except ScenarioError as exc:
-        err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(exc)
 
 
 def _write_or_exit(target: str, write: typing.Callable[[], object]) -> None:

@@ -147,7 +147,7 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
     from icalendar import Calendar, Event
 
     folder = Path(folder)
-    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     by_person: dict[str, list[tuple[dt.date, str, str]]] = {p.id: [] for p in scenario.staff}
     for staff, date, shift, role in roster.df.itertuples(index=False):
         by_person[staff].append((date, shift, role))
@@ -172,6 +172,6 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
         cal.add_missing_timezones()
         data = cal.to_ical()
         path = folder / f"{p.id}.ics"
-        atomic_write(path, lambda fh: fh.write(data), mode="wb")
+        atomic_write(path, lambda fh, data=data: fh.write(data), mode="wb")
         written.append(path)
     return written

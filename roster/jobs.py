@@ -41,7 +41,7 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job.key, solve(load_text(job.text, job.source), job.params))
     except ScenarioError as exc:
         return Outcome(job.key, None, exc.render())
-    except Exception as exc:  # noqa: BLE001 (one bad job must not stop the others)
+    except Exception as exc:
         where = traceback.format_exception_only(exc)[-1].strip()
         return Outcome(job.key, None, f"internal error: {where}")
 
@@ -115,7 +115,7 @@ class Local(Executor):
 def _outcome(job: Job, future: Any) -> Outcome:
     try:
         return future.result()  # type: ignore[no-any-return]
-    except Exception as exc:  # noqa: BLE001 (a worker died: that job failed)
+    except Exception as exc:
         return Outcome(job.key, None, f"the worker failed: {exc!r}")
 
 

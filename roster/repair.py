@@ -21,8 +21,8 @@ import pandas as pd
 from roster.check import check
 from roster.constraints.published import published_rule
 from roster.load import load_scenario, read_data
-from roster.model.solve import SolveParams, solve
 from roster.metrics import Shortfall, shortfalls
+from roster.model.solve import SolveParams, solve
 from roster.output import atomic_write, write_result
 from roster.result import Result
 from roster.roster import Roster

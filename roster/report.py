@@ -129,7 +129,7 @@ def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]
     if result is None:
         return [("status", "checked (not solved here)"), ("penalty", str(report.total_penalty)),
                 ("hard violations", str(len(report.hard_violations)))]
-    fmt = lambda v: "-" if v is None else f"{v:g}"  # noqa: E731
+    fmt = lambda v: "-" if v is None else f"{v:g}"
     return [("status", result.status.value), ("objective", fmt(result.objective)),
             ("best bound", fmt(result.best_bound)),
             ("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%"),

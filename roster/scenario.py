@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
-    BeforeValidator,
-    Discriminator,
     Tag,
     field_validator,
     model_validator,
@@ -155,7 +155,7 @@ def _date_or_range(value: Any) -> str:
 
 #: a single date, or {from: DATE, to: DATE} inclusive
 DateSpec = Annotated[
-    Union[Annotated[dt.date, Tag("date")], Annotated[DateRange, Tag("range")]],  # noqa: UP007 (pydantic needs Union here)
+    Union[Annotated[dt.date, Tag("date")], Annotated[DateRange, Tag("range")]],
     Discriminator(_date_or_range),
 ]
 
@@ -191,7 +191,7 @@ class Request(Frozen):
     weight: Weight = 1
 
 
-AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
 class Staff(Frozen):

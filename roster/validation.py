@@ -145,8 +145,8 @@ def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-un
                     problems.append(
                         (f"{at}.scope.{field}[{j}]", f"unknown {what} '{v}'; {_allowed(known[what])}")
                     )
-        for path, msg in rule.id_problems(known):
-            problems.append((f"{at}.{path}", msg))
+        for where, msg in rule.id_problems(known):
+            problems.append((f"{at}.{where}", msg))
         for field in rule.shift_fields:
             value = getattr(rule, field)
             values = value if isinstance(value, list) else [value]

@@ -504,7 +504,7 @@ def _scalar(key: str, value: str) -> Any:
     """A value as YAML 1.2 reads it: 6 -> int, 0.5 -> float, [N, LN] -> list."""
     try:
         return parse_text(value, key)
-    except Exception:  # noqa: BLE001 (shown as the text it was)
+    except Exception:
         return value
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,8 @@ from roster.metrics import outcome
 from roster.model.solve import SolveParams
 from roster.output import atomic_write, write_result
 from roster.scenario import Scenario
-from roster.variants import Axis, Variant, VaryError, apply, grid, parse_vary, read_variants
 from roster.validation import ScenarioError
+from roster.variants import Axis, Variant, VaryError, apply, grid, parse_vary, read_variants
 
 MEASURES = ("uncovered_hours", "unmet_requests", "overtime_hours", "objective")
 LABELS = {"uncovered_hours": "uncovered hours", "unmet_requests": "unmet requests",

@@ -16,11 +16,11 @@ from roster.cli import main
 from roster.export import load_folder, shift_times, write_ical, write_xlsx
 from roster.output import coverage_table, staff_totals
 from roster.report import PALETTE
-
-from tests.helpers import BASE, roster as make_roster, scenario
+from tests.helpers import BASE, scenario
+from tests.helpers import roster as make_roster
 
 DATA = Path(__file__).parent / "data"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(scope="module")

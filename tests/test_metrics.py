@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from roster import Result, SolveStatus, check
 from roster.metrics import outcome, overtime_hours, uncovered
-
 from tests.helpers import BASE, roster, scenario
 
 

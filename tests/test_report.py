@@ -14,7 +14,6 @@ from roster import SolveParams, check, load_scenario, solve
 from roster.cli import main
 from roster.report import render, verdict, write_report
 from roster.result import Result, SolveStatus
-
 from tests.helpers import roster as make_roster
 
 DATA = Path(__file__).parent / "data"

@@ -87,3 +87,14 @@ def test_unknown_ids_are_errors() -> None:
     with pytest.raises(ScenarioError, match=r"assignments\[0\]\.shift: unknown shift 'Q'"):
         scenario(rules=[{"kind": RULE, "weight": 1,
                          "assignments": [{"staff": "S1", "date": day(0), "shift": "Q"}]}])
+
+
+def test_problems_in_later_rules_keep_their_own_path() -> None:
+    with pytest.raises(ScenarioError) as info:
+        scenario(rules=[
+            {"kind": RULE, "weight": 1,
+             "assignments": [{"staff": "X9", "date": day(0), "shift": "E"}]},
+            {"kind": "succession", "first": "N", "then": ["Q"]},
+        ])
+    paths = [path for path, _ in info.value.problems]
+    assert paths == ["rules[0] (published).assignments[0].staff", "rules[1] (succession).then"]
