@@ -20,6 +20,7 @@ from roster.load import load_text
 from roster.model.solve import SolveParams
 from roster.output import atomic_write, write_result
 from roster.result import Result, SolveStatus
+from roster.scenario import Scenario
 from roster.validation import ScenarioError
 from roster.variants import folder_name
 
@@ -114,6 +115,7 @@ def batch(
             on_row(rows[name])
 
     todo: list[tuple[Path, str, str]] = []
+    scenarios: dict[str, Scenario] = {}
     for path, name in zip(map(Path, paths), names):
         folder = outdir / name
         stored = None if force else _fresh(path, folder)
@@ -122,7 +124,7 @@ def batch(
             continue
         try:  # a bad file is reported at once, not sent to a worker
             text = path.read_text(encoding="utf-8")
-            load_text(text, str(path))
+            scenarios[name] = load_text(text, str(path))
         except (OSError, UnicodeDecodeError) as exc:
             error = f"{path}: cannot read it: {exc}"
         except ScenarioError as exc:
@@ -133,13 +135,12 @@ def batch(
         _write_error(folder, str(path), error)
         settle(name, row_of(None, error))
 
-    texts = {name: text for _, name, text in todo}
     try:
         with executor(jobs, scheduler) as ex:
             share = params if params.workers else params.model_copy(update={"workers": ex.share})
             work = [Job(name, text, str(path), share) for path, name, text in todo]
             for outcome in ex.run(work):
-                _finish(outcome, rows, texts, outdir, settle)
+                _finish(outcome, rows, scenarios, outdir, settle)
     finally:
         table = pd.DataFrame(list(rows.values())).reindex(columns=COLUMNS)
         atomic_write(outdir / "batch.csv", lambda fh: table.to_csv(fh, index=False))
@@ -157,7 +158,7 @@ def _fresh(path: Path, folder: Path) -> dict[str, Any] | None:
     return _stored(folder)
 
 
-def _finish(outcome: Outcome, rows: dict[str, dict[str, Any]], texts: dict[str, str],
+def _finish(outcome: Outcome, rows: dict[str, dict[str, Any]], scenarios: dict[str, Scenario],
             outdir: Path, settle: Callable[[str, dict[str, Any]], None]) -> None:
     name, folder = outcome.key, outdir / outcome.key
     source = rows[name]["file"]
@@ -165,6 +166,5 @@ def _finish(outcome: Outcome, rows: dict[str, dict[str, Any]], texts: dict[str, 
         _write_error(folder, source, outcome.error or "failed")
         settle(name, row_of(None, outcome.error))
         return
-    scenario = load_text(texts[name], source)  # the worker loaded the same text
-    write_result(outcome.result, scenario, folder)
+    write_result(outcome.result, scenarios[name], folder)  # the worker loaded the same text
     settle(name, row_of(outcome.result))

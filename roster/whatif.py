@@ -40,6 +40,7 @@ class Plan:
     axes: list[Axis]
     variants: list[Variant]
     data: dict[str, dict[str, Any]]  #: each variant's scenario, as plain data
+    scenarios: dict[str, Scenario]  #: and loaded
 
 
 def plan(scenario: str | Path, vary: Sequence[str] = (), variants_file: str | Path | None = None,
@@ -59,15 +60,15 @@ def plan(scenario: str | Path, vary: Sequence[str] = (), variants_file: str | Pa
             raise VaryError("nothing to vary: give --vary KEY=VALUES or --variants FILE")
         axes = [parse_vary(spec) for spec in vary]
         variants = grid(axes)
-    datas = {}
+    datas, loaded = {}, {}
     for v in variants:
         changed = apply(data, base, v.values)
         try:
-            load_scenario(changed)
+            loaded[v.name] = load_scenario(changed)
         except ScenarioError as exc:
             raise VaryError(f"variant {v.name} is not a valid scenario: {exc.render()}") from None
         datas[v.name] = changed
-    return Plan(str(scenario), base, axes, variants, datas)
+    return Plan(str(scenario), base, axes, variants, datas, loaded)
 
 
 def whatif(
@@ -120,7 +121,7 @@ def run(
                 if done.result is None:
                     row.update({"status": "ERROR", "error": done.error})
                 else:
-                    changed = load_scenario(datas[done.key])
+                    changed = planned.scenarios[done.key]
                     row.update(outcome(changed, done.result))
                     row["wall_time_s"] = round(done.result.wall_time_s, 2)
                     if outdir is not None:
