@@ -47,10 +47,10 @@ def run_job(job: Job) -> Outcome:
 
 
 #: CP-SAT workers per solve at the least, even when that puts more threads
-#: than cores: one worker runs a single search without CP-SAT's portfolio of
-#: LP, first-solution and neighbourhood workers, and is far weaker (the ward
-#: with cover soft: two solves side by side with 2 workers each on 2 cores
-#: are optimal (2) in 2-5 s; one worker alone ends at 45-540109 after 10 s)
+#: than cores: one worker interleaves CP-SAT's portfolio of LP,
+#: first-solution and neighbourhood workers in one thread and is far weaker
+#: (the ward with cover soft: two solves side by side with 2 workers each on
+#: 2 cores are optimal (2) in 2-5 s; one worker alone ends at 60-98 after 10 s)
 MIN_SHARE = 2
 #: seconds to wait for a Dask scheduler
 CONNECT_TIMEOUT = 10.0
