@@ -66,10 +66,6 @@ def tune(p: object, workers: int) -> None:
     p.num_workers = workers  # type: ignore[attr-defined]
     if workers == 1:
         p.linearization_level = 2  # type: ignore[attr-defined]
-        # one thread, but CP-SAT's portfolio (LNS, first-solution workers)
-        # interleaved in it: a single search finds no roster for the 4-week
-        # ICU in 20 s, the portfolio proves its optimum (benchmarks/RESULTS.md)
-        p.interleave_search = True  # type: ignore[attr-defined]
     else:
         p.subsolvers.extend(["max_lp", "core"])  # type: ignore[attr-defined]
 
