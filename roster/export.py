@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from roster.load import load_scenario, read_data
-from roster.output import atomic_write, coverage_table, staff_totals
+from roster.output import atomic_write, coverage_table, hours_due, staff_totals
 from roster.result import CheckReport
 from roster.roster import Roster
 from roster.scenario import Scenario, format_clock
@@ -98,9 +98,8 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
     ws.append(["staff", "name", "role", "contract", "hours", "contract hours", "shifts",
                "nights", "weekends"])
     for p in sc.staff:
-        weekly = sc.hours_per_week(p.id)
-        due = None if weekly is None else round(
-            weekly * (sc.horizon.days - len(sc.leave_days[p.id])) / 7, 2)
+        due = hours_due(sc, p.id)
+        due = None if due is None else round(due, 2)
         t = totals[p.id]
         ws.append([p.id, p.name or p.id, p.roles[0], p.contract, t["hours"], due, t["shifts"],
                    t["nights"], t["weekends"]])

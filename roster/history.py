@@ -42,9 +42,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
     """``data`` (the next scenario, starting on ``start``) with the history
     and carry of the previous roster, for the people in both."""
     cells = roster.cells(before)
-    report = check(before, roster)
-    refused = {(v.staff, x) for v in report.violations if v.rule == requests.RULE
-               for x in v.dates}
+    refused = requests.refused(before, check(before, roster))
     asked = {(sid, d) for sid, d, _ in requests.each_request(before)}
     # days of the previous roster that come before the next one
     days = [d for d in range(before.horizon.days) if before.dates[d] < start]
@@ -84,7 +82,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
             "shifts": old.shifts + len(worked),
             "requests": old.requests + len(mine),
             "requests_granted": old.requests_granted + sum(
-                1 for sid, d in mine if (sid, before.dates[d]) not in refused),
+                1 for sid, d in mine if (sid, d) not in refused),
         }
     return {**data, "history": history, "carry": carry}
 

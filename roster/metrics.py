@@ -14,7 +14,7 @@ from typing import Any
 from roster.check import CheckContext
 from roster.constraints import cover, requests, time_cover
 from roster.constraints.fairness import Fairness
-from roster.output import staff_totals
+from roster.output import hours_due, staff_totals
 from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario, format_clock
@@ -84,26 +84,26 @@ def overtime_hours(scenario: Scenario, result: Result) -> float:
     totals = staff_totals(scenario, result.roster)
     over = 0.0
     for p in scenario.staff:
-        weekly = scenario.hours_per_week(p.id)
-        if weekly is None:
-            continue
-        days = scenario.horizon.days - len(scenario.leave_days[p.id])
-        over += max(0.0, totals[p.id]["hours"] - weekly * days / 7)
+        due = hours_due(scenario, p.id)
+        if due is not None:
+            over += max(0.0, totals[p.id]["hours"] - due)
     return round(over, 2)
 
 
-def spread(scenario: Scenario, result: Result, measure: str) -> int:
-    """The largest spread of nights or weekends within a role, measured as the
-    fairness rule does (pro rata to contract and days available)."""
-    assert result.roster is not None
+def fair_loads(scenario: Scenario, roster: Roster, measure: str) -> list[dict[str, int]]:
+    """Per role, each person's nights or weekends as full-time equivalents,
+    measured as the fairness rule does (pro rata to contract and days)."""
     rule = Fairness(kind="fairness", measure=measure)  # type: ignore[arg-type]
-    ctx = CheckContext(scenario, result.roster)
-    widest = 0
-    for group in rule.groups(scenario, [p.id for p in scenario.staff]):
-        loads = rule.loads(ctx, group)
-        if loads:
-            widest = max(widest, max(loads.values()) - min(loads.values()))
-    return widest
+    ctx = CheckContext(scenario, roster)
+    groups = rule.groups(scenario, [p.id for p in scenario.staff])
+    return [loads for group in groups if (loads := rule.loads(ctx, group))]
+
+
+def spread(scenario: Scenario, result: Result, measure: str) -> int:
+    """The largest spread of ``fair_loads`` within a role."""
+    assert result.roster is not None
+    return max((max(g.values()) - min(g.values())
+                for g in fair_loads(scenario, result.roster, measure)), default=0)
 
 
 def outcome(scenario: Scenario, result: Result) -> dict[str, Any]:

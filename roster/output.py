@@ -72,6 +72,14 @@ def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]
     return out
 
 
+def hours_due(scenario: Scenario, staff: str) -> float | None:
+    """Contracted hours for the horizon, pro rata to the days not on leave."""
+    weekly = scenario.hours_per_week(staff)
+    if weekly is None:
+        return None
+    return weekly * (scenario.horizon.days - len(scenario.leave_days[staff])) / 7
+
+
 def summary(result: Result, scenario: Scenario) -> dict[str, Any]:
     out: dict[str, Any] = {
         "scenario": scenario.name,

@@ -15,8 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from roster.constraints import requests, time_cover
-from roster.constraints.fairness import Fairness
-from roster.output import atomic_write, coverage_table, staff_totals
+from roster.metrics import fair_loads, who
+from roster.output import atomic_write, coverage_table, hours_due, staff_totals
 from roster.result import CheckReport, Result, SolveStatus
 from roster.roster import Roster
 from roster.scenario import Scenario, format_clock
@@ -57,8 +57,7 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
     colors = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(sc.shifts)}
     cells = roster.cells(sc)
     weekend = {d for d in range(sc.horizon.days) if sc.weekday(d) in sc.weekend}
-    refused = {(v.staff, sc.day_index(x)) for v in report.violations
-               if v.rule == requests.RULE for x in v.dates}
+    refused = requests.refused(sc, report)
     asked = {(sid, d): q for sid, d, q in requests.each_request(sc)}
     broken: dict[tuple[str, int], list[str]] = defaultdict(list)
     for v in report.hard_violations:
@@ -93,9 +92,8 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
                     f"asked {'to' if q.want == 'on' else 'not to'} work {q.shift or 'this day'}",
                     "broken": broken.get((p.id, d), []),
                 })
-            hours = sc.hours_per_week(p.id)
-            due = None if hours is None else round(
-                hours * (sc.horizon.days - len(sc.leave_days[p.id])) / 7, 1)
+            due = hours_due(sc, p.id)
+            due = None if due is None else round(due, 1)
             granted = sum(1 for (sid, d) in asked if sid == p.id and (sid, d) not in refused)
             rows.append({"id": p.id, "name": p.name or p.id, "contract": p.contract or "",
                          "cells": row, "totals": totals[p.id], "due": due,
@@ -139,14 +137,10 @@ def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]
 def _fairness(sc: Scenario, roster: Roster) -> dict[str, dict[str, int]]:
     """Nights and weekends per person as full-time equivalents within their
     role, as the fairness rule measures them."""
-    from roster.check import CheckContext
-
-    ctx = CheckContext(sc, roster)
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for measure in ("nights", "weekends"):
-        rule = Fairness(kind="fairness", measure=measure)  # type: ignore[arg-type]
-        for group in rule.groups(sc, [p.id for p in sc.staff]):
-            for sid, load in rule.loads(ctx, group).items():
+        for loads in fair_loads(sc, roster, measure):
+            for sid, load in loads.items():
                 out[sid][measure] = load
     return out
 
@@ -161,8 +155,8 @@ def _charts(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
     by_day: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for seg, row in zip(segs, windows):  # coverage.csv lists the segments in this order
         tc = seg.entry
-        band = f"{'/'.join(x for x in (tc.role, tc.skill) if x)} {format_clock(tc.from_)}-" \
-               f"{format_clock(tc.to)}{'' if tc.weight is None else ' (wish)'}"
+        band = (f"{who(tc.role, tc.skill)} {format_clock(tc.from_)}-{format_clock(tc.to)}"
+                f"{'' if tc.weight is None else ' (wish)'}")
         start = seg.day * 1440
         by_day[seg.day][band].append({"a": seg.a - start, "b": seg.b - start,
                                       "need": row["min"], "have": row["assigned"]})

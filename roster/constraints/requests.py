@@ -13,7 +13,7 @@ from roster.constraints.base import fmt_dates
 if TYPE_CHECKING:
     from roster.check import CheckContext
     from roster.model.build import ModelContext
-    from roster.result import Violation
+    from roster.result import CheckReport, Violation
     from roster.scenario import Request, Scenario
 
 SECTION = True
@@ -33,6 +33,12 @@ def each_request(scenario: Scenario, staff: Collection[str] | None = None
                 d = scenario.day_index(date)
                 if d is not None:
                     yield p.id, d, q
+
+
+def refused(scenario: Scenario, report: CheckReport) -> set[tuple[str, int]]:
+    """(staff, day index) of the requests a checked roster does not grant."""
+    return {(v.staff, d) for v in report.violations if v.rule == RULE and v.staff is not None
+            for x in v.dates if (d := scenario.day_index(x)) is not None}
 
 
 def encode(ctx: ModelContext) -> None:
