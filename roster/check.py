@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from roster.constraints import sections
+from roster.constraints import links_people, sections
 from roster.result import CheckReport, Violation
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -86,16 +86,20 @@ class CheckContext:
         )
 
 
-def check(scenario: Scenario, roster: Roster, *, soft_cover: bool = False) -> CheckReport:
+def check(scenario: Scenario, roster: Roster, *, soft_cover: bool = False,
+          linking: bool = True) -> CheckReport:
     """Every violation of every rule in ``roster``; hard ones have no weight.
 
     ``soft_cover`` scores hard cover minima as heavily weighted soft ones,
-    as ``solve(..., soft_cover=True)`` optimises them.
+    as ``solve(..., soft_cover=True)`` optimises them. Without ``linking``,
+    only the rules about one person at a time (what decomposition prices).
     """
     ctx = CheckContext(scenario, roster, soft_cover)
     found: list[Violation] = []
     for family in sections:
-        found.extend(family.check(ctx))
+        if linking or not links_people(family):
+            found.extend(family.check(ctx))
     for inst in scenario.rule_instances:
-        found.extend(inst.rule.check(ctx, inst.staff))
+        if linking or not links_people(inst.rule):
+            found.extend(inst.rule.check(ctx, inst.staff))
     return CheckReport(tuple(v for v in found if v.amount > 0))

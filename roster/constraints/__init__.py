@@ -24,4 +24,16 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     if getattr(_mod, "SECTION", False):
         sections.append(_mod)
 
-__all__ = ["Rule", "registry", "sections"]
+
+
+def links_people(family: ModuleType | Rule) -> bool:
+    """Whether a rule family ties people to each other (cover, group
+    fairness) rather than being about one person alone. Decomposition keeps
+    these in its master problem and prices everything else per person: this
+    is the only thing it needs to know about a rule."""
+    if isinstance(family, Rule):
+        return family.group_rule
+    return bool(getattr(family, "LINKS_PEOPLE", False))
+
+
+__all__ = ["Rule", "links_people", "registry", "sections"]

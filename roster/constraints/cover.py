@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from roster.scenario import Demand, Scenario, Staff
 
 SECTION = True
+#: counts people together: the master problem of decomposition holds it
+LINKS_PEOPLE = True
 RULE = "cover"
 #: per person short when ``--soft-cover`` turns hard minima soft
 SOFT_COVER_WEIGHT = 10_000

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from roster.scenario import Scenario, TimeCover
 
 SECTION = True
+#: counts people together: the master problem of decomposition holds it
+LINKS_PEOPLE = True
 RULE = "time_cover"
 
 

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, Union
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
-from roster.constraints import sections
+from roster.constraints import links_people, sections
 from roster.constraints.base import Rule
 from roster.model.index import Index
 from roster.model.variables import Pinned, Variables
@@ -316,6 +316,7 @@ def build(
     free: Sequence[tuple[int, int]] | None = None,
     pinned: Pinned | None = None,
     blocked: set[tuple[int, int, int]] | None = None,
+    linking: bool = True,
 ) -> ModelContext:
     """The CP-SAT model for a scenario, objective included.
 
@@ -323,14 +324,20 @@ def build(
     the constant given by ``pinned``, and rules of people with no free cell
     are left out (their penalty is a constant). The objective then differs
     from the whole roster's penalty by a constant: what neighbourhood search
-    needs.
+    needs. Without ``linking``, the rules that tie people together (cover,
+    group fairness) are left out: each person's penalty is then their own,
+    exactly, which is what decomposition prices.
     """
     ctx = ModelContext(scenario, explain=explain, soft_cover=soft_cover, free=free,
                        pinned=pinned, blocked=blocked)
     for family in sections:
+        if not linking and links_people(family):
+            continue
         ctx.rule, ctx.origin = None, family.__name__.rsplit(".", 1)[-1]
         family.encode(ctx)
     for inst in scenario.rule_instances:
+        if not linking and links_people(inst.rule):
+            continue
         ctx.rule, ctx.origin = inst.rule, inst.origin
         staff = [ctx.index.s_of[s] for s in inst.staff]
         if not inst.rule.group_rule:
