@@ -1,0 +1,222 @@
+"""Column generation: a proven lower bound, and a pool of good schedules.
+
+Each round solves the restricted master LP, prices every person at the
+stabilised duals (Wentges: a point between the duals that gave the best
+bound so far and the LP's), adds the schedules found, and computes the
+Lagrangian bound
+
+    LB(sigma) = sum_rows sigma_r rhs_r + sum_people min_schedules (own - sigma . a)
+
+from CP-SAT's proven bounds of the pricing problems. It holds for any
+duals inside their boxes (``Rows.box``), so every round's bound is valid,
+stopped early or not; the best is kept (it is not monotone). Penalties are
+integers, so the roster bound is its ceiling.
+
+``dive`` then makes a roster: it fixes people to their (nearly) whole LP
+schedules a few at a time and prices the others again in between (a whole
+integer solve over the pool finds poor rosters or none: the design note's
+measurements, and ours, in benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from roster.check import check
+from roster.model.build import blocked_cells
+from roster.model.colgen.master import Master
+from roster.model.colgen.pricing import Column, Pricer
+from roster.model.colgen.rows import Cell, Rows, master_rows
+from roster.model.index import Index
+from roster.model.variables import pinned_cells, roster_of
+from roster.roster import Roster
+from roster.scenario import Scenario
+
+#: Wentges smoothing: the share of the best-bound duals in the pricing point
+ALPHA = 0.5
+#: schedules kept per pricing call at most
+COLUMNS_PER_CALL = 5
+#: seconds per pricing call at most; its proven bound counts even if stopped
+PRICING_TIME = 1.0
+#: pricing rounds between two fixings of a dive, at most
+DIVE_ROUNDS = 5
+#: the share of the people left that a dive step fixes when none is whole
+DIVE_SHARE = 0.1
+
+
+class Infeasible(Exception):
+    """A person's own hard rules cannot all hold: no roster exists."""
+
+    def __init__(self, staff: str):
+        super().__init__(f"{staff}: their own hard rules cannot all hold")
+        self.staff = staff
+
+
+class ColumnGeneration:
+    """The column pool, the master and the best bound for one scenario."""
+
+    def __init__(self, scenario: Scenario, *, soft_cover: bool = False, processes: int = 1,
+                 seed: int = 0, log: Callable[[str], None] | None = None):
+        self.scenario, self.soft_cover, self.seed = scenario, soft_cover, seed
+        self.index = Index.of(scenario)
+        self.blocked = blocked_cells(scenario, self.index)
+        self.rows: Rows = master_rows(scenario, self.index, soft_cover)
+        self.master = Master(self.rows, len(self.index.staff))
+        self.processes = processes
+        self.pool: set[tuple[int, tuple[Cell, ...]]] = set()
+        self.by_staff: dict[int, list[Column]] = defaultdict(list)
+        #: the best Lagrangian bound so far (a float), and its duals
+        self.bound = -math.inf
+        self.best_duals: list[float] | None = None
+        self.lp_value: float | None = None
+        self.rounds = 0
+        self.converged = False
+        self.say = log or (lambda line: None)
+        if self.rows.left_out:
+            self.say("column generation: left out of the bound (penalties >= 0, scored "
+                     f"exactly in the rosters): {', '.join(self.rows.left_out)}")
+
+    # -- the pool ---------------------------------------------------------------
+    def add(self, columns: list[Column]) -> int:
+        new = [c for c in columns if (c.staff, c.cells) not in self.pool]
+        for c in new:
+            self.pool.add((c.staff, c.cells))
+            self.by_staff[c.staff].append(c)
+        self.master.add(new)
+        return len(new)
+
+    def columns_of(self, roster: Roster) -> list[Column]:
+        """A roster's schedules with their own penalties (the checker's,
+        rules linking people left out); people breaking their own hard rules
+        give no column."""
+        sc, idx = self.scenario, self.index
+        report = check(sc, roster, soft_cover=self.soft_cover, linking=False)
+        cost: dict[int, int] = defaultdict(int)
+        broken: set[int] = set()
+        for v in report.violations:
+            if v.staff is None:
+                raise AssertionError(f"a rule about one person named nobody: {v.rule}")
+            s = idx.s_of[v.staff]
+            if v.hard:
+                broken.add(s)
+            cost[s] += v.penalty
+        cells: dict[int, list[Cell]] = defaultdict(list)
+        for (s, d), (t, r) in pinned_cells(roster, sc, idx).items():
+            cells[s].append((d, t, r))
+        return [Column(s, tuple(sorted(cells[s])), cost[s]) for s in idx.S if s not in broken]
+
+    # -- the rounds --------------------------------------------------------------
+    def __enter__(self) -> ColumnGeneration:
+        self.pricer = Pricer(self.scenario, self.index, self.blocked, self.processes)
+        self.pricer.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pricer.__exit__(*exc)
+
+    def price(self, people: list[int], sigma: list[float], pi: list[float], limit: float,
+              stop: threading.Event) -> tuple[list[Column], float, float] | None:
+        """One pricing round over ``people`` at duals ``sigma``: (columns,
+        the sum of their proven minima of ``own - sigma . a``, the smallest
+        reduced cost bound against ``pi``); None when stopped."""
+        jobs = [(s, self.rows.cell_duals(s, sigma), pi[s], limit, COLUMNS_PER_CALL,
+                 self.seed + self.rounds) for s in people]
+        found: list[Column] = []
+        mins, least = 0.0, math.inf
+        for priced in self.pricer.price(jobs):
+            if priced.infeasible:
+                raise Infeasible(self.index.staff[priced.staff])
+            mins += priced.bound
+            least = min(least, priced.bound - pi[priced.staff])
+            found.extend(priced.columns)
+            if stop.is_set():
+                return None
+        self.rounds += 1
+        return found, mins, least
+
+    def run(self, deadline: float, stop: threading.Event,
+            on_bound: Callable[[float], None] | None = None,
+            good_enough: Callable[[float], bool] | None = None) -> None:
+        """Rounds until the bound's ceiling meets the LP value's, the
+        deadline, ``stop``, or ``good_enough(bound)``."""
+        people = list(self.index.S)
+        # round 0: everyone's own best schedule (duals 0), so that every
+        # person has a column and the master is feasible
+        sigma = [0.0] * len(self.rows.rows)
+        pi = [0.0] * len(people)
+        alpha = ALPHA
+        while not stop.is_set() and time.perf_counter() < deadline:
+            limit = max(0.05, min(PRICING_TIME, deadline - time.perf_counter()))
+            priced = self.price(people, sigma, pi, limit, stop)
+            if priced is None:
+                return
+            found, mins, _ = priced
+            bound = sum(d * r.rhs for d, r in zip(sigma, self.rows.rows)) + mins
+            if bound > self.bound:
+                self.bound, self.best_duals = bound, sigma
+                if on_bound is not None:
+                    on_bound(bound)
+            added = self.add(found)
+            z, duals, pi, _ = self.master.solve()
+            self.lp_value = z
+            self.say(f"column generation round {self.rounds}: LP {z:.2f}, bound "
+                     f"{self.bound:.2f}, {added} new columns, {len(self.pool)} in all")
+            # penalties are whole numbers: once the bound's ceiling reaches
+            # the LP's, no more columns can raise the roster bound
+            self.converged = math.ceil(self.bound - 1e-6) >= math.ceil(z - 1e-6)
+            if self.converged or (good_enough is not None and good_enough(self.bound)):
+                return
+            if added == 0 and alpha > 0:
+                alpha = 0.0  # mis-priced at the smoothed point: price at the LP's duals
+            else:
+                alpha = ALPHA
+            assert self.best_duals is not None
+            sigma = [alpha * b + (1 - alpha) * d for b, d in zip(self.best_duals, duals)]
+
+    def dive(self, deadline: float, stop: threading.Event, rounds: int = DIVE_ROUNDS,
+             ) -> Roster | None:
+        """A roster by diving: fix the people whose LP schedule is (nearly)
+        whole, or else the ``DIVE_SHARE`` closest to whole, to that schedule; price the
+        others again for a few rounds; repeat until everyone is fixed (at the
+        deadline, everyone left takes their largest LP schedule). The master
+        is restored afterwards, so its bound and pool stay as they were."""
+        idx = self.index
+        fixed: dict[int, Column] = {}
+        try:
+            while len(fixed) < len(idx.staff):
+                free = [s for s in idx.S if s not in fixed]
+                z, duals, pi, values = self.master.solve()
+                for _ in range(rounds):
+                    left = deadline - time.perf_counter()
+                    if left <= 0 or stop.is_set():
+                        break
+                    priced = self.price(free, duals, pi, min(PRICING_TIME, left), stop)
+                    if priced is None:
+                        return None
+                    found, _, least = priced
+                    added = self.add(found)
+                    z, duals, pi, values = self.master.solve()
+                    if least >= -1e-6 or not added:
+                        break
+                largest: dict[int, tuple[float, int]] = {}
+                for j, (col, v) in enumerate(zip(self.master.columns, values)):
+                    if col.staff not in fixed and v > largest.get(col.staff, (-1.0, 0))[0]:
+                        largest[col.staff] = (v, j)
+                done = time.perf_counter() >= deadline or stop.is_set()
+                chosen = [s for s, (v, _) in largest.items() if v >= 1 - 1e-6 or done]
+                if not chosen:  # the closest to whole, a share of those left at a time
+                    ranked = sorted(largest, key=lambda s: -largest[s][0])
+                    chosen = ranked[:max(1, math.ceil(len(free) * DIVE_SHARE))]
+                for s in chosen:
+                    j = largest[s][1]
+                    fixed[s] = self.master.columns[j]
+                    self.master.fix(s, j)
+                self.say(f"dive: LP {z:.2f}, {len(fixed)} of {len(idx.staff)} people fixed")
+        finally:
+            self.master.unfix()
+        cells = {(s, d): (t, r) for s, col in fixed.items() for d, t, r in col.cells}
+        return roster_of(cells, self.scenario, idx)
