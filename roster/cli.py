@@ -75,7 +75,7 @@ def main() -> None:
     """Build and check staff shift rosters for hospital care teams."""
 
 
-STRATEGIES = ["auto", "cpsat", "lns"]
+STRATEGIES = ["auto", "cpsat", "lns", "cg"]
 
 
 @main.command()

@@ -3,6 +3,7 @@ and the Result, always scored by the independent checker."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from roster.check import CheckReport, check
 from roster.model.build import build
+from roster.model.colgen import ColumnGeneration, Infeasible
 from roster.model.lns import Search, tune
 from roster.model.variables import Pinned, pinned_cells
 from roster.result import Result, SolveStatus
@@ -41,10 +43,12 @@ class SolveParams(BaseModel):
     target: int | None = Field(
         None, description="stop as soon as a roster with at most this penalty is found"
     )
-    strategy: Literal["auto", "cpsat", "lns"] = Field(
+    strategy: Literal["auto", "cpsat", "lns", "cg"] = Field(
         "auto",
         description="cpsat: one CP-SAT model; lns: neighbourhood search, then CP-SAT for the "
-        "bound; auto: CP-SAT alone for small rosters or without a time limit, else both",
+        "bound; cg: decomposition (column generation for the bound and a pool of schedules, "
+        "a roster from the pool, then the neighbourhood search); auto: chosen by size, "
+        "see the README",
     )
     extra: dict[str, Any] = Field({}, description="other CP-SAT parameters, by name")
 
@@ -137,13 +141,22 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
         setattr(p, key, value)
 
 
-#: up to this many person-days CP-SAT alone does better than the search
-SMALL = 1500
 #: above this many person-day-shift cells, the whole model is not built
 #: within a time limit (only the neighbourhoods are)
 LARGE = 300_000
 #: share of the time limit for CP-SAT on the whole model after the search
 FINAL_SHARE = 0.1
+#: decomposition: the first roster's share of the time limit, where column
+#: generation must end, and the dive's share of what is left after it
+CG_FIRST_SHARE = 0.1
+#: ... but at least CG_FIRST_MIN seconds, unless that is over CG_FIRST_MAX of it
+#: (the 4-week ICU is proven optimal by CP-SAT in 2 s: no decomposition then)
+CG_FIRST_MIN = 10.0
+CG_FIRST_MAX = 0.25
+CG_SHARE = 0.6
+CG_DIVE_SHARE = 0.5
+#: without a time limit, seconds for decomposition's first roster
+NO_LIMIT_FIRST = 10.0
 #: seconds between checks of the search's roster (each costs ~0.3 s at 120 x 28)
 OFFER_EVERY = 10.0
 
@@ -166,6 +179,7 @@ class _Run:
         self.best_objective: int | None = None
         self.bound: float | None = None
         self.status: SolveStatus = SolveStatus.UNKNOWN
+        #: CP-SAT's own objective value of ``best``, when CP-SAT found it
         self.cpsat_objective: float | None = None
         self.first_solution_s: float | None = None
         self.best_solution_s: float | None = None
@@ -200,23 +214,26 @@ class _Run:
             n += w.solutions
         return Progress(now, objective, bound, n)
 
-    def offer(self, roster: Roster, objective: int, found: float | None = None) -> None:
+    def offer(self, roster: Roster, objective: int, found: float | None = None,
+              cpsat_objective: float | None = None) -> None:
         """A roster for the scenario as given (found at ``found``, a
-        perf_counter time); kept when better."""
+        perf_counter time); kept when better. ``cpsat_objective``: CP-SAT's
+        own value for it, reported only while it is the roster kept."""
         with self.lock:
             now = (found or time.perf_counter()) - self.start
             if self.best_objective is None or objective < self.best_objective:
                 self.best, self.best_objective = roster, objective
+                self.cpsat_objective = cpsat_objective
                 self.best_solution_s = now
                 if self.first_solution_s is None:
                     self.first_solution_s = now
 
     def done(self) -> bool:
-        target = self.params.target
-        return self.stop.is_set() or (
-            target is not None and self.best_objective is not None
-            and self.best_objective <= target
-        )
+        """Stopped, at the target, or the best roster proven optimal."""
+        target, best = self.params.target, self.best_objective
+        return self.stop.is_set() or best is not None and (
+            (target is not None and best <= target)
+            or (self.bound is not None and best <= self.bound))
 
     # -- phases ----------------------------------------------------------------
     def cpsat(self, until: float, hint: Roster | None) -> int:
@@ -256,11 +273,12 @@ class _Run:
             # higher when stopped by the time limit, because presolve's dual
             # reductions loosen penalty definitions and postsolve tightens them
             objective = round(solver.value(ctx.objective())) if has_objective else 0
-            self.cpsat_objective = _whole(solver.objective_value) if has_objective else 0
+            cpsat_objective = _whole(solver.objective_value) if has_objective else 0
             if watcher.first_solution_s is not None and self.first_solution_s is None:
                 self.first_solution_s = watcher.first_solution_s
             found = watcher.best_solution_s
-            self.offer(roster, objective, None if found is None else self.start + found)
+            self.offer(roster, objective, None if found is None else self.start + found,
+                       cpsat_objective)
             self.solutions += watcher.state.solutions
         return code
 
@@ -334,35 +352,90 @@ class _Run:
         if report.feasible:
             self.offer(roster, report.total_penalty, found)
 
+    def colgen(self, whole: bool) -> None:
+        """Decomposition: a first roster (CP-SAT on the ``whole`` model,
+        which may prove it optimal and end there, else the search's
+        construction), column generation (the bound, live, and a pool of
+        schedules), a roster by diving, then the search from the best roster
+        until the end. Without a time limit: column generation until the
+        bound meets the LP's, the dive, and no search after it."""
+        params, start = self.params, time.perf_counter()
+        finite = self.deadline != float("inf")
+        budget = self.deadline - start if finite else NO_LIMIT_FIRST / CG_FIRST_SHARE
+        first = start + max(budget * CG_FIRST_SHARE, min(CG_FIRST_MIN, budget * CG_FIRST_MAX))
+        if whole:
+            code = self.cpsat(first, self.hint)
+            if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or self.done():
+                self.status = _STATUS[code] if code == cp_model.INFEASIBLE else self.status
+                return
+        with ColumnGeneration(self.scenario, soft_cover=params.soft_cover,
+                              processes=params.workers or os.cpu_count() or 1,
+                              seed=params.seed, log=print if params.log else None) as cg:
+            if self.best is None:
+                self.lns(first)
+            cg.say(f"first roster: {self.best_objective} at {time.perf_counter() - start:.1f} s")
+            if self.best is not None:
+                cg.add(cg.columns_of(self.best))
+
+            def on_bound(bound: float) -> None:
+                whole = math.ceil(bound - 1e-6)
+                with self.lock:
+                    self.bound = whole if self.bound is None else max(self.bound, whole)
+
+            def proven(bound: float) -> bool:
+                best = self.best_objective
+                return best is not None and math.ceil(bound - 1e-6) >= best
+
+            try:
+                cg.run(start + budget * CG_SHARE if finite else self.deadline, self.stop,
+                       on_bound, proven)
+                if not self.done() and cg.rounds:
+                    left = self.deadline - time.perf_counter()
+                    roster = cg.dive(time.perf_counter() + left * CG_DIVE_SHARE
+                                     if finite else self.deadline, self.stop)
+                    if roster is not None:
+                        self._offer(roster)
+                    cg.say(f"dive: {self.best_objective} at {time.perf_counter() - start:.1f} s")
+            except Infeasible:
+                self.status = SolveStatus.INFEASIBLE
+                return
+        if not self.done() and finite:
+            self.lns(self.deadline)
+
     def execute(self) -> None:
         sc, params = self.scenario, self.params
         people_days = len(sc.staff) * sc.horizon.days
         cells = people_days * len(sc.shifts)
         strategy = params.strategy
         if strategy == "auto":
-            # measured (benchmarks/RESULTS.md): CP-SAT alone does better on
-            # Curtois 1-11 (up to 1500 person-days) and on a 100 x 28 ward
-            # with hard cover minima (70 against 230), which the search (cover
-            # soft) is slow to restore; the search on Curtois 12 and up
-            # (soft cover; Instance15, 11 340 cells: 5595 against 7812)
-            hard_cover = not params.soft_cover and _hard_cover(sc)
-            small = people_days <= SMALL or (hard_cover and cells <= LARGE)
-            strategy = "cpsat" if params.time_limit is None or small else "lns"
-        if strategy == "cpsat":
+            # measured (benchmarks/RESULTS.md): decomposition opens with CP-SAT
+            # on the whole model, which proves small wards optimal in seconds
+            # (the 4-week ICU: 2 s) and ends there; elsewhere column generation
+            # gives the bound and the best rosters (Curtois 8 at 60 s: +1 %
+            # against +16 % for CP-SAT alone). Past LARGE cells (a year of 150
+            # staff) the search alone, which never builds the whole model.
+            strategy = ("cpsat" if params.time_limit is None
+                        else "lns" if cells > LARGE else "cg")
+        if strategy == "cg":
+            self.colgen(whole=cells <= LARGE)
+            if self.status == SolveStatus.INFEASIBLE:
+                return
+        elif strategy == "cpsat":
             code = self.cpsat(self.deadline, self.hint)
             self.status = _STATUS.get(code, SolveStatus.UNKNOWN)
             if self.status != SolveStatus.INFEASIBLE and self.best is not None:
                 self.status = SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else (
                     SolveStatus.FEASIBLE)
             return
-        budget = self.deadline - time.perf_counter()
-        final = cells <= LARGE
-        self.lns(self.deadline - (budget * FINAL_SHARE if final else 0))
-        if final and not self.done():
-            code = self.cpsat(self.deadline, self.best)
-            if code == cp_model.INFEASIBLE:
-                self.status = SolveStatus.INFEASIBLE
-                return
+        else:
+            budget = self.deadline - time.perf_counter()
+            final = cells <= LARGE
+            self.lns(self.deadline - (budget * FINAL_SHARE if final else 0))
+            if final and not self.done():
+                code = self.cpsat(self.deadline, self.best)
+                if code == cp_model.INFEASIBLE:
+                    self.status = SolveStatus.INFEASIBLE
+                    return
         if self.best is not None:
             proven = self.bound is not None and self.best_objective is not None and (
                 self.best_objective <= self.bound)
