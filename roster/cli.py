@@ -353,13 +353,23 @@ def many_solves(command: typing.Callable[..., None]) -> typing.Callable[..., Non
               "folder of roster files per variant.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds per variant.")
+@click.option("--gap-threshold", type=click.FloatRange(min=0, max=100), default=5.0,
+              show_default=True, metavar="PCT", help="A variant whose roster may be more than "
+              "this percentage worse than the best possible (its gap) is marked unproven, and so "
+              "is every conclusion drawn from it.")
+@click.option("--max-gap", type=click.FloatRange(min=0, max=100), metavar="PCT",
+              help="Solve a variant above this gap again, longer, from its best roster, until "
+              "its gap is at most this or --max-time is spent.")
+@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="Seconds per variant in all with --max-gap [default: 4 x --time-limit].")
 @many_solves
 def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outdir: str,
-           time_limit: float, seed: int, jobs: int | None, workers: int,
+           time_limit: float, gap_threshold: float, max_gap: float | None,
+           max_time: float | None, seed: int, jobs: int | None, workers: int,
            scheduler: str | None) -> None:
     """Solve variants of SCENARIO (cover soft) and compare them."""
     from roster.variants import VaryError
-    from roster.whatif import effects, needed, plan, run
+    from roster.whatif import effects, needed, plan, progress_line, run, time_cap, unproven_note
 
     _load(scenario)
     try:
@@ -369,18 +379,24 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
         err.print(f"{scenario}: {text}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers)
+    try:
+        time_cap(params, gap_threshold, max_gap, max_time)
+    except VaryError as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
     axes, variants = planned.axes, planned.variants
     with _progress(len(variants), "variants") as advance:
         try:
             table = run(planned, outdir=outdir, params=params, jobs=jobs, scheduler=scheduler,
-                        on_row=lambda row: advance(f"{row['variant']}: {row['status']}"))
+                        on_row=lambda row: advance(progress_line(row)),
+                        gap_threshold=gap_threshold, max_gap=max_gap, max_time=max_time)
         except ScenarioError as exc:
             _fail(exc)
         except KeyboardInterrupt:
             _stopped(Path(outdir) / "whatif.csv")
     keys = [a.key for a in axes]
-    shown = [*keys, "status", "objective", "uncovered_hours", "unmet_requests",
-             "overtime_hours", "nights_spread", "weekends_spread"]
+    shown = [*keys, "status", "objective", "gap_pct", "proven", "uncovered_hours",
+             "unmet_requests", "overtime_hours", "nights_spread", "weekends_spread"]
     t = Table(*shown, title="what if")
     for rec in table.to_dict("records"):
         t.add_row(*(_cell(rec.get(c)) for c in shown))
@@ -389,6 +405,9 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
         out.print(line, markup=False, highlight=False)
     for line in needed(table, axes).get("answer", []):
         out.print(line, markup=False, highlight=False)
+    note = unproven_note(table, gap_threshold)
+    if note:
+        out.print(note, markup=False, highlight=False)
     out.print(f"wrote {Path(outdir) / 'whatif.csv'}, effects.csv, needed.csv, whatif.png "
               f"and {len(variants)} roster folders")
 

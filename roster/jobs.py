@@ -1,6 +1,7 @@
 """Running many solves: in local worker processes, or on an existing Dask
 cluster. A job carries the scenario as text, so it can cross the wire;
-results come back to the caller, which writes the outputs.
+results come back to the caller, which writes the outputs. A job may ask for
+more time when its roster is not proven close enough to the best possible.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import signal
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from roster.load import load_text
 from roster.model.solve import SolveParams, solve
-from roster.result import Result
+from roster.result import Result, SolveStatus
+from roster.scenario import Scenario
 from roster.validation import ScenarioError
 
 
@@ -26,6 +28,10 @@ class Job:
     text: str  #: the scenario file's text (YAML or JSON)
     source: str  #: where the text came from, for messages
     params: SolveParams
+    #: solve again, longer, while the gap is above this (a fraction; None: once)
+    max_gap: float | None = None
+    #: seconds for all the job's solves together
+    max_time: float | None = None
 
 
 @dataclass
@@ -33,17 +39,75 @@ class Outcome:
     key: str
     result: Result | None
     error: str | None = None
+    solves: int = 1  #: 2 when the job was solved again for its gap
 
 
 def run_job(job: Job) -> Outcome:
     """Load and solve one job; any failure becomes the outcome's error."""
     try:
-        return Outcome(job.key, solve(load_text(job.text, job.source), job.params))
+        result, solves = solve_to_gap(load_text(job.text, job.source), job.params,
+                                      job.max_gap, job.max_time)
+        return Outcome(job.key, result, solves=solves)
     except ScenarioError as exc:
         return Outcome(job.key, None, exc.render())
     except Exception as exc:
         where = traceback.format_exception_only(exc)[-1].strip()
         return Outcome(job.key, None, f"internal error: {where}")
+
+
+#: seconds left under the cap below which solving again is not worth it
+MIN_MORE = 1.0
+
+
+def solve_to_gap(scenario: Scenario, params: SolveParams, max_gap: float | None = None,
+                 max_time: float | None = None) -> tuple[Result, int]:
+    """Solve; when the gap is above ``max_gap``, solve once more for the rest
+    of ``max_time``, starting from the best roster and stopping as soon as
+    the gap is at most ``max_gap``. Returns the result and the solves used.
+
+    One longer second solve rather than several short ones: each restart
+    has to prove its bound again from scratch."""
+    first = solve(scenario, params)
+    if max_gap is None or max_time is None or not _worth_more(first, max_gap):
+        return first, 1
+    left = max_time - first.wall_time_s
+    if left < MIN_MORE:
+        return first, 1
+    more = params.model_copy(update={
+        "time_limit": left, "extra": {**params.extra, "relative_gap_limit": max_gap}})
+    return combined(first, solve(scenario, more, hint=first.roster)), 2
+
+
+def _worth_more(result: Result, max_gap: float) -> bool:
+    """Whether more time could bring the gap down to ``max_gap``."""
+    if result.stopped_by_user or result.status == SolveStatus.INFEASIBLE:
+        return False
+    return result.gap is None or result.gap > max_gap
+
+
+def combined(first: Result, then: Result) -> Result:
+    """Two solves of the same model as one: the better roster, the higher
+    bound (both bound the same optimum), the time of both. OPTIMAL only when
+    that roster meets that bound: CP-SAT says OPTIMAL when it stops at its
+    relative gap limit."""
+    if first.objective is not None and (then.objective is None
+                                        or first.objective <= then.objective):
+        kept = first
+    else:  # its times from the start of the first solve
+        kept = replace(then, best_solution_s=_later(then.best_solution_s, first.wall_time_s),
+                       first_solution_s=first.first_solution_s if first.roster is not None
+                       else _later(then.first_solution_s, first.wall_time_s))
+    if kept.objective is not None:
+        bound = max((b for b in (first.best_bound, then.best_bound) if b is not None),
+                    default=None)
+        kept = replace(kept, best_bound=bound, status=SolveStatus.OPTIMAL
+                       if bound is not None and kept.objective <= bound else SolveStatus.FEASIBLE)
+    return replace(kept, wall_time_s=first.wall_time_s + then.wall_time_s,
+                   stopped_by_user=then.stopped_by_user)
+
+
+def _later(seconds: float | None, shift: float) -> float | None:
+    return None if seconds is None else seconds + shift
 
 
 #: CP-SAT workers per solve at the least, even when that puts more threads

@@ -4,13 +4,18 @@ Every variant is solved with cover soft (a shortfall is an outcome, not an
 infeasibility), with the same time limit and seed. The table has one row per
 variant; ``effects`` says what each step along a varied key changes, and
 ``needed`` finds the smallest headcount with no uncovered hours.
+
+A variant whose roster is not proven close to the best possible (its gap is
+above a threshold, or it has no roster) is marked unproven, and so is every
+conclusion drawn from it: a shortfall in a roster far from the best may only
+mean the search ran out of time.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +27,17 @@ from roster.load import load_scenario, read_data
 from roster.metrics import outcome
 from roster.model.solve import SolveParams
 from roster.output import atomic_write, write_result
+from roster.result import SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
 from roster.variants import Axis, Variant, VaryError, apply, grid, parse_vary, read_variants
 
+#: percent: a variant with a larger gap is unproven
+GAP_THRESHOLD = 5.0
+#: with a gap to reach, each variant may take this many times the time limit in all
+MORE_TIME = 4.0
 MEASURES = ("uncovered_hours", "unmet_requests", "overtime_hours", "objective")
+HAS_ROSTER = tuple(s.value for s in SolveStatus if s.has_roster)
 LABELS = {"uncovered_hours": "uncovered hours", "unmet_requests": "unmet requests",
           "overtime_hours": "overtime hours", "objective": "objective"}
 
@@ -81,17 +92,27 @@ def whatif(
     jobs: int | None = None,
     scheduler: str | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    gap_threshold: float = GAP_THRESHOLD,
+    max_gap: float | None = None,
+    max_time: float | None = None,
 ) -> pd.DataFrame:
     """Solve every variant and return one row per variant: its values of the
-    varied keys, status, objective, bound, uncovered person-hours (in total,
-    per role/skill, per shift and per time-cover window), hard violations,
-    overtime hours, unmet requests and the spread of nights and weekends.
+    varied keys, status, objective, bound, gap, whether it is proven (gap at
+    most ``gap_threshold`` percent), uncovered person-hours (in total, per
+    role/skill, per shift and per time-cover window), hard violations,
+    overtime hours, unmet requests, the spread of nights and weekends, the
+    seconds used and the number of solves.
+
+    ``max_gap`` (percent): a variant above it is solved again, from its best
+    roster, until its gap is at most that or ``max_time`` seconds in all
+    (default ``MORE_TIME`` x the time limit) are spent.
 
     With ``outdir``: each variant's roster files in ``outdir/<variant>/``,
     and ``whatif.csv``, ``effects.csv``, ``needed.csv`` and ``whatif.png``.
     """
     return run(plan(scenario, vary, variants_file), outdir=outdir, params=params, jobs=jobs,
-               scheduler=scheduler, on_row=on_row)
+               scheduler=scheduler, on_row=on_row, gap_threshold=gap_threshold,
+               max_gap=max_gap, max_time=max_time)
 
 
 def run(
@@ -102,19 +123,24 @@ def run(
     jobs: int | None = None,
     scheduler: str | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    gap_threshold: float = GAP_THRESHOLD,
+    max_gap: float | None = None,
+    max_time: float | None = None,
 ) -> pd.DataFrame:
     """Solve a plan's variants (``whatif`` is ``plan`` and then this)."""
     params = (params or SolveParams()).model_copy(update={"soft_cover": True})
+    cap = time_cap(params, gap_threshold, max_gap, max_time)
     axes, variants, datas, scenario = planned.axes, planned.variants, planned.data, planned.scenario
     keys = [a.key for a in axes]
     rows: dict[str, dict[str, Any]] = {
         v.name: {"variant": v.name, **{k: v.values.get(k, "") for k in keys},
-                 "status": "NOT_RUN"} for v in variants
+                 "status": "NOT_RUN", "proven": False} for v in variants
     }
     try:
         with executor(jobs, scheduler) as ex:
             share = params if params.workers else params.model_copy(update={"workers": ex.share})
-            work = [Job(v.name, json.dumps(datas[v.name]), f"{scenario} [{v.name}].json", share)
+            work = [Job(v.name, json.dumps(datas[v.name]), f"{scenario} [{v.name}].json", share,
+                        max_gap=None if cap is None else max_gap / 100, max_time=cap)
                     for v in variants]
             for done in ex.run(work):
                 row = rows[done.key]
@@ -124,8 +150,10 @@ def run(
                     changed = planned.scenarios[done.key]
                     row.update(outcome(changed, done.result))
                     row["wall_time_s"] = round(done.result.wall_time_s, 2)
+                    row["solves"] = done.solves
                     if outdir is not None:
                         write_result(done.result, changed, Path(outdir) / done.key)
+                row["proven"] = proven(row, gap_threshold)
                 if on_row is not None:
                     on_row(row)
     finally:  # interrupted: the table of what finished (NOT_RUN for the rest)
@@ -142,14 +170,84 @@ def run(
     return table
 
 
+def time_cap(params: SolveParams, gap_threshold: float, max_gap: float | None,
+             max_time: float | None) -> float | None:
+    """The seconds each variant may take in all when ``max_gap`` asks for more
+    time (None: one solve each); a value that makes no sense is a VaryError,
+    named by its command-line option."""
+    for option, pct in (("--gap-threshold", gap_threshold), ("--max-gap", max_gap)):
+        if pct is not None and not 0 <= pct <= 100:
+            raise VaryError(f"{option} {pct:g}: give a percentage from 0 to 100")
+    if max_gap is None:
+        if max_time is not None:
+            raise VaryError("--max-time caps the time --max-gap adds: give --max-gap too")
+        return None
+    limit = params.time_limit
+    if max_time is not None and limit is not None and max_time < limit:
+        raise VaryError(f"--max-time {max_time:g} is less than --time-limit {limit:g}: it is "
+                        "each variant's time in all, its first solve included")
+    if limit is None:  # solved to the end already
+        return None
+    return max_time if max_time is not None else MORE_TIME * limit
+
+
+def proven(row: Mapping[str, Any], gap_threshold: float = GAP_THRESHOLD) -> bool:
+    """Whether a variant's roster is proven within ``gap_threshold`` percent of
+    the best possible: it has a roster, a bound and a gap at most that."""
+    gap = row.get("gap_pct")
+    return (row.get("status") in HAS_ROSTER and gap is not None and not pd.isna(gap)
+            and float(gap) <= gap_threshold)
+
+
+def _proven(row: pd.Series) -> bool:
+    """The table's ``proven`` mark, or (a table without it) ``proven``."""
+    mark = row.get("proven")
+    return proven(row) if mark is None or pd.isna(mark) else bool(mark)
+
+
+def doubt(row: Mapping[str, Any]) -> str:
+    """Why a variant is unproven, in a few words: 'gap 37%', 'no bound', or
+    its status when it has no roster."""
+    if row.get("status") not in HAS_ROSTER:
+        return f"no roster ({row.get('status')})"
+    gap = row.get("gap_pct")
+    return "no bound" if gap is None or pd.isna(gap) else f"gap {float(gap):.3g}%"
+
+
+def _unproven(part: pd.DataFrame, levels: Sequence[str]) -> str:
+    """' (unproven: gap 37% at +0, ...)' for the ``levels`` of a slice that a
+    conclusion rests on and are unproven; '' when all are proven."""
+    doubts = [f"{doubt(part.loc[v])} at {v}" for v in levels if not _proven(part.loc[v])]
+    return f" (unproven: {', '.join(doubts)})" if doubts else ""
+
+
+def progress_line(row: Mapping[str, Any]) -> str:
+    """A finished variant in one line: its status, and the doubt if unproven."""
+    line = f"{row['variant']}: {row['status']}"
+    if row.get("status") in HAS_ROSTER and not row.get("proven"):
+        line += f" (unproven: {doubt(row)})"
+    return line
+
+
+def unproven_note(table: pd.DataFrame, gap_threshold: float = GAP_THRESHOLD) -> str | None:
+    """What the unproven marks mean, when some variant has one."""
+    solved = table[table["status"].isin(HAS_ROSTER)]
+    count = int((~solved.apply(_proven, axis=1)).sum()) if len(solved) else 0
+    if not count:
+        return None
+    return (f"{count} of {len(table)} variants are unproven (gap above {gap_threshold:g}%): "
+            "their rosters may be far from the best possible, so what is said from them is "
+            "marked unproven; a longer --time-limit, or --max-gap, can prove them")
+
+
 def _columns(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    head = ["variant", *keys, "status", "objective", "best_bound", "gap_pct", "uncovered_hours",
-            "hard_violations", "overtime_hours", "unmet_requests", "nights_spread",
-            "weekends_spread"]
+    head = ["variant", *keys, "status", "objective", "best_bound", "gap_pct", "proven",
+            "uncovered_hours", "hard_violations", "overtime_hours", "unmet_requests",
+            "nights_spread", "weekends_spread"]
     detail = sorted(c for c in table.columns if c.startswith("uncovered_hours."))
     for c in detail:  # a variant without this shortfall has none of it
         table[c] = table[c].where(table["uncovered_hours"].isna(), table[c].fillna(0.0))
-    tail = [c for c in ("wall_time_s", "error") if c in table.columns]
+    tail = [c for c in ("wall_time_s", "solves", "error") if c in table.columns]
     return table.reindex(columns=head + detail + tail)
 
 
@@ -178,7 +276,8 @@ def _others(axes: list[Axis], axis: Axis) -> list[dict[str, str]]:
 
 def effects(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
     """What each step along each varied key changes, for every combination of
-    the other keys: one row per step, with the differences and a sentence."""
+    the other keys: one row per step, with the differences and a sentence
+    (saying 'unproven' when either end is)."""
     rows = []
     for axis in axes:
         for fixed in _others(axes, axis):
@@ -187,7 +286,9 @@ def effects(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
             where = f" ({', '.join(f'{k}={v}' for k, v in fixed.items())})" if fixed else ""
             for a, b in itertools.pairwise(order):
                 ra, rb = part.loc[a], part.loc[b]
-                row: dict[str, Any] = {"key": axis.key, "from": a, "to": b, **fixed}
+                doubts = _unproven(part, [a, b])
+                row: dict[str, Any] = {"key": axis.key, "from": a, "to": b, **fixed,
+                                       "proven": not doubts}
                 step = f"{axis.key} {a} -> {b}{where}: "
                 if pd.isna(ra.get("uncovered_hours")) or pd.isna(rb.get("uncovered_hours")):
                     row["effect"] = (f"{step}no comparison (status {ra.get('status')} and "
@@ -200,9 +301,10 @@ def effects(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
                           for c in table.columns if c.startswith("uncovered_hours.")
                           and not pd.isna(ra[c]) and not pd.isna(rb[c]) and rb[c] != ra[c]}
                 row.update({f"change_uncovered_hours.{k}": v for k, v in detail.items()})
-                row["effect"] = step + _sentence(row, detail)
+                row["effect"] = step + _sentence(row, detail) + doubts
                 rows.append(row)
-    return pd.DataFrame(rows, columns=None if rows else ["key", "from", "to", "effect"])
+    return pd.DataFrame(rows, columns=None if rows else ["key", "from", "to", "proven",
+                                                         "effect"])
 
 
 def _round(x: float) -> float:
@@ -230,7 +332,9 @@ def _sentence(row: dict[str, Any], detail: dict[str, float]) -> str:
 
 def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
     """For each varied headcount, and each combination of the other keys'
-    values, the smallest level tried that was solved with no uncovered hours."""
+    values, the smallest level tried that was solved with no uncovered hours.
+    The answer rests on the levels below it (that they leave hours uncovered
+    even at their best), so it is unproven when one of them is."""
     rows = []
     for axis in (a for a in axes if a.kind == "staff"):
         for fixed in _others(axes, axis):
@@ -246,14 +350,17 @@ def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
                 answer = f"no uncovered hours even at {enough[0]}, the fewest tried: try fewer"
             else:
                 answer = f"{enough[0]} is the fewest with no uncovered hours"
+            below = levels[:levels.index(enough[0])] if enough else levels
+            doubts = _unproven(part, below)
             rows.append({"key": axis.key, **fixed, "needed": enough[0] if enough else None,
-                         "answer": f"{axis.key}{where}: {answer}"})
-    return pd.DataFrame(rows, columns=None if rows else ["key", "needed", "answer"])
+                         "proven": not doubts, "answer": f"{axis.key}{where}: {answer}{doubts}"})
+    return pd.DataFrame(rows, columns=None if rows else ["key", "needed", "proven", "answer"])
 
 
 def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
     """Uncovered hours and objective against headcount, one line per role
-    (against the first key's values when no headcount is varied)."""
+    (against the first key's values when no headcount is varied), unproven
+    points ringed in red."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -272,8 +379,14 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
             label = f"{role} (now {count})"
         else:
             xs, label = order, axis.key
-        top.plot(xs, [part.loc[v, "uncovered_hours"] for v in order], marker="o", label=label)
-        bottom.plot(xs, [part.loc[v, "objective"] for v in order], marker="o", label=label)
+        doubtful = [not _proven(part.loc[v]) for v in order]
+        for ax, measure in ((top, "uncovered_hours"), (bottom, "objective")):
+            ys = [part.loc[v, measure] for v in order]
+            ax.plot(xs, ys, marker="o", label=label)
+            if any(doubtful):  # a ring around each unproven point
+                ax.plot([x for x, d in zip(xs, doubtful) if d],
+                        [y for y, d in zip(ys, doubtful) if d], "o", markersize=12,
+                        markerfacecolor="none", color="red", label="unproven")
     top.set_ylabel("uncovered person-hours")
     bottom.set_ylabel("objective (penalty)")
     bottom.set_xlabel("headcount" if staff_axes else axes[0].key)
@@ -282,7 +395,9 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
 
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
-        ax.legend()
+        handles, labels = ax.get_legend_handles_labels()
+        unique = dict(zip(labels, handles))  # "unproven" once
+        ax.legend(unique.values(), unique.keys())
         ax.set_ylim(bottom=0)
     if staff_axes:
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True))

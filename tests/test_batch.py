@@ -158,6 +158,7 @@ def test_effects_and_needed_on_a_made_up_table() -> None:
         "demand.RN": ["1", "1", "1", "1.5", "1.5", "1.5"],
         "status": ["OPTIMAL"] * 6,
         "objective": [300, 100, 90, 900, 400, 200],
+        "gap_pct": [0.0] * 6,  # all proven: the sentences say nothing of doubt
         "uncovered_hours": [14.0, 0.0, 0.0, 40.0, 20.0, 8.0],
         "uncovered_hours.shift.N": [14.0, 0.0, 0.0, 30.0, 20.0, 8.0],
         "unmet_requests": [6, 0, 0, 7, 3, 1],
