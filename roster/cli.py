@@ -225,44 +225,16 @@ def import_() -> None:
 def import_curtois(instance: str, output: str) -> None:
     """Convert a Curtois & Qu benchmark INSTANCE (.txt) into a scenario."""
     from roster.importers.curtois import read
-    from roster.output import atomic_write
+    from roster.output import write_scenario
 
     try:
         data = read(instance)
         sc = load_scenario(data)
     except ScenarioError as exc:
         _fail(exc)
-    if output.endswith(".json"):
-        atomic_write(Path(output), lambda fh: json.dump(data, fh, indent=1))
-    else:
-        atomic_write(Path(output), lambda fh: dump_yaml(data, fh))
+    write_scenario(data, Path(output))
     out.print(f"wrote {output}: {len(sc.staff)} staff, {sc.horizon.days} days, "
               f"{len(sc.shifts)} shifts, {len(sc.rule_instances)} rule instances")
-
-
-def dump_yaml(data: object, fh: object) -> None:
-    """Block style for sections, flow style for each small record."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    def flow(node: object, depth: int) -> object:
-        if isinstance(node, dict):
-            m = CommentedMap((k, flow(v, depth + 1)) for k, v in node.items())
-            if depth >= 2 and not any(isinstance(v, (dict, list)) and len(v) > 8
-                                      for v in node.values()):
-                m.fa.set_flow_style()
-            return m
-        if isinstance(node, list):
-            seq = CommentedSeq(flow(v, depth + 1) for v in node)
-            if all(not isinstance(v, (dict, list)) for v in node):
-                seq.fa.set_flow_style()
-            return seq
-        return node
-
-    yaml = YAML()
-    yaml.version = (1, 2)
-    yaml.width = 4096
-    yaml.dump(flow(data, 0), fh)
 
 
 @main.group()
