@@ -7,8 +7,14 @@ nights (and, in some units, 12-hour long days), on full-time, part-time and
 nights-only contracts, with leave, day and shift requests and the last week
 before the roster as history. As in the Curtois and INRC-II benchmarks most
 rules are weighted wishes; what a ward holds to is hard: the cover minima and a
-charge nurse on every shift, no early or long day after a late or a night, the
-48-hour week, at most 7 days in a row, and nights-only staff on nights only.
+charge nurse on every 8-hour shift, no day shift after a night and no early or
+long day after a late, the 48-hour week, at most 7 days in a row, and
+nights-only staff on nights only.
+
+Feasibility: cover minima are about two thirds of what the staff can work,
+which leaves every standard unit at least two people not on leave per hard
+cover place on its worst day (and two charge nurses per charge place);
+unit-30x28 and unit-60x28 were solved to feasible rosters.
 
 The generator lives in the package, not in ``benchmarks/``, because
 ``roster bench units`` generates its instances and an installed command must
