@@ -5,7 +5,8 @@ to benchmarks/RESULTS.md.
 
 - the one-week medical ward: time to proven optimality;
 - the four-week ICU: gap after 60 s;
-- model building for a synthetic 100-staff, 28-day ward: time and peak memory
+- model building for the generated 100-staff, 28-day unit (roster.generate; before
+  it, figures were for a simpler synthetic ward): time and peak memory
   (measured in a fresh process, so the figure is the builder's own).
 """
 
@@ -24,20 +25,18 @@ import ortools
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
 
 from roster import SolveParams, check, load_scenario, solve
 
 BUILD_PROBE = textwrap.dedent(
     """
     import json, resource, sys, time
-    sys.path.insert(0, {here!r})
-    from synthetic import synthetic_ward
+    from roster.generate import unit
     from roster import load_scenario
     from roster.model.build import build
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    sc = load_scenario(synthetic_ward({staff}, {days}))
+    sc = load_scenario(unit({staff}, {days}))
     ctx = build(sc)
     t1 = time.perf_counter()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -70,11 +69,11 @@ def solve_row(name: str, path: Path, time_limit: float, workers: int) -> dict:
 
 
 def build_row(staff: int, days: int) -> dict:
-    code = BUILD_PROBE.format(here=str(HERE), staff=staff, days=days)
+    code = BUILD_PROBE.format(staff=staff, days=days)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     return {
-        "case": f"build {staff} staff x {days} days",
+        "case": f"build unit-{staff}x{days}",
         "seconds": round(data["seconds"], 2),
         "peak_mb": round(data["peak_mb"]),
         "variables": data["variables"],

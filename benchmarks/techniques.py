@@ -12,7 +12,7 @@
    processes: wall time, the soft-cover score, and how the steps went.
 
 Usage: python benchmarks/techniques.py model|subsolvers|strategy|construct [--instances 5,8]
-       [--time-limit 60]     (instance 0 = the synthetic 100-staff, 4-week ward)
+       [--time-limit 60]     (instance 0 = the generated unit-100x28)
 """
 
 from __future__ import annotations
@@ -29,15 +29,14 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
 
 
 def _scenario(i: int):  # type: ignore[no-untyped-def]
-    """Curtois InstanceN; 0 = the synthetic 100-staff, 4-week ward."""
+    """Curtois InstanceN; 0 = the generated 100-staff, 4-week unit."""
     from roster import load_scenario
     from roster.importers.curtois import read
 
     if i == 0:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from synthetic import synthetic_ward
+        from roster.generate import unit
 
-        return load_scenario(synthetic_ward(100, 28))
+        return load_scenario(unit(100, 28))
     return load_scenario(read(DATA / f"Instance{i}.txt"))
 
 

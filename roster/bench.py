@@ -1,26 +1,50 @@
-"""Benchmark runs: the Curtois & Qu instances through the ordinary solve.
+"""Benchmark runs: the Curtois & Qu instances, and generated hospital units
+(``roster.generate``), through the ordinary solve.
 
 Each instance runs in a fresh child process, one after another, so that its
-peak memory is its own and a crash cannot take the others with it.
+peak memory is its own and a crash cannot take the others with it. Both
+suites share that machinery, the columns that describe a solve, the CSV and
+the markdown; each adds only where its instances come from and how its
+rosters are written for an independent checker.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import platform
 import resource
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-COLUMNS = [
-    "instance", "staff", "days", "status", "objective", "best_bound", "best_known",
-    "gap_to_best_known_pct", "gap_to_bound_pct", "first_roster_s", "best_roster_s",
-    "wall_s", "peak_mb",
-]
+if TYPE_CHECKING:
+    from roster.model.solve import SolveParams
+    from roster.roster import Roster
+    from roster.scenario import Scenario
+
+#: what every suite reports about an instance and its solve
+SIZE = ["instance", "staff", "days", "status", "objective", "best_bound"]
+EFFORT = ["first_roster_s", "best_roster_s", "wall_s", "peak_mb"]
+COLUMNS = SIZE + ["best_known", "gap_to_best_known_pct", "gap_to_bound_pct"] + EFFORT
+UNIT_COLUMNS = SIZE + ["gap_pct"] + EFFORT
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One instance to solve; picklable (module-level callables), so that it
+    runs in a child process."""
+
+    name: str
+    load: Callable[[], Scenario]  #: builds the scenario in the child
+    write: Callable[[Scenario, Roster, Path], None]  #: writes the roster for a checker
+    roster_out: Path
 
 
 def parse_range(spec: str) -> list[int]:
@@ -54,85 +78,138 @@ def _bound_gap_pct(objective: float | None, bound: float | None) -> float | None
     return round(100 * (objective - bound) / max(1.0, abs(objective)), 3)
 
 
-def run_one(path: str, time_limit: float, workers: int, seed: int, roster_out: str,
-            strategy: str = "auto") -> dict[str, Any]:
-    """Import, solve and export one instance (runs in a child process)."""
-    from roster import SolveParams, check, load_scenario, solve
-    from roster.importers.curtois import read, roster_rows
+def run_one(run: Run, params: SolveParams) -> Row:
+    """Load, solve and write one instance (runs in a child process)."""
+    from roster import check, solve
 
-    sc = load_scenario(read(path))
-    res = solve(sc, SolveParams(time_limit=time_limit, workers=workers, seed=seed,
-                                explain=False, strategy=strategy))
-    row: dict[str, Any] = {
-        "instance": Path(path).stem, "staff": len(sc.staff), "days": sc.horizon.days,
+    sc = run.load()
+    res = solve(sc, params)
+    row: Row = {
+        "instance": run.name, "staff": len(sc.staff), "days": sc.horizon.days,
         "status": res.status.value, "objective": res.objective, "best_bound": res.best_bound,
+        "gap_pct": _bound_gap_pct(res.objective, res.best_bound),
         "first_roster_s": _round(res.first_solution_s), "best_roster_s": _round(res.best_solution_s),
         "wall_s": _round(res.wall_time_s),
     }
     if res.roster is not None:
         assert check(sc, res.roster).total_penalty == res.objective, "check disagrees"
-        Path(roster_out).parent.mkdir(parents=True, exist_ok=True)
-        with open(roster_out, "w", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["employee", "day", "shift"])
-            w.writerows(roster_rows(res.roster.df, sc))
+        run.roster_out.parent.mkdir(parents=True, exist_ok=True)
+        run.write(sc, res.roster, run.roster_out)
     row["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return row
 
 
-def _round(v: float | None) -> float | None:
-    return None if v is None else round(v, 2)
-
-
-def bench_curtois(
-    data_dir: Path,
-    instances: list[int],
-    time_limit: float,
-    workers: int,
-    seed: int,
-    outdir: Path,
-    on_row: Callable[[dict[str, Any]], None] | None = None,
-    strategy: str = "auto",
-) -> list[dict[str, Any]]:
-    known = best_known(data_dir)
+def solve_each(runs: Iterable[Run], params: SolveParams,
+               on_row: Callable[[Row], None] | None = None,
+               extend: Callable[[Row], None] | None = None) -> list[Row]:
+    """Solve the runs one after another, each in a fresh child process;
+    ``extend`` adds a suite's own columns to a row before ``on_row`` sees it."""
     rows = []
-    for i in instances:
-        name = f"Instance{i}"
+    for run in runs:
         with ProcessPoolExecutor(max_workers=1) as pool:
-            row = pool.submit(run_one, str(data_dir / f"{name}.txt"), time_limit, workers, seed,
-                              str(outdir / f"{name}.csv"), strategy).result()
-        ref = known.get(name, {})
-        bk = float(ref["best_known_upper_bound"]) if ref.get("best_known_upper_bound") else None
-        row["best_known"] = bk
-        row["gap_to_best_known_pct"] = _pct(row["objective"], bk)
-        row["gap_to_bound_pct"] = _bound_gap_pct(row["objective"], row["best_bound"])
+            row = pool.submit(run_one, run, params).result()
+        if extend is not None:
+            extend(row)
         rows.append(row)
         if on_row is not None:
             on_row(row)
     return rows
 
 
-def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 2)
+
+
+def _curtois_scenario(path: str) -> Scenario:
+    from roster import load_scenario
+    from roster.importers.curtois import read
+
+    return load_scenario(read(path))
+
+
+def _curtois_roster(sc: Scenario, roster: Roster, path: Path) -> None:
+    """The benchmark's own layout, employee,day,shift (0-based day)."""
+    from roster.importers.curtois import roster_rows
+
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["employee", "day", "shift"])
+        w.writerows(roster_rows(roster.df, sc))
+
+
+def bench_curtois(data_dir: Path, instances: list[int], params: SolveParams, outdir: Path,
+                  on_row: Callable[[Row], None] | None = None) -> list[Row]:
+    known = best_known(data_dir)
+
+    def extend(row: Row) -> None:
+        ref = known.get(row["instance"], {})
+        bk = float(ref["best_known_upper_bound"]) if ref.get("best_known_upper_bound") else None
+        row["best_known"] = bk
+        row["gap_to_best_known_pct"] = _pct(row["objective"], bk)
+        # two gaps here: the name says which
+        row["gap_to_bound_pct"] = row.pop("gap_pct")
+
+    runs = [Run(f"Instance{i}", functools.partial(_curtois_scenario, str(data_dir / f"Instance{i}.txt")),
+                _curtois_roster, outdir / f"Instance{i}.csv") for i in instances]
+    return solve_each(runs, params, on_row, extend)
+
+
+def _scenario_file(path: str) -> Scenario:
+    from roster import load_scenario
+
+    return load_scenario(path)
+
+
+def _roster_csv(sc: Scenario, roster: Roster, path: Path) -> None:
+    """As ``roster solve`` writes roster.csv, which ``roster check`` reads."""
+    roster.table(sc).to_csv(path, index=False)
+
+
+def unit_files(sizes: list[tuple[int, int]], seed: int, outdir: Path) -> list[Path]:
+    """Generate the units and write them as scenario files into ``outdir``
+    (beside their rosters, so that ``roster check`` can score each)."""
+    from roster.generate import name, unit
+    from roster.output import write_scenario
+
+    paths = []
+    for staff, days in sizes:
+        path = outdir / f"{name(staff, days, seed)}.yaml"
+        write_scenario(unit(staff, days, seed), path)
+        paths.append(path)
+    return paths
+
+
+def bench_units(scenarios: list[Path], params: SolveParams, outdir: Path,
+                on_row: Callable[[Row], None] | None = None) -> list[Row]:
+    """Solve scenario files (generated units, or any others) and write each
+    roster as ``outdir/<stem>.csv``."""
+    runs = [Run(p.stem, functools.partial(_scenario_file, str(p)), _roster_csv,
+                outdir / f"{p.stem}.csv") for p in scenarios]
+    return solve_each(runs, params, on_row)
+
+
+def write_csv(rows: list[Row], path: Path, columns: list[str] = COLUMNS) -> None:
     from roster.output import atomic_write
 
     def write(fh: Any) -> None:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
 
     atomic_write(path, write)
 
 
-def markdown(rows: list[dict[str, Any]], time_limit: float, workers: int, command: str) -> str:
+def markdown(rows: list[Row], title: str, columns: list[str], time_limit: float, workers: int,
+             command: str) -> str:
     import ortools
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip() or "?"
-    head = (f"## Curtois & Qu — {dt.date.today()} — commit {commit} — OR-Tools "
+    head = (f"## {title} — {dt.date.today()} — commit {commit} — OR-Tools "
             f"{ortools.__version__} — {platform.machine()}, {workers or 'all'} workers, "
             f"{time_limit:g} s per instance")
     lines = [head, "", f"Command: `{command}`", "",
-             "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+             "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in rows:
-        lines.append("| " + " | ".join("" if r.get(c) is None else str(r[c]) for c in COLUMNS) + " |")
+        lines.append("| " + " | ".join("" if r.get(c) is None else str(r[c]) for c in columns) + " |")
     return "\n".join(lines) + "\n"

@@ -225,44 +225,16 @@ def import_() -> None:
 def import_curtois(instance: str, output: str) -> None:
     """Convert a Curtois & Qu benchmark INSTANCE (.txt) into a scenario."""
     from roster.importers.curtois import read
-    from roster.output import atomic_write
+    from roster.output import write_scenario
 
     try:
         data = read(instance)
         sc = load_scenario(data)
     except ScenarioError as exc:
         _fail(exc)
-    if output.endswith(".json"):
-        atomic_write(Path(output), lambda fh: json.dump(data, fh, indent=1))
-    else:
-        atomic_write(Path(output), lambda fh: dump_yaml(data, fh))
+    write_scenario(data, Path(output))
     out.print(f"wrote {output}: {len(sc.staff)} staff, {sc.horizon.days} days, "
               f"{len(sc.shifts)} shifts, {len(sc.rule_instances)} rule instances")
-
-
-def dump_yaml(data: object, fh: object) -> None:
-    """Block style for sections, flow style for each small record."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    def flow(node: object, depth: int) -> object:
-        if isinstance(node, dict):
-            m = CommentedMap((k, flow(v, depth + 1)) for k, v in node.items())
-            if depth >= 2 and not any(isinstance(v, (dict, list)) and len(v) > 8
-                                      for v in node.values()):
-                m.fa.set_flow_style()
-            return m
-        if isinstance(node, list):
-            seq = CommentedSeq(flow(v, depth + 1) for v in node)
-            if all(not isinstance(v, (dict, list)) for v in node):
-                seq.fa.set_flow_style()
-            return seq
-        return node
-
-    yaml = YAML()
-    yaml.version = (1, 2)
-    yaml.width = 4096
-    yaml.dump(flow(data, 0), fh)
 
 
 @main.group()
@@ -270,23 +242,78 @@ def bench() -> None:
     """Run benchmark suites."""
 
 
+#: short headings of the benchmark tables on the terminal
+BENCH_LABELS = {
+    "instance": "instance", "staff": "staff", "days": "days", "status": "status",
+    "objective": "objective", "best_bound": "bound", "best_known": "best known",
+    "gap_to_best_known_pct": "gap bk %", "gap_to_bound_pct": "gap bound %", "gap_pct": "gap %",
+    "first_roster_s": "first s", "best_roster_s": "best s", "wall_s": "wall s",
+    "peak_mb": "peak MB",
+}
+
+
+def bench_options(command: typing.Callable[..., None]) -> typing.Callable[..., None]:
+    """The options every benchmark suite takes: how to solve, where to write."""
+    for option in reversed([
+        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
+                     show_default=True, help="Seconds per instance."),
+        click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="The solver's seed."),
+        click.option("--strategy", type=click.Choice(STRATEGIES), default="auto",
+                     show_default=True),
+        click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+                     help="Results CSV; rosters go to a folder beside it (<name>-rosters/)."),
+        click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
+                     help="Append a markdown summary to this file (e.g. benchmarks/RESULTS.md)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _run_bench(suite: str, title: str, columns: list[str],
+               run: typing.Callable[[SolveParams, typing.Callable[[dict], None]], list[dict]],
+               time_limit: float, workers: int, seed: int, strategy: str, output: str,
+               md_path: str | None) -> None:
+    """Solve a suite, showing each instance as it ends; write the CSV (and
+    the markdown summary)."""
+    from roster.bench import markdown, write_csv
+
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, explain=False,
+                         strategy=strategy)
+    table = Table(*(BENCH_LABELS[c] for c in columns), title=title)
+
+    def on_row(row: dict) -> None:
+        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
+        known = f"best known {row['best_known']}, " if "best_known" in row else ""
+        err.print(f"{row['instance']}: {row['status']} objective {row['objective']} "
+                  f"({known}bound {row['best_bound']}) in {row['wall_s']} s")
+
+    rows = run(params, on_row)
+    out_path = Path(output)
+    write_csv(rows, out_path, columns)
+    out.print(table)
+    if md_path:
+        command = f"roster bench {suite} " + " ".join(sys.argv[3:])
+        with open(md_path, "a") as fh:
+            fh.write("\n" + markdown(rows, title, columns, time_limit, workers, command))
+    out.print(f"wrote {out_path} and {_rosters_dir(output)}/")
+
+
+def _rosters_dir(output: str) -> Path:
+    out_path = Path(output)
+    return out_path.parent / f"{out_path.stem}-rosters"
+
+
 @bench.command(name="curtois")
 @click.option("--data", "data_dir", default="../shared/benchmarks/curtois", show_default=True,
               type=click.Path(file_okay=False), help="Folder with InstanceN.txt and best_known.csv.")
 @click.option("--instances", default="1-24", show_default=True, help="e.g. 1-12 or 1,3,5-7")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, help="Seconds per instance.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Results CSV; rosters go to a folder beside it (<name>-rosters/).")
-@click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
-              help="Append a markdown summary to this file (e.g. benchmarks/RESULTS.md).")
+@bench_options
 def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers: int,
                       seed: int, strategy: str, output: str, md_path: str | None) -> None:
     """Solve Curtois & Qu instances one after another and tabulate the results."""
-    from roster.bench import COLUMNS, bench_curtois, markdown, parse_range, write_csv
+    from roster.bench import COLUMNS, bench_curtois, parse_range
 
     try:
         which = parse_range(instances)
@@ -298,30 +325,56 @@ def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers:
     if missing:
         err.print(f"--data {data_dir}: no Instance{missing[0]}.txt there")
         sys.exit(EXIT_BAD_INPUT)
-    out_path = Path(output)
-    rosters = out_path.parent / f"{out_path.stem}-rosters"
-    short = {"instance": "instance", "staff": "staff", "days": "days", "status": "status",
-             "objective": "objective", "best_bound": "bound", "best_known": "best known",
-             "gap_to_best_known_pct": "gap bk %", "gap_to_bound_pct": "gap bound %",
-             "first_roster_s": "first s", "best_roster_s": "best s", "wall_s": "wall s",
-             "peak_mb": "peak MB"}
-    shown = [c for c in COLUMNS if c in short]
-    table = Table(*(short[c] for c in shown), title="Curtois & Qu")
+    rosters = _rosters_dir(output)
+    _run_bench("curtois", "Curtois & Qu", COLUMNS,
+               lambda params, on_row: bench_curtois(data, which, params, rosters, on_row),
+               time_limit, workers, seed, strategy, output, md_path)
 
-    def on_row(row: dict) -> None:
-        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in shown))
-        err.print(f"{row['instance']}: {row['status']} objective {row['objective']} "
-                  f"(best known {row['best_known']}, bound {row['best_bound']}) "
-                  f"in {row['wall_s']} s")
 
-    rows = bench_curtois(data, which, time_limit, workers, seed, rosters, on_row, strategy)
-    write_csv(rows, out_path)
-    out.print(table)
-    if md_path:
-        command = "roster bench curtois " + " ".join(sys.argv[3:])
-        with open(md_path, "a") as fh:
-            fh.write("\n" + markdown(rows, time_limit, workers, command))
-    out.print(f"wrote {out_path} and {rosters}/")
+@bench.command(name="units")
+@click.option("--sizes", default="standard", show_default=True,
+              help="STAFFxDAYS,... (e.g. 30x28,120x56), or 'standard': 30, 60 and 120 staff "
+              "over 28 and 56 days.")
+@click.option("--unit-seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="The generator's seed (0 = the standard units).")
+@click.option("--scenarios", "scenarios_dir", type=click.Path(file_okay=False, exists=True),
+              help="Solve the .yaml/.json scenarios in this folder instead of generating units "
+              "(e.g. written by benchmarks/units.py, or edited).")
+@bench_options
+def bench_units_cmd(sizes: str, unit_seed: int, scenarios_dir: str | None, time_limit: float,
+                    workers: int, seed: int, strategy: str, output: str,
+                    md_path: str | None) -> None:
+    """Solve generated hospital units one after another and tabulate the results.
+
+    Generated units are written as <name>.yaml beside their rosters, so that
+    `roster check` can score each.
+    """
+    from roster.bench import UNIT_COLUMNS, bench_units, unit_files
+    from roster.generate import MIN_STAFF, parse_sizes
+
+    rosters = _rosters_dir(output)
+    if scenarios_dir is not None:
+        files = sorted(p for p in Path(scenarios_dir).iterdir() if p.suffix in (".yaml", ".json"))
+        if not files:
+            err.print(f"--scenarios {scenarios_dir}: no .yaml or .json files there")
+            sys.exit(EXIT_BAD_INPUT)
+        for path in files:  # bad input before anything is solved
+            _load(str(path))
+    else:
+        try:
+            which = parse_sizes(sizes)
+        except ValueError:
+            err.print(f"--sizes: cannot read {sizes!r}; write e.g. 30x28,120x56 or standard")
+            sys.exit(EXIT_BAD_INPUT)
+        bad = [(s, d) for s, d in which if s < MIN_STAFF or not 7 <= d <= 366]
+        if bad:
+            err.print(f"--sizes: {bad[0][0]}x{bad[0][1]}: a unit has at least {MIN_STAFF} "
+                      "staff and 7 to 366 days")
+            sys.exit(EXIT_BAD_INPUT)
+        files = unit_files(which, unit_seed, rosters)
+    _run_bench("units", "Hospital units", UNIT_COLUMNS,
+               lambda params, on_row: bench_units(files, params, rosters, on_row),
+               time_limit, workers, seed, strategy, output, md_path)
 
 
 def many_solves(command: typing.Callable[..., None]) -> typing.Callable[..., None]:

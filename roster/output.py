@@ -40,6 +40,40 @@ def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> N
         raise
 
 
+def dump_yaml(data: object, fh: object) -> None:
+    """Block style for sections, flow style for each small record."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def flow(node: object, depth: int) -> object:
+        if isinstance(node, dict):
+            m = CommentedMap((k, flow(v, depth + 1)) for k, v in node.items())
+            if depth >= 2 and not any(isinstance(v, (dict, list)) and len(v) > 8
+                                      for v in node.values()):
+                m.fa.set_flow_style()
+            return m
+        if isinstance(node, list):
+            seq = CommentedSeq(flow(v, depth + 1) for v in node)
+            if all(not isinstance(v, (dict, list)) for v in node):
+                seq.fa.set_flow_style()
+            return seq
+        return node
+
+    yaml = YAML()
+    yaml.version = (1, 2)
+    yaml.width = 4096
+    yaml.dump(flow(data, 0), fh)
+
+
+def write_scenario(data: dict[str, Any], path: Path) -> None:
+    """Scenario data as a file ``load_scenario`` reads back: JSON for a
+    ``.json`` path, YAML otherwise (written by ``import`` and the unit generator)."""
+    if path.suffix == ".json":
+        atomic_write(path, lambda fh: json.dump(data, fh, indent=1))
+    else:
+        atomic_write(path, lambda fh: dump_yaml(data, fh))
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
