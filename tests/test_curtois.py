@@ -15,8 +15,17 @@ from roster import SolveParams, check, load_scenario, solve
 from roster.cli import main
 from roster.importers.curtois import parse, read, roster_rows
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason=f"no benchmark data at {DATA}")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
+#: Instances 1-3 (and their best-known rows) are vendored, so that these tests
+#: never skip in a bare clone; the others come from ../shared when it is there
+DATA = SHARED if SHARED.exists() else Path(__file__).resolve().parent / "data" / "curtois"
+
+
+def instance(i: int) -> Path:
+    path = DATA / f"Instance{i}.txt"
+    if not path.exists():
+        pytest.skip(f"Instance{i} is not vendored and {SHARED} is absent")
+    return path
 
 
 def benchmark_score(text: str, rows: list[tuple[str, int, str]]) -> tuple[int, list[str]]:
@@ -81,7 +90,7 @@ def benchmark_score(text: str, rows: list[tuple[str, int, str]]) -> tuple[int, l
 
 @pytest.mark.parametrize("i", range(1, 25))
 def test_every_instance_imports_into_a_valid_scenario(i):
-    path = DATA / f"Instance{i}.txt"
+    path = instance(i)
     sc = load_scenario(read(path))
     sec = parse(path.read_text())
     assert sc.horizon.days == int(sec["SECTION_HORIZON"][0][0])
@@ -95,7 +104,7 @@ def test_every_instance_imports_into_a_valid_scenario(i):
     (4, "lns", 6), (8, "lns", 6), (15, "auto", 15),
 ])
 def test_round_trip_matches_the_benchmarks_own_objective(i, strategy, seconds):
-    path = DATA / f"Instance{i}.txt"
+    path = instance(i)
     sc = load_scenario(read(path))
     result = solve(sc, SolveParams(time_limit=seconds, workers=2, seed=0, explain=False,
                                    strategy=strategy))
@@ -108,7 +117,7 @@ def test_round_trip_matches_the_benchmarks_own_objective(i, strategy, seconds):
 
 @pytest.mark.parametrize("i, optimum", [(1, 607), (2, 828)])
 def test_small_instances_reach_their_proven_optima(i, optimum):
-    sc = load_scenario(read(DATA / f"Instance{i}.txt"))
+    sc = load_scenario(read(instance(i)))
     # generous limit; stop once the published optimum is reached
     result = solve(sc, SolveParams(time_limit=300, workers=2, seed=0, explain=False,
                                    target=optimum))
