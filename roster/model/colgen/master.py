@@ -7,11 +7,37 @@ rebuilds the model each round: benchmarks/RESULTS.md).
 
 from __future__ import annotations
 
+import os
+import sys
+
 import highspy
 import numpy as np
 
 from roster.model.colgen.pricing import Column
 from roster.model.colgen.rows import Rows
+
+
+_quiet = False
+
+
+def _highs() -> highspy.Highs:
+    """A HiGHS instance. HiGHS prints a banner on standard output the first
+    time one is made in a process, whatever its options; that once, the
+    output is sent to /dev/null, so that `roster`'s own output stays its own."""
+    global _quiet
+    if _quiet:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    _quiet = True
+    return h
 
 
 class Master:
@@ -20,7 +46,7 @@ class Master:
     l >= 0 (the convexity rows bound it by 1)."""
 
     def __init__(self, rows: Rows, people: int):
-        h = highspy.Highs()
+        h = _highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
         inf = highspy.kHighsInf
