@@ -332,7 +332,9 @@ class _Run:
             with self.lock:
                 self.search_score = score
                 self.solutions += 1
-            if now - last["offered"] > OFFER_EVERY or (target is not None and score <= target):
+            proven = self.bound is not None and score <= self.bound  # optimal: stop now
+            if now - last["offered"] > OFFER_EVERY or proven or (
+                    target is not None and score <= target):
                 self._offer(search.roster(roster), now)
                 last["offered"], offered = now, score
 
