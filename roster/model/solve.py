@@ -141,6 +141,10 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
         setattr(p, key, value)
 
 
+#: up to this many person-days CP-SAT alone does better than the search
+SMALL = 1500
+#: up to this many people, decomposition by default (with a time limit)
+CG_STAFF = 50
 #: above this many person-day-shift cells, the whole model is not built
 #: within a time limit (only the neighbourhoods are)
 LARGE = 300_000
@@ -410,14 +414,19 @@ class _Run:
         cells = people_days * len(sc.shifts)
         strategy = params.strategy
         if strategy == "auto":
-            # measured (benchmarks/RESULTS.md): decomposition opens with CP-SAT
-            # on the whole model, which proves small wards optimal in seconds
-            # (the 4-week ICU: 2 s) and ends there; elsewhere column generation
-            # gives the bound and the best rosters (Curtois 8 at 60 s: +1 %
-            # against +16 % for CP-SAT alone). Past LARGE cells (a year of 150
-            # staff) the search alone, which never builds the whole model.
+            # measured (benchmarks/RESULTS.md, issue 14): decomposition opens with
+            # CP-SAT on the whole model, which proves small wards optimal in
+            # seconds and ends there; up to CG_STAFF people column generation
+            # then gives the bound and the best rosters (Curtois 8 at 60 s: +4 %
+            # against +16 %; 10 and 11 proven optimal). With more people it
+            # does not converge in time yet (Curtois 12: +42 % against +23 %),
+            # so the earlier rule holds there: CP-SAT alone on small or
+            # hard-cover rosters, else the search (Curtois 12 and up).
+            hard_cover = not params.soft_cover and _hard_cover(sc)
+            small = people_days <= SMALL or (hard_cover and cells <= LARGE)
             strategy = ("cpsat" if params.time_limit is None
-                        else "lns" if cells > LARGE else "cg")
+                        else "cg" if len(sc.staff) <= CG_STAFF and cells <= LARGE
+                        else "cpsat" if small else "lns")
         if strategy == "cg":
             self.colgen(whole=cells <= LARGE)
             if self.status == SolveStatus.INFEASIBLE:
