@@ -143,8 +143,10 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
 
 #: up to this many person-days CP-SAT alone does better than the search
 SMALL = 1500
-#: up to this many people, decomposition by default (with a time limit)
+#: up to this many people, decomposition by default, given at least
+#: CG_MIN_TIME seconds (a few seconds go to building its models)
 CG_STAFF = 50
+CG_MIN_TIME = 20.0
 #: above this many person-day-shift cells, the whole model is not built
 #: within a time limit (only the neighbourhoods are)
 LARGE = 300_000
@@ -377,8 +379,9 @@ class _Run:
         with ColumnGeneration(self.scenario, soft_cover=params.soft_cover,
                               processes=params.workers or os.cpu_count() or 1,
                               seed=params.seed, log=print if params.log else None) as cg:
-            if self.best is None:
-                self.lns(first)
+            if self.best is None:  # the search builds one, with time enough to do so
+                self.lns(max(first, time.perf_counter()
+                             + (self.deadline - time.perf_counter()) * CG_FIRST_SHARE))
             cg.say(f"first roster: {self.best_objective} at {time.perf_counter() - start:.1f} s")
             if self.best is not None:
                 cg.add(cg.columns_of(self.best))
@@ -425,7 +428,8 @@ class _Run:
             hard_cover = not params.soft_cover and _hard_cover(sc)
             small = people_days <= SMALL or (hard_cover and cells <= LARGE)
             strategy = ("cpsat" if params.time_limit is None
-                        else "cg" if len(sc.staff) <= CG_STAFF and cells <= LARGE
+                        else "cg" if (len(sc.staff) <= CG_STAFF and cells <= LARGE
+                                      and params.time_limit >= CG_MIN_TIME)
                         else "cpsat" if small else "lns")
         if strategy == "cg":
             self.colgen(whole=cells <= LARGE)
