@@ -25,7 +25,6 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         sections.append(_mod)
 
 
-
 def links_people(family: ModuleType | Rule) -> bool:
     """Whether a rule family ties people to each other (cover, group
     fairness) rather than being about one person alone. Decomposition keeps

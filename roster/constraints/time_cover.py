@@ -94,7 +94,7 @@ def hours_short(seg: Segment, people: int) -> int:
     return -(-people * (seg.b - seg.a) // 60)
 
 
-def _weight(tc: TimeCover, soft_cover: bool) -> int | None:
+def weight_of(tc: TimeCover, soft_cover: bool) -> int | None:
     return SOFT_COVER_WEIGHT if tc.weight is None and soft_cover else tc.weight
 
 
@@ -123,7 +123,7 @@ def encode(ctx: ModelContext) -> None:
             f"people can work shifts that span it"
         )
         ctx.limit(
-            sum(terms), tc.min, None, len(terms) + 1, weight=_weight(tc, ctx.soft_cover),
+            sum(terms), tc.min, None, len(terms) + 1, weight=weight_of(tc, ctx.soft_cover),
             staff=None, days=[seg.day], scale=seg.b - seg.a, unit=60,
             key=("time_cover", seg.source, seg.a), text=text,
         )
@@ -148,7 +148,7 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
             what = " with ".join(x for x in (seg.entry.role, seg.entry.skill) if x)
             yield ctx.violation(
                 RULE, None, [seg.day], hours_short(seg, seg.entry.min - n),
-                _weight(seg.entry, ctx.soft_cover),
+                weight_of(seg.entry, ctx.soft_cover),
                 f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}: {n} {what} present, "
                 f"needs {seg.entry.min} (person-hours short, rounded up)",
             )

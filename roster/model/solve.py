@@ -46,8 +46,8 @@ class SolveParams(BaseModel):
     strategy: Literal["auto", "cpsat", "lns", "cg"] = Field(
         "auto",
         description="cpsat: one CP-SAT model; lns: neighbourhood search, then CP-SAT for the "
-        "bound; cg: decomposition (column generation for the bound and a pool of schedules, "
-        "a roster from the pool, then the neighbourhood search); auto: chosen by size, "
+        "bound; cg: decomposition (CP-SAT first, then column generation for the bound, a "
+        "dive for a roster, then the neighbourhood search); auto: chosen by size, "
         "see the README",
     )
     extra: dict[str, Any] = Field({}, description="other CP-SAT parameters, by name")
@@ -373,8 +373,9 @@ class _Run:
         first = start + max(budget * CG_FIRST_SHARE, min(CG_FIRST_MIN, budget * CG_FIRST_MAX))
         if whole:
             code = self.cpsat(first, self.hint)
+            if code == cp_model.INFEASIBLE:
+                self.status = SolveStatus.INFEASIBLE
             if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or self.done():
-                self.status = _STATUS[code] if code == cp_model.INFEASIBLE else self.status
                 return
         with ColumnGeneration(self.scenario, soft_cover=params.soft_cover,
                               processes=params.workers or os.cpu_count() or 1,

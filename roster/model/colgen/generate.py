@@ -161,6 +161,8 @@ class ColumnGeneration:
                 if on_bound is not None:
                     on_bound(bound)
             added = self.add(found)
+            if not self._everyone_has_a_schedule(deadline, stop):
+                return
             z, duals, pi, _ = self.master.solve()
             self.lp_value = z
             self.say(f"column generation round {self.rounds}: LP {z:.2f}, bound "
@@ -177,6 +179,23 @@ class ColumnGeneration:
             assert self.best_duals is not None
             sigma = [alpha * b + (1 - alpha) * d for b, d in zip(self.best_duals, duals)]
 
+    def _everyone_has_a_schedule(self, deadline: float, stop: threading.Event) -> bool:
+        """The master needs a schedule for every person: those whose pricing
+        call found none in its time are priced again alone, at zero duals,
+        with twice the time each try. False when out of time first."""
+        limit = PRICING_TIME
+        zero, pi = [0.0] * len(self.rows.rows), [0.0] * len(self.index.staff)
+        while missing := [s for s in self.index.S if not self.by_staff[s]]:
+            limit *= 2
+            left = deadline - time.perf_counter()
+            if left <= 0 or stop.is_set():
+                return False
+            priced = self.price(missing, zero, pi, min(limit, left), stop)
+            if priced is None:
+                return False
+            self.add(priced[0])
+        return True
+
     def dive(self, deadline: float, stop: threading.Event, rounds: int = DIVE_ROUNDS,
              ) -> Roster | None:
         """A roster by diving: fix the people whose LP schedule is (nearly)
@@ -185,6 +204,8 @@ class ColumnGeneration:
         deadline, everyone left takes their largest LP schedule). The master
         is restored afterwards, so its bound and pool stay as they were."""
         idx = self.index
+        if self.lp_value is None:
+            return None  # the master was never solved: not everyone has a schedule
         fixed: dict[int, Column] = {}
         try:
             while len(fixed) < len(idx.staff):

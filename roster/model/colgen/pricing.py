@@ -107,8 +107,12 @@ class PersonModel:
         if code == cp_model.OPTIMAL:
             bound = min(bound, self.solver.objective_value / SCALE)
         if not math.isfinite(bound):
-            bound = -sum(max(0.0, max((v for (d, *_), v in duals.items() if d == day),
-                                      default=0.0)) for day in {c[0] for c in duals})
+            # no bound from CP-SAT: own penalties are >= 0 and a day holds at
+            # most one cell, so nothing is below minus the best dual of each day
+            best: dict[int, float] = {}
+            for (d, *_), dual in duals.items():
+                best[d] = max(best.get(d, 0.0), dual)
+            bound = -sum(best.values())
         cols = found.columns
         if len(cols) > max_columns:  # the last found are the best
             cols = cols[-max_columns:]

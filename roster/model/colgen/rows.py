@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from roster.constraints import links_people
 from roster.constraints.cover import SOFT_COVER_WEIGHT, eligible, levels
-from roster.constraints.time_cover import _weight, segments
+from roster.constraints.time_cover import segments, weight_of
 from roster.model.index import Index
 from roster.model.variables import role_shifts
 from roster.scenario import Scenario
@@ -109,7 +109,7 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
                     touch[s][cell].append(i)
     for seg in segments(scenario):
         tc = seg.entry
-        weight = _weight(tc, soft_cover)
+        weight = weight_of(tc, soft_cover)
         hours = (seg.b - seg.a) / 60
         i = len(rows)
         fixed = 0
