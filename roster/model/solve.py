@@ -157,10 +157,12 @@ FINAL_SHARE = 0.1
 CG_FIRST_SHARE = 0.1
 #: ... but at least CG_FIRST_MIN seconds, unless that is over CG_FIRST_MAX of it
 #: (the 4-week ICU is proven optimal by CP-SAT in 2 s: no decomposition then)
-CG_FIRST_MIN = 10.0
+CG_FIRST_MIN = 5.0
 CG_FIRST_MAX = 0.25
 CG_SHARE = 0.6
 CG_DIVE_SHARE = 0.5
+#: how much later dives blur the ranking of people by closeness to whole
+DIVE_NOISE = 0.3
 #: without a time limit, seconds for decomposition's first roster
 NO_LIMIT_FIRST = 10.0
 #: seconds between checks of the search's roster (each costs ~0.3 s at 120 x 28)
@@ -399,18 +401,31 @@ class _Run:
             try:
                 cg.run(start + budget * CG_SHARE if finite else self.deadline, self.stop,
                        on_bound, proven)
-                if not self.done() and cg.rounds:
-                    left = self.deadline - time.perf_counter()
-                    roster = cg.dive(time.perf_counter() + left * CG_DIVE_SHARE
-                                     if finite else self.deadline, self.stop)
-                    if roster is not None:
-                        self._offer(roster)
-                    cg.say(f"dive: {self.best_objective} at {time.perf_counter() - start:.1f} s")
+                if cg.rounds and not self.done():
+                    self._from_pool(cg, start, finite)
             except Infeasible:
                 self.status = SolveStatus.INFEASIBLE
                 return
         if not self.done() and finite:
             self.lns(self.deadline)
+
+    def _from_pool(self, cg: ColumnGeneration, start: float, finite: bool) -> None:
+        """Rosters from column generation: dives while their share of the
+        time lasts, each after the first on another path (a dive does not
+        backtrack, and the pool grows with each)."""
+        params = self.params
+        left = self.deadline - time.perf_counter()
+        until = time.perf_counter() + left * CG_DIVE_SHARE if finite else self.deadline
+        dives = 0
+        while not self.done() and time.perf_counter() < until and (finite or not dives):
+            choice = cg.dive(until, self.stop, noise=DIVE_NOISE if dives else 0.0,
+                             seed=params.seed + dives)
+            dives += 1
+            if choice is None:
+                break
+            self._offer(cg.roster(choice))
+            cg.say(f"dive {dives}: best {self.best_objective} at "
+                   f"{time.perf_counter() - start:.1f} s")
 
     def execute(self) -> None:
         sc, params = self.scenario, self.params

@@ -21,6 +21,7 @@ measurements, and ours, in benchmarks/RESULTS.md).
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from collections import defaultdict
@@ -43,9 +44,12 @@ COLUMNS_PER_CALL = 5
 #: seconds per pricing call at most; its proven bound counts even if stopped
 PRICING_TIME = 1.0
 #: pricing rounds between two fixings of a dive, at most
-DIVE_ROUNDS = 5
-#: the share of the people left that a dive step fixes when none is whole
+DIVE_ROUNDS = 2
+#: the share of the people left that a dive step fixes when none is whole:
+#: it starts here, doubles after a step that left the LP value as it was,
+#: and halves after one that raised it (within these limits)
 DIVE_SHARE = 0.1
+DIVE_SHARE_MIN, DIVE_SHARE_MAX = 0.02, 0.5
 
 
 class Infeasible(Exception):
@@ -197,21 +201,33 @@ class ColumnGeneration:
         return True
 
     def dive(self, deadline: float, stop: threading.Event, rounds: int = DIVE_ROUNDS,
-             ) -> Roster | None:
+             noise: float = 0.0, seed: int = 0) -> dict[int, Column] | None:
         """A roster by diving: fix the people whose LP schedule is (nearly)
-        whole, or else the ``DIVE_SHARE`` closest to whole, to that schedule; price the
-        others again for a few rounds; repeat until everyone is fixed (at the
+        whole, or else a share of those closest to whole (adapted to how much
+        the last fixing cost), to that schedule; price the others again for a
+        few rounds; repeat until everyone is fixed. ``noise`` (0 to 1) blurs
+        the ranking by closeness to whole, so that a later dive takes another
+        path (at the
         deadline, everyone left takes their largest LP schedule). The master
         is restored afterwards, so its bound and pool stay as they were."""
         idx = self.index
         if self.lp_value is None:
             return None  # the master was never solved: not everyone has a schedule
         fixed: dict[int, Column] = {}
+        share, before = DIVE_SHARE, None
+        rng = random.Random(seed)
         try:
             while len(fixed) < len(idx.staff):
                 free = [s for s in idx.S if s not in fixed]
                 z, duals, pi, values = self.master.solve()
-                for _ in range(rounds):
+                if before is not None:  # what the last fixing cost in the LP
+                    cheap = z <= before + max(0.5, 1e-4 * abs(before))
+                    share = min(DIVE_SHARE_MAX, share * 2) if cheap else max(
+                        DIVE_SHARE_MIN, share / 2)
+                # at the roster bound (penalties are whole), or within half a
+                # unit of the LP bound, pricing cannot pay
+                at_bound = z <= max(self.bound + 0.5, math.ceil(self.bound - 1e-6) + 1e-6)
+                for _ in range(0 if at_bound else rounds):
                     left = deadline - time.perf_counter()
                     if left <= 0 or stop.is_set():
                         break
@@ -230,8 +246,9 @@ class ColumnGeneration:
                 done = time.perf_counter() >= deadline or stop.is_set()
                 chosen = [s for s, (v, _) in largest.items() if v >= 1 - 1e-6 or done]
                 if not chosen:  # the closest to whole, a share of those left at a time
-                    ranked = sorted(largest, key=lambda s: -largest[s][0])
-                    chosen = ranked[:max(1, math.ceil(len(free) * DIVE_SHARE))]
+                    ranked = sorted(largest, key=lambda s: -largest[s][0] - noise * rng.random())
+                    chosen = ranked[:max(1, math.ceil(len(free) * share))]
+                before = z
                 for s in chosen:
                     j = largest[s][1]
                     fixed[s] = self.master.columns[j]
@@ -239,5 +256,9 @@ class ColumnGeneration:
                 self.say(f"dive: LP {z:.2f}, {len(fixed)} of {len(idx.staff)} people fixed")
         finally:
             self.master.unfix()
-        cells = {(s, d): (t, r) for s, col in fixed.items() for d, t, r in col.cells}
-        return roster_of(cells, self.scenario, idx)
+        return fixed
+
+    def roster(self, choice: dict[int, Column]) -> Roster:
+        """The roster of one schedule per person."""
+        cells = {(s, d): (t, r) for s, col in choice.items() for d, t, r in col.cells}
+        return roster_of(cells, self.scenario, self.index)
