@@ -13,9 +13,11 @@ stopped early or not; the best is kept (it is not monotone). Penalties are
 integers, so the roster bound is its ceiling.
 
 ``dive`` then makes a roster: it fixes people to their (nearly) whole LP
-schedules a few at a time and prices the others again in between (a whole
-integer solve over the pool finds poor rosters or none: the design note's
-measurements, and ours, in benchmarks/RESULTS.md).
+schedules a few at a time and prices the others again in between. Measured
+and dropped (benchmarks/RESULTS.md): an integer solve over the whole pool
+(poor rosters, or none, as the design note found too), and re-choosing a
+few people's schedules from the pool as a neighbourhood search (almost
+never better: the cell-level search of ``roster.model.lns`` is).
 """
 
 from __future__ import annotations
