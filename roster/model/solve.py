@@ -143,9 +143,10 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
 
 #: up to this many person-days CP-SAT alone does better than the search
 SMALL = 1500
-#: up to this many people, decomposition by default, given at least
-#: CG_MIN_TIME seconds (a few seconds go to building its models)
-CG_STAFF = 50
+#: up to this many person-day-shift cells, decomposition by default, given
+#: at least CG_MIN_TIME seconds (a few seconds go to building its models):
+#: a pricing round costs about a person's cells times the people
+CG_CELLS = 20_000
 CG_MIN_TIME = 20.0
 #: above this many person-day-shift cells, the whole model is not built
 #: within a time limit (only the neighbourhoods are)
@@ -435,16 +436,17 @@ class _Run:
         if strategy == "auto":
             # measured (benchmarks/RESULTS.md, issue 14): decomposition opens with
             # CP-SAT on the whole model, which proves small wards optimal in
-            # seconds and ends there; up to CG_STAFF people column generation
-            # then gives the bound and the best rosters (Curtois 8 at 60 s: +4 %
-            # against +16 %; 10 and 11 proven optimal). With more people it
-            # does not converge in time yet (Curtois 12: +42 % against +23 %),
-            # so the earlier rule holds there: CP-SAT alone on small or
-            # hard-cover rosters, else the search (Curtois 12 and up).
+            # seconds and ends there; up to CG_CELLS column generation then
+            # gives the bound and the best rosters (Curtois 8 at 60 s: +4-8 %
+            # against +16 %; 10 and 11 proven optimal; 12, 16 800 cells: bound
+            # 4040 against 1). Above, a round of pricing takes seconds and the
+            # bound does not come in a few minutes (Curtois 13, 60 480 cells, at
+            # 120 s: 6315 against the search's 2921), so the earlier rule holds:
+            # CP-SAT alone on small or hard-cover rosters, else the search.
             hard_cover = not params.soft_cover and _hard_cover(sc)
             small = people_days <= SMALL or (hard_cover and cells <= LARGE)
             strategy = ("cpsat" if params.time_limit is None
-                        else "cg" if (len(sc.staff) <= CG_STAFF and cells <= LARGE
+                        else "cg" if (cells <= CG_CELLS
                                       and params.time_limit >= CG_MIN_TIME)
                         else "cpsat" if small else "lns")
         if strategy == "cg":
