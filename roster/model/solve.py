@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from roster.check import CheckReport, check
 from roster.model.build import build
-from roster.model.colgen import ColumnGeneration, Infeasible
+from roster.model.colgen import ColumnGeneration, Dive, Infeasible
 from roster.model.lns import Search, tune
 from roster.model.variables import Pinned, pinned_cells
 from roster.result import Result, SolveStatus
@@ -164,6 +164,13 @@ CG_SHARE = 0.6
 CG_DIVE_SHARE = 0.5
 #: how much later dives blur the ranking of people by closeness to whole
 DIVE_NOISE = 0.3
+#: a dive leaves at most this many person-days to CP-SAT, once fixing costs
+#: (the people left are where the LP's schedules clash), which completes
+#: the roster in at most COMPLETE_SHARE of the dives' time (and at least
+#: COMPLETE_MIN seconds, if left)
+COMPLETE_DAYS = 1000
+COMPLETE_SHARE = 0.5
+COMPLETE_MIN = 5.0
 #: without a time limit, seconds for decomposition's first roster
 NO_LIMIT_FIRST = 10.0
 #: seconds between checks of the search's roster (each costs ~0.3 s at 120 x 28)
@@ -413,20 +420,49 @@ class _Run:
     def _from_pool(self, cg: ColumnGeneration, start: float, finite: bool) -> None:
         """Rosters from column generation: dives while their share of the
         time lasts, each after the first on another path (a dive does not
-        backtrack, and the pool grows with each)."""
+        backtrack, and the pool grows with each). A dive leaves the people
+        whose schedules clash to CP-SAT (``complete``)."""
         params = self.params
         left = self.deadline - time.perf_counter()
         until = time.perf_counter() + left * CG_DIVE_SHARE if finite else self.deadline
         dives = 0
         while not self.done() and time.perf_counter() < until and (finite or not dives):
-            choice = cg.dive(until, self.stop, noise=DIVE_NOISE if dives else 0.0,
-                             seed=params.seed + dives)
+            # odd dives leave the people whose schedules clash to CP-SAT,
+            # even ones fix everyone: the first is better where the LP is
+            # loose (the generated units), the second where it is tight
+            # (Curtois), and the LP's value alone does not tell which
+            leave = COMPLETE_DAYS if dives % 2 == 0 else 0
+            dive = cg.dive(until, self.stop, noise=DIVE_NOISE if dives >= 2 else 0.0,
+                           seed=params.seed + dives, leave=leave)
             dives += 1
-            if choice is None:
+            if dive is None:
                 break
-            self._offer(cg.roster(choice))
+            if dive.rest:
+                now = time.perf_counter()
+                budget = max((until - now) * COMPLETE_SHARE, COMPLETE_MIN) if finite else (
+                    NO_LIMIT_FIRST)
+                self.complete(cg, dive, min(self.deadline, now + budget))
+            else:
+                self._offer(cg.roster(dive.fixed))
             cg.say(f"dive {dives}: best {self.best_objective} at "
                    f"{time.perf_counter() - start:.1f} s")
+
+    def complete(self, cg: ColumnGeneration, dive: Dive, until: float) -> None:
+        """CP-SAT on the people a dive left, over all their days, around
+        those it fixed, from their largest LP schedules (the search's step,
+        cover soft); the better of that and the hint is offered."""
+        search = Search(self.scenario, workers=self.params.workers,
+                        seed=self.params.seed + cg.rounds)
+        with self.lock:
+            if self.stop.is_set():
+                return
+            self.search = search
+        hint = pinned_cells(cg.roster(dive.whole), self.scenario, search.index)
+        cells = [(s, d) for s in dive.rest for d in search.index.D]
+        new, _ = search.step(hint, cells, "complete a dive", max(0.1, until - time.perf_counter()))
+        cg.say(f"complete: CP-SAT on {len(dive.rest)} people, {search.steps[-1].status}, "
+               f"{search.steps[-1].before} -> {search.steps[-1].after}")
+        self._offer(search.roster(new if new is not None else hint))
 
     def execute(self) -> None:
         sc, params = self.scenario, self.params

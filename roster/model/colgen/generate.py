@@ -28,6 +28,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from roster.check import check
 from roster.model.build import blocked_cells
@@ -62,6 +63,19 @@ class Infeasible(Exception):
         self.staff = staff
 
 
+@dataclass
+class Dive:
+    """What a dive made: people fixed to a schedule, and, when it stopped
+    early, the rest with their largest LP schedule (a hint, not a choice)."""
+
+    fixed: dict[int, Column]
+    rest: dict[int, Column]
+
+    @property
+    def whole(self) -> dict[int, Column]:
+        return {**self.fixed, **self.rest}
+
+
 class ColumnGeneration:
     """The column pool, the master and the best bound for one scenario."""
 
@@ -81,7 +95,10 @@ class ColumnGeneration:
         self.lp_value: float | None = None
         self.rounds = 0
         self.converged = False
-        self.say = log or (lambda line: None)
+        started = time.perf_counter()
+        self.say: Callable[[str], None] = (
+            (lambda line: log(f"{time.perf_counter() - started:7.1f} s  {line}")) if log
+            else (lambda line: None))
         if self.rows.left_out:
             self.say("column generation: left out of the bound (penalties >= 0, scored "
                      f"exactly in the rosters): {', '.join(self.rows.left_out)}")
@@ -203,20 +220,24 @@ class ColumnGeneration:
         return True
 
     def dive(self, deadline: float, stop: threading.Event, rounds: int = DIVE_ROUNDS,
-             noise: float = 0.0, seed: int = 0) -> dict[int, Column] | None:
-        """A roster by diving: fix the people whose LP schedule is (nearly)
-        whole, or else a share of those closest to whole (adapted to how much
-        the last fixing cost), to that schedule; price the others again for a
-        few rounds; repeat until everyone is fixed. ``noise`` (0 to 1) blurs
+             noise: float = 0.0, seed: int = 0, leave: int = 0) -> Dive | None:
+        """A roster, or most of one, by diving: fix the people whose LP
+        schedule is (nearly) whole, or else a share of those closest to whole
+        (adapted to how much the last fixing cost), to that schedule; price
+        the others again for a few rounds; repeat. ``noise`` (0 to 1) blurs
         the ranking by closeness to whole, so that a later dive takes another
-        path (at the
-        deadline, everyone left takes their largest LP schedule). The master
-        is restored afterwards, so its bound and pool stay as they were."""
+        path. With ``leave``, the dive stops once fixing starts to cost (the
+        LP value rose) and the people left have at most ``leave`` days
+        between them: a complete search finishes such a roster far better
+        than fixing one person at a time does (benchmarks/RESULTS.md). At
+        the deadline, everyone left takes their largest LP schedule. The
+        master is restored afterwards, so its bound and pool stay as they
+        were."""
         idx = self.index
         if self.lp_value is None:
             return None  # the master was never solved: not everyone has a schedule
         fixed: dict[int, Column] = {}
-        share, before = DIVE_SHARE, None
+        share, before, rose = DIVE_SHARE, None, False
         rng = random.Random(seed)
         try:
             while len(fixed) < len(idx.staff):
@@ -224,8 +245,11 @@ class ColumnGeneration:
                 z, duals, pi, values = self.master.solve()
                 if before is not None:  # what the last fixing cost in the LP
                     cheap = z <= before + max(0.5, 1e-4 * abs(before))
+                    rose = rose or not cheap
                     share = min(DIVE_SHARE_MAX, share * 2) if cheap else max(
                         DIVE_SHARE_MIN, share / 2)
+                if rose and len(free) * idx.days <= leave:
+                    return Dive(fixed, self._largest(fixed, values))
                 # at the roster bound (penalties are whole), or within half a
                 # unit of the LP bound, pricing cannot pay
                 at_bound = z <= max(self.bound + 0.5, math.ceil(self.bound - 1e-6) + 1e-6)
@@ -241,10 +265,7 @@ class ColumnGeneration:
                     z, duals, pi, values = self.master.solve()
                     if least >= -1e-6 or not added:
                         break
-                largest: dict[int, tuple[float, int]] = {}
-                for j, (col, v) in enumerate(zip(self.master.columns, values)):
-                    if col.staff not in fixed and v > largest.get(col.staff, (-1.0, 0))[0]:
-                        largest[col.staff] = (v, j)
+                largest = self._ranked(fixed, values)
                 done = time.perf_counter() >= deadline or stop.is_set()
                 chosen = [s for s, (v, _) in largest.items() if v >= 1 - 1e-6 or done]
                 if not chosen:  # the closest to whole, a share of those left at a time
@@ -258,7 +279,18 @@ class ColumnGeneration:
                 self.say(f"dive: LP {z:.2f}, {len(fixed)} of {len(idx.staff)} people fixed")
         finally:
             self.master.unfix()
-        return fixed
+        return Dive(fixed, {})
+
+    def _ranked(self, fixed: dict[int, Column], values: list[float]) -> dict[int, tuple[float, int]]:
+        """Each person not fixed: the LP value of their largest schedule, and its index."""
+        largest: dict[int, tuple[float, int]] = {}
+        for j, (col, v) in enumerate(zip(self.master.columns, values)):
+            if col.staff not in fixed and v > largest.get(col.staff, (-1.0, 0))[0]:
+                largest[col.staff] = (v, j)
+        return largest
+
+    def _largest(self, fixed: dict[int, Column], values: list[float]) -> dict[int, Column]:
+        return {s: self.master.columns[j] for s, (_, j) in self._ranked(fixed, values).items()}
 
     def roster(self, choice: dict[int, Column]) -> Roster:
         """The roster of one schedule per person."""

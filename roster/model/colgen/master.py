@@ -69,7 +69,12 @@ class Master:
     def solve(self) -> tuple[float, list[float], list[float], list[float]]:
         """(objective, row duals clipped into their boxes, convexity duals,
         column values)."""
-        result = self.solver.solve()
+        try:
+            result = self.solver.solve()
+        except Exception:  # noqa: BLE001 - GLOP's warm start can fail (ABNORMAL) after
+            # many bound changes (a dive undone): solve again from scratch
+            self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+            result = self.solver.solve()
         if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
             raise RuntimeError(f"master LP not solved: {result.termination}")
         dual = result.dual_values(self.cover)

@@ -33,8 +33,10 @@ from roster.scenario import Scenario
 #: duals are priced in 1/SCALE units of penalty
 SCALE = 1000
 #: CP-SAT settings measured for one-person models (see benchmarks/RESULTS.md):
-#: the full LP relaxation proves a person's optimum several times faster
-PRICING_PARAMS: dict[str, object] = dict(num_workers=1, linearization_level=2)
+#: the full LP relaxation proves a person's optimum several times faster;
+#: no probing saves a quarter of a call on 28 days
+PRICING_PARAMS: dict[str, object] = dict(num_workers=1, linearization_level=2,
+                                         cp_model_probing_level=0)
 
 
 @dataclass(frozen=True)
