@@ -195,8 +195,11 @@ class ColumnGeneration:
             self.converged = math.ceil(self.bound - 1e-6) >= math.ceil(z - 1e-6)
             if self.converged or (good_enough is not None and good_enough(self.bound)):
                 return
-            if added == 0 and alpha > 0:
-                alpha = 0.0  # mis-priced at the smoothed point: price at the LP's duals
+            if (added == 0 and alpha > 0) or not any(self.best_duals or ()):
+                # mis-priced at the smoothed point, or the best bound is
+                # still the one at zero duals (smoothing towards zero only
+                # slows the first rounds): price at the LP's duals
+                alpha = 0.0
             else:
                 alpha = ALPHA
             assert self.best_duals is not None
@@ -229,8 +232,9 @@ class ColumnGeneration:
         path. With ``leave``, the dive stops once fixing starts to cost (the
         LP value rose) and the people left have at most ``leave`` days
         between them: a complete search finishes such a roster far better
-        than fixing one person at a time does (benchmarks/RESULTS.md). At
-        the deadline, everyone left takes their largest LP schedule. The
+        than fixing one person at a time does (benchmarks/RESULTS.md); so
+        does it at the deadline. Without ``leave``, at the deadline everyone
+        left takes their largest LP schedule. The
         master is restored afterwards, so its bound and pool stay as they
         were."""
         idx = self.index
@@ -266,7 +270,10 @@ class ColumnGeneration:
                     if least >= -1e-6 or not added:
                         break
                 largest = self._ranked(fixed, values)
-                done = time.perf_counter() >= deadline or stop.is_set()
+                late = time.perf_counter() >= deadline
+                if late and leave and not stop.is_set():
+                    return Dive(fixed, self._largest(fixed, values))
+                done = late or stop.is_set()
                 chosen = [s for s, (v, _) in largest.items() if v >= 1 - 1e-6 or done]
                 if not chosen:  # the closest to whole, a share of those left at a time
                     ranked = sorted(largest, key=lambda s: -largest[s][0] - noise * rng.random())
