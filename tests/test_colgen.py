@@ -129,3 +129,23 @@ def test_cpsat_objective_describes_only_the_roster_kept():
     assert run.cpsat_objective == 10.0
     run.offer(empty, 7)  # a better roster from the search
     assert run.cpsat_objective is None
+
+
+def test_a_leaving_dive_leaves_people_to_cp_sat_and_restores_the_master():
+    sc = load_scenario(read(CURTOIS / "Instance3.txt"))
+    with ColumnGeneration(sc, processes=1) as cg:
+        cg.run(time.perf_counter() + 30, threading.Event())
+        lp = cg.lp_value
+        people, days = len(cg.index.staff), cg.index.days
+        # leave up to everyone's days: it stops at the first fixing that costs,
+        # or at its deadline (here at once), with the rest as a hint
+        dive = cg.dive(time.perf_counter(), threading.Event(), leave=people * days)
+        assert dive is not None and dive.rest
+        assert set(dive.fixed).isdisjoint(dive.rest)
+        assert set(dive.whole) == set(cg.index.S)
+        z, *_ = cg.master.solve()
+        assert z == pytest.approx(lp) and not cg.master.fixed  # the master as it was
+        run = _Run(sc, SolveParams(time_limit=20, workers=1, explain=False), None)
+        run.complete(cg, dive, time.perf_counter() + 5)
+    assert run.best is not None  # Curtois cover is soft: any placement is a roster
+    assert run.best_objective == check(sc, run.best).total_penalty
