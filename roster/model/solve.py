@@ -457,11 +457,12 @@ class _Run:
             if self.stop.is_set():
                 return
             self.search = search
-        hint = pinned_cells(cg.roster(dive.whole), self.scenario, search.index)
+        hint = cg.cells(dive.whole)
         cells = [(s, d) for s in dive.rest for d in search.index.D]
         new, _ = search.step(hint, cells, "complete a dive", max(0.1, until - time.perf_counter()))
-        cg.say(f"complete: CP-SAT on {len(dive.rest)} people, {search.steps[-1].status}, "
-               f"{search.steps[-1].before} -> {search.steps[-1].after}")
+        step = search.steps[-1]  # objectives of the sub-model: the roster's less a constant
+        cg.say(f"complete: CP-SAT on {len(dive.rest)} people, {step.status}, "
+               f"sub-model {step.before} -> {step.after}")
         self._offer(search.roster(new if new is not None else hint))
 
     def execute(self) -> None:

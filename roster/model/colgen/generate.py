@@ -36,7 +36,7 @@ from roster.model.colgen.master import Master
 from roster.model.colgen.pricing import Column, Pricer
 from roster.model.colgen.rows import Cell, Rows, master_rows
 from roster.model.index import Index
-from roster.model.variables import pinned_cells, roster_of
+from roster.model.variables import Pinned, pinned_cells, roster_of
 from roster.roster import Roster
 from roster.scenario import Scenario
 
@@ -234,9 +234,8 @@ class ColumnGeneration:
         between them: a complete search finishes such a roster far better
         than fixing one person at a time does (benchmarks/RESULTS.md); so
         does it at the deadline. Without ``leave``, at the deadline everyone
-        left takes their largest LP schedule. The
-        master is restored afterwards, so its bound and pool stay as they
-        were."""
+        left takes their largest LP schedule. The master is restored
+        afterwards, so its bound and pool stay as they were."""
         idx = self.index
         if self.lp_value is None:
             return None  # the master was never solved: not everyone has a schedule
@@ -253,7 +252,7 @@ class ColumnGeneration:
                     share = min(DIVE_SHARE_MAX, share * 2) if cheap else max(
                         DIVE_SHARE_MIN, share / 2)
                 if rose and len(free) * idx.days <= leave:
-                    return Dive(fixed, self._largest(fixed, values))
+                    return Dive(fixed, self._largest(self._ranked(fixed, values)))
                 # at the roster bound (penalties are whole), or within half a
                 # unit of the LP bound, pricing cannot pay
                 at_bound = z <= max(self.bound + 0.5, math.ceil(self.bound - 1e-6) + 1e-6)
@@ -272,7 +271,7 @@ class ColumnGeneration:
                 largest = self._ranked(fixed, values)
                 late = time.perf_counter() >= deadline
                 if late and leave and not stop.is_set():
-                    return Dive(fixed, self._largest(fixed, values))
+                    return Dive(fixed, self._largest(largest))
                 done = late or stop.is_set()
                 chosen = [s for s, (v, _) in largest.items() if v >= 1 - 1e-6 or done]
                 if not chosen:  # the closest to whole, a share of those left at a time
@@ -296,10 +295,14 @@ class ColumnGeneration:
                 largest[col.staff] = (v, j)
         return largest
 
-    def _largest(self, fixed: dict[int, Column], values: list[float]) -> dict[int, Column]:
-        return {s: self.master.columns[j] for s, (_, j) in self._ranked(fixed, values).items()}
+    def _largest(self, ranked: dict[int, tuple[float, int]]) -> dict[int, Column]:
+        return {s: self.master.columns[j] for s, (_, j) in ranked.items()}
+
+    @staticmethod
+    def cells(choice: dict[int, Column]) -> Pinned:
+        """The (person, day) -> (shift, role) cells of one schedule per person."""
+        return {(s, d): (t, r) for s, col in choice.items() for d, t, r in col.cells}
 
     def roster(self, choice: dict[int, Column]) -> Roster:
         """The roster of one schedule per person."""
-        cells = {(s, d): (t, r) for s, col in choice.items() for d, t, r in col.cells}
-        return roster_of(cells, self.scenario, self.index)
+        return roster_of(self.cells(choice), self.scenario, self.index)
