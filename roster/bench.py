@@ -165,16 +165,18 @@ def _roster_csv(sc: Scenario, roster: Roster, path: Path) -> None:
     roster.table(sc).to_csv(path, index=False)
 
 
-def unit_files(sizes: list[tuple[int, int]], seed: int, outdir: Path) -> list[Path]:
-    """Generate the units and write them as scenario files into ``outdir``
-    (beside their rosters, so that ``roster check`` can score each)."""
+def unit_files(sizes: list[tuple[int, int]], seed: int, outdir: Path,
+               short: bool = False) -> list[Path]:
+    """Generate the units (``short``-staffed or not) and write them as
+    scenario files into ``outdir`` (beside their rosters, so that ``roster
+    check`` can score each)."""
     from roster.generate import name, unit
     from roster.output import write_scenario
 
     paths = []
     for staff, days in sizes:
-        path = outdir / f"{name(staff, days, seed)}.yaml"
-        write_scenario(unit(staff, days, seed), path)
+        path = outdir / f"{name(staff, days, seed, short)}.yaml"
+        write_scenario(unit(staff, days, seed, short=short), path)
         paths.append(path)
     return paths
 

@@ -337,11 +337,15 @@ def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers:
               "over 28 and 56 days.")
 @click.option("--unit-seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="The generator's seed (0 = the standard units).")
+@click.option("--short-staffed", is_flag=True,
+              help="Units whose preferred cover is above what their staff can work (as in "
+              "INRC-II): most of the penalty is then cover the roster cannot give.")
 @click.option("--scenarios", "scenarios_dir", type=click.Path(file_okay=False, exists=True),
               help="Solve the .yaml/.json scenarios in this folder instead of generating units "
               "(e.g. written by benchmarks/units.py, or edited).")
 @bench_options
-def bench_units_cmd(sizes: str, unit_seed: int, scenarios_dir: str | None, time_limit: float,
+def bench_units_cmd(sizes: str, unit_seed: int, short_staffed: bool, scenarios_dir: str | None,
+                    time_limit: float,
                     workers: int, seed: int, strategy: str, output: str,
                     md_path: str | None) -> None:
     """Solve generated hospital units one after another and tabulate the results.
@@ -371,7 +375,7 @@ def bench_units_cmd(sizes: str, unit_seed: int, scenarios_dir: str | None, time_
             err.print(f"--sizes: {bad[0][0]}x{bad[0][1]}: a unit has at least {MIN_STAFF} "
                       "staff and 7 to 366 days")
             sys.exit(EXIT_BAD_INPUT)
-        files = unit_files(which, unit_seed, rosters)
+        files = unit_files(which, unit_seed, rosters, short_staffed)
     _run_bench("units", "Hospital units", UNIT_COLUMNS,
                lambda params, on_row: bench_units(files, params, rosters, on_row),
                time_limit, workers, seed, strategy, output, md_path)

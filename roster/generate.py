@@ -60,6 +60,9 @@ SPLIT = {
 }
 MIN_SHARE = 0.68  # hard minimum cover, of the capacity
 PREFERRED_SHARE = 0.92  # preferred cover, of the capacity
+#: a short-staffed unit asks for more than its staff can work, as INRC-II's
+#: units do: most of the roster's penalty is then cover it cannot give
+SHORT_STAFFED_SHARE = 1.05
 WEEKEND_SHARE = 0.85  # day shifts at weekends, of weekdays
 NURSES_PER_SENIOR = 4  # preferred: a senior nurse per four nurses on a shift
 LEAVE_RATE = 0.08  # expected share of person-days on leave
@@ -112,9 +115,10 @@ class Person:
     skills: tuple[str, ...]
 
 
-def name(staff: int, days: int, seed: int = 0) -> str:
-    """'unit-30x28', or 'unit-30x28-s3' for another seed."""
-    return f"unit-{staff}x{days}" + (f"-s{seed}" if seed else "")
+def name(staff: int, days: int, seed: int = 0, short: bool = False) -> str:
+    """'unit-30x28', 'unit-30x28-s3' for another seed, 'unit-30x28-short'
+    for the short-staffed unit."""
+    return f"unit-{staff}x{days}" + (f"-s{seed}" if seed else "") + ("-short" if short else "")
 
 
 def parse_sizes(spec: str) -> list[tuple[int, int]]:
@@ -130,11 +134,14 @@ def parse_sizes(spec: str) -> list[tuple[int, int]]:
     return sizes
 
 
-def unit(staff: int, days: int, seed: int = 0, long_days: bool | None = None) -> dict[str, Any]:
+def unit(staff: int, days: int, seed: int = 0, long_days: bool | None = None,
+         short: bool = False) -> dict[str, Any]:
     """Scenario data (ready for ``load_scenario``) for one unit.
 
     ``long_days``: whether the unit also works a 12-hour day shift (RNs
-    only); None lets the seed decide.
+    only); None lets the seed decide. ``short``: short-staffed, the
+    preferred cover above what the staff can work (the same people, leave
+    and requests).
     """
     if staff < MIN_STAFF:
         raise ValueError(f"a unit needs at least {MIN_STAFF} staff (got {staff})")
@@ -164,9 +171,10 @@ def unit(staff: int, days: int, seed: int = 0, long_days: bool | None = None) ->
         records.append(record)
     weeks = days / 7
     return {
-        "name": name(staff, days, seed),
+        "name": name(staff, days, seed, short),
         "description": (f"Generated hospital unit: {staff} staff over {days} days "
                         f"(roster.generate, seed {seed}"
+                        f"{', short-staffed' if short else ''}"
                         f"{', with 12-hour long days' if long_days else ''})."),
         "horizon": {"start": START.isoformat(), "days": days},
         "shifts": [SHIFTS[s] for s in shift_ids],
@@ -176,7 +184,8 @@ def unit(staff: int, days: int, seed: int = 0, long_days: bool | None = None) ->
                    {"id": "senior", "name": "band 6 or above"}],
         "contracts": [_contract(c, weeks, shift_ids) for c in CONTRACTS],
         "staff": records,
-        "demand": _demand(people, role_shifts, long_days),
+        "demand": _demand(people, role_shifts, long_days,
+                          SHORT_STAFFED_SHARE if short else PREFERRED_SHARE),
         "history": history,
         "rules": _unit_rules(shift_ids),
     }
@@ -311,7 +320,7 @@ def _history(rng: random.Random, person: Person, role_shifts: list[str]) -> list
 
 
 def _demand(people: list[Person], role_shifts: dict[str, list[str]],
-            long_days: bool) -> list[dict[str, Any]]:
+            long_days: bool, preferred_share: float) -> list[dict[str, Any]]:
     """Cover per shift and role sized from the role's capacity (shifts a day
     its people can work, less leave): a hard minimum, a preferred level with
     under/over weights, fewer day shifts at weekends; a charge nurse on every
@@ -327,7 +336,7 @@ def _demand(people: list[Person], role_shifts: dict[str, list[str]],
             for days, factor in ((week, 1.0), (weekend, 1.0 if s == "N" else WEEKEND_SHARE)):
                 need = capacity * split[s] * factor
                 low = max(1, round(MIN_SHARE * need))
-                preferred = max(low, round(PREFERRED_SHARE * need))
+                preferred = max(low, round(preferred_share * need))
                 out.append({"shift": s, "role": role, "weekdays": days, "min": low,
                             "preferred": preferred, "under_weight": W_COVER[role],
                             "over_weight": W_OVER})

@@ -90,12 +90,9 @@ def test_the_master_scores_an_integral_choice_as_the_roster():
     roster = solve(sc, SolveParams(time_limit=5, workers=1, strategy="cpsat")).roster
     assert roster is not None
     cg = ColumnGeneration(sc)
-    cg.add(cg.columns_of(roster))
-    for j, col in enumerate(cg.master.columns):
-        cg.master.fix(col.staff, j)
+    cg.add(cg.columns_of(roster))  # one column each: the convexity rows choose it
     value, *_ = cg.master.solve()
     assert value == pytest.approx(check(sc, roster).total_penalty)
-    cg.master.unfix()
 
 
 @pytest.mark.parametrize("i, optimum", [(2, 828), (3, 1001)])
@@ -131,21 +128,17 @@ def test_cpsat_objective_describes_only_the_roster_kept():
     assert run.cpsat_objective is None
 
 
-def test_a_leaving_dive_leaves_people_to_cp_sat_and_restores_the_master():
+def test_cp_sat_held_to_the_lp_schedules_gives_a_checked_roster():
     sc = load_scenario(read(CURTOIS / "Instance3.txt"))
     with ColumnGeneration(sc, processes=1) as cg:
         cg.run(time.perf_counter() + 30, threading.Event())
-        lp = cg.lp_value
-        people, days = len(cg.index.staff), cg.index.days
-        # leave up to everyone's days: it stops at the first fixing that costs,
-        # or at its deadline (here at once), with the rest as a hint
-        dive = cg.dive(time.perf_counter(), threading.Event(), leave=people * days)
-        assert dive is not None and dive.rest
-        assert set(dive.fixed).isdisjoint(dive.rest)
-        assert set(dive.whole) == set(cg.index.S)
-        z, *_ = cg.master.solve()
-        assert z == pytest.approx(lp) and not cg.master.fixed  # the master as it was
+        held = [cg.allowed(extra) for extra in (0, 1, 2)]
+        assert held[0] <= held[1] <= held[2] and held[0] != held[2]
+        lp = {(s, d, t) for (s, d), (t, _) in cg.cells(cg.largest()).items()}
+        assert lp <= held[0]
         run = _Run(sc, SolveParams(time_limit=20, workers=1, explain=False), None)
-        run.complete(cg, dive, time.perf_counter() + 5)
+        run.deadline = time.perf_counter() + 10
+        run.from_lp(cg, finite=True)
     assert run.best is not None  # Curtois cover is soft: any placement is a roster
     assert run.best_objective == check(sc, run.best).total_penalty
+    assert run.best_objective <= check(sc, cg.roster(cg.largest())).total_penalty

@@ -24,6 +24,17 @@ def test_a_seed_gives_the_same_unit_and_another_seed_another():
     assert unit(30, 28, seed=1)["name"] == "unit-30x28-s1"
 
 
+def test_a_short_staffed_unit_is_the_same_ward_asking_for_more_cover():
+    usual, short = unit(30, 28), unit(30, 28, short=True)
+    assert short["name"] == "unit-30x28-short"
+    assert short["staff"] == usual["staff"] and short["history"] == usual["history"]
+    preferred = [(d.get("preferred"), s.get("preferred"))
+                 for d, s in zip(usual["demand"], short["demand"])]
+    assert all(s >= u for u, s in preferred if u is not None)
+    assert sum(s for _, s in preferred if s) > sum(u for u, _ in preferred if u)
+    load_scenario(short)
+
+
 def test_four_and_eight_weeks_are_the_same_ward():
     four, eight = unit(30, 28), unit(30, 56)
     people = [(p["id"], p["contract"], p.get("skills")) for p in four["staff"]]

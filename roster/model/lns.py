@@ -139,13 +139,15 @@ class Search:
                 self._solver = None
 
     def step(self, roster: Pinned, cells: Cells, kind: str, time_limit: float,
-             compare: bool = True, **extra: object) -> tuple[Pinned | None, int]:
+             compare: bool = True, blocked: set[tuple[int, int, int]] | None = None,
+             **extra: object) -> tuple[Pinned | None, int]:
         """Re-optimise ``cells``; (new roster, gain) when at least as good.
-        Without ``compare``, any roster found is taken (gain 0). ``extra``:
-        CP-SAT parameters for the search."""
+        Without ``compare``, any roster found is taken (gain 0). ``blocked``:
+        (person, day, shift) cells not to work, besides the scenario's.
+        ``extra``: CP-SAT parameters for the search."""
         start = time.perf_counter()
         ctx = build(self.scenario, soft_cover=True, free=cells, pinned=roster,
-                    blocked=self.blocked)
+                    blocked=self.blocked | blocked if blocked else self.blocked)
         model = ctx.model
         if compare:  # construction starts from nothing: no hint to give
             ctx.vars.hint(model, roster)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from roster.check import CheckReport, check
 from roster.model.build import build
-from roster.model.colgen import ColumnGeneration, Dive, Infeasible
+from roster.model.colgen import ColumnGeneration, Infeasible
 from roster.model.lns import Search, tune
 from roster.model.variables import Pinned, pinned_cells
 from roster.result import Result, SolveStatus
@@ -46,9 +46,9 @@ class SolveParams(BaseModel):
     strategy: Literal["auto", "cpsat", "lns", "cg"] = Field(
         "auto",
         description="cpsat: one CP-SAT model; lns: neighbourhood search, then CP-SAT for the "
-        "bound; cg: decomposition (CP-SAT first, then column generation for the bound, a "
-        "dive for a roster, then the neighbourhood search); auto: chosen by size, "
-        "see the README",
+        "bound; cg: decomposition (CP-SAT first, then column generation for the bound, "
+        "CP-SAT held to the LP's schedules for a roster, then the neighbourhood search); "
+        "auto: chosen by size, see the README",
     )
     extra: dict[str, Any] = Field({}, description="other CP-SAT parameters, by name")
 
@@ -153,26 +153,20 @@ CG_MIN_TIME = 20.0
 LARGE = 300_000
 #: share of the time limit for CP-SAT on the whole model after the search
 FINAL_SHARE = 0.1
-#: decomposition: the first roster's share of the time limit, where column
-#: generation must end, and the dive's share of what is left after it
+#: decomposition: the first roster's share of the time limit, and where
+#: column generation must end
 CG_FIRST_SHARE = 0.1
 #: ... but at least CG_FIRST_MIN seconds, unless that is over CG_FIRST_MAX of it
 #: (the 4-week ICU is proven optimal by CP-SAT in 2 s: no decomposition then)
 CG_FIRST_MIN = 5.0
 CG_FIRST_MAX = 0.25
 CG_SHARE = 0.6
-CG_DIVE_SHARE = 0.5
-#: how much later dives blur the ranking of people by closeness to whole
-DIVE_NOISE = 0.3
-#: a dive leaves at most this many person-days to CP-SAT, once fixing costs
-#: (the people left are where the LP's schedules clash), which completes
-#: the roster in at most COMPLETE_SHARE of the dives' time (and at least
-#: COMPLETE_MIN seconds, if left)
-COMPLETE_DAYS = 1000
-COMPLETE_SHARE = 0.5
-COMPLETE_MIN = 5.0
-#: without a time limit, seconds for decomposition's first roster
+#: CP-SAT held to the LP's schedules: its share of what column generation leaves
+CG_LP_SHARE = 0.5
+#: without a time limit, seconds for decomposition's first roster, and for
+#: its rosters near the LP's
 NO_LIMIT_FIRST = 10.0
+NO_LIMIT_LP = 60.0
 #: seconds between checks of the search's roster (each costs ~0.3 s at 120 x 28)
 OFFER_EVERY = 10.0
 
@@ -374,9 +368,10 @@ class _Run:
         """Decomposition: a first roster (CP-SAT on the ``whole`` model,
         which may prove it optimal and end there, else the search's
         construction), column generation (the bound, live, and a pool of
-        schedules), a roster by diving, then the search from the best roster
-        until the end. Without a time limit: column generation until the
-        bound meets the LP's, the dive, and no search after it."""
+        schedules), rosters near the LP's (``from_lp``), then the search
+        from the best roster until the end. Without a time limit: column
+        generation until the bound meets the LP's, a minute near the LP's,
+        and no search after it."""
         params, start = self.params, time.perf_counter()
         finite = self.deadline != float("inf")
         budget = self.deadline - start if finite else NO_LIMIT_FIRST / CG_FIRST_SHARE
@@ -410,60 +405,49 @@ class _Run:
                 cg.run(start + budget * CG_SHARE if finite else self.deadline, self.stop,
                        on_bound, proven)
                 if cg.rounds and not self.done():
-                    self._from_pool(cg, start, finite)
+                    self.from_lp(cg, finite)
             except Infeasible:
                 self.status = SolveStatus.INFEASIBLE
                 return
         if not self.done() and finite:
             self.lns(self.deadline)
 
-    def _from_pool(self, cg: ColumnGeneration, start: float, finite: bool) -> None:
-        """Rosters from column generation: dives while their share of the
-        time lasts, each after the first on another path (a dive does not
-        backtrack, and the pool grows with each). A dive leaves the people
-        whose schedules clash to CP-SAT (``complete``)."""
-        params = self.params
-        left = self.deadline - time.perf_counter()
-        until = time.perf_counter() + left * CG_DIVE_SHARE if finite else self.deadline
-        dives = 0
-        while not self.done() and time.perf_counter() < until and (finite or not dives):
-            # odd dives leave the people whose schedules clash to CP-SAT,
-            # even ones fix everyone: the first is better where the LP is
-            # loose (the generated units), the second where it is tight
-            # (Curtois), and the LP's value alone does not tell which
-            leave = COMPLETE_DAYS if dives % 2 == 0 else 0
-            dive = cg.dive(until, self.stop, noise=DIVE_NOISE if dives >= 2 else 0.0,
-                           seed=params.seed + dives, leave=leave)
-            dives += 1
-            if dive is None:
-                break
-            if dive.rest:
-                now = time.perf_counter()
-                budget = max((until - now) * COMPLETE_SHARE, COMPLETE_MIN) if finite else (
-                    NO_LIMIT_FIRST)
-                self.complete(cg, dive, min(self.deadline, now + budget))
-            else:
-                self._offer(cg.roster(dive.fixed))
-            cg.say(f"dive {dives}: best {self.best_objective} at "
-                   f"{time.perf_counter() - start:.1f} s")
-
-    def complete(self, cg: ColumnGeneration, dive: Dive, until: float) -> None:
-        """CP-SAT on the people a dive left, over all their days, around
-        those it fixed, from their largest LP schedules (the search's step,
-        cover soft); the better of that and the hint is offered."""
-        search = Search(self.scenario, workers=self.params.workers,
-                        seed=self.params.seed + cg.rounds)
+    def from_lp(self, cg: ColumnGeneration, finite: bool) -> None:
+        """Rosters near the LP's: CP-SAT on the whole roster, each person held
+        to the cells of their LP schedules (and of the best roster, which is
+        the hint), for its share of the time left; each time CP-SAT proves the
+        best roster so held, the hold widens to each person's next schedules
+        by reduced cost (1, 2, 4, ...)."""
+        params, idx = self.params, cg.index
+        now = time.perf_counter()
+        until = now + (self.deadline - now) * CG_LP_SHARE if finite else now + NO_LIMIT_LP
+        search = Search(self.scenario, workers=params.workers, seed=params.seed + cg.rounds)
         with self.lock:
             if self.stop.is_set():
                 return
             self.search = search
-        hint = cg.cells(dive.whole)
-        cells = [(s, d) for s in dive.rest for d in search.index.D]
-        new, _ = search.step(hint, cells, "complete a dive", max(0.1, until - time.perf_counter()))
-        step = search.steps[-1]  # objectives of the sub-model: the roster's less a constant
-        cg.say(f"complete: CP-SAT on {len(dive.rest)} people, {step.status}, "
-               f"sub-model {step.before} -> {step.after}")
-        self._offer(search.roster(new if new is not None else hint))
+        cells = [(s, d) for s in idx.S for d in idx.D]
+        extra, size = 0, -1
+        hint = cg.cells(cg.largest())  # the LP's: the best roster is often far from it
+        while not self.done() and time.perf_counter() < until:
+            allowed = cg.allowed(extra) | {(s, d, t) for (s, d), (t, _) in hint.items()}
+            if len(allowed) == size:
+                break  # nothing more to allow
+            size = len(allowed)
+            blocked = {(s, d, t) for s, d in cells for t in idx.T if (s, d, t) not in allowed}
+            new, _ = search.step(hint, cells, f"LP schedules + {extra}",
+                                 max(0.1, until - time.perf_counter()), compare=extra > 0,
+                                 blocked=blocked)
+            step = search.steps[-1]
+            cg.say(f"CP-SAT held to the LP's schedules + {extra} more each "
+                   f"({len(allowed)} of {len(cells) * len(idx.T)} cells): {step.status}, "
+                   f"sub-model {step.before} -> {step.after}")
+            if new is not None:
+                hint = new
+                self._offer(search.roster(new))
+            if step.status != "OPTIMAL":
+                break
+            extra = max(1, 2 * extra)
 
     def execute(self) -> None:
         sc, params = self.scenario, self.params

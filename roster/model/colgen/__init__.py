@@ -3,6 +3,6 @@ a master problem over the rules that link people, priced per person by the
 one-person sub-model). ``generate`` runs it; ``rows``, ``master`` and
 ``pricing`` are its parts."""
 
-from roster.model.colgen.generate import ColumnGeneration, Dive, Infeasible
+from roster.model.colgen.generate import ColumnGeneration, Infeasible
 
-__all__ = ["ColumnGeneration", "Dive", "Infeasible"]
+__all__ = ["ColumnGeneration", "Infeasible"]

@@ -12,23 +12,25 @@ duals inside their boxes (``Rows.box``), so every round's bound is valid,
 stopped early or not; the best is kept (it is not monotone). Penalties are
 integers, so the roster bound is its ceiling.
 
-``dive`` then makes a roster: it fixes people to their (nearly) whole LP
-schedules a few at a time and prices the others again in between. Measured
-and dropped (benchmarks/RESULTS.md): an integer solve over the whole pool
-(poor rosters, or none, as the design note found too), and re-choosing a
-few people's schedules from the pool as a neighbourhood search (almost
-never better: the cell-level search of ``roster.model.lns`` is).
+``allowed`` then says where a roster near the LP's optimum works: the
+cells of the schedules the LP uses (and of each person's next best by
+reduced cost), to which the solver holds a CP-SAT model of the whole
+roster. Measured and dropped (benchmarks/RESULTS.md): an integer solve
+over the whole pool (poor rosters, or none, as the design note found too:
+people cannot mix their schedules), re-choosing a few people's schedules
+from the pool as a neighbourhood search (almost never better than the
+cell-level search of ``roster.model.lns``), and dives, which fix people to
+their LP schedules a few at a time (worse than the held CP-SAT model on
+every instance measured, and slower).
 """
 
 from __future__ import annotations
 
 import math
-import random
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from roster.check import check
 from roster.model.build import blocked_cells
@@ -46,13 +48,6 @@ ALPHA = 0.5
 COLUMNS_PER_CALL = 5
 #: seconds per pricing call at most; its proven bound counts even if stopped
 PRICING_TIME = 1.0
-#: pricing rounds between two fixings of a dive, at most
-DIVE_ROUNDS = 2
-#: the share of the people left that a dive step fixes when none is whole:
-#: it starts here, doubles after a step that left the LP value as it was,
-#: and halves after one that raised it (within these limits)
-DIVE_SHARE = 0.1
-DIVE_SHARE_MIN, DIVE_SHARE_MAX = 0.02, 0.5
 
 
 class Infeasible(Exception):
@@ -61,19 +56,6 @@ class Infeasible(Exception):
     def __init__(self, staff: str):
         super().__init__(f"{staff}: their own hard rules cannot all hold")
         self.staff = staff
-
-
-@dataclass
-class Dive:
-    """What a dive made: people fixed to a schedule, and, when it stopped
-    early, the rest with their largest LP schedule (a hint, not a choice)."""
-
-    fixed: dict[int, Column]
-    rest: dict[int, Column]
-
-    @property
-    def whole(self) -> dict[int, Column]:
-        return {**self.fixed, **self.rest}
 
 
 class ColumnGeneration:
@@ -222,81 +204,36 @@ class ColumnGeneration:
             self.add(priced[0])
         return True
 
-    def dive(self, deadline: float, stop: threading.Event, rounds: int = DIVE_ROUNDS,
-             noise: float = 0.0, seed: int = 0, leave: int = 0) -> Dive | None:
-        """A roster, or most of one, by diving: fix the people whose LP
-        schedule is (nearly) whole, or else a share of those closest to whole
-        (adapted to how much the last fixing cost), to that schedule; price
-        the others again for a few rounds; repeat. ``noise`` (0 to 1) blurs
-        the ranking by closeness to whole, so that a later dive takes another
-        path. With ``leave``, the dive stops once fixing starts to cost (the
-        LP value rose) and the people left have at most ``leave`` days
-        between them: a complete search finishes such a roster far better
-        than fixing one person at a time does (benchmarks/RESULTS.md); so
-        does it at the deadline. Without ``leave``, at the deadline everyone
-        left takes their largest LP schedule. The master is restored
-        afterwards, so its bound and pool stay as they were."""
-        idx = self.index
-        if self.lp_value is None:
-            return None  # the master was never solved: not everyone has a schedule
-        fixed: dict[int, Column] = {}
-        share, before, rose = DIVE_SHARE, None, False
-        rng = random.Random(seed)
-        try:
-            while len(fixed) < len(idx.staff):
-                free = [s for s in idx.S if s not in fixed]
-                z, duals, pi, values = self.master.solve()
-                if before is not None:  # what the last fixing cost in the LP
-                    cheap = z <= before + max(0.5, 1e-4 * abs(before))
-                    rose = rose or not cheap
-                    share = min(DIVE_SHARE_MAX, share * 2) if cheap else max(
-                        DIVE_SHARE_MIN, share / 2)
-                if rose and len(free) * idx.days <= leave:
-                    return Dive(fixed, self._largest(self._ranked(fixed, values)))
-                # at the roster bound (penalties are whole), or within half a
-                # unit of the LP bound, pricing cannot pay
-                at_bound = z <= max(self.bound + 0.5, math.ceil(self.bound - 1e-6) + 1e-6)
-                for _ in range(0 if at_bound else rounds):
-                    left = deadline - time.perf_counter()
-                    if left <= 0 or stop.is_set():
-                        break
-                    priced = self.price(free, duals, pi, min(PRICING_TIME, left), stop)
-                    if priced is None:
-                        return None
-                    found, _, least = priced
-                    added = self.add(found)
-                    z, duals, pi, values = self.master.solve()
-                    if least >= -1e-6 or not added:
-                        break
-                largest = self._ranked(fixed, values)
-                late = time.perf_counter() >= deadline
-                if late and leave and not stop.is_set():
-                    return Dive(fixed, self._largest(largest))
-                done = late or stop.is_set()
-                chosen = [s for s, (v, _) in largest.items() if v >= 1 - 1e-6 or done]
-                if not chosen:  # the closest to whole, a share of those left at a time
-                    ranked = sorted(largest, key=lambda s: -largest[s][0] - noise * rng.random())
-                    chosen = ranked[:max(1, math.ceil(len(free) * share))]
-                before = z
-                for s in chosen:
-                    j = largest[s][1]
-                    fixed[s] = self.master.columns[j]
-                    self.master.fix(s, j)
-                self.say(f"dive: LP {z:.2f}, {len(fixed)} of {len(idx.staff)} people fixed")
-        finally:
-            self.master.unfix()
-        return Dive(fixed, {})
+    def largest(self) -> dict[int, Column]:
+        """Each person's schedule of largest value in the master LP."""
+        *_, values = self.master.solve()
+        best: dict[int, tuple[float, Column]] = {}
+        for col, v in zip(self.master.columns, values):
+            if v > best.get(col.staff, (-1.0, col))[0]:
+                best[col.staff] = (v, col)
+        return {s: col for s, (_, col) in best.items()}
 
-    def _ranked(self, fixed: dict[int, Column], values: list[float]) -> dict[int, tuple[float, int]]:
-        """Each person not fixed: the LP value of their largest schedule, and its index."""
-        largest: dict[int, tuple[float, int]] = {}
-        for j, (col, v) in enumerate(zip(self.master.columns, values)):
-            if col.staff not in fixed and v > largest.get(col.staff, (-1.0, 0))[0]:
-                largest[col.staff] = (v, j)
-        return largest
-
-    def _largest(self, ranked: dict[int, tuple[float, int]]) -> dict[int, Column]:
-        return {s: self.master.columns[j] for s, (_, j) in ranked.items()}
+    def allowed(self, extra: int) -> set[tuple[int, int, int]]:
+        """The (person, day, shift) cells of every schedule the master LP
+        uses, and of each person's ``extra`` next schedules by reduced cost:
+        where a roster near the LP's optimum works. A CP-SAT model held to
+        these cells is a fraction of the whole and often holds rosters within
+        a few percent of the bound (benchmarks/RESULTS.md)."""
+        _, duals, pi, values = self.master.solve()
+        out: set[tuple[int, int, int]] = set()
+        others: dict[int, list[tuple[float, Column]]] = defaultdict(list)
+        for col, v in zip(self.master.columns, values):
+            if v > 1e-6:
+                out.update((col.staff, d, t) for d, t, _ in col.cells)
+            elif extra:
+                counts = self.rows.counts(col.staff, col.cells)
+                reduced = col.cost - pi[col.staff] - sum(duals[i] * n for i, n in counts.items())
+                others[col.staff].append((reduced, col))
+        for cols in others.values():
+            cols.sort(key=lambda rc: rc[0])
+            for _, col in cols[:extra]:
+                out.update((col.staff, d, t) for d, t, _ in col.cells)
+        return out
 
     @staticmethod
     def cells(choice: dict[int, Column]) -> Pinned:

@@ -28,8 +28,6 @@ class Master:
         self.model, self.rows, self.people = model, rows, people
         self.columns: list[Column] = []
         self.vars: list[mathopt.Variable] = []
-        #: person -> the column they are fixed to (while diving)
-        self.fixed: dict[int, int] = {}
         self.convex = [model.add_linear_constraint(lb=1.0, ub=1.0) for _ in range(people)]
         self.cover = []
         for row in rows.rows:
@@ -44,7 +42,7 @@ class Master:
 
     def add(self, columns: list[Column]) -> None:
         for col in columns:
-            x = self.model.add_variable(lb=0.0, ub=0.0 if col.staff in self.fixed else math.inf)
+            x = self.model.add_variable(lb=0.0)
             self.model.objective.set_linear_coefficient(x, float(col.cost))
             self.convex[col.staff].set_coefficient(x, 1.0)
             for i, n in self.rows.counts(col.staff, col.cells).items():
@@ -52,27 +50,13 @@ class Master:
             self.columns.append(col)
             self.vars.append(x)
 
-    def fix(self, staff: int, j: int) -> None:
-        """Person ``staff`` takes column ``j`` (an index into ``columns``):
-        every other column of theirs, and any added later, is bounded to 0."""
-        self.fixed[staff] = j
-        for k, col in enumerate(self.columns):
-            if col.staff == staff and k != j:
-                self.vars[k].upper_bound = 0.0
-
-    def unfix(self) -> None:
-        for k, col in enumerate(self.columns):
-            if col.staff in self.fixed:
-                self.vars[k].upper_bound = math.inf
-        self.fixed.clear()
-
     def solve(self) -> tuple[float, list[float], list[float], list[float]]:
         """(objective, row duals clipped into their boxes, convexity duals,
         column values)."""
         try:
             result = self.solver.solve()
         except Exception:  # noqa: BLE001 - GLOP's warm start can fail (ABNORMAL) after
-            # many bound changes (a dive undone): solve again from scratch
+            # many changes: solve again from scratch
             self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
             result = self.solver.solve()
         if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
