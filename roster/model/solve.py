@@ -404,7 +404,8 @@ class _Run:
             try:
                 cg.run(start + budget * CG_SHARE if finite else self.deadline, self.stop,
                        on_bound, proven)
-                if cg.rounds and not self.done():
+                # no LP value: out of time before everyone had a schedule
+                if cg.lp_value is not None and not self.done():
                     self.from_lp(cg, finite)
             except Infeasible:
                 self.status = SolveStatus.INFEASIBLE
