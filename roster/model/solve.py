@@ -415,10 +415,10 @@ class _Run:
 
     def from_lp(self, cg: ColumnGeneration, finite: bool) -> None:
         """Rosters near the LP's: CP-SAT on the whole roster, each person held
-        to the cells of their LP schedules (and of the best roster, which is
-        the hint), for its share of the time left; each time CP-SAT proves the
-        best roster so held, the hold widens to each person's next schedules
-        by reduced cost (1, 2, 4, ...)."""
+        to the cells of their LP schedules and of the hint (first their largest
+        LP schedule, then the last held roster found), for its share of the
+        time left; each time CP-SAT proves the held roster optimal, the hold
+        widens to each person's next schedules by reduced cost (1, 2, 4, ...)."""
         params, idx = self.params, cg.index
         now = time.perf_counter()
         until = now + (self.deadline - now) * CG_LP_SHARE if finite else now + NO_LIMIT_LP
