@@ -45,11 +45,21 @@ def _fail(exc: ScenarioError) -> typing.NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
+_warned_utc = False
+
+
 def _load(path: str) -> Scenario:
+    global _warned_utc
     try:
-        return load_scenario(path)
+        sc = load_scenario(path)
     except ScenarioError as exc:
         _fail(exc)
+    if sc.timezone is None and not _warned_utc:
+        _warned_utc = True
+        err.print(f"note: {path} gives no timezone: clock times are taken as UTC, with no "
+                  "clock changes (write e.g. 'timezone: Europe/London')",
+                  markup=False, highlight=False, soft_wrap=True)
+    return sc
 
 
 def _roster(path: str, scenario: Scenario) -> Roster:
@@ -721,7 +731,7 @@ def export_ical(roster_dir: str, output: str) -> None:
 
     sc, roster = _folder(roster_dir)
     _write_or_exit(output, lambda: write_ical(output, sc, roster))
-    out.print(f"wrote {len(sc.staff)} calendars to {output} (times in {sc.timezone})")
+    out.print(f"wrote {len(sc.staff)} calendars to {output} (times in {sc.zone_name})")
 
 
 @main.command()

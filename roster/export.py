@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from roster.load import load_scenario, read_data
 from roster.output import atomic_write, coverage_table, hours_due, staff_totals
@@ -127,18 +126,11 @@ def _header(ws, bold) -> None:  # type: ignore[no-untyped-def]
 
 # -- calendars ------------------------------------------------------------------
 def shift_times(scenario: Scenario, date: dt.date, shift: str) -> tuple[dt.datetime, dt.datetime]:
-    """Start and end of a shift on a date as the clocks on the ward show them
-    (aware, in the scenario's time zone): a shift that ends at or before its
-    start time ends the next day, whatever a daylight-saving change does to
-    its length."""
-    zone = ZoneInfo(scenario.timezone)
-    sh = scenario.shift_by_id[shift]
-    start = dt.datetime.combine(date, dt.time(sh.start // 60, sh.start % 60), zone)
-    end_day = date + dt.timedelta(days=1 if sh.end <= sh.start else 0)
-    end_clock = dt.time(0) if sh.end == 1440 else dt.time(sh.end // 60, sh.end % 60)
-    if sh.end == 1440:
-        end_day += dt.timedelta(days=1)
-    return start, dt.datetime.combine(end_day, end_clock, zone)
+    """Start and end of a shift on a date as instants, shown on the ward's
+    clock (aware, in the scenario's time zone)."""
+    d = (date - scenario.horizon.start).days
+    a, b = scenario.span(d, shift)
+    return scenario.timeline.local(a), scenario.timeline.local(b)
 
 
 def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[Path]:
@@ -156,7 +148,7 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
         cal.add("prodid", "-//roster//shift roster//EN")
         cal.add("version", "2.0")
         cal.add("x-wr-calname", f"{p.name or p.id}: {scenario.name or 'roster'}")
-        cal.add("x-wr-timezone", scenario.timezone)
+        cal.add("x-wr-timezone", scenario.zone_name)
         for date, shift, role in sorted(by_person[p.id]):
             sh = scenario.shift_by_id[shift]
             start, end = shift_times(scenario, date, shift)
@@ -166,7 +158,8 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
             ev.add("dtstart", start)
             ev.add("dtend", end)
             ev.add("summary", f"{sh.name or shift} ({shift})")
-            ev.add("description", f"{role}, {sh.paid_minutes / 60:g} paid hours")
+            paid = scenario.paid((date - scenario.horizon.start).days, shift)
+            ev.add("description", f"{role}, {paid / 60:g} paid hours")
             cal.add_component(ev)
         cal.add_missing_timezones()
         data = cal.to_ical()

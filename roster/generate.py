@@ -176,6 +176,7 @@ def unit(staff: int, days: int, seed: int = 0, long_days: bool | None = None,
                         f"(roster.generate, seed {seed}"
                         f"{', short-staffed' if short else ''}"
                         f"{', with 12-hour long days' if long_days else ''})."),
+        "timezone": "Europe/London",  # 4 weeks and more span the clocks going forward
         "horizon": {"start": START.isoformat(), "days": days},
         "shifts": [SHIFTS[s] for s in shift_ids],
         "roles": [{"id": "RN", "name": "registered nurse", "shifts": role_shifts["RN"]},

@@ -69,16 +69,15 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
         while codes and codes[0] == "-":
             codes.pop(0)
         history[p.id] = codes
-        worked = [sh for d in days for t, _ in cells.get((p.id, d), [])
-                  for sh in [before.shift_by_id[t]]]
+        worked = [(d, t) for d in days for t, _ in cells.get((p.id, d), [])]
         old = before.carried(p.id)
         mine = [(sid, d) for sid, d in asked if sid == p.id and d in days]
         carry[p.id] = {
-            "days": old.days + sum(1 for d in days if d not in before.away_days[p.id]),
-            "nights": old.nights + sum(1 for sh in worked if sh.is_night),
+            "days": old.days + sum(1 for d in days if d not in before.leave_days[p.id]),
+            "nights": old.nights + sum(1 for _, t in worked if before.shift_by_id[t].is_night),
             "weekends": old.weekends + sum(1 for b in weekends
                                            if any((p.id, d) in cells for d in b)),
-            "hours": round(old.hours + sum(sh.paid_minutes for sh in worked) / 60, 2),
+            "hours": round(old.hours + sum(before.paid(d, t) for d, t in worked) / 60, 2),
             "shifts": old.shifts + len(worked),
             "requests": old.requests + len(mine),
             "requests_granted": old.requests_granted + sum(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from roster.check import CheckContext
@@ -54,7 +55,7 @@ def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
             out.append(Shortfall(scenario.dates[need.day], f"shift.{need.shift}",
                                  who(need.role, need.skill), need.demand.min,
                                  need.demand.min - short,
-                                 short * scenario.shift_by_id[need.shift].duration / 60))
+                                 short * _length(scenario, need.day, need.shift) / 60))
     for seg in time_cover.segments(scenario):
         tc = seg.entry
         short = tc.min - time_cover.present(ctx, seg)
@@ -64,6 +65,11 @@ def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
                                  who(tc.role, tc.skill), tc.min, tc.min - short,
                                  short * (seg.b - seg.a) / 60))
     return out
+
+
+def _length(scenario: Scenario, d: int, shift: str) -> int:
+    a, b = scenario.span(d, shift)
+    return b - a
 
 
 def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
@@ -90,20 +96,22 @@ def overtime_hours(scenario: Scenario, result: Result) -> float:
     return round(over, 2)
 
 
-def fair_loads(scenario: Scenario, roster: Roster, measure: str) -> list[dict[str, int]]:
-    """Per role, each person's nights or weekends as full-time equivalents,
-    measured as the fairness rule does (pro rata to contract and days)."""
+def fair_loads(scenario: Scenario, roster: Roster, measure: str) -> list[dict[str, Fraction]]:
+    """Per role, each person's nights or weekends as full-time equivalents
+    (exact fractions), measured as the fairness rule does (pro rata to
+    contract and days not on leave)."""
     rule = Fairness(kind="fairness", measure=measure)  # type: ignore[arg-type]
     ctx = CheckContext(scenario, roster)
     groups = rule.groups(scenario, [p.id for p in scenario.staff])
     return [loads for group in groups if (loads := rule.loads(ctx, group))]
 
 
-def spread(scenario: Scenario, result: Result, measure: str) -> int:
-    """The largest spread of ``fair_loads`` within a role."""
+def spread(scenario: Scenario, result: Result, measure: str) -> float:
+    """The largest spread of ``fair_loads`` within a role, to 2 decimals."""
     assert result.roster is not None
-    return max((max(g.values()) - min(g.values())
-                for g in fair_loads(scenario, result.roster, measure)), default=0)
+    most = max((max(g.values()) - min(g.values())
+                for g in fair_loads(scenario, result.roster, measure)), default=Fraction(0))
+    return round(float(most), 2)
 
 
 def outcome(scenario: Scenario, result: Result) -> dict[str, Any]:

@@ -95,12 +95,11 @@ def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]
     blocks = weekend_blocks(scenario)
     out = {}
     for p in scenario.staff:
-        shifts = [scenario.shift_by_id[t] for d in range(scenario.horizon.days)
-                  for t, _ in cells.get((p.id, d), [])]
+        worked = [(d, t) for d in range(scenario.horizon.days) for t, _ in cells.get((p.id, d), [])]
         out[p.id] = {
-            "hours": round(sum(s.paid_minutes for s in shifts) / 60, 2),
-            "shifts": len(shifts),
-            "nights": sum(1 for s in shifts if s.is_night),
+            "hours": round(sum(scenario.paid(d, t) for d, t in worked) / 60, 2),
+            "shifts": len(worked),
+            "nights": sum(1 for _, t in worked if scenario.shift_by_id[t].is_night),
             "weekends": sum(1 for b in blocks if any((p.id, d) in cells for d in b)),
         }
     return out

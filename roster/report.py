@@ -119,7 +119,7 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
         "verdict": verdict(result, report),
         "summary": _summary(result, report),
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "timezone": sc.timezone,
+        "timezone": sc.zone_name,
     }
 
 
@@ -134,14 +134,14 @@ def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]
             ("solve time", f"{result.wall_time_s:.1f} s")]
 
 
-def _fairness(sc: Scenario, roster: Roster) -> dict[str, dict[str, int]]:
+def _fairness(sc: Scenario, roster: Roster) -> dict[str, dict[str, float]]:
     """Nights and weekends per person as full-time equivalents within their
-    role, as the fairness rule measures them."""
-    out: dict[str, dict[str, int]] = defaultdict(dict)
+    role, as the fairness rule measures them (to 2 decimals)."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
     for measure in ("nights", "weekends"):
         for loads in fair_loads(sc, roster, measure):
             for sid, load in loads.items():
-                out[sid][measure] = load
+                out[sid][measure] = round(float(load), 2)
     return out
 
 

@@ -40,12 +40,13 @@ class Roster:
         return out
 
     def table(self, scenario: Scenario) -> pd.DataFrame:
-        """The published layout: who works what, when, for how long."""
+        """The published layout: who works what, when (ISO 8601 with the UTC
+        offset of the scenario's time zone), for how many real paid hours."""
         rows = []
         for staff, date, shift, role in self.df.itertuples(index=False):
-            sh = scenario.shift_by_id[shift]
-            start = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=sh.start)
-            end = start + dt.timedelta(minutes=sh.duration)
+            d = (date - scenario.horizon.start).days
+            a, b = scenario.span(d, shift)
+            start, end = scenario.timeline.local(a), scenario.timeline.local(b)
             rows.append(
                 {
                     "staff": staff,
@@ -57,7 +58,7 @@ class Roster:
                     "shift": shift,
                     "start": start.isoformat(timespec="minutes"),
                     "end": end.isoformat(timespec="minutes"),
-                    "hours": round(sh.paid_minutes / 60, 2),
+                    "hours": round(scenario.paid(d, shift) / 60, 2),
                 }
             )
         cols = ["staff", "name", "role", "date", "day", "weekday", "shift", "start", "end", "hours"]

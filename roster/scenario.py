@@ -27,6 +27,7 @@ from pydantic import (
 
 from roster.constraints import registry
 from roster.constraints.base import Rule
+from roster.timeline import Timeline
 
 if TYPE_CHECKING:
     from roster.constraints.cover import Need
@@ -289,7 +290,7 @@ class Carry(Frozen):
     """A person's totals over earlier rosters, carried into this one (what
     ``roster solve --history`` fills in), so fairness holds over months."""
 
-    days: int = Field(0, ge=0, description="days they could work (not on leave or unavailable)")
+    days: int = Field(0, ge=0, description="days not on leave")
     nights: int = Field(0, ge=0, description="night shifts worked")
     weekends: int = Field(0, ge=0, description="weekends worked")
     hours: float = Field(0, ge=0, description="paid hours worked")
@@ -308,8 +309,9 @@ class Scenario(Frozen):
     weekend: list[Weekday] = Field(
         ["sat", "sun"], min_length=1, description="the days that make a weekend"
     )
-    timezone: str = Field(
-        "UTC", description="IANA time zone of the shifts' clock times, e.g. Europe/London"
+    timezone: str | None = Field(
+        None, description="IANA time zone of the shifts' clock times, e.g. Europe/London; "
+        "absent = UTC (no clock changes)"
     )
     shifts: list[Shift] = Field(min_length=1)
     roles: list[Role] = Field(min_length=1)
@@ -327,13 +329,36 @@ class Scenario(Frozen):
 
     @field_validator("timezone")
     @classmethod
-    def _zone(cls, value: str) -> str:
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; write an IANA name such as "
                              "UTC, Europe/London or America/New_York") from None
         return value
+
+    # ---- time -----------------------------------------------------------
+    @property
+    def zone_name(self) -> str:
+        return self.timezone or "UTC"
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return Timeline(ZoneInfo(self.zone_name), self.horizon.start)
+
+    def span(self, d: int, shift: str) -> tuple[int, int]:
+        """Real start and end (minutes from the horizon's first local
+        midnight) of ``shift`` worked on day index ``d``."""
+        sh = self.shift_by_id[shift]
+        tl = self.timeline
+        return tl.instant(d, sh.start), tl.instant(d, sh.start + sh.duration)
+
+    def paid(self, d: int, shift: str) -> int:
+        """Paid minutes of ``shift`` on day ``d``: real length less the break."""
+        a, b = self.span(d, shift)
+        return max(0, b - a - self.shift_by_id[shift].break_minutes)
 
     # ---- lookups -------------------------------------------------------
     @cached_property

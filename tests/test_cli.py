@@ -71,8 +71,8 @@ def test_solve_writes_files_and_reports(small_out: Path) -> None:
     nights = roster[roster["shift"] == "N"]
     assert len(nights) == 4
     for rec in nights.to_dict("records"):
-        assert rec["start"] == f"{rec['date']}T21:30"
-        assert rec["end"][:10] > rec["date"] and rec["end"].endswith("T07:30")
+        assert rec["start"] == f"{rec['date']}T21:30+00:00"  # no time zone: UTC
+        assert rec["end"][:10] > rec["date"] and rec["end"].endswith("T07:30+00:00")
 
 
 def test_solve_prints_status_and_penalties(tmp_path: Path) -> None:

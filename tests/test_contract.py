@@ -376,7 +376,6 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
     """Random assignments, each in a role allowed on its shift. ``legal``:
     also keep leave, pinned shifts, one shift a day and no overlaps."""
     allowed = {r.id: r.shifts for r in sc.roles}
-    overlaps = set(one_shift.overlapping_pairs(sc))
     blocked = leave.blocked(sc)
     rows = []
     for p in sc.staff:
@@ -388,7 +387,8 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
             if legal:
                 no = blocked.get(p.id, {}).get(d, set())
                 ids = [t for t in ids if no is not None and t not in no
-                       and not any((a, t) in overlaps for a in before)]
+                       and not any((a, t) in set(one_shift.overlapping_pairs(sc, d - 1))
+                                   for a in before)]
             n = draw(st.sampled_from([0, 0, 1, 1, 1] + ([] if legal or d % 3 else [2])))
             n = min(n, len(ids))
             picked = draw(st.lists(st.sampled_from(ids), min_size=n, max_size=n, unique=True)

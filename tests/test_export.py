@@ -110,7 +110,7 @@ def test_night_shift_across_a_clock_change(tmp_path: Path, start: str, night: st
 def test_unknown_time_zone_is_bad_input() -> None:
     with pytest.raises(ScenarioError, match="unknown time zone 'Europe/Londn'"):
         scenario(timezone="Europe/Londn")
-    assert load_scenario({**BASE}).timezone == "UTC"
+    assert load_scenario({**BASE}).zone_name == "UTC"
 
 
 def test_export_commands(folder: Path, tmp_path: Path) -> None:

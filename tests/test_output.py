@@ -92,7 +92,7 @@ def test_roster_csv(written, small, solved) -> None:
         assert rec["name"] == small.staff_by_id[rec["staff"]].name
         if rec["shift"] == "N":  # 21:30 to 07:30: ends the next day
             assert end.date() == date + dt.timedelta(days=1)
-            assert rec["end"].endswith("T07:30")
+            assert rec["end"].endswith("T07:30+00:00")
         else:
             assert end.date() == date
 
@@ -100,10 +100,10 @@ def test_roster_csv(written, small, solved) -> None:
 def test_night_end_is_next_day_in_table(small) -> None:
     r = make_roster(small, [("C", 3, "N"), ("D", 0, "E")])
     table = r.table(small).set_index("staff")
-    assert table.at["C", "start"] == "2026-12-14T21:30"
-    assert table.at["C", "end"] == "2026-12-15T07:30"
+    assert table.at["C", "start"] == "2026-12-14T21:30+00:00"
+    assert table.at["C", "end"] == "2026-12-15T07:30+00:00"
     assert table.at["C", "hours"] == 10.0
-    assert table.at["D", "end"] == "2026-12-11T15:30"
+    assert table.at["D", "end"] == "2026-12-11T15:30+00:00"
     assert table.at["D", "hours"] == 8.0  # 8.5 h less the 30 min break
 
 

@@ -210,8 +210,10 @@ class CountRule(Rule):
         """(min, max) in value units."""
         raise NotImplementedError
 
-    def value(self, scenario: Scenario, shift: str) -> int:
-        """What one worked shift adds to the sum (1, or its paid minutes)."""
+    def value(self, scenario: Scenario, d: int, shift: str) -> int:
+        """What ``shift`` worked on day ``d`` adds to the sum (1, or its paid
+        minutes in real time: a night over a clock change is an hour longer
+        or shorter)."""
         raise NotImplementedError
 
     def counted(self, shift: str) -> bool:
@@ -250,10 +252,10 @@ class CountRule(Rule):
     def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
         if self.bounds()[1] != 0:
             return
-        days = self.days_in_scope(scenario)
-        for t in scenario.shifts:
-            if self.counted(t.id) and self.value(scenario, t.id) > 0:
-                yield from ((d, t.id) for d in days)
+        for d in self.days_in_scope(scenario):
+            for t in scenario.shifts:
+                if self.counted(t.id) and self.value(scenario, d, t.id) > 0:
+                    yield d, t.id
 
     def window_bounds(
         self, scenario: Scenario, staff: str, days: list[int], complete: bool
@@ -287,24 +289,25 @@ class CountRule(Rule):
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         sc, idx = ctx.scenario, ctx.index
-        values = {t: self.value(sc, sid) for t, sid in enumerate(idx.shifts) if self.counted(sid)}
+        counted = [t for t, sid in enumerate(idx.shifts) if self.counted(sid)]
         for s in staff:
             sid = idx.staff[s]
             for days, complete in self.windows(sc, ctx.history_len(s)):
                 lo, hi = self.window_bounds(sc, sid, days, complete)
                 if lo is None and hi is None:
                     continue
-                lits, coefs, const = [], [], 0
+                lits, coefs, const, ub = [], [], 0, 0
                 for d in days:
                     row = ctx.row(s, d)
-                    for t, v in values.items():
+                    values = [self.value(sc, d, idx.shifts[t]) for t in counted]
+                    ub += max(values, default=0)
+                    for t, v in zip(counted, values):
                         lit = row[t]
                         if lit is True:
                             const += v
                         elif lit is not None and lit is not False:
                             lits.append(lit)
                             coefs.append(v)
-                ub = const + len(days) * max(values.values(), default=0)
                 expr = cp_model.LinearExpr.weighted_sum(lits, coefs) + const if lits else const
                 ctx.limit(expr, lo, hi, ub, weight=self.weight, staff=s,
                           days=[d for d in days if d >= 0], unit=self.unit)
@@ -315,7 +318,7 @@ class CountRule(Rule):
             for days, complete in self.windows(sc, ctx.history_len(sid)):
                 lo, hi = self.window_bounds(sc, sid, days, complete)
                 total = sum(
-                    self.value(sc, t) for d in days for t in ctx.shifts(sid, d) if self.counted(t)
+                    self.value(sc, d, t) for d in days for t in ctx.shifts(sid, d) if self.counted(t)
                 )
                 inside = [d for d in days if d >= 0]
                 span = fmt_dates([ctx.date(inside[0]), ctx.date(inside[-1])])

@@ -1,12 +1,16 @@
 """Fairness: balance nights, weekends, hours or shifts across a group of
 staff, pro rata to what each can work.
 
-Each person's load is scaled to a full-time, full-availability equivalent:
-``load = value * ref // capacity``, where ``capacity`` is contracted hours per
-week times days not on leave or unavailable, and ``ref`` the largest capacity in the group
-(so equals compare equal and a half-timer's 2 nights weigh like 4). The
-spread is the largest load minus the smallest, in whole nights / weekends /
-hours / shifts. Penalty: ``weight`` per unit of spread above ``max_spread``.
+Each person's load is their count scaled to a full-time, full-availability
+equivalent: ``load = value * ref / capacity``, where ``capacity`` is contracted
+minutes per week times the days of the horizon not on leave (days marked
+unavailable do not lower it: the contract is unchanged), plus days carried
+over from earlier rosters, and ``ref`` the largest capacity in the group (so
+equals compare equal and a half-timer's 2 nights weigh like 4). Loads are
+exact fractions, compared over a common denominator, never rounded: the
+spread is the largest load minus the smallest. Penalty: ``weight`` per whole
+unit (night, weekend, hour, shift) of spread above ``max_spread``, rounded
+up, so a spread of 1.87 with ``max_spread: 1`` costs one unit.
 People with no contracted hours count as the group's largest contract.
 Counts and available days carried over from earlier rosters (the scenario's
 ``carry``) are added in, so that fairness holds over months.
@@ -14,8 +18,10 @@ Counts and available days carried over from earlier rosters (the scenario's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -58,15 +64,18 @@ class Fairness(Rule):
         return [g for g in out.values() if len(g) > 1]
 
     def capacities(self, scenario: Scenario, group: list[str]) -> dict[str, int]:
-        """Minutes per week x available days; 0 = left out of the group."""
+        """Contracted minutes per week x days not on leave (plus carried
+        days), divided by their common factor; 0 = left out of the group."""
         hours = {sid: scenario.hours_per_week(sid) for sid in group}
         default = max((h for h in hours.values() if h), default=1.0)
         out = {}
         for sid in group:
             h = hours[sid] if hours[sid] is not None else default
-            free = scenario.horizon.days - len(scenario.away_days[sid])
+            free = scenario.horizon.days - len(scenario.leave_days[sid])
             out[sid] = round(h * 60) * (free + scenario.carried(sid).days)
-        return {k: v for k, v in out.items() if v > 0}
+        out = {k: v for k, v in out.items() if v > 0}
+        common = math.gcd(*out.values()) if out else 1
+        return {k: v // common for k, v in out.items()}
 
     def unit(self) -> int:
         return 60 if self.measure == "hours" else 1
@@ -81,74 +90,106 @@ class Fairness(Rule):
             return carry.shifts if self.shifts is None else 0
         return carry.nights if self.measure == "nights" else carry.weekends
 
-    def per_shift(self, scenario: Scenario) -> dict[str, int]:
-        """What one worked shift of each type adds to the value."""
-        out = {}
-        for sh in scenario.shifts:
-            if self.measure == "nights":
-                out[sh.id] = int(sh.is_night)
-            elif self.measure == "hours":
-                out[sh.id] = sh.paid_minutes
-            elif self.measure == "shifts":
-                out[sh.id] = int(self.shifts is None or sh.id in self.shifts)
-        return out
+    def worth(self, scenario: Scenario, d: int, shift: str) -> int:
+        """What ``shift`` worked on day ``d`` adds to the value (hours: its
+        real paid minutes)."""
+        if self.measure == "nights":
+            return int(scenario.shift_by_id[shift].is_night)
+        if self.measure == "hours":
+            return scenario.paid(d, shift)
+        return int(self.shifts is None or shift in self.shifts)
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         sc, idx = ctx.scenario, ctx.index
-        per = self.per_shift(sc)
         blocks = weekend_blocks(sc)
+        unit = self.unit()
         for group in self.groups(sc, [idx.staff[s] for s in staff]):
             cap = self.capacities(sc, group)
             if len(cap) < 2:
                 continue
             ref = max(cap.values())
-            loads, tops = [], []
-            for sid, c in cap.items():
+            values: dict[str, Any] = {}
+            top = 0
+            for sid in cap:
                 s = idx.s_of[sid]
                 before = self.carried(sc, sid)
                 if self.measure == "weekends":
                     value = sum(worked_weekend(ctx, s, b) for b in blocks)
-                    top = len(blocks)
+                    most = len(blocks)
                 else:
                     value = sum(
-                        per[idx.shifts[t]] * ctx.x(s, d, t)
+                        w * ctx.x(s, d, t)
                         for d in idx.D
                         for t in idx.T
-                        if per[idx.shifts[t]]
+                        if (w := self.worth(sc, d, idx.shifts[t]))
                     )
-                    top = idx.days * max(per.values(), default=0)
-                hi = (top + before) * ref // (c * self.unit())
-                load = ctx.model.new_int_var(0, hi, f"load[{sid}]")
-                # load = floor(value * ref / divisor), as two linear inequalities
-                divisor = c * self.unit()
-                ctx.model.add(divisor * load <= (value + before) * ref)
-                ctx.model.add(divisor * load >= (value + before) * ref - divisor + 1)
-                loads.append(load)
-                tops.append(hi)
-            ub = max(tops)
-            most = ctx.model.new_int_var(0, ub, "most")
-            least = ctx.model.new_int_var(0, ub, "least")
-            ctx.model.add_max_equality(most, loads)
-            ctx.model.add_min_equality(least, loads)
-            ctx.limit(most - least, None, self.max_spread, ub, weight=self.weight,
-                      staff=None, days=[], key=(ctx.origin, tuple(group)),
-                      text=f"{', '.join(group)}: {self.describe()} ({ctx.origin})")
+                    most = sum(max(self.worth(sc, d, t) for t in idx.shifts) for d in idx.D)
+                var = ctx.model.new_int_var(before, most + before, f"value[{sid}]")
+                ctx.model.add(var == value + before)
+                values[sid] = var
+                top = max(top, most + before)
+            # people of equal capacity compare by their counts alone: only the
+            # largest and smallest of each class meet the other classes
+            classes: dict[int, list[str]] = {}
+            for sid, c in cap.items():
+                classes.setdefault(c, []).append(sid)
+            ends = {}
+            for c, members in classes.items():
+                if len(members) == 1:
+                    ends[c] = (values[members[0]], values[members[0]])
+                    continue
+                hi = ctx.model.new_int_var(0, top, "")
+                lo = ctx.model.new_int_var(0, top, "")
+                ctx.model.add_max_equality(hi, [values[m] for m in members])
+                ctx.model.add_min_equality(lo, [values[m] for m in members])
+                ends[c] = (hi, lo)
+            text = f"{', '.join(group)}: {self.describe()} ({ctx.origin})"
+            key = (ctx.origin, tuple(group))
+            terms, spans = [], []
+            for k in classes:
+                for l in classes:
+                    if k == l and len(classes[k]) == 1:
+                        continue
+                    # load_k - load_l - max_spread, over the common denominator
+                    # unit * k * l: (hi_k * ref * l - lo_l * ref * k) - max_spread * unit * k * l
+                    a, b, den = ref * l, ref * k, unit * k * l
+                    g = math.gcd(a, b, den)
+                    a, b, den = a // g, b // g, den // g
+                    allowed = self.max_spread * den
+                    excess = a * ends[k][0] - b * ends[l][1]
+                    if self.weight is None:
+                        ctx.enforce(ctx.model.add(excess <= allowed), None, key, text)
+                        continue
+                    span = -(-(a * top - allowed) // den)
+                    if span <= 0:
+                        continue
+                    t = ctx.model.new_int_var(-(-(-b * top - allowed) // den) - 1, span, "")
+                    # t = ceil((excess - allowed) / den), as two inequalities
+                    ctx.model.add(den * t >= excess - allowed)
+                    ctx.model.add(den * t <= excess - allowed + den - 1)
+                    terms.append(t)
+                    spans.append(span)
+            if self.weight is None or not terms or ctx.explain or self.weight == 0:
+                continue
+            over = ctx.model.new_int_var(0, max(spans), "spread_over")
+            ctx.model.add_max_equality(over, [0, *terms])
+            ctx.penalize(over, self.weight, None, [])
 
-    def loads(self, ctx: CheckContext, group: list[str]) -> dict[str, int]:
+    def loads(self, ctx: CheckContext, group: list[str]) -> dict[str, Fraction]:
+        """Each person's load in full-time equivalents, exactly."""
         sc = ctx.scenario
         cap = self.capacities(sc, group)
         if len(cap) < 2:
             return {}
         ref = max(cap.values())
-        per = self.per_shift(sc)
         blocks = weekend_blocks(sc)
         out = {}
         for sid, c in cap.items():
             if self.measure == "weekends":
                 value = sum(1 for b in blocks if any(ctx.works(sid, d) for d in b))
             else:
-                value = sum(per[t] for d in range(ctx.days) for t in ctx.shifts(sid, d))
-            out[sid] = (value + self.carried(sc, sid)) * ref // (c * self.unit())
+                value = sum(self.worth(sc, d, t) for d in range(ctx.days) for t in ctx.shifts(sid, d))
+            out[sid] = Fraction((value + self.carried(sc, sid)) * ref, c * self.unit())
         return out
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
@@ -161,7 +202,8 @@ class Fairness(Rule):
                 hi = max(loads, key=loads.__getitem__)
                 lo = min(loads, key=loads.__getitem__)
                 yield ctx.violation(
-                    self.label, None, [], spread - self.max_spread, self.weight,
-                    f"{self.measure} spread {spread} across {len(loads)} staff "
-                    f"({hi} {loads[hi]}, {lo} {loads[lo]}; full-time equivalents)",
+                    self.label, None, [], math.ceil(spread - self.max_spread), self.weight,
+                    f"{self.measure} spread {float(spread):.2f} across {len(loads)} staff "
+                    f"({hi} {float(loads[hi]):.2f}, {lo} {float(loads[lo]):.2f}; "
+                    "full-time equivalents)",
                 )

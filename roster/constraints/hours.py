@@ -45,8 +45,8 @@ class Hours(CountRule):
 
         return minutes(self.min_hours, self.min_minutes), minutes(self.max_hours, self.max_minutes)
 
-    def value(self, scenario: Scenario, shift: str) -> int:
-        return scenario.shift_by_id[shift].paid_minutes
+    def value(self, scenario: Scenario, d: int, shift: str) -> int:
+        return scenario.paid(d, shift)
 
     def _noun(self) -> str:
         return "hours"

@@ -1,7 +1,8 @@
-"""Minimum rest between shifts, from clock times: a shift must not start
-less than ``hours`` after the previous worked shift ended (e.g. 11 h rules out
-a late ending 22:00 followed by an early at 07:00). Overlaps are ruled out
-anyway (``one_shift``). History counts.
+"""Minimum rest between shifts, in real time: a shift must not start less
+than ``hours`` after the previous worked shift ended (e.g. 11 h rules out a
+late ending 22:00 followed by an early at 07:00, and across the night the
+clocks go forward, a late ending 20:00 followed by a 07:00 early). Overlaps
+are ruled out anyway (``one_shift``). History counts.
 
 Soft penalty per missing hour of rest, rounded up, per short rest.
 """
@@ -33,15 +34,17 @@ class MinRest(Rule):
     def describe(self) -> str:
         return f"at least {self.hours:g} h rest between shifts"
 
-    def short_pairs(self, scenario: Scenario) -> list[tuple[int, str, str, int]]:
-        """(k, first, second, missing hours): ``second`` k days after ``first``
-        starts too soon."""
+    def short_pairs(self, scenario: Scenario, d: int) -> list[tuple[int, str, str, int]]:
+        """(k, first, second, missing hours): ``first`` on day ``d``, then
+        ``second`` k days later, starts too soon, in real time (the rest
+        across a night the clocks go forward is an hour shorter)."""
         need = round(self.hours * 60)
         out = []
         for k in range(1, 2 + need // 1440 + 1):
             for a in scenario.shifts:
+                end = scenario.span(d, a.id)[1]
                 for b in scenario.shifts:
-                    gap = k * 1440 + b.start - (a.start + a.duration)
+                    gap = scenario.span(d + k, b.id)[0] - end
                     if 0 <= gap < need:
                         out.append((k, a.id, b.id, -(-(need - gap) // 60)))
         return out
@@ -50,11 +53,13 @@ class MinRest(Rule):
         from roster.model.build import neg
 
         idx, sc = ctx.index, ctx.scenario
-        pairs = self.short_pairs(sc)
+        first = -max((ctx.history_len(s) for s in staff), default=0)
+        pairs = {d: self.short_pairs(sc, d) for d in range(first, idx.days - 1)
+                 if self.in_day_scope(sc, d)}
         for s in staff:
-            for k, a, b, missing in pairs:
-                for d in range(-ctx.history_len(s), idx.days - k):
-                    if d + k < 0 or not self.in_day_scope(sc, d):
+            for d in range(-ctx.history_len(s), idx.days - 1):
+                for k, a, b, missing in pairs.get(d, ()):
+                    if d + k < 0 or d + k >= idx.days:
                         continue
                     between = [neg(ctx.works(s, e)) for e in range(d + 1, d + k)]
                     lits = [ctx.x(s, d, idx.t_of[a]), ctx.x(s, d + k, idx.t_of[b]), *between]
@@ -63,12 +68,12 @@ class MinRest(Rule):
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
-        pairs = {(k, a, b): m for k, a, b, m in self.short_pairs(sc)}
-        kmax = max((k for k, *_ in pairs), default=0)
         for sid in staff:
             for d in range(-ctx.history_len(sid), ctx.days):
-                if not self.in_day_scope(sc, d):
+                if not self.in_day_scope(sc, d) or not ctx.shifts(sid, d):
                     continue
+                pairs = {(k, a, b): m for k, a, b, m in self.short_pairs(sc, d)}
+                kmax = max((k for k, *_ in pairs), default=0)
                 for a in ctx.shifts(sid, d):
                     for k in range(1, kmax + 1):
                         if d + k >= ctx.days or any(ctx.works(sid, e) for e in range(d + 1, d + k)):

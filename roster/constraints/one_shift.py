@@ -1,5 +1,5 @@
 """Structural: at most one shift per person per day, and no shift that
-overlaps the previous day's in clock time (a night, then an early).
+overlaps the previous day's in real time (a night, then an early).
 
 Always hard. The one-per-day half lives in the variables (works = sum x).
 """
@@ -19,13 +19,14 @@ SECTION = True
 RULE = "one_shift"
 
 
-def overlapping_pairs(scenario: Scenario) -> list[tuple[str, str]]:
-    """(first, second): ``first`` on a day overlaps ``second`` the next day."""
+def overlapping_pairs(scenario: Scenario, d: int) -> list[tuple[str, str]]:
+    """(first, second): ``first`` on day ``d`` overlaps ``second`` on day
+    ``d + 1`` in real time."""
     return [
         (a.id, b.id)
         for a in scenario.shifts
         for b in scenario.shifts
-        if a.start + a.duration > 1440 + b.start
+        if scenario.span(d, a.id)[1] > scenario.span(d + 1, b.id)[0]
     ]
 
 
@@ -33,9 +34,9 @@ def encode(ctx: ModelContext) -> None:
     from roster.model.build import neg
 
     idx = ctx.index
-    pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario)]
-    for s in sorted(ctx.free_staff):
-        for d in range(-1, idx.days - 1):
+    for d in range(-1, idx.days - 1):
+        pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario, d)]
+        for s in sorted(ctx.free_staff):
             for a, b in pairs:
                 first, second = ctx.x(s, d, a), ctx.x(s, d + 1, b)
                 if first is None or first is False or second is False:
@@ -45,7 +46,6 @@ def encode(ctx: ModelContext) -> None:
 
 def check(ctx: CheckContext) -> Iterator[Violation]:
     sc = ctx.scenario
-    pairs = set(overlapping_pairs(sc))
     for p in sc.staff:
         for d in range(ctx.days):
             shifts = ctx.shifts(p.id, d)
@@ -54,7 +54,11 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
                     RULE, p.id, [d], len(shifts) - 1, None,
                     f"{p.id} works {len(shifts)} shifts ({', '.join(shifts)}) on one day",
                 )
-            for a in ctx.shifts(p.id, d - 1):
+            before = ctx.shifts(p.id, d - 1)
+            if not before or not shifts:
+                continue
+            pairs = set(overlapping_pairs(sc, d - 1))
+            for a in before:
                 for b in shifts:
                     if (a, b) in pairs:
                         yield ctx.violation(

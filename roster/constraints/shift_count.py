@@ -31,5 +31,5 @@ class ShiftCount(CountRule):
     def bounds(self) -> tuple[int | None, int | None]:
         return self.min, self.max
 
-    def value(self, scenario: Scenario, shift: str) -> int:
+    def value(self, scenario: Scenario, d: int, shift: str) -> int:
         return 1

@@ -1,6 +1,7 @@
 """Cover over clock time: at least ``min`` people of a role/skill at every
 minute of a window (e.g. 3 RNs 19:00-07:00), met by any mix of overlapping
-shifts, 8-hour and 12-hour alike.
+shifts, 8-hour and 12-hour alike. Windows and shifts are intervals of real
+time: the window of a night the clocks go back is an hour longer.
 
 The window is cut into segments at every start and end of the shifts the
 role (or skill) can work; everyone whose shift spans a segment counts for it.
@@ -39,19 +40,20 @@ class Segment:
     source: int
     entry: TimeCover
     day: int  # the day the window starts
-    a: int  # minutes from the horizon start
+    a: int  # real minutes from the horizon's first local midnight
     b: int
     spans: tuple[tuple[int, str], ...]  # (day, shift) of shifts covering [a, b)
+    local: str  # 'HH:MM-HH:MM' on the local clock
 
     def clock(self) -> str:
-        f = lambda m: f"{(m // 60) % 24:02d}:{m % 60:02d}"
-        return f"{f(self.a)}-{f(self.b)}"
+        return self.local
 
 
 def segments(scenario: Scenario) -> list[Segment]:
     from roster.scenario import expand
 
-    horizon_end = scenario.horizon.days * 1440
+    tl = scenario.timeline
+    horizon_end = tl.instant(scenario.horizon.days, 0)
     relevant = [workable(scenario, tc) for tc in scenario.time_cover]
     out = []
     for i, tc in enumerate(scenario.time_cover):
@@ -63,10 +65,10 @@ def segments(scenario: Scenario) -> list[Segment]:
                 if tc.weekdays is None or scenario.weekday(d) in tc.weekdays
             ]
         for d in days:
-            lo = d * 1440 + tc.from_
-            hi = min(lo + tc.length, horizon_end)
+            lo = tl.instant(d, tc.from_)
+            hi = min(tl.instant(d, tc.from_ + tc.length), horizon_end)
             shifts = [
-                (e, sh.id, e * 1440 + sh.start, e * 1440 + sh.start + sh.duration)
+                (e, sh.id, *scenario.span(e, sh.id))
                 for e in (d - 1, d, d + 1)
                 for sh in scenario.shifts
                 if sh.id in relevant[i]
@@ -74,7 +76,7 @@ def segments(scenario: Scenario) -> list[Segment]:
             cuts = sorted({lo, hi} | {x for *_, a, b in shifts for x in (a, b) if lo < x < hi})
             for a, b in zip(cuts, cuts[1:]):
                 spans = tuple((e, sid) for e, sid, sa, sb in shifts if sa <= a and b <= sb)
-                out.append(Segment(i, tc, d, a, b, spans))
+                out.append(Segment(i, tc, d, a, b, spans, f"{tl.clock(a)}-{tl.clock(b)}"))
     return out
 
 

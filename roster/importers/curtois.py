@@ -137,6 +137,7 @@ def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
     return {
         "name": name,
         "description": f"Curtois & Qu benchmark instance {name}, converted by roster import",
+        "timezone": "UTC",  # the benchmark has no clock changes
         "horizon": {"start": START.isoformat(), "days": days},
         "shifts": shifts,
         "roles": [{"id": ROLE}],

@@ -1,14 +1,16 @@
 """fairness: spread of nights / weekends / hours / shifts across a group, each
 person's load scaled to a full-time, full-availability equivalent:
-``load = value * ref // capacity`` with capacity = weekly minutes x days not
-on leave and ref the group's largest capacity. Penalty per unit of spread
-above ``max_spread``."""
+``load = value * ref / capacity`` (exact, never rounded) with capacity =
+weekly minutes x days not on leave and ref the group's largest capacity.
+Penalty per unit of spread above ``max_spread``, rounded up."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ruletools import found, infeasible, optimum, person, pinned, roster, scenario
 
-from roster.check import CheckContext
+from roster.check import CheckContext, check
 from roster.constraints.fairness import Fairness
 
 RULE = "fairness"
@@ -25,6 +27,10 @@ def loads(sc, rows):  # type: ignore[no-untyped-def]
     inst = sc.rule_instances[0]
     rule: Fairness = inst.rule  # type: ignore[assignment]
     return [rule.loads(ctx, g) for g in rule.groups(sc, inst.staff)]
+
+
+def found_violations(sc, rows):  # type: ignore[no-untyped-def]
+    return [v for v in check(sc, roster(sc, rows)).violations if v.rule == RULE]
 
 
 # -- check ----------------------------------------------------------------------
@@ -65,13 +71,52 @@ def test_contract_hours_and_zero_hours():
         {"S1": 3, "S2": 3}]
 
 
-def test_leave_lowers_capacity_and_loads_round_down():
+def test_leave_lowers_capacity_and_loads_are_exact():
     staff = [person("S1", hours_per_week=40),
              person("S2", hours_per_week=40, leave=[{"from": "2026-12-11", "to": "2026-12-13"}])]
     sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
-    # S2 is available 4 of 7 days: 2 nights x 7/4 = 3.5 -> 3
-    assert loads(sc, {"S1": "NNNN...", "S2": "NN....."}) == [{"S1": 4, "S2": 3}]
+    # S2 is available 4 of 7 days: 2 nights x 7/4 = 3.5, not rounded
+    assert loads(sc, {"S1": "NNNN...", "S2": "NN....."}) == [{"S1": 4, "S2": Fraction(7, 2)}]
+    # a spread of half a night is charged one (whole units, rounded up)
     assert found(sc, {"S1": "NNNN...", "S2": "NN....."}, RULE) == [(None, 1, 1, [])]
+    assert pinned(sc, {"S1": "NNNN...", "S2": "NN....."}) == 1
+
+
+def test_a_spread_below_the_next_whole_unit_is_charged():
+    # S2 works 25 of S1's 40 hours: 3 nights weigh 4.8, against S1's 3. The
+    # spread of 1.8 is above max_spread 1: charged one unit (rounding the
+    # loads down would have made it 4 - 3 = 1, i.e. nothing)
+    staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=25)]
+    sc = sc_with({"measure": "nights", "weight": 5, "max_spread": 1}, staff=staff)
+    rows = {"S1": "NNN....", "S2": "N.N.N.."}
+    assert loads(sc, rows) == [{"S1": 3, "S2": Fraction(24, 5)}]
+    assert found(sc, rows, RULE) == [(None, 1, 5, [])]
+    assert pinned(sc, rows) == 5
+    rows = {"S1": "NNNN...", "S2": "N.N.N.."}  # 4 against 4.8: within 1
+    assert found(sc, rows, RULE) == []
+    assert pinned(sc, rows) == 0
+
+
+def test_unavailable_days_do_not_lower_capacity():
+    staff = [person("S1", hours_per_week=40),
+             person("S2", hours_per_week=40,
+                    unavailable=[{"dates": [{"from": "2026-12-11", "to": "2026-12-13"}]}])]
+    sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
+    assert loads(sc, {"S1": "NNNN...", "S2": "NN....."}) == [{"S1": 4, "S2": 2}]
+
+
+def test_many_capacities_pinned_equals_check():
+    staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=30),
+             person("S3", hours_per_week=20, leave=["2026-12-13"]),
+             person("S4", hours_per_week=30)]
+    for rule in ({"measure": "nights", "weight": 3},
+                 {"measure": "hours", "weight": 1, "max_spread": 2},
+                 {"measure": "shifts", "weight": 2, "max_spread": 1}):
+        sc = sc_with(rule, staff=staff)
+        rows = {"S1": "NN..E..", "S2": "N..LL..", "S3": "EN.....", "S4": "......."}
+        penalty = sum(v.amount * v.weight for v in found_violations(sc, rows))
+        assert penalty > 0
+        assert pinned(sc, rows) == penalty
 
 
 def test_hours_in_whole_hours():

@@ -21,14 +21,14 @@ def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
 
 def test_short_pairs_from_clock_times():
     sc = scenario()
-    assert sorted(MinRest(kind=RULE, hours=11).short_pairs(sc)) == [
+    assert sorted(MinRest(kind=RULE, hours=11).short_pairs(sc, 0)) == [
         (1, "L", "E", 2),
         (1, "N", "L", 5),
     ]
     # 30 h: E->E 16 h (14 short), E->L 23 h (7), L->E 9 h (21), L->L 16 h (14),
     # L->N 23.5 h (6.5 -> 7), N->L 6.5 h (23.5 -> 24), N->N 14 h (16);
     # two days on, N (ends 07:30) -> E at 07:00 rests 23.5 h (7)
-    assert sorted(MinRest(kind=RULE, hours=30).short_pairs(sc)) == [
+    assert sorted(MinRest(kind=RULE, hours=30).short_pairs(sc, 0)) == [
         (1, "E", "E", 14), (1, "E", "L", 7), (1, "L", "E", 21), (1, "L", "L", 14),
         (1, "L", "N", 7), (1, "N", "L", 24), (1, "N", "N", 16), (2, "N", "E", 7),
     ]

@@ -11,12 +11,12 @@ RULE = "one_shift"
 
 
 def test_overlapping_pairs():
-    assert overlapping_pairs(scenario()) == [("N", "E")]
+    assert overlapping_pairs(scenario(), 0) == [("N", "E")]
     shifts = [{"id": "D", "start": "07:00", "end": "19:30"},
               {"id": "T", "start": "19:00", "end": "07:30"},
               {"id": "X", "start": "07:30", "end": "12:00"}]
     # T ends 07:30: overlaps D (07:00) but not X (07:30); D never reaches the next day
-    assert overlapping_pairs(scenario(shifts=shifts)) == [("T", "D")]
+    assert overlapping_pairs(scenario(shifts=shifts), 0) == [("T", "D")]
 
 
 def test_check_two_shifts_a_day():
