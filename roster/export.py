@@ -94,14 +94,14 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
 
     totals = staff_totals(sc, roster)
     ws = wb.create_sheet("People")
-    ws.append(["staff", "name", "role", "contract", "hours", "contract hours", "shifts",
-               "nights", "weekends"])
+    ws.append(["staff", "name", "role", "contract", "hours", "leave hours", "contract hours",
+               "shifts", "nights", "weekends"])
     for p in sc.staff:
         due = hours_due(sc, p.id)
         due = None if due is None else round(due, 2)
         t = totals[p.id]
-        ws.append([p.id, p.name or p.id, p.roles[0], p.contract, t["hours"], due, t["shifts"],
-                   t["nights"], t["weekends"]])
+        ws.append([p.id, p.name or p.id, p.roles[0], p.contract, t["hours"], t["leave_hours"],
+                   due, t["shifts"], t["nights"], t["weekends"]])
     _header(ws, bold)
     if report is not None and report.by_rule:
         ws = wb.create_sheet("Penalties")

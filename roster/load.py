@@ -155,7 +155,7 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
                 out += f" ({node['id']})"
         elif part in registry and isinstance(node, dict) and node.get("kind") == part:
             out += f" ({part})"
-        elif part in ("date", "range") and not (isinstance(node, dict) and part in node):
+        elif part in ("date", "range", "typed", "credit_hours", "credit_by_weekday") and not (isinstance(node, dict) and part in node):
             continue  # a union's tag, not a field
         else:
             out += ("." if out else "") + str(part)

@@ -84,15 +84,15 @@ def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
 
 
 def overtime_hours(scenario: Scenario, result: Result) -> float:
-    """Paid hours above each person's contracted hours, pro rata to the days
-    they are not on leave."""
+    """Paid hours (worked, plus leave credited as hours) above each person's
+    contracted hours (``hours_due``)."""
     assert result.roster is not None
     totals = staff_totals(scenario, result.roster)
     over = 0.0
     for p in scenario.staff:
         due = hours_due(scenario, p.id)
         if due is not None:
-            over += max(0.0, totals[p.id]["hours"] - due)
+            over += max(0.0, totals[p.id]["hours"] + totals[p.id]["leave_hours"] - due)
     return round(over, 2)
 
 

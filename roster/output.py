@@ -90,7 +90,8 @@ def coverage_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
 
 
 def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]]:
-    """Per person: paid hours, shifts, nights and worked weekends."""
+    """Per person: paid hours worked (real time), hours credited for leave,
+    shifts, nights and worked weekends."""
     cells = roster.cells(scenario)
     blocks = weekend_blocks(scenario)
     out = {}
@@ -98,6 +99,7 @@ def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]
         worked = [(d, t) for d in range(scenario.horizon.days) for t, _ in cells.get((p.id, d), [])]
         out[p.id] = {
             "hours": round(sum(scenario.paid(d, t) for d, t in worked) / 60, 2),
+            "leave_hours": round(sum(scenario.credit[p.id].values()) / 60, 2),
             "shifts": len(worked),
             "nights": sum(1 for _, t in worked if scenario.shift_by_id[t].is_night),
             "weekends": sum(1 for b in blocks if any((p.id, d) in cells for d in b)),
@@ -106,11 +108,14 @@ def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]
 
 
 def hours_due(scenario: Scenario, staff: str) -> float | None:
-    """Contracted hours for the horizon, pro rata to the days not on leave."""
+    """Contracted hours for the horizon, pro rata to the days not on leave
+    that credits nothing: a leave day that credits hours still owes them,
+    and its credit counts as hours paid (``leave_hours`` in ``staff_totals``)."""
     weekly = scenario.hours_per_week(staff)
     if weekly is None:
         return None
-    return weekly * (scenario.horizon.days - len(scenario.leave_days[staff])) / 7
+    uncredited = len(scenario.leave_days[staff]) - len(scenario.credit[staff])
+    return weekly * (scenario.horizon.days - uncredited) / 7
 
 
 def summary(result: Result, scenario: Scenario) -> dict[str, Any]:

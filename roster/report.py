@@ -92,11 +92,13 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
                     f"asked {'to' if q.want == 'on' else 'not to'} work {q.shift or 'this day'}",
                     "broken": broken.get((p.id, d), []),
                 })
-            due = hours_due(sc, p.id)
-            due = None if due is None else round(due, 1)
+            exact = hours_due(sc, p.id)
+            t = totals[p.id]
+            over = exact is not None and t["hours"] + t["leave_hours"] > exact + 0.005
+            due = None if exact is None else round(exact, 1)
             granted = sum(1 for (sid, d) in asked if sid == p.id and (sid, d) not in refused)
             rows.append({"id": p.id, "name": p.name or p.id, "contract": p.contract or "",
-                         "cells": row, "totals": totals[p.id], "due": due,
+                         "cells": row, "totals": totals[p.id], "due": due, "over": over,
                          "requests": sum(1 for (sid, _) in asked if sid == p.id),
                          "granted": granted, "fair": fair.get(p.id, {})})
         groups.append({"role": role.name or role.id, "id": role.id, "people": rows})
@@ -105,7 +107,8 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
         "title": sc.name or "Roster",
         "description": sc.description,
         "dates": [{"iso": x.isoformat(), "day": x.strftime("%a"), "num": x.strftime("%d %b"),
-                   "weekend": d in weekend} for d, x in enumerate(sc.dates)],
+                   "weekend": d in weekend, "notes": day_notes(sc, d)}
+                  for d, x in enumerate(sc.dates)],
         "groups": groups,
         "legend": [{"id": s.id, "name": s.name or s.id, "color": colors[s.id],
                     "ink": _text_color(colors[s.id]),
@@ -121,6 +124,15 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "timezone": sc.zone_name,
     }
+
+
+def day_notes(sc: Scenario, d: int) -> list[str]:
+    """What a manager must know about a date: the clocks changing."""
+    extra = sc.clock_changes.get(d)
+    if extra is None:
+        return []
+    way = "back" if extra > 0 else "forward"
+    return [f"clocks go {way}: a {24 + extra // 60}-hour day"]
 
 
 def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]]:
@@ -157,7 +169,7 @@ def _charts(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
         tc = seg.entry
         band = (f"{who(tc.role, tc.skill)} {format_clock(tc.from_)}-{format_clock(tc.to)}"
                 f"{'' if tc.weight is None else ' (wish)'}")
-        start = seg.day * 1440
+        start = sc.timeline.instant(seg.day, 0)
         by_day[seg.day][band].append({"a": seg.a - start, "b": seg.b - start,
                                       "need": row["min"], "have": row["assigned"]})
     charts = []

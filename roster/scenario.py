@@ -102,12 +102,15 @@ class Shift(Frozen):
 
     @property
     def duration(self) -> int:
-        """Minutes from start to end; end <= start means the next day."""
+        """Wall-clock minutes from start to end; end <= start means the next
+        day (``Scenario.span`` gives the real interval on a date)."""
         length = self.end - self.start
         return length if length > 0 else length + 24 * 60
 
     @property
     def paid_minutes(self) -> int:
+        """Paid minutes on the wall clock; on a date, ``Scenario.paid`` gives
+        the real ones (an hour more or less when the clocks change)."""
         return self.duration - self.break_minutes
 
     @property
@@ -161,6 +164,61 @@ DateSpec = Annotated[
 ]
 
 
+#: leave types every scenario knows; ``leave_types`` adds more
+LEAVE_TYPES = ("annual", "sick", "study", "parental", "unpaid")
+
+
+class Leave(Frozen):
+    """Leave of one type: one day (``date``, or ``from`` alone) or a range."""
+
+    from_: dt.date | None = Field(None, alias="from", description="first day")
+    to: dt.date | None = Field(None, description="last day; default: the first")
+    date: dt.date | None = Field(None, description="or: a single day")
+    type: Id = Field("annual", description="annual, sick, study, parental, unpaid, or one "
+                     "of the scenario's leave_types")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _days(self) -> Leave:
+        if (self.date is None) == (self.from_ is None):
+            raise ValueError("give 'date', or 'from' (and 'to'), not both")
+        if self.date is not None and self.to is not None:
+            raise ValueError("'to' goes with 'from', not with 'date'")
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+    def dates(self) -> list[dt.date]:
+        first = self.date or self.from_
+        assert first is not None
+        n = ((self.to or first) - first).days + 1
+        return [first + dt.timedelta(days=i) for i in range(n)]
+
+
+def _date_or_leave(value: Any) -> str:
+    return "typed" if isinstance(value, (dict, Leave)) else "date"
+
+
+#: a single date (annual leave), or {from, to, type} / {date, type}
+LeaveSpec = Annotated[
+    Union[Annotated[dt.date, Tag("date")], Annotated[Leave, Tag("typed")]],
+    Discriminator(_date_or_leave),
+]
+
+#: hours a leave day credits: the same every day, or per weekday (others 0)
+DayHours = Annotated[float, Field(ge=0, le=24)]
+LeaveCredit = Annotated[
+    Union[Annotated[DayHours, Tag("credit_hours")],
+          Annotated[dict[Weekday, DayHours], Tag("credit_by_weekday")]],
+    Discriminator(lambda v: "credit_by_weekday" if isinstance(v, dict) else "credit_hours"),
+]
+
+
+def leave_type(spec: dt.date | Leave) -> str:
+    return spec.type if isinstance(spec, Leave) else "annual"
+
+
 def expand(specs: list[DateSpec]) -> list[dt.date]:
     out: list[dt.date] = []
     for spec in specs:
@@ -207,7 +265,11 @@ class Staff(Frozen):
     rules: list[AnyRule] = Field(  # type: ignore[valid-type]
         [], description="rules for this person; replace contract/scenario rules of the same name (or kind)"
     )
-    leave: list[DateSpec] = []
+    leave: list[LeaveSpec] = Field(
+        [], description="days away: dates, ranges {from, to}, each with an optional type")
+    leave_hours: dict[Id, LeaveCredit] | None = Field(
+        None, description="hours a leave day of each type counts as worked; replaces the "
+        "contract's")
     unavailable: list[Unavailable] = []
     fixed: list[Fixed] = []
     requests: list[Request] = []
@@ -219,6 +281,9 @@ class Contract(Frozen):
     id: Id
     name: str | None = None
     hours_per_week: float | None = Field(None, ge=0, description="contracted hours")
+    leave_hours: dict[Id, LeaveCredit] = Field(
+        {}, description="hours a leave day of each type counts as worked, e.g. {annual: 7.5} "
+        "or {annual: {mon: 7.5, tue: 7.5, wed: 7.5, thu: 7.5, fri: 7.5}}; unlisted types: 0")
     rules: list[AnyRule] = []  # type: ignore[valid-type]
 
 
@@ -318,6 +383,8 @@ class Scenario(Frozen):
     skills: list[Skill] = []
     contracts: list[Contract] = []
     staff: list[Staff] = Field(min_length=1)
+    leave_types: list[Id] = Field(
+        [], description="more leave types, beside annual, sick, study, parental and unpaid")
     demand: list[Demand] = []
     time_cover: list[TimeCover] = []
     history: dict[Id, list[str]] = Field(
@@ -347,6 +414,12 @@ class Scenario(Frozen):
     @cached_property
     def timeline(self) -> Timeline:
         return Timeline(ZoneInfo(self.zone_name), self.horizon.start)
+
+    @cached_property
+    def clock_changes(self) -> dict[int, int]:
+        """Day index -> real minutes the day is longer than 24 hours (+60 when
+        the clocks go back, -60 when they go forward)."""
+        return self.timeline.clock_changes(self.horizon.days)
 
     def span(self, d: int, shift: str) -> tuple[int, int]:
         """Real start and end (minutes from the horizon's first local
@@ -405,9 +478,46 @@ class Scenario(Frozen):
         return tuple(demand_table(self))
 
     @cached_property
+    def leave_of(self) -> dict[str, dict[int, str]]:
+        """Per person: day index -> leave type, for leave inside the horizon."""
+        out: dict[str, dict[int, str]] = {}
+        for p in self.staff:
+            mine = out[p.id] = {}
+            for spec in p.leave:
+                for x in (spec.dates() if isinstance(spec, Leave) else [spec]):
+                    if (d := self.day_index(x)) is not None:
+                        mine[d] = leave_type(spec)
+        return out
+
+    @cached_property
     def leave_days(self) -> dict[str, frozenset[int]]:
         """Day indexes of each person's leave: absent, neither working nor off."""
-        return {p.id: self._days(p.leave) for p in self.staff}
+        return {sid: frozenset(days) for sid, days in self.leave_of.items()}
+
+    def leave_credits(self, staff_id: str) -> dict[str, LeaveCredit]:
+        person = self.staff_by_id[staff_id]
+        if person.leave_hours is not None:
+            return person.leave_hours
+        if person.contract is not None:
+            return self.contract_by_id[person.contract].leave_hours
+        return {}
+
+    @cached_property
+    def credit(self) -> dict[str, dict[int, int]]:
+        """Per person: day index -> minutes a leave day counts as worked, for
+        leave days that credit any (the person's, else the contract's,
+        ``leave_hours`` for the day's leave type and weekday)."""
+        out: dict[str, dict[int, int]] = {}
+        for p in self.staff:
+            table = self.leave_credits(p.id)
+            mine = out[p.id] = {}
+            for d, kind in self.leave_of[p.id].items():
+                hours = table.get(kind, 0.0)
+                if isinstance(hours, dict):
+                    hours = hours.get(self.weekday(d), 0.0)  # type: ignore[call-overload]
+                if hours:
+                    mine[d] = round(hours * 60)
+        return out
 
     @cached_property
     def away_days(self) -> dict[str, frozenset[int]]:

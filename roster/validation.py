@@ -53,12 +53,16 @@ def cross_check(sc: Scenario) -> None:
         ("contracts", contracts),
     ):
         unique(section, ids)
+    from roster.scenario import LEAVE_TYPES, Leave, leave_type
+
+    unique("leave_types", list(sc.leave_types))
     known = {
         "shift": set(shifts),
         "role": set(roles),
         "skill": set(skills),
         "staff": set(staff),
         "contract": set(contracts),
+        "leave type": set(LEAVE_TYPES) | set(sc.leave_types),
     }
 
     def ref(path: str, what: str, value: str | None) -> None:
@@ -77,6 +81,17 @@ def cross_check(sc: Scenario) -> None:
         refs(f"{at}.roles", "role", p.roles)
         refs(f"{at}.skills", "skill", p.skills)
         ref(f"{at}.contract", "contract", p.contract)
+        seen: dict[object, str] = {}
+        for j, spec in enumerate(p.leave):
+            kind = leave_type(spec)
+            if isinstance(spec, Leave):
+                ref(f"{at}.leave[{j}].type", "leave type", kind)
+            for x in (spec.dates() if isinstance(spec, Leave) else [spec]):
+                if seen.setdefault(x, kind) != kind:
+                    problems.append((f"{at}.leave[{j}]", f"{x} is already {seen[x]} leave in an "
+                                     f"earlier entry; a day has one leave type"))
+        for key in p.leave_hours or {}:
+            ref(f"{at}.leave_hours.{key}", "leave type", key)
         for j, u in enumerate(p.unavailable):
             refs(f"{at}.unavailable[{j}].shifts", "shift", u.shifts)
         for j, f in enumerate(p.fixed):
@@ -97,6 +112,8 @@ def cross_check(sc: Scenario) -> None:
         check_rules(sc, f"{at}.rules", p.rules, known, problems)
 
     for i, c in enumerate(sc.contracts):
+        for key in c.leave_hours:
+            ref(f"contracts[{i}] ({c.id}).leave_hours.{key}", "leave type", key)
         check_rules(sc, f"contracts[{i}] ({c.id}).rules", c.rules, known, problems)
     check_rules(sc, "rules", sc.rules, known, problems)
 

@@ -57,8 +57,9 @@ def test_xlsx_grid_colours_and_sheets(folder: Path) -> None:
     assert cover.max_row - 1 == len(coverage_table(sc, roster))
     people = {r[0]: r for r in wb["People"].iter_rows(min_row=2, values_only=True)}
     totals = staff_totals(sc, roster)
-    assert {k: (v[4], v[6], v[7], v[8]) for k, v in people.items()} == {
-        k: (t["hours"], t["shifts"], t["nights"], t["weekends"]) for k, t in totals.items()}
+    assert {k: (v[4], v[5], v[7], v[8], v[9]) for k, v in people.items()} == {
+        k: (t["hours"], t["leave_hours"], t["shifts"], t["nights"], t["weekends"])
+        for k, t in totals.items()}
 
 
 def test_calendars_have_every_shift_at_its_local_time(folder: Path, tmp_path: Path) -> None:

@@ -194,7 +194,9 @@ class CountRule(Rule):
     minimum applies only to weeks wholly inside what is known (history +
     horizon) and not cut by ``scope.from``/``scope.to``. With
     ``reduce_for_leave``, a minimum shrinks pro rata to the leave days in the
-    window (rounded down).
+    window (rounded down). Rules that count hours may credit leave days as
+    worked (``credited``): those count towards the minimum and the maximum
+    instead.
     """
 
     per: Literal["horizon", "week"] = Field("horizon", description="the counting window")
@@ -257,16 +259,28 @@ class CountRule(Rule):
                 if self.counted(t.id) and self.value(scenario, d, t.id) > 0:
                     yield d, t.id
 
+    def credited(self, scenario: Scenario, staff: str, days: list[int]) -> dict[int, int]:
+        """Leave days of the window that count as worked: day -> value."""
+        return {}
+
     def window_bounds(
         self, scenario: Scenario, staff: str, days: list[int], complete: bool
     ) -> tuple[int | None, int | None]:
+        """(min, max) on what is worked in the window: credited leave counts
+        towards both (never below 0); other leave lowers the minimum pro rata
+        with ``reduce_for_leave``."""
         lo, hi = self.bounds()
         if lo is not None and not complete:
             lo = None
+        credit = self.credited(scenario, staff, days)
         if lo and self.reduce_for_leave:
             leave = scenario.leave_days[staff]
-            away = sum(1 for d in days if d in leave)
+            away = sum(1 for d in days if d in leave and d not in credit)
             lo = lo * (len(days) - away) // len(days)
+        if credit:
+            total = sum(credit.values())
+            lo = None if lo is None else max(0, lo - total)
+            hi = None if hi is None else max(0, hi - total)
         return lo, hi
 
     def describe(self) -> str:
@@ -322,13 +336,17 @@ class CountRule(Rule):
                 )
                 inside = [d for d in days if d >= 0]
                 span = fmt_dates([ctx.date(inside[0]), ctx.date(inside[-1])])
+                # what a manager reads counts the credited leave in
+                credit = sum(self.credited(sc, sid, days).values())
+                said = f"{self._fmt(total + credit)} {self._noun()}" + (
+                    f" ({self._fmt(credit)} of them leave)" if credit else "")
                 if hi is not None and total > hi:
                     yield ctx.violation(
                         self.label, sid, inside, -(-(total - hi) // self.unit), self.weight,
-                        f"{sid}: {self._fmt(total)} {self._noun()} in {span}, at most {self._fmt(hi)}",
+                        f"{sid}: {said} in {span}, at most {self._fmt(hi + credit)}",
                     )
                 if lo is not None and total < lo:
                     yield ctx.violation(
                         self.label, sid, inside, -(-(lo - total) // self.unit), self.weight,
-                        f"{sid}: {self._fmt(total)} {self._noun()} in {span}, at least {self._fmt(lo)}",
+                        f"{sid}: {said} in {span}, at least {self._fmt(lo + credit)}",
                     )

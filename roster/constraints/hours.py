@@ -1,7 +1,13 @@
-"""Minimum and maximum paid hours (shift length less unpaid break), over the
-roster or per calendar week, optionally of some shift types only.
+"""Minimum and maximum paid hours (real shift length less unpaid break), over
+the roster or per calendar week (a shift counts in the week it starts),
+optionally of some shift types only.
 
-Soft penalty per started hour over or under (ceil of the minutes / 60).
+Leave days count as the hours their leave type credits in the person's
+contract (``leave_hours``, e.g. 7.5 h a weekday of annual leave), towards the
+minimum and the maximum; leave that credits nothing lowers the minimum pro
+rata instead (``reduce_for_leave``). A rule of some shift types only counts
+no leave. Soft penalty per started hour over or under (ceil of the minutes /
+60).
 """
 
 from __future__ import annotations
@@ -47,6 +53,14 @@ class Hours(CountRule):
 
     def value(self, scenario: Scenario, d: int, shift: str) -> int:
         return scenario.paid(d, shift)
+
+    def credited(self, scenario: Scenario, staff: str, days: list[int]) -> dict[int, int]:
+        """Leave days count as the hours their type credits (the contract's
+        ``leave_hours``), unless the rule counts some shift types only."""
+        if self.shifts is not None:
+            return {}
+        mine = scenario.credit[staff]
+        return {d: mine[d] for d in days if d in mine}
 
     def _noun(self) -> str:
         return "hours"

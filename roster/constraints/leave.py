@@ -1,4 +1,12 @@
-"""Leave and unavailability (hard): no shift on those days or shifts."""
+"""Leave and unavailability (hard): no shift on those days or shifts.
+
+Leave has a type (annual by default; sick, study, parental, unpaid, or one of
+the scenario's ``leave_types``). A contract's ``leave_hours`` (or a person's
+own) says how many hours a leave day of each type counts as worked, the same
+every day or per weekday; ``hours`` rules, hours due, the people table and
+overtime count them. Only leave lowers fairness capacity; unavailable days do
+not.
+"""
 
 from __future__ import annotations
 
