@@ -51,7 +51,9 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
 
     ws = wb.active
     ws.title = "Roster"
-    ws.append(["staff", "name", "role", *(f"{x:%a} {x:%d %b}" for x in sc.dates)])
+    ws.append(["staff", "name", "role", *(
+        f"{x:%a} {x:%d %b}" + (f"\n{sc.holiday_of[d]}" if d in sc.holiday_of else "")
+        for d, x in enumerate(sc.dates))])
     for c in ws[1]:
         c.font, c.alignment = bold, Alignment(horizontal="center", wrap_text=True)
     weekend = [sc.weekday(d) in sc.weekend for d in range(sc.horizon.days)]
@@ -65,13 +67,16 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
             c.alignment, c.border = Alignment(horizontal="center"), box
             if code:
                 c.fill = PatternFill("solid", fgColor=colors[code.split("+")[0]])
-            elif d in sc.leave_days[p.id]:
-                c.value, c.fill = "leave", leave
+            elif d in sc.leave_days[p.id]:  # the type: payroll tells them apart
+                c.value, c.fill = sc.leave_of[p.id][d], leave
             elif weekend[d]:
                 c.fill = grey
+    holiday = PatternFill("solid", fgColor="FFE8A3")
     for d in range(sc.horizon.days):
         ws.column_dimensions[get_column_letter(4 + d)].width = 8
-        if weekend[d]:
+        if d in sc.holiday_of:
+            ws.cell(1, 4 + d).fill = holiday
+        elif weekend[d]:
             ws.cell(1, 4 + d).fill = grey
     ws.column_dimensions["B"].width = 28
     ws.freeze_panes = "D2"

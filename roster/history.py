@@ -79,6 +79,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
                                            if any((p.id, d) in cells for d in b)),
             "hours": round(old.hours + sum(before.paid(d, t) for d, t in worked) / 60, 2),
             "shifts": old.shifts + len(worked),
+            "holidays": old.holidays + sum(1 for d, _ in worked if d in before.holiday_of),
             "requests": old.requests + len(mine),
             "requests_granted": old.requests_granted + sum(
                 1 for sid, d in mine if (sid, d) not in refused),

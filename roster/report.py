@@ -83,7 +83,7 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
                     "codes": codes,
                     "color": colors[codes[0]] if codes else None,
                     "ink": _text_color(colors[codes[0]]) if codes else None,
-                    "leave": d in sc.leave_days[p.id],
+                    "leave": sc.leave_of[p.id].get(d),
                     "weekend": d in weekend,
                     "pinned": (p.id, d) in pinned,
                     "request": None if q is None else (
@@ -107,7 +107,8 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
         "title": sc.name or "Roster",
         "description": sc.description,
         "dates": [{"iso": x.isoformat(), "day": x.strftime("%a"), "num": x.strftime("%d %b"),
-                   "weekend": d in weekend, "notes": day_notes(sc, d)}
+                   "weekend": d in weekend, "holiday": d in sc.holiday_of,
+                   "notes": day_notes(sc, d)}
                   for d, x in enumerate(sc.dates)],
         "groups": groups,
         "legend": [{"id": s.id, "name": s.name or s.id, "color": colors[s.id],
@@ -127,12 +128,15 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
 
 
 def day_notes(sc: Scenario, d: int) -> list[str]:
-    """What a manager must know about a date: the clocks changing."""
+    """What a manager must know about a date: a holiday, the clocks changing."""
+    out = []
+    if d in sc.holiday_of:
+        out.append(sc.holiday_of[d])
     extra = sc.clock_changes.get(d)
-    if extra is None:
-        return []
-    way = "back" if extra > 0 else "forward"
-    return [f"clocks go {way}: a {24 + extra // 60}-hour day"]
+    if extra is not None:
+        way = "back" if extra > 0 else "forward"
+        out.append(f"clocks go {way}: a {24 + extra // 60}-hour day")
+    return out
 
 
 def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]]:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+#: a weekday, or ``hol``: the scenario's holidays, whatever their weekday
+CoverDay = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "hol"]
 OFF_CODES = ("-", "")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
 
@@ -293,9 +295,11 @@ class Demand(Frozen):
     shift: Id
     role: Id | None = None
     skill: Id | None = None
-    weekdays: list[Weekday] | None = Field(None, description="default: every day")
+    weekdays: list[CoverDay] | None = Field(
+        None, description="default: every day; 'hol' = the scenario's holidays, replacing "
+        "weekday entries on them")
     dates: list[DateSpec] | None = Field(
-        None, description="specific dates; these override weekday entries"
+        None, description="specific dates; these override weekday and 'hol' entries"
     )
     min: int = Field(0, ge=0)
     min_weight: Weight | None = Field(None, description="absent = hard")
@@ -326,10 +330,12 @@ class TimeCover(Frozen):
     skill: Id | None = None
     from_: Clock = Field(alias="from", description="window start 'HH:MM'")
     to: Clock = Field(description="window end; earlier than from = next day")
-    weekdays: list[Weekday] | None = Field(
-        None, description="days the window starts on; default every day"
+    weekdays: list[CoverDay] | None = Field(
+        None, description="days the window starts on; default every day; 'hol' = the "
+        "scenario's holidays, replacing weekday entries on them"
     )
-    dates: list[DateSpec] | None = None
+    dates: list[DateSpec] | None = Field(
+        None, description="specific dates; these override weekday and 'hol' entries")
     min: int = Field(ge=1)
     weight: Weight | None = Field(None, description="per person-slot short; absent = hard")
 
@@ -345,10 +351,20 @@ class TimeCover(Frozen):
             raise ValueError("from and to must differ")
         return self
 
+    def clock(self) -> str:
+        return f"{format_clock(self.from_)}-{format_clock(self.to)}"
+
     @property
     def length(self) -> int:
         length = self.to - self.from_
         return length if length > 0 else length + 1440
+
+
+class Holiday(Frozen):
+    """A public or bank holiday inside the horizon."""
+
+    date: dt.date
+    name: str = Field(min_length=1, max_length=80, description="e.g. Christmas Day")
 
 
 class Carry(Frozen):
@@ -360,6 +376,7 @@ class Carry(Frozen):
     weekends: int = Field(0, ge=0, description="weekends worked")
     hours: float = Field(0, ge=0, description="paid hours worked")
     shifts: int = Field(0, ge=0, description="shifts worked")
+    holidays: int = Field(0, ge=0, description="shifts worked on holidays")
     requests: int = Field(0, ge=0, description="request-days made")
     requests_granted: int = Field(0, ge=0, description="request-days granted")
 
@@ -374,6 +391,9 @@ class Scenario(Frozen):
     weekend: list[Weekday] = Field(
         ["sat", "sun"], min_length=1, description="the days that make a weekend"
     )
+    holidays: list[Holiday] = Field(
+        [], description="public holidays in the horizon: cover may differ ('hol'), fairness "
+        "may share them")
     timezone: str | None = Field(
         None, description="IANA time zone of the shifts' clock times, e.g. Europe/London; "
         "absent = UTC (no clock changes)"
@@ -449,6 +469,27 @@ class Scenario(Frozen):
     @property
     def dates(self) -> tuple[dt.date, ...]:
         return self.horizon.dates
+
+    @cached_property
+    def holiday_of(self) -> dict[int, str]:
+        """Day index -> holiday name."""
+        return {d: h.name for h in self.holidays if (d := self.day_index(h.date)) is not None}
+
+    def cover_days(self, weekdays: list[str] | None, dates: list[DateSpec] | None
+                   ) -> dict[int, int]:
+        """Days a cover entry (``demand``, ``time_cover``) applies on, each
+        with its precedence: 3 for its dates, 2 for a holiday it names with
+        'hol', 1 for a weekday (or every day). On a day, entries of higher
+        precedence replace those of lower for the same need."""
+        if dates is not None:
+            return {d: 3 for x in expand(dates) if (d := self.day_index(x)) is not None}
+        out = {}
+        for d in range(self.horizon.days):
+            if weekdays is not None and "hol" in weekdays and d in self.holiday_of:
+                out[d] = 2
+            elif weekdays is None or self.weekday(d) in weekdays:
+                out[d] = 1
+        return out
 
     def day_index(self, date: dt.date) -> int | None:
         d = (date - self.horizon.start).days

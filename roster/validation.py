@@ -125,6 +125,15 @@ def cross_check(sc: Scenario) -> None:
         ref(f"time_cover[{i}].role", "role", tc.role)
         ref(f"time_cover[{i}].skill", "skill", tc.skill)
 
+    seen_holidays: set[object] = set()
+    for i, h in enumerate(sc.holidays):
+        if sc.day_index(h.date) is None:
+            problems.append((f"holidays[{i}].date", f"{h.date} is outside the horizon "
+                             f"{sc.dates[0]}..{sc.dates[-1]}; list only holidays in it"))
+        if h.date in seen_holidays:
+            problems.append((f"holidays[{i}].date", f"{h.date} is listed twice"))
+        seen_holidays.add(h.date)
+
     for sid in sc.carry:
         ref(f"carry.{sid}", "staff", sid)
     for sid, codes in sc.history.items():
@@ -138,11 +147,13 @@ def cross_check(sc: Scenario) -> None:
 
     if not problems:
         from roster.constraints.cover import demand_table
+        from roster.constraints.time_cover import applying
 
-        try:
-            demand_table(sc)
-        except ValueError as exc:
-            problems.append(("demand", str(exc)))
+        for section, resolve in (("demand", demand_table), ("time_cover", applying)):
+            try:
+                resolve(sc)
+            except ValueError as exc:
+                problems.append((section, str(exc)))
     if problems:
         raise ScenarioError(problems)
 

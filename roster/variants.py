@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from roster.constraints import registry
+from roster.constraints.time_cover import applying
 from roster.load import load_scenario, parse_text, read_data
 from roster.scenario import WEEKDAYS, Scenario, expand, format_clock
 from roster.validation import ScenarioError
@@ -359,7 +360,7 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
     day_filter = bool(weekdays or dates)
     hit = 0
     new_demand: list[dict[str, Any]] = []
-    for raw, dm in zip(data.get("demand") or [], base.demand):
+    for i, (raw, dm) in enumerate(zip(data.get("demand") or [], base.demand)):
         if not (matches(dm) and not (windows and not shifts) and (not shifts or dm.shift in shifts)):
             new_demand.append(raw)
             continue
@@ -381,17 +382,15 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
                 new_demand.append(_scaled({**raw, "weekdays": chosen_w}, scale))
         else:  # weekday pattern, date filter: dated entries override it there
             new_demand.append(raw)
-            taken = {x for other in base.demand if other.dates is not None
-                     and (other.shift, other.role, other.skill) == (dm.shift, dm.role, dm.skill)
-                     for x in expand(other.dates)}
-            chosen = [base.dates[d] for d in range(base.horizon.days) if in_filter(d)
-                      and (dm.weekdays is None or base.weekday(d) in dm.weekdays)
-                      and base.dates[d] not in taken]
+            # the days it sets (dated and holiday entries may override it)
+            own_days = {need.day for need in base.needs if need.source == i}
+            chosen = [base.dates[d] for d in sorted(own_days) if in_filter(d)]
             if chosen:
                 extra = {k: v for k, v in raw.items() if k != "weekdays"}
                 new_demand.append(_scaled({**extra, "dates": _iso(chosen)}, scale))
     new_cover: list[dict[str, Any]] = []
-    for raw, tc in zip(data.get("time_cover") or [], base.time_cover):
+    applies = applying(base)
+    for i, (raw, tc) in enumerate(zip(data.get("time_cover") or [], base.time_cover)):
         window = f"{format_clock(tc.from_)}-{format_clock(tc.to)}"
         if not (matches(tc) and not (shifts and not windows)
                 and (not windows or window in windows)):
@@ -401,10 +400,8 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
         if not day_filter:
             new_cover += _split(raw, None, [], scale, keep_zero=False)
             continue
-        days = ([x for x in expand(tc.dates) if base.day_index(x) is not None]
-                if tc.dates is not None else
-                [base.dates[d] for d in range(base.horizon.days)
-                 if tc.weekdays is None or base.weekday(d) in tc.weekdays])
+        # the days its window applies on: as dates, the split keeps them
+        days = [base.dates[d] for d in applies[i]]
         chosen = [x for x in days if in_filter(base.day_index(x))]  # type: ignore[arg-type]
         rest = [x for x in days if x not in chosen]
         plain = {k: v for k, v in raw.items() if k != "weekdays"}

@@ -143,7 +143,8 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if kind == "complete_weekends":
         return {}
     if kind == "fairness":
-        out = {"measure": draw(st.sampled_from(["nights", "weekends", "hours", "shifts"])),
+        out = {"measure": draw(st.sampled_from(["nights", "weekends", "hours", "shifts",
+                                                "holidays"])),
                "group_by": draw(st.sampled_from(["role", "all"])),
                "max_spread": draw(st.integers(0, 2))}
         if out["measure"] == "shifts" and draw(st.booleans()):
@@ -198,7 +199,12 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     """A random small scenario; with ``hard=False`` every rule, cover level
     and time cover is soft (so a random roster is rarely infeasible)."""
     days = draw(st.integers(3, 10))
-    start = dt.date(2026, 1, 5) + dt.timedelta(days=draw(st.integers(0, 13)))
+    # some horizons span a clock change in their time zone
+    zone, base = draw(st.sampled_from([(None, dt.date(2026, 1, 5)),
+                                       ("Europe/London", dt.date(2026, 3, 22)),
+                                       ("Europe/London", dt.date(2026, 10, 18)),
+                                       ("America/New_York", dt.date(2026, 3, 1))]))
+    start = base + dt.timedelta(days=draw(st.integers(0, 13)))
     n_staff = draw(st.integers(3, 5))
     shifts = draw(shifts_st())
     shift_ids = [s["id"] for s in shifts]
@@ -226,8 +232,12 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         if draw(st.integers(0, 3)) == 0:
             person["hours_per_week"] = draw(st.sampled_from([0, 10, 30]))
         if draw(st.integers(0, 2)) == 0:
-            person["leave"] = [date_spec(draw, ctx)
-                               for _ in range(draw(st.integers(1, 2)))]
+            # one entry: two could give a day two types
+            spec = date_spec(draw, ctx)
+            kind = draw(st.sampled_from([None, "sick", "unpaid"]))
+            if kind is not None:
+                spec = ({"date": spec} if isinstance(spec, str) else spec) | {"type": kind}
+            person["leave"] = [spec]
         if draw(st.integers(0, 3)) == 0:
             u: dict[str, Any] = {"dates": [date_spec(draw, ctx)]}
             if draw(st.booleans()):
@@ -267,11 +277,13 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         if key in seen:
             continue
         seen.add(key)
+        twin = False
         if by_date:
             entry["dates"] = [date_spec(draw, ctx)]
         elif draw(st.booleans()):
             entry["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1,
                                               unique=True))
+            twin = draw(st.booleans())  # and its holiday twin: same need, 'hol'
         lo = draw(st.integers(0, 2))
         entry["min"] = lo
         if not hard or draw(st.integers(0, 2)):
@@ -287,6 +299,8 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
             if not hard or draw(st.booleans()):
                 entry["max_weight"] = draw(st.integers(0, 5))
         demand.append(entry)
+        if twin:
+            demand.append({**entry, "weekdays": ["hol"], "min": 0})
 
     time_cover = []
     for _ in range(draw(st.integers(0, 2))):
@@ -302,12 +316,17 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         w = draw(weight_st(hard))
         if w is not None:
             tc["weight"] = w
-        choice = draw(st.integers(0, 2))
+        choice = draw(st.integers(0, 3))
         if choice == 1:
             tc["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, unique=True))
         elif choice == 2:
             tc["dates"] = [date_spec(draw, ctx)]
+        if any((t["from"], t["to"], t.get("role"), t.get("skill"))
+               == (tc["from"], tc["to"], tc.get("role"), tc.get("skill")) for t in time_cover):
+            continue  # one entry per window and day
         time_cover.append(tc)
+        if choice == 3:  # a weekday pattern and its override on holidays
+            time_cover.append({**tc, "weekdays": ["hol"], "min": 1})
 
     history = {}
     for sid in staff_ids:
@@ -320,12 +339,15 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
             carry[sid] = {"days": draw(st.integers(0, 14)), "nights": draw(st.integers(0, 4)),
                           "weekends": draw(st.integers(0, 2)),
                           "hours": draw(st.sampled_from([0, 7.5, 40.25])),
-                          "shifts": draw(st.integers(0, 6))}
+                          "shifts": draw(st.integers(0, 6)),
+                          "holidays": draw(st.integers(0, 2))}
 
     rules = [draw(rule_st(ctx, hard=hard)) for _ in range(draw(st.integers(0, 4)))]
     contracts = []
     for cid, hours in CONTRACTS.items():
         c: dict[str, Any] = {"id": cid, "hours_per_week": hours}
+        if draw(st.booleans()):
+            c["leave_hours"] = {"annual": 7.5, "sick": {"mon": 7.5, "sat": 3.25}}
         if draw(st.integers(0, 2)) == 0:
             c["rules"] = [draw(rule_st(ctx, hard=hard))]
         contracts.append(c)
@@ -333,7 +355,11 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     weekend = ["sat", "sun"]
     if draw(st.integers(0, 4)) == 0:
         weekend = draw(st.sampled_from([["fri", "sat", "sun"], ["sun"], ["sat", "mon"]]))
+    holidays = [{"date": ctx["date"](d), "name": f"holiday {d}"}
+                for d in sorted(set(draw(st.lists(st.integers(0, days - 1), max_size=2))))]
     return {
+        "timezone": zone,
+        "holidays": holidays,
         "horizon": {"start": start.isoformat(), "days": days},
         "weekend": weekend,
         "shifts": shifts,

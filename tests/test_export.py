@@ -49,7 +49,7 @@ def test_xlsx_grid_colours_and_sheets(folder: Path) -> None:
                 assert c.value == "+".join(worked)
                 assert c.fill.fgColor.rgb.upper().endswith(colors[worked[0]])
             else:
-                assert c.value == ("leave" if d in sc.leave_days[p.id] else None)
+                assert c.value == sc.leave_of[p.id].get(d)
     legend = [r[0].value for r in ws.iter_rows(min_row=len(sc.staff) + 3)]
     assert legend == ["legend", *(s.id for s in sc.shifts)]
     cover = wb["Cover"]

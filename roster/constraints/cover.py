@@ -7,7 +7,8 @@ late counts towards "RN" and "RN with charge", and a pharmacist never fills
 a nurse slot.
 
 Entries with ``dates`` override weekday entries for the same shift, role and
-skill on those dates. Penalties: ``min_weight`` per person below min,
+skill on those dates; on the scenario's holidays, entries naming the pseudo-
+weekday ``hol`` override weekday entries (and ``dates`` override both). Penalties: ``min_weight`` per person below min,
 ``under_weight``/``over_weight`` per person below/above preferred,
 ``max_weight`` per person above max; an absent min/max weight means hard.
 """
@@ -58,29 +59,17 @@ def demand_table(scenario: Scenario) -> list[Need]:
 
     Raises ValueError when two entries of the same kind set the same key.
     """
-    from roster.scenario import expand
-
     chosen: dict[tuple[int, str, str | None, str | None], tuple[int, int]] = {}
     for i, dm in enumerate(scenario.demand):
-        if dm.dates is not None:
-            days = [scenario.day_index(x) for x in expand(dm.dates)]
-            prio = 2
-        else:
-            days = [
-                d for d in range(scenario.horizon.days)
-                if dm.weekdays is None or scenario.weekday(d) in dm.weekdays
-            ]
-            prio = 1
-        for d in days:
-            if d is None:
-                continue
+        for d, prio in scenario.cover_days(dm.weekdays, dm.dates).items():
             key = (d, dm.shift, dm.role, dm.skill)
             old = chosen.get(key)
             if old is not None and old[0] == prio:
                 raise ValueError(
                     f"demand[{old[1]}] and demand[{i}] both set {dm.shift} "
                     f"{dm.role or ''}{'/' + dm.skill if dm.skill else ''} on "
-                    f"{scenario.dates[d]}; use dates: to override a weekday pattern"
+                    f"{scenario.dates[d]}; use dates: (or 'hol' on a holiday) to override "
+                    "a weekday pattern"
                 )
             if old is None or prio > old[0]:
                 chosen[key] = (prio, i)

@@ -1,5 +1,6 @@
-"""Fairness: balance nights, weekends, hours or shifts across a group of
-staff, pro rata to what each can work.
+"""Fairness: balance nights, weekends, hours, shifts or holidays worked (shifts
+starting on the scenario's holidays) across a group of staff, pro rata to
+what each can work.
 
 Each person's load is their count scaled to a full-time, full-availability
 equivalent: ``load = value * ref / capacity``, where ``capacity`` is contracted
@@ -39,8 +40,9 @@ class Fairness(Rule):
     """Keep the spread of a load measure across a group small."""
 
     kind: Literal["fairness"]
-    measure: Literal["nights", "weekends", "hours", "shifts"] = Field(
-        description="what is balanced: night shifts, worked weekends, paid hours, shifts"
+    measure: Literal["nights", "weekends", "hours", "shifts", "holidays"] = Field(
+        description="what is balanced: night shifts, worked weekends, paid hours, shifts, "
+        "shifts on the scenario's holidays"
     )
     shifts: list[str] | None = Field(
         None, description="for measure: shifts, count only these shift types"
@@ -88,6 +90,8 @@ class Fairness(Rule):
             return round(carry.hours * 60)
         if self.measure == "shifts":
             return carry.shifts if self.shifts is None else 0
+        if self.measure == "holidays":
+            return carry.holidays
         return carry.nights if self.measure == "nights" else carry.weekends
 
     def worth(self, scenario: Scenario, d: int, shift: str) -> int:
@@ -97,6 +101,8 @@ class Fairness(Rule):
             return int(scenario.shift_by_id[shift].is_night)
         if self.measure == "hours":
             return scenario.paid(d, shift)
+        if self.measure == "holidays":
+            return int(d in scenario.holiday_of)
         return int(self.shifts is None or shift in self.shifts)
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:

@@ -7,6 +7,11 @@ The window is cut into segments at every start and end of the shifts the
 role (or skill) can work; everyone whose shift spans a segment counts for it.
 Unpaid breaks are not subtracted. A window is checked up to the end of the
 horizon's last day; nights worked in the history count at the start.
+
+An entry with ``dates`` replaces, on those dates, the weekday entries with
+the same role, skill and window; on a holiday, entries naming ``hol`` do (so
+"on bank holidays, cover as on Sunday" is ``weekdays: [sun, hol]`` on each
+Sunday entry).
 Soft: ``weight`` per person-hour missing, per segment rounded up to whole
 hours (one person short for 30 minutes costs one hour).
 """
@@ -49,21 +54,37 @@ class Segment:
         return self.local
 
 
-def segments(scenario: Scenario) -> list[Segment]:
-    from roster.scenario import expand
+def applying(scenario: Scenario) -> list[list[int]]:
+    """Per entry, the days its window applies on: on a day, the entry of the
+    highest precedence for a role, skill and window (dates, then holidays,
+    then weekdays) replaces the others.
 
+    Raises ValueError when two entries of the same precedence set the same
+    window on a day."""
+    days = [scenario.cover_days(tc.weekdays, tc.dates) for tc in scenario.time_cover]
+    top: dict[tuple[int, str | None, str | None, int, int], tuple[int, int]] = {}
+    for i, (tc, mine) in enumerate(zip(scenario.time_cover, days)):
+        for d, prio in mine.items():
+            key = (d, tc.role, tc.skill, tc.from_, tc.to)
+            old = top.get(key)
+            if old is not None and old[0] == prio:
+                what = " with ".join(x for x in (tc.role, tc.skill) if x)
+                raise ValueError(
+                    f"time_cover[{old[1]}] and time_cover[{i}] both set {what} "
+                    f"{tc.clock()} on {scenario.dates[d]}; use dates: (or 'hol' on a "
+                    "holiday) to override a weekday pattern")
+            if old is None or prio > old[0]:
+                top[key] = (prio, i)
+    return [sorted(d for d in mine if top[(d, tc.role, tc.skill, tc.from_, tc.to)][1] == i)
+            for i, (tc, mine) in enumerate(zip(scenario.time_cover, days))]
+
+
+def segments(scenario: Scenario) -> list[Segment]:
     tl = scenario.timeline
     horizon_end = tl.instant(scenario.horizon.days, 0)
     relevant = [workable(scenario, tc) for tc in scenario.time_cover]
     out = []
-    for i, tc in enumerate(scenario.time_cover):
-        if tc.dates is not None:
-            days = sorted({d for x in expand(tc.dates) if (d := scenario.day_index(x)) is not None})
-        else:
-            days = [
-                d for d in range(scenario.horizon.days)
-                if tc.weekdays is None or scenario.weekday(d) in tc.weekdays
-            ]
+    for i, (tc, days) in enumerate(zip(scenario.time_cover, applying(scenario))):
         for d in days:
             lo = tl.instant(d, tc.from_)
             hi = min(tl.instant(d, tc.from_ + tc.length), horizon_end)
