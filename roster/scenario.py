@@ -441,17 +441,29 @@ class Scenario(Frozen):
         the clocks go back, -60 when they go forward)."""
         return self.timeline.clock_changes(self.horizon.days)
 
+    @cached_property
+    def _spans(self) -> dict[tuple[int, str], tuple[int, int, int]]:
+        return {}  # (day, shift) -> (start, end, paid), filled as asked
+
+    def _span(self, d: int, shift: str) -> tuple[int, int, int]:
+        key = (d, shift)
+        got = self._spans.get(key)
+        if got is None:
+            sh = self.shift_by_id[shift]
+            tl = self.timeline
+            a, b = tl.instant(d, sh.start), tl.instant(d, sh.start + sh.duration)
+            got = self._spans[key] = (a, b, max(0, b - a - sh.break_minutes))
+        return got
+
     def span(self, d: int, shift: str) -> tuple[int, int]:
         """Real start and end (minutes from the horizon's first local
         midnight) of ``shift`` worked on day index ``d``."""
-        sh = self.shift_by_id[shift]
-        tl = self.timeline
-        return tl.instant(d, sh.start), tl.instant(d, sh.start + sh.duration)
+        a, b, _ = self._span(d, shift)
+        return a, b
 
     def paid(self, d: int, shift: str) -> int:
         """Paid minutes of ``shift`` on day ``d``: real length less the break."""
-        a, b = self.span(d, shift)
-        return max(0, b - a - self.shift_by_id[shift].break_minutes)
+        return self._span(d, shift)[2]
 
     # ---- lookups -------------------------------------------------------
     @cached_property

@@ -254,10 +254,11 @@ class CountRule(Rule):
     def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
         if self.bounds()[1] != 0:
             return
+        shifts = [t.id for t in scenario.shifts if self.counted(t.id)]
         for d in self.days_in_scope(scenario):
-            for t in scenario.shifts:
-                if self.counted(t.id) and self.value(scenario, d, t.id) > 0:
-                    yield d, t.id
+            for t in shifts:
+                if self.value(scenario, d, t) > 0:
+                    yield d, t
 
     def credited(self, scenario: Scenario, staff: str, days: list[int]) -> dict[int, int]:
         """Leave days of the window that count as worked: day -> value."""
@@ -304,6 +305,10 @@ class CountRule(Rule):
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         sc, idx = ctx.scenario, ctx.index
         counted = [t for t, sid in enumerate(idx.shifts) if self.counted(sid)]
+        # per day, the counted shifts' values: the same for every person and
+        # every rule of this kind counting these shifts, so built once
+        by_day: dict[int, list[int]] = ctx.cached(
+            ("count values", type(self), tuple(counted)), dict)
         for s in staff:
             sid = idx.staff[s]
             for days, complete in self.windows(sc, ctx.history_len(s)):
@@ -313,7 +318,9 @@ class CountRule(Rule):
                 lits, coefs, const, ub = [], [], 0, 0
                 for d in days:
                     row = ctx.row(s, d)
-                    values = [self.value(sc, d, idx.shifts[t]) for t in counted]
+                    values = by_day.get(d)
+                    if values is None:
+                        values = by_day[d] = [self.value(sc, d, idx.shifts[t]) for t in counted]
                     ub += max(values, default=0)
                     for t, v in zip(counted, values):
                         lit = row[t]
