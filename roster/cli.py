@@ -45,17 +45,15 @@ def _fail(exc: ScenarioError) -> typing.NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-_warned_utc = False
-
-
 def _load(path: str) -> Scenario:
-    global _warned_utc
     try:
         sc = load_scenario(path)
     except ScenarioError as exc:
         _fail(exc)
-    if sc.timezone is None and not _warned_utc:
-        _warned_utc = True
+    ctx = click.get_current_context(silent=True)
+    said = ctx.find_root().meta if ctx is not None else {}
+    if sc.timezone is None and not said.get("utc noted"):  # once per command
+        said["utc noted"] = True
         err.print(f"note: {path} gives no timezone: clock times are taken as UTC, with no "
                   "clock changes (write e.g. 'timezone: Europe/London')",
                   markup=False, highlight=False, soft_wrap=True)

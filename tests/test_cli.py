@@ -250,6 +250,48 @@ def test_solve_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
     no_traceback(result)
 
 
+@pytest.mark.parametrize(("change", "where"), [
+    ({"timezone": "Mars/Olympus"}, "timezone: unknown time zone 'Mars/Olympus'"),
+    ({"holidays": [{"date": "2030-01-01", "name": "New Year"}]},
+     "holidays[0].date: 2030-01-01 is outside the horizon"),
+    ({"leave_types": ["career-break"], "staff_leave": {"date": "2026-12-08", "type": "gap"}},
+     "leave[0].type: unknown leave type 'gap'; allowed: annual, career-break"),
+])
+def test_time_and_leave_input_errors_exit_2(tmp_path: Path, change: dict[str, Any],
+                                            where: str) -> None:
+    from roster.load import read_data
+    from roster.output import write_scenario
+
+    data = read_data(SMALL)
+    if "staff_leave" in change:
+        data["staff"][0]["leave"] = [change.pop("staff_leave")]
+    data.update(change)
+    path = tmp_path / "bad.yaml"
+    write_scenario(data, path)
+    for command in (["validate", path], ["solve", path, "-o", tmp_path / "out", *FAST]):
+        result = run(*command)
+        assert result.exit_code == 2, result.output
+        assert where in flat(result.stderr) and str(path) in flat(result.stderr)
+        no_traceback(result)
+
+
+def test_utc_is_assumed_once_without_a_time_zone(tmp_path: Path) -> None:
+    from roster.load import read_data
+    from roster.output import write_scenario
+
+    data = read_data(SMALL)
+    data.pop("timezone", None)
+    path = tmp_path / "nozone.yaml"
+    write_scenario(data, path)
+    result = run("solve", path, "-o", tmp_path / "a", *FAST)
+    assert result.exit_code == 0
+    assert flat(result.stderr).count("gives no timezone: clock times are taken as UTC") == 1
+    data["timezone"] = "Europe/London"
+    write_scenario(data, path)
+    result = run("solve", path, "-o", tmp_path / "b", *FAST)
+    assert "timezone" not in result.stderr
+
+
 def test_solve_needs_output(tmp_path: Path) -> None:
     result = run("solve", SMALL)
     assert result.exit_code == 2 and "-o" in result.stderr

@@ -96,6 +96,14 @@ def test_report_figures_agree():
     result = Result(SolveStatus.FEASIBLE, None, None, 0.0, r, None)
     # S1: 54.5 - 37.5 = 17; S2: 40 - 37.5 = 2.5
     assert overtime_hours(sc, result) == 19.5
+    # the report's people table: 32 worked, 22.5 leave, 37.5 due, in red
+    from roster import check
+    from roster.report import view
+
+    [row] = [p for g in view(sc, r, check(sc, r))["groups"] for p in g["people"]
+             if p["id"] == "S1"]
+    assert (row["totals"]["hours"], row["totals"]["leave_hours"], row["due"], row["over"]) == (
+        32, 22.5, 37.5, True)
     unpaid = ward("unpaid", max_hours=40, weight=1)
     assert hours_due(unpaid, "S1") == pytest.approx(37.5 * 4 / 7)
     assert staff_totals(unpaid, roster(unpaid, {"S1": "...EEEE"}))["S1"]["leave_hours"] == 0
