@@ -131,6 +131,14 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if kind == "shift_count":
         lo, hi = _bounds(draw, 0, 6)
         return _count_common(draw, ctx) | {"min": lo, "max": hi}
+    if kind == "window":
+        lo, hi = _bounds(draw, 0, 3)
+        out = {"what": draw(st.sampled_from(["work", "shifts"])), "days": draw(st.integers(1, 5)),
+               "min": lo, "max": hi, "reduce_for_leave": draw(st.booleans())}
+        if out["what"] == "shifts":
+            out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
+                                          max_size=2, unique=True))
+        return out
     if kind == "min_rest":
         return {"hours": draw(st.sampled_from([8, 11, 12.5, 16, 30]))}
     if kind == "succession":
@@ -553,8 +561,9 @@ def _neighbourhood_agrees(data: Any, sc: Any) -> None:
     def freed(row: Any) -> bool:
         return (row.staff, row.date) in free_set
 
-    mixed = pd.concat([base.df[[not freed(r) for r in base.df.itertuples()]],
-                       other.df[[freed(r) for r in other.df.itertuples()]]])
+    # .loc: a plain [] on an empty roster would select no columns, not no rows
+    mixed = pd.concat([base.df.loc[[not freed(r) for r in base.df.itertuples()]],
+                       other.df.loc[[freed(r) for r in other.df.itertuples()]]])
     changed = Roster(mixed.reset_index(drop=True))
     reports = [check(sc, r, soft_cover=True) for r in (base, changed)]
     assume(all(rep.feasible for rep in reports))

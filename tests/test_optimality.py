@@ -30,7 +30,7 @@ weights = st.one_of(st.none(), st.integers(1, 9))
 def rules(draw):  # type: ignore[no-untyped-def]
     pick = draw(st.sampled_from([
         "consecutive", "consecutive_off", "consecutive_shift", "shift_count", "hours",
-        "min_rest", "succession", "max_weekends", "complete_weekends", "fairness",
+        "min_rest", "succession", "max_weekends", "complete_weekends", "fairness", "window",
     ]))
     w = draw(weights)
     if pick == "consecutive":
@@ -53,6 +53,11 @@ def rules(draw):  # type: ignore[no-untyped-def]
         return {"kind": "max_weekends", "max": 0, "weight": w}
     if pick == "complete_weekends":
         return {"kind": "complete_weekends", "weight": w}
+    if pick == "window":
+        some = draw(st.booleans())
+        return {"kind": "window", "what": "shifts" if some else "work", "days": 2,
+                **({"shifts": ["E"]} if some else {}), "min": draw(st.sampled_from([None, 1])),
+                "max": 1, "weight": w}
     return {"kind": "fairness", "measure": draw(st.sampled_from(["nights", "hours", "shifts"])),
             "weight": draw(st.integers(1, 5))}
 

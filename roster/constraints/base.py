@@ -186,20 +186,19 @@ def weekend_blocks(scenario: Scenario) -> list[list[int]]:
     return blocks
 
 
-class CountRule(Rule):
-    """Shared shape of rules that bound a sum over days: over the horizon
-    (or the days in scope), or per calendar week (Monday to Sunday).
+class SumRule(Rule):
+    """Shared shape of rules that bound a sum of worked shifts over windows of
+    days (``windows``): a calendar week, the horizon, any N days in a row.
 
-    Per week, history days of the first week count (when in the day scope); a
-    minimum applies only to weeks wholly inside what is known (history +
-    horizon) and not cut by ``scope.from``/``scope.to``. With
+    History days count in a window that reaches back into them (when in the
+    day scope); a minimum applies only to windows wholly inside what is known
+    (history + horizon) and not cut by ``scope.from``/``scope.to``. With
     ``reduce_for_leave``, a minimum shrinks pro rata to the leave days in the
     window (rounded down). Rules that count hours may credit leave days as
     worked (``credited``): those count towards the minimum and the maximum
     instead.
     """
 
-    per: Literal["horizon", "week"] = Field("horizon", description="the counting window")
     shifts: list[str] | None = Field(None, description="count only these shifts; default all")
     reduce_for_leave: bool = Field(True, description="lower a minimum pro rata to leave days")
 
@@ -223,28 +222,11 @@ class CountRule(Rule):
 
     def windows(self, scenario: Scenario, history_len: int) -> list[tuple[list[int], bool]]:
         """[(day indexes, complete)]: days may be negative (history)."""
-        days = self.days_in_scope(scenario)
-        if self.per == "horizon":
-            return [(days, True)] if days else []
-        start = scenario.horizon.start
-        sc = self.scope
-        out = []
-        for w0 in range(-start.weekday(), scenario.horizon.days, 7):
-            week = [
-                d for d in range(max(w0, -history_len), min(w0 + 7, scenario.horizon.days))
-                if self.in_day_scope(scenario, d)
-            ]
-            if not any(d >= 0 for d in week):
-                continue
-            monday = start + dt.timedelta(days=w0)
-            complete = (
-                w0 >= -history_len
-                and w0 + 7 <= scenario.horizon.days
-                and (sc.from_ is None or sc.from_ <= monday)
-                and (sc.to is None or monday + dt.timedelta(days=6) <= sc.to)
-            )
-            out.append((week, complete))
-        return out
+        raise NotImplementedError
+
+    def _span(self) -> str:
+        """How the window reads in a sentence: 'per week', 'in any 3 days'."""
+        raise NotImplementedError
 
     def id_problems(self, known: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
         """(field path, message) for ids in this rule's own fields that the
@@ -287,7 +269,7 @@ class CountRule(Rule):
     def describe(self) -> str:
         lo, hi = self.bounds()
         what = self._noun()
-        span = "per week" if self.per == "week" else "over the roster"
+        span = self._span()
         parts = []
         if lo is not None:
             parts.append(f"at least {self._fmt(lo)}")
@@ -357,3 +339,38 @@ class CountRule(Rule):
                         self.label, sid, inside, -(-(lo - total) // self.unit), self.weight,
                         f"{sid}: {said} in {span}, at least {self._fmt(lo + credit)}",
                     )
+
+
+class CountRule(SumRule):
+    """A sum over the roster (the days in scope) or per calendar week (Monday
+    to Sunday); per week, history days of the first week count."""
+
+    per: Literal["horizon", "week"] = Field("horizon", description="the counting window")
+
+    def windows(self, scenario: Scenario, history_len: int) -> list[tuple[list[int], bool]]:
+        """[(day indexes, complete)]: days may be negative (history)."""
+        days = self.days_in_scope(scenario)
+        if self.per == "horizon":
+            return [(days, True)] if days else []
+        start = scenario.horizon.start
+        sc = self.scope
+        out = []
+        for w0 in range(-start.weekday(), scenario.horizon.days, 7):
+            week = [
+                d for d in range(max(w0, -history_len), min(w0 + 7, scenario.horizon.days))
+                if self.in_day_scope(scenario, d)
+            ]
+            if not any(d >= 0 for d in week):
+                continue
+            monday = start + dt.timedelta(days=w0)
+            complete = (
+                w0 >= -history_len
+                and w0 + 7 <= scenario.horizon.days
+                and (sc.from_ is None or sc.from_ <= monday)
+                and (sc.to is None or monday + dt.timedelta(days=6) <= sc.to)
+            )
+            out.append((week, complete))
+        return out
+
+    def _span(self) -> str:
+        return "per week" if self.per == "week" else "over the roster"

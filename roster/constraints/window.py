@@ -1,0 +1,80 @@
+"""Rolling windows: at least ``min`` / at most ``max`` days worked, or shifts
+of some types, in any ``days`` consecutive days (e.g. at most 1 on-call in any
+3 days: ``{kind: window, what: shifts, shifts: [OC], days: 3, max: 1}``).
+
+Every run of ``days`` consecutive days that lies within what is known
+(history + horizon) and holds a day of the horizon is a window; history days
+count. When less than ``days`` days are known, what is known is one window
+(for the maximum only). Only days in the day scope count; a minimum applies
+only to windows not cut by ``scope.from``/``scope.to`` and, with
+``reduce_for_leave``, shrinks pro rata to the leave days in the window.
+Penalty per shift (day) too many or too few, per window: a shift in three
+overlapping windows that each break the maximum costs three.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from roster.constraints.base import SumRule
+
+if TYPE_CHECKING:
+    from roster.scenario import Scenario
+
+
+class Window(SumRule):
+    """Bound what is worked in any ``days`` consecutive days."""
+
+    kind: Literal["window"]
+    what: Literal["work", "shifts"] = Field(
+        "work", description="work: days worked; shifts: shifts of the types in `shifts`")
+    days: int = Field(ge=1, le=366, description="the window's length in days")
+    min: int | None = Field(None, ge=0, description="at least this many in every window")
+    max: int | None = Field(None, ge=0, description="at most this many in every window")
+
+    @model_validator(mode="after")
+    def _check(self) -> Window:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        if self.what == "shifts" and not self.shifts:
+            raise ValueError("what: shifts needs the shift types to count in 'shifts'")
+        if self.what == "work" and self.shifts is not None:
+            raise ValueError("what: work counts every shift; for some shifts write "
+                             "what: shifts")
+        return self
+
+    def bounds(self) -> tuple[int | None, int | None]:
+        return self.min, self.max
+
+    def value(self, scenario: Scenario, d: int, shift: str) -> int:
+        return 1
+
+    def _noun(self) -> str:
+        return "days worked" if self.what == "work" else "shifts"
+
+    def _span(self) -> str:
+        return f"in any {self.days} days in a row"
+
+    def windows(self, scenario: Scenario, history_len: int) -> list[tuple[list[int], bool]]:
+        first, end = -history_len, scenario.horizon.days  # known days: [first, end)
+        starts = range(first, end - self.days + 1) if end - first >= self.days else [first]
+        sc, out, seen = self.scope, [], set()
+        for w0 in starts:
+            w1 = min(w0 + self.days, end)
+            if w1 <= 0:
+                continue  # wholly in the history
+            days = [d for d in range(w0, w1) if self.in_day_scope(scenario, d)]
+            if not any(d >= 0 for d in days) or tuple(days) in seen:
+                continue  # no day of the horizon in scope, or the same days again
+            seen.add(tuple(days))
+            a = scenario.horizon.start + dt.timedelta(days=w0)
+            b = scenario.horizon.start + dt.timedelta(days=w1 - 1)
+            complete = (w1 - w0 == self.days and (sc.from_ is None or sc.from_ <= a)
+                        and (sc.to is None or b <= sc.to))
+            out.append((days, complete))
+        return out
