@@ -139,6 +139,10 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
             out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
                                           max_size=2, unique=True))
         return out
+    if kind == "rest_after":
+        return {"shifts": draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
+                                        max_size=2, unique=True)),
+                "hours": draw(st.sampled_from([11, 24, 48, 60.5]))}
     if kind == "min_rest":
         return {"hours": draw(st.sampled_from([8, 11, 12.5, 16, 30]))}
     if kind == "succession":

@@ -31,6 +31,7 @@ def rules(draw):  # type: ignore[no-untyped-def]
     pick = draw(st.sampled_from([
         "consecutive", "consecutive_off", "consecutive_shift", "shift_count", "hours",
         "min_rest", "succession", "max_weekends", "complete_weekends", "fairness", "window",
+        "rest_after",
     ]))
     w = draw(weights)
     if pick == "consecutive":
@@ -53,6 +54,8 @@ def rules(draw):  # type: ignore[no-untyped-def]
         return {"kind": "max_weekends", "max": 0, "weight": w}
     if pick == "complete_weekends":
         return {"kind": "complete_weekends", "weight": w}
+    if pick == "rest_after":
+        return {"kind": "rest_after", "shifts": ["L"], "hours": 36, "weight": w}
     if pick == "window":
         some = draw(st.booleans())
         return {"kind": "window", "what": "shifts" if some else "work", "days": 2,

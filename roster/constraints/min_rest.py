@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from roster.check import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
-    from roster.scenario import Scenario
+    from roster.scenario import Scenario, Shift
 
 
 class MinRest(Rule):
@@ -34,16 +34,21 @@ class MinRest(Rule):
     def describe(self) -> str:
         return f"at least {self.hours:g} h rest between shifts"
 
+    def pairs_of(self, scenario: Scenario) -> tuple[list[Shift], list[Shift]]:
+        """The shifts a rest follows, and the shifts it comes before."""
+        return scenario.shifts, scenario.shifts
+
     def short_pairs(self, scenario: Scenario, d: int) -> list[tuple[int, str, str, int]]:
         """(k, first, second, missing hours): ``first`` on day ``d``, then
         ``second`` k days later, starts too soon, in real time (the rest
         across a night the clocks go forward is an hour shorter)."""
         need = round(self.hours * 60)
+        firsts, seconds = self.pairs_of(scenario)
         out = []
         for k in range(1, 2 + need // 1440 + 1):
-            for a in scenario.shifts:
+            for a in firsts:
                 end = scenario.span(d, a.id)[1]
-                for b in scenario.shifts:
+                for b in seconds:
                     gap = scenario.span(d + k, b.id)[0] - end
                     if 0 <= gap < need:
                         out.append((k, a.id, b.id, -(-(need - gap) // 60)))
