@@ -148,8 +148,9 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if kind == "succession":
         one = st.sampled_from(ctx["shift_ids"])
         return {"first": draw(st.one_of(one, st.lists(one, min_size=1, max_size=2))),
-                "then": draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
-                                      max_size=3))}
+                "then": draw(st.one_of(st.none(), st.lists(st.sampled_from(ctx["shift_ids"]),
+                                                           min_size=1, max_size=3))),
+                "gap": draw(st.sampled_from([1, 1, 2, 3]))}
     if kind == "max_weekends":
         return {"max": draw(st.integers(0, 2))}
     if kind == "complete_weekends":

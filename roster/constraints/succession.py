@@ -1,6 +1,8 @@
 """Forbidden or penalised successions: one of the ``first`` shifts on a day
-followed by one of ``then`` on the next (e.g. any night, then an early).
-History counts.
+followed by one of ``then`` on the next (e.g. any night, then an early), or
+``gap`` days later (``{first: OC, gap: 2, scope: {weekdays: [sat]}}``: after
+a Saturday on call, Monday off). ``then`` omitted = any shift. History
+counts; days in between do not matter.
 
 Soft penalty per occurrence (at most one a day: one shift a day each side).
 Hard, it is one clique per person and day (at most one of the first shifts
@@ -29,7 +31,9 @@ class Succession(Rule):
 
     kind: Literal["succession"]
     first: list[str] = Field(min_length=1, description="the shift(s) worked on a day")
-    then: list[str] = Field(min_length=1, description="shifts not to work the next day")
+    then: list[str] | None = Field(
+        None, min_length=1, description="shifts not to work `gap` days later; default any")
+    gap: int = Field(1, ge=1, le=28, description="days from `first` to `then` (1 = the next)")
 
     day_scoped: ClassVar[bool] = True  # the day of ``first``
     shift_fields: ClassVar[tuple[str, ...]] = ("first", "then")
@@ -40,27 +44,33 @@ class Succession(Rule):
         return [value] if isinstance(value, str) else value
 
     def describe(self) -> str:
-        return f"no {'/'.join(self.then)} the day after {'/'.join(self.first)}"
+        then = "shift" if self.then is None else "/".join(self.then)
+        when = "the day" if self.gap == 1 else f"{self.gap} days"
+        return f"no {then} {when} after {'/'.join(self.first)}"
+
+    def followers(self, scenario: Scenario) -> list[str]:
+        return [s.id for s in scenario.shifts] if self.then is None else self.then
 
     def _days(self, scenario: Scenario, ctx_days: int, history: int) -> Iterable[int]:
-        for d in range(-history, ctx_days - 1):
-            if d + 1 < 0 or not self.in_day_scope(scenario, d):
+        for d in range(-history, ctx_days - self.gap):
+            if d + self.gap < 0 or not self.in_day_scope(scenario, d):
                 continue
             yield d
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         idx = ctx.index
         first = [idx.t_of[t] for t in dict.fromkeys(self.first)]
-        then = [idx.t_of[t] for t in dict.fromkeys(self.then)]
+        then = [idx.t_of[t] for t in dict.fromkeys(self.followers(ctx.scenario))]
+        k = self.gap
         for s in staff:
             for d in self._days(ctx.scenario, idx.days, ctx.history_len(s)):
-                row, nxt = ctx.row(s, d), ctx.row(s, d + 1)
+                row, nxt = ctx.row(s, d), ctx.row(s, d + k)
                 today = [row[t] for t in first]
                 tomorrow = [nxt[t] for t in then]
                 if self.weight is not None:
                     lits = [ctx.one_of(today), ctx.one_of(tomorrow)]
                     ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
-                               days=[e for e in (d, d + 1) if e >= 0])
+                               days=[e for e in (d, d + k) if e >= 0])
                     continue
                 lits = [lit for lit in today + tomorrow if lit is not False]
                 on = sum(1 for lit in lits if lit is True)
@@ -73,14 +83,16 @@ class Succession(Rule):
                     ctx.enforce(ctx.model.add_at_most_one(live), s, None, None)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
+        then, k = set(self.followers(ctx.scenario)), self.gap
         for sid in staff:
             for d in self._days(ctx.scenario, ctx.days, ctx.history_len(sid)):
                 for a in ctx.shifts(sid, d):
                     if a not in self.first:
                         continue
-                    for b in ctx.shifts(sid, d + 1):
-                        if b in self.then:
+                    for b in ctx.shifts(sid, d + k):
+                        if b in then:
                             yield ctx.violation(
-                                self.label, sid, [e for e in (d, d + 1) if e >= 0], 1,
-                                self.weight, f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then {b}",
+                                self.label, sid, [e for e in (d, d + k) if e >= 0], 1,
+                                self.weight, f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then "
+                                f"{b} on {fmt_dates([ctx.date(d + k)])}",
                             )

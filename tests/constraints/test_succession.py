@@ -114,3 +114,34 @@ def test_several_first_shifts_hard_with_history():
     assert pinned(sc, {"S2": "LE....."}) is None
     assert pinned(sc, {"S2": "LLN.LE."}) is None
     assert pinned(sc, {"S2": "LLNN.E."}) == 0
+
+
+# -- gap: days between first and then ------------------------------------------
+def test_saturday_on_call_then_monday_off():
+    # "after a Saturday night, Monday off": first N, gap 2, any shift, Saturdays only
+    rule = {"kind": RULE, "first": "N", "gap": 2, "weight": 3, "scope": {"weekdays": ["sat"]}}
+    sc = scenario(rules=[rule], horizon={"start": "2026-12-05", "days": 7})  # Sat..Fri
+    # S1: Sat N, Mon E: one; S2: Sat N, Sun N, Mon off: fine; S3: Sun N, Tue E: not a Saturday
+    rows = {"S1": "N.E....", "S2": "NN.....", "S3": ".N.E..."}
+    assert found(sc, rows, RULE) == [("S1", 1, 3, [0, 2])]
+    assert pinned(sc, rows) == 3
+
+
+def test_gap_reaches_into_the_history():
+    rule = {"kind": RULE, "first": "N", "then": ["E"], "gap": 3}
+    sc = scenario(rules=[rule], history={"S1": ["N", "-", "-"], "S2": ["N", "-"]})
+    # S1's night was 3 days before Monday; S2's 2 days before
+    assert found(sc, {"S1": "E......", "S2": "E......"}, RULE) == [("S1", 1, None, [0])]
+    assert found(sc, {"S1": ".E.....", "S2": ".E....."}, RULE) == [("S2", 1, None, [1])]
+
+
+def test_encode_gap():
+    # one person, a night pinned Mon, an early wanted every day: not on Thu
+    staff = [person("S1", fixed=pin("N......"),
+                    requests=[{"dates": [{"from": "2026-12-08", "to": "2026-12-13"}],
+                               "shift": "E", "want": "on", "weight": 1}])]
+    sc = scenario(staff=staff, rules=[{"kind": RULE, "first": "N", "gap": 3}])
+    df = optimum(sc).roster.df
+    assert "2026-12-10" not in set(df[df["shift"] == "E"]["date"].astype(str))
+    assert infeasible(scenario(staff=[person("S1", fixed=pin("N..E..."))],
+                               rules=[{"kind": RULE, "first": "N", "gap": 3}]))
