@@ -89,7 +89,8 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
                     "request": None if q is None else (
                         "refused" if (p.id, d) in refused else "granted"),
                     "request_text": None if q is None else
-                    f"asked {'to' if q.want == 'on' else 'not to'} work {q.shift or 'this day'}",
+                    f"asked {'to' if q.want == 'on' else 'not to'} work "
+                    f"{'this day' if q.shifts is None else q.text()}",
                     "broken": broken.get((p.id, d), []),
                 })
             exact = hours_due(sc, p.id)

@@ -229,10 +229,21 @@ def expand(specs: list[DateSpec]) -> list[dt.date]:
 
 
 class Unavailable(Frozen):
-    """Dates a person cannot work, optionally only some shifts on them."""
+    """Days a person cannot work, optionally only some shifts on them: dates,
+    weekdays (every such day), or both (the dates on those weekdays); with
+    neither, every day ("never nights" is ``{shifts: [N]}``)."""
 
-    dates: list[DateSpec] = Field(min_length=1)
+    dates: list[DateSpec] | None = Field(None, min_length=1, description="default: every day")
+    weekdays: list[Weekday] | None = Field(
+        None, min_length=1, description="only these weekdays, e.g. [mon] for 'not on Mondays'")
     shifts: list[Id] | None = Field(None, description="default: every shift")
+
+    @model_validator(mode="after")
+    def _something(self) -> Unavailable:
+        if self.dates is None and self.weekdays is None and self.shifts is None:
+            raise ValueError("give dates, weekdays or shifts (or several): with none, the "
+                             "person could never work")
+        return self
 
 
 class Fixed(Frozen):
@@ -247,9 +258,20 @@ class Request(Frozen):
     """A wish to work (`want: on`) or not to work (`want: off`)."""
 
     dates: list[DateSpec] = Field(min_length=1)
-    shift: Id | None = Field(None, description="absent = the whole day")
+    shift: Id | list[Id] | None = Field(
+        None, description="a shift or a list (on: any of them; off: none of them); absent = "
+        "the whole day")
     want: Literal["on", "off"]
     weight: Weight = 1
+
+    @property
+    def shifts(self) -> list[str] | None:
+        """The shifts asked about; None = the whole day."""
+        return [self.shift] if isinstance(self.shift, str) else self.shift
+
+    def text(self) -> str:
+        """What was asked for: 'N', 'N or LN', 'work'."""
+        return "work" if self.shifts is None else " or ".join(self.shifts)
 
 
 AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
@@ -519,6 +541,11 @@ class Scenario(Frozen):
             return self.contract_by_id[person.contract].hours_per_week
         return None
 
+    def unavailable_days(self, u: Unavailable) -> frozenset[int]:
+        """Horizon day indexes an ``unavailable`` entry covers."""
+        days = self._days(u.dates) if u.dates is not None else range(self.horizon.days)
+        return frozenset(d for d in days if u.weekdays is None or self.weekday(d) in u.weekdays)
+
     def _days(self, specs: list[DateSpec]) -> frozenset[int]:
         return frozenset(d for x in expand(specs) if (d := self.day_index(x)) is not None)
 
@@ -578,7 +605,7 @@ class Scenario(Frozen):
         (an unavailable day is an ordinary day off for run rules)."""
         return {
             p.id: self.leave_days[p.id].union(
-                *(self._days(u.dates) for u in p.unavailable if u.shifts is None)
+                *(self.unavailable_days(u) for u in p.unavailable if u.shifts is None)
             )
             for p in self.staff
         }

@@ -108,7 +108,10 @@ def cross_check(sc: Scenario) -> None:
                      f"({', '.join(p.roles)})")
                 )
         for j, q in enumerate(p.requests):
-            ref(f"{at}.requests[{j}].shift", "shift", q.shift)
+            if isinstance(q.shift, list):
+                refs(f"{at}.requests[{j}].shift", "shift", q.shift)
+            else:
+                ref(f"{at}.requests[{j}].shift", "shift", q.shift)
         check_rules(sc, f"{at}.rules", p.rules, known, problems)
 
     for i, c in enumerate(sc.contracts):

@@ -252,8 +252,13 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
                 spec = ({"date": spec} if isinstance(spec, str) else spec) | {"type": kind}
             person["leave"] = [spec]
         if draw(st.integers(0, 3)) == 0:
-            u: dict[str, Any] = {"dates": [date_spec(draw, ctx)]}
+            u: dict[str, Any] = {}
             if draw(st.booleans()):
+                u["dates"] = [date_spec(draw, ctx)]
+            if draw(st.booleans()):  # recurring: every such weekday
+                u["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1,
+                                              max_size=2, unique=True))
+            if not u or draw(st.booleans()):
                 u["shifts"] = draw(st.lists(st.sampled_from(shift_ids), min_size=1, unique=True))
             person["unavailable"] = [u]
         if draw(st.integers(0, 3)) == 0:
@@ -268,7 +273,9 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
                                  "want": draw(st.sampled_from(["on", "off"])),
                                  "weight": draw(st.integers(0, 4))}
             if draw(st.booleans()):
-                q["shift"] = draw(st.sampled_from(shift_ids))
+                q["shift"] = draw(st.one_of(
+                    st.sampled_from(shift_ids),
+                    st.lists(st.sampled_from(shift_ids), min_size=1, max_size=2, unique=True)))
             requests.append(q)
         if requests:
             person["requests"] = requests

@@ -27,17 +27,14 @@ RULE = "leave"
 
 def blocked(scenario: Scenario) -> dict[str, dict[int, set[str] | None]]:
     """staff -> day -> shifts they cannot work (None = the whole day)."""
-    from roster.scenario import expand
-
     out: dict[str, dict[int, set[str] | None]] = {}
     for p in scenario.staff:
         days: dict[int, set[str] | None] = {d: None for d in scenario.away_days[p.id]}
         for u in p.unavailable:
             if u.shifts is None:
                 continue
-            for date in expand(u.dates):
-                d = scenario.day_index(date)
-                if d is not None and days.get(d, set()) is not None:
+            for d in scenario.unavailable_days(u):
+                if days.get(d, set()) is not None:
                     days.setdefault(d, set()).update(u.shifts)  # type: ignore[union-attr]
         if days:
             out[p.id] = days

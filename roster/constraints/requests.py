@@ -1,4 +1,6 @@
-"""Shift and day requests (soft, weighted): on or off, whole day or one shift.
+"""Shift and day requests (soft, weighted): on or off, the whole day or some
+shifts (``shift: [N, LN]`` with ``want: off`` = no night of either kind;
+with ``want: on``, any of them grants it).
 
 Penalty ``weight`` for each requested day the request is not met.
 """
@@ -50,7 +52,9 @@ def encode(ctx: ModelContext) -> None:
         s = idx.s_of[sid]
         if not ctx.is_free(s, d):
             continue  # a fixed cell: a constant penalty
-        lit = ctx.works(s, d) if q.shift is None else ctx.x(s, d, idx.t_of[q.shift])
+        shifts = q.shifts
+        lit = ctx.works(s, d) if shifts is None else ctx.one_of(
+            [ctx.x(s, d, idx.t_of[t]) for t in dict.fromkeys(shifts)])  # type: ignore[misc]
         assert lit is not None
         unmet = lit if q.want == "off" else neg(lit)
         ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])
@@ -59,11 +63,12 @@ def encode(ctx: ModelContext) -> None:
 def check(ctx: CheckContext) -> Iterator[Violation]:
     for sid, d, q in each_request(ctx.scenario):
         shifts = ctx.shifts(sid, d)
-        worked = bool(shifts) if q.shift is None else q.shift in shifts
+        asked = q.shifts
+        worked = bool(shifts) if asked is None else any(t in shifts for t in asked)
         if worked == (q.want == "off"):
-            what = q.shift or "work"
-            verb = "asked not to" if q.want == "off" else "asked to"
+            verb = "asked not to work" if q.want == "off" else "asked to work"
+            what = "" if asked is None else f" {q.text()}"
             yield ctx.violation(
                 RULE, sid, [d], 1, q.weight,
-                f"{sid} {verb} {what if q.shift else 'work'} on {fmt_dates([ctx.date(d)])}",
+                f"{sid} {verb}{what} on {fmt_dates([ctx.date(d)])}",
             )

@@ -57,3 +57,28 @@ def test_encode_leave_moves_work_to_others():
     df = optimum(scenario(staff=staff, demand=demand)).roster.df
     early = df[df["date"].astype(str) <= WED]
     assert set(early["staff"]) == {"S2"} and len(early) == 3
+
+
+# -- recurring unavailability ----------------------------------------------------------
+def test_never_nights_and_not_on_mondays():
+    staff = [person("S1", unavailable=[{"shifts": ["N"]}]),
+             person("S2", unavailable=[{"weekdays": ["mon"]}]),
+             person("S3", unavailable=[{"weekdays": ["sat", "sun"], "shifts": ["L"]},
+                                       {"dates": [{"from": "2026-12-07", "to": "2026-12-13"}],
+                                        "weekdays": ["wed"]}])]
+    sc = scenario(staff=staff)
+    assert sc.away_days == {"S1": frozenset(), "S2": frozenset({0}), "S3": frozenset({2})}
+    rows = {"S1": "...N...", "S2": "E......", "S3": "..E..LE"}
+    got = sorted((v[0], v[3]) for v in found(sc, rows, RULE))
+    assert got == [("S1", [3]), ("S2", [0]), ("S3", [2]), ("S3", [5])]
+    assert found(sc, {"S1": "EEELL..", "S2": ".LLLL..", "S3": "E....EE"}, RULE) == []
+    assert pinned(sc, rows) is None
+
+
+def test_an_unavailable_entry_needs_something():
+    import pytest
+
+    from roster import ScenarioError
+
+    with pytest.raises(ScenarioError, match="give dates, weekdays or shifts"):
+        scenario(staff=[person("S1", unavailable=[{}])])

@@ -3,7 +3,7 @@ each requested day not met."""
 
 from __future__ import annotations
 
-from ruletools import found, optimum, person, pin, pinned, scenario
+from ruletools import found, optimum, person, pin, pinned, report, scenario
 
 RULE = "requests"
 MON, TUE, WED = "2026-12-07", "2026-12-08", "2026-12-09"
@@ -81,3 +81,23 @@ def test_encode_the_heavier_of_two_wishes_wins():
     result = optimum(sc)
     assert result.objective == 2
     assert TUE in set(result.roster.df["date"].astype(str))
+
+
+# -- several shifts in one request ---------------------------------------------------
+def test_off_for_a_list_of_shifts():
+    sc = scenario(staff=[person("S1", requests=[{"dates": ["2026-12-07", "2026-12-08"],
+                                                 "shift": ["N", "L"], "want": "off",
+                                                 "weight": 4}])])
+    # Mon L (refused), Tue E (granted)
+    assert found(sc, {"S1": "LE....."}, RULE) == [("S1", 1, 4, [0])]
+    [v] = report(sc, {"S1": "LE....."}).violations
+    assert "asked not to work N or L on Mon 2026-12-07" in v.message
+    assert pinned(sc, {"S1": "LE....."}) == 4
+
+
+def test_on_for_a_list_of_shifts_is_granted_by_any():
+    sc = scenario(staff=[person("S1", requests=[{"dates": ["2026-12-07"], "shift": ["E", "L"],
+                                                 "want": "on", "weight": 2}])])
+    assert found(sc, {"S1": "L......"}, RULE) == []
+    assert found(sc, {"S1": "N......"}, RULE) == [("S1", 1, 2, [0])]
+    assert optimum(sc).objective == 0
