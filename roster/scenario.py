@@ -358,8 +358,10 @@ class TimeCover(Frozen):
     )
     dates: list[DateSpec] | None = Field(
         None, description="specific dates; these override weekday and 'hol' entries")
-    min: int = Field(ge=1)
-    weight: Weight | None = Field(None, description="per person-slot short; absent = hard")
+    min: int = Field(0, ge=0, description="at least this many at every minute")
+    weight: Weight | None = Field(None, description="per person-hour short; absent = hard")
+    max: int | None = Field(None, ge=0, description="at most this many at every minute")
+    max_weight: Weight | None = Field(None, description="per person-hour over; absent = hard")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -371,6 +373,10 @@ class TimeCover(Frozen):
             raise ValueError("give weekdays or dates, not both")
         if self.from_ == self.to:
             raise ValueError("from and to must differ")
+        if self.min == 0 and self.max is None:
+            raise ValueError("give min (1 or more), max, or both")
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
         return self
 
     def clock(self) -> str:

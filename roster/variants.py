@@ -437,7 +437,7 @@ def _split(raw: dict[str, Any], chosen: list[dt.date] | None, rest: list[dt.date
     if chosen is None or chosen:
         part = raw if chosen is None else {**raw, "dates": _iso(chosen)}
         scaled = _scaled(part, scale)
-        if keep_zero or scaled.get("min", 0) > 0:
+        if keep_zero or scaled.get("min", 0) > 0 or scaled.get("max") is not None:
             out.append(scaled)
     return out
 

@@ -336,6 +336,11 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         w = draw(weight_st(hard))
         if w is not None:
             tc["weight"] = w
+        if draw(st.integers(0, 2)) == 0:  # a cap as well
+            tc["max"] = tc["min"] + draw(st.integers(0, 1))
+            w = draw(weight_st(hard))
+            if w is not None:
+                tc["max_weight"] = w
         choice = draw(st.integers(0, 3))
         if choice == 1:
             tc["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, unique=True))

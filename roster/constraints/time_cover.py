@@ -13,7 +13,8 @@ the same role, skill and window; on a holiday, entries naming ``hol`` do (so
 "on bank holidays, cover as on Sunday" is ``weekdays: [sun, hol]`` on each
 Sunday entry).
 Soft: ``weight`` per person-hour missing, per segment rounded up to whole
-hours (one person short for 30 minutes costs one hour).
+hours (one person short for 30 minutes costs one hour). ``max`` (with
+``max_weight``, absent = hard) caps the people present the same way.
 """
 
 from __future__ import annotations
@@ -150,6 +151,14 @@ def encode(ctx: ModelContext) -> None:
             staff=None, days=[seg.day], scale=seg.b - seg.a, unit=60,
             key=("time_cover", seg.source, seg.a), text=text,
         )
+        if tc.max is not None:
+            ctx.limit(
+                sum(terms), None, tc.max, len(terms) + 1, weight=tc.max_weight,
+                staff=None, days=[seg.day], scale=seg.b - seg.a, unit=60,
+                key=("time_cover max", seg.source, seg.a),
+                text=f"{fmt_dates([sc.dates[seg.day]])} {seg.clock()}: at most {tc.max} {what} "
+                     f"at every minute (time_cover[{seg.source}])",
+            )
 
 
 def present(ctx: CheckContext, seg: Segment) -> int:
@@ -167,13 +176,18 @@ def present(ctx: CheckContext, seg: Segment) -> int:
 def check(ctx: CheckContext) -> Iterator[Violation]:
     for seg in segments(ctx.scenario):
         n = present(ctx, seg)
-        if n < seg.entry.min:
-            what = " with ".join(x for x in (seg.entry.role, seg.entry.skill) if x)
+        tc = seg.entry
+        what = " with ".join(x for x in (tc.role, tc.skill) if x)
+        when = f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}"
+        if n < tc.min:
             yield ctx.violation(
-                RULE, None, [seg.day], hours_short(seg, seg.entry.min - n),
-                weight_of(seg.entry, ctx.soft_cover),
-                f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}: {n} {what} present, "
-                f"needs {seg.entry.min} (person-hours short, rounded up)",
+                RULE, None, [seg.day], hours_short(seg, tc.min - n), weight_of(tc, ctx.soft_cover),
+                f"{when}: {n} {what} present, needs {tc.min} (person-hours short, rounded up)",
+            )
+        if tc.max is not None and n > tc.max:
+            yield ctx.violation(
+                RULE, None, [seg.day], hours_short(seg, n - tc.max), tc.max_weight,
+                f"{when}: {n} {what} present, at most {tc.max} (person-hours over, rounded up)",
             )
 
 
@@ -193,11 +207,11 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
                 "skill": seg.entry.skill or "",
                 "min": seg.entry.min,
                 "preferred": "",
-                "max": "",
+                "max": "" if seg.entry.max is None else seg.entry.max,
                 "assigned": n,
                 "shortfall": max(0, seg.entry.min - n),
                 "below_preferred": 0,
-                "surplus": 0,
+                "surplus": 0 if seg.entry.max is None else max(0, n - seg.entry.max),
             }
         )
     return pd.DataFrame(rows)

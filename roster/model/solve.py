@@ -502,7 +502,7 @@ class _Run:
 def _hard_cover(scenario: Scenario) -> bool:
     """Whether some cover minimum is hard."""
     return (any(dm.min > 0 and dm.min_weight is None for dm in scenario.demand)
-            or any(tc.weight is None for tc in scenario.time_cover))
+            or any(tc.min > 0 and tc.weight is None for tc in scenario.time_cover))
 
 
 def solve(

@@ -150,3 +150,32 @@ def test_encode_history_night():
     entry = {"role": "RN", "from": "00:00", "to": "06:00", "min": 1, "dates": [MON]}
     assert infeasible(sc_with(entry, staff=[person("S1")]))
     assert optimum(sc_with(entry, staff=[person("S1")], history={"S1": ["N"]})).objective == 0
+
+
+# -- max: at most so many people at every minute -------------------------------------
+def test_max_caps_people_present_per_segment():
+    tc = {"role": "RN", "from": "07:00", "to": "15:00", "max": 1, "max_weight": 2,
+          "dates": ["2026-12-07"]}
+    sc = scenario(time_cover=[tc])
+    # two earlies (07:00-15:00) and a late (14:00-22:00) on Monday; segments
+    # cut at 07:30 (the night's end) and 14:00: 1 over for 0.5 h (-> 1) and
+    # 6.5 h (-> 7), 2 over 14:00-15:00
+    rows = {"S1": "E......", "S2": "E......", "S3": "L......"}
+    assert found(sc, rows, RULE) == [(None, 1, 2, [0]), (None, 7, 2, [0]), (None, 2, 2, [0])]
+    assert pinned(sc, rows) == 20
+    # L (14:00-22:00) overlaps the window's last hour: 14:00-15:00 has S1 and S3
+    assert found(sc, {"S1": "E......", "S3": "L......"}, RULE) == [(None, 1, 2, [0])]
+
+
+def test_max_hard_and_min_together():
+    tc = {"role": "RN", "from": "07:00", "to": "15:00", "min": 1, "max": 1,
+          "dates": ["2026-12-07"]}
+    sc = scenario(time_cover=[tc])
+    assert pinned(sc, {"S1": "E......", "S2": "E......"}) is None
+    assert optimum(sc).roster.df.query("shift == 'E'").shape[0] == 1
+    from roster import ScenarioError
+
+    with pytest.raises(ScenarioError, match="below min"):
+        scenario(time_cover=[{**tc, "min": 2}])
+    with pytest.raises(ScenarioError, match="give min"):
+        scenario(time_cover=[{"role": "RN", "from": "07:00", "to": "15:00"}])

@@ -113,6 +113,7 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
         hours = (seg.b - seg.a) / 60
         i = len(rows)
         fixed = 0
+        hits: list[tuple[int, Cell]] = []
         for p in eligible(scenario, tc.role, tc.skill):
             s = index.s_of[p.id]
             history = scenario.history_of(p.id)
@@ -121,11 +122,18 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
                 if e >= 0:
                     for cell in cells_of(s, e, t, tc.role):
                         touch[s][cell].append(i)
+                        hits.append((s, cell))
                 elif len(history) + e >= 0 and history[len(history) + e] == sid:
                     fixed += 1
         rows.append(Row(1, tc.min - fixed, HARD * hours if weight is None
                         else weight * hours, weight is None,
                         f"time_cover {seg.day} {seg.clock()}", seg.b - seg.a))
+        if tc.max is not None:  # the same people, at most max
+            rows.append(Row(-1, tc.max - fixed, HARD * hours if tc.max_weight is None
+                            else tc.max_weight * hours, tc.max_weight is None,
+                            f"time_cover {seg.day} {seg.clock()} max", seg.b - seg.a))
+            for s, cell in hits:
+                touch[s][cell].append(i + 1)
     left_out = sorted({inst.rule.label for inst in scenario.rule_instances
                        if links_people(inst.rule)})
     return Rows(rows, [{c: tuple(v) for c, v in m.items()} for m in touch], left_out)
