@@ -164,6 +164,9 @@ def cross_check(sc: Scenario) -> None:
 def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-untyped-def]
     for i, rule in enumerate(rules):
         at = f"{path}[{i}] ({rule.kind})"
+        if getattr(rule, "scenario_only", False) and path != "rules":
+            problems.append((at, f"'{rule.kind}' names its people itself: write it in the "
+                             "scenario's rules, not a contract's or a person's"))
         scope = rule.scope
         for field, what in (
             ("staff", "staff"),

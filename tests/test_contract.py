@@ -131,6 +131,13 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if kind == "shift_count":
         lo, hi = _bounds(draw, 0, 6)
         return _count_common(draw, ctx) | {"min": lo, "max": hi}
+    if kind == "together":
+        people = draw(st.lists(st.sampled_from(ctx["staff_ids"]), min_size=2, max_size=3,
+                               unique=True))
+        return {"staff": people[:1], "with": people[1:]}
+    if kind == "apart":
+        return {"staff": draw(st.lists(st.sampled_from(ctx["staff_ids"]), min_size=2,
+                                       max_size=3, unique=True))}
     if kind == "window":
         lo, hi = _bounds(draw, 0, 3)
         out = {"what": draw(st.sampled_from(["work", "shifts"])), "days": draw(st.integers(1, 5)),
@@ -179,15 +186,20 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
 
 @st.composite
 def rule_st(draw: Any, ctx: dict[str, Any], kind: str | None = None,
-            person: bool = False, hard: bool = True) -> dict[str, Any]:
-    kind = kind or draw(st.sampled_from(sorted(registry)))
+            person: bool = False, hard: bool = True, top: bool = False) -> dict[str, Any]:
+    """A random rule; ``top``: for the scenario's own rules (the only place
+    for kinds that name their people themselves)."""
+    kind = kind or draw(st.sampled_from(sorted(
+        k for k, c in registry.items() if top or not getattr(c, "scenario_only", False))))
     cls = registry[kind]
     rule = {"kind": kind, **rule_params(draw, kind, ctx)}
     rule = {k: v for k, v in rule.items() if v is not None}
     weight = draw(weight_st(hard))
     if weight is not None:
         rule["weight"] = weight
-    if not person:
+    if getattr(cls, "scenario_only", False):
+        pass  # no scope: its people are its own fields
+    elif not person:
         scope = draw(scope_st(ctx, cls.day_scoped))
         if scope:
             rule["scope"] = scope
@@ -367,7 +379,7 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
                           "shifts": draw(st.integers(0, 6)),
                           "holidays": draw(st.integers(0, 2))}
 
-    rules = [draw(rule_st(ctx, hard=hard)) for _ in range(draw(st.integers(0, 4)))]
+    rules = [draw(rule_st(ctx, hard=hard, top=True)) for _ in range(draw(st.integers(0, 4)))]
     contracts = []
     for cid, hours in CONTRACTS.items():
         c: dict[str, Any] = {"id": cid, "hours_per_week": hours}
@@ -411,7 +423,7 @@ def rule_heavy_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         "date": lambda d: (dt.date.fromisoformat(data["horizon"]["start"])
                            + dt.timedelta(days=d)).isoformat(),
     }
-    data["rules"] = [draw(rule_st(ctx, kind, hard=hard)) for kind in sorted(registry)]
+    data["rules"] = [draw(rule_st(ctx, kind, hard=hard, top=True)) for kind in sorted(registry)]
     return data
 
 
@@ -470,10 +482,10 @@ def same(total: int, objective: float | None) -> bool:
 @settings(max_examples=5, deadline=None, database=None)
 @given(st.data())
 def test_every_kind_has_a_generator(data: Any) -> None:
-    ctx = {"days": 7, "shift_ids": ["A", "B"], "staff_ids": ["P0"],
+    ctx = {"days": 7, "shift_ids": ["A", "B"], "staff_ids": ["P0", "P1"],
            "date": lambda d: (dt.date(2026, 1, 5) + dt.timedelta(days=d)).isoformat()}
     for kind in registry:  # raises for a kind without a generator
-        rule = data.draw(rule_st(ctx, kind))
+        rule = data.draw(rule_st(ctx, kind, top=True))
         assert registry[kind].model_validate(rule).kind == kind
 
 
