@@ -159,7 +159,7 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
                                                            min_size=1, max_size=3))),
                 "gap": draw(st.sampled_from([1, 1, 2, 3]))}
     if kind == "max_weekends":
-        return {"max": draw(st.integers(0, 2))}
+        return {"max": draw(st.integers(0, 2)), "window": draw(st.sampled_from([None, 1, 2]))}
     if kind == "complete_weekends":
         return {}
     if kind == "fairness":

@@ -1,8 +1,11 @@
-"""At most ``max`` worked weekends over the roster. A weekend (the scenario's
-``weekend`` days, Saturday and Sunday by default) is worked when any of its
-days is; a weekend cut by the horizon's edge counts by its days inside.
+"""At most ``max`` worked weekends over the roster, or in any ``window``
+consecutive weekends (``{max: 1, window: 2}``: one weekend in two). A weekend
+(the scenario's ``weekend`` days, Saturday and Sunday by default) is worked
+when any of its days is; a weekend cut by the horizon's edge counts by its
+days inside. With fewer weekends in the horizon than ``window``, they are
+one window.
 
-Soft penalty per weekend too many.
+Soft penalty per weekend too many, per window.
 """
 
 from __future__ import annotations
@@ -42,23 +45,37 @@ class MaxWeekends(Rule):
 
     kind: Literal["max_weekends"]
     max: int = Field(ge=0, description="most weekends a person works")
+    window: int | None = Field(
+        None, ge=1, le=53, description="in any this many weekends in a row; default all")
 
     def describe(self) -> str:
-        return f"at most {self.max} worked weekends"
+        within = "" if self.window is None else f" in any {self.window} in a row"
+        return f"at most {self.max} worked weekends{within}"
+
+    def windows(self, blocks: list[list[int]]) -> list[list[list[int]]]:
+        """Runs of ``window`` weekends (all of them without a window)."""
+        n = self.window or len(blocks)
+        if len(blocks) <= n:
+            return [blocks] if blocks else []
+        return [blocks[i:i + n] for i in range(len(blocks) - n + 1)]
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        blocks = weekend_blocks(ctx.scenario)
+        spans = self.windows(weekend_blocks(ctx.scenario))
         for s in staff:
-            total = sum(worked_weekend(ctx, s, b) for b in blocks)
-            ctx.limit(total, None, self.max, len(blocks), weight=self.weight, staff=s,
-                      days=[d for b in blocks for d in b])
+            for span in spans:
+                total = sum(worked_weekend(ctx, s, b) for b in span)
+                ctx.limit(total, None, self.max, len(span), weight=self.weight, staff=s,
+                          days=[d for b in span for d in b])
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
-        blocks = weekend_blocks(ctx.scenario)
+        spans = self.windows(weekend_blocks(ctx.scenario))
         for sid in staff:
-            worked = [b for b in blocks if any(ctx.works(sid, d) for d in b)]
-            if len(worked) > self.max:
-                yield ctx.violation(
-                    self.label, sid, [d for b in worked for d in b], len(worked) - self.max,
-                    self.weight, f"{sid} works {len(worked)} weekends, at most {self.max}",
-                )
+            for span in spans:
+                worked = [b for b in span if any(ctx.works(sid, d) for d in b)]
+                if len(worked) > self.max:
+                    within = "" if self.window is None else f" of {len(span)} in a row"
+                    yield ctx.violation(
+                        self.label, sid, [d for b in worked for d in b], len(worked) - self.max,
+                        self.weight,
+                        f"{sid} works {len(worked)} weekends{within}, at most {self.max}",
+                    )

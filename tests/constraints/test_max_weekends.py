@@ -79,3 +79,17 @@ def test_encode_soft_counts_weekends_not_days():
     sc = sc_with({"max": 0, "weight": 5}, horizon=TWO_WEEKS,
                  staff=[person("S1", fixed=pin(".....EE.....E"))])
     assert optimum(sc).objective == 10
+
+
+def test_one_weekend_in_two():
+    sc = scenario(rules=[{"kind": RULE, "max": 1, "window": 2, "weight": 3}],
+                  horizon={"start": "2026-12-07", "days": 28})
+    # weekends 1 and 2 worked: over in window (1, 2); weekends 1 and 3: fine
+    one_two = "." * 5 + "E." + "." * 5 + ".E" + "." * 14
+    one_three = "." * 5 + "E." + "." * 7 + "." * 5 + "E." + "." * 7
+    assert found(sc, {"S1": one_two}, RULE) == [("S1", 1, 3, [5, 6, 12, 13])]
+    assert found(sc, {"S1": one_three}, RULE) == []
+    assert pinned(sc, {"S1": one_two}) == 3
+    # every weekend: 3 windows of two, each one over
+    every = ("." * 5 + "EE") * 4
+    assert [v[1] for v in found(sc, {"S1": every}, RULE)] == [1, 1, 1]
