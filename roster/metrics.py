@@ -55,7 +55,8 @@ def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
             out.append(Shortfall(scenario.dates[need.day], f"shift.{need.shift}",
                                  who(need.role, need.skill), need.demand.min,
                                  need.demand.min - short,
-                                 short * _length(scenario, need.day, need.shift) / 60))
+                                 short * min(_length(scenario, need.day, t)
+                                             for t in need.shifts) / 60))
     for seg in time_cover.segments(scenario):
         tc = seg.entry
         short = tc.min - time_cover.present(ctx, seg)

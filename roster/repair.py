@@ -192,8 +192,9 @@ def only_changes(scenario: Scenario) -> Scenario:
             if entry.get(key) is not None:
                 entry[key] = 0
     for entry in data.get("time_cover", []):
-        if entry.get("weight") is not None:
-            entry["weight"] = 0
+        for key in ("weight", "max_weight"):
+            if entry.get(key) is not None:
+                entry[key] = 0
     return load_scenario(data)
 
 

@@ -312,9 +312,11 @@ class Contract(Frozen):
 
 
 class Demand(Frozen):
-    """Cover for one shift by one role and/or skill on some days."""
+    """Cover for one shift (or several together) by one role and/or skill on
+    some days."""
 
-    shift: Id
+    shift: Id | list[Id] = Field(
+        description="a shift, or a list counting people on any of them (e.g. [N, LN])")
     role: Id | None = None
     skill: Id | None = None
     weekdays: list[CoverDay] | None = Field(
@@ -331,8 +333,14 @@ class Demand(Frozen):
     max: int | None = Field(None, ge=0)
     max_weight: Weight | None = Field(None, description="absent = hard")
 
+    @property
+    def shifts(self) -> tuple[str, ...]:
+        return (self.shift,) if isinstance(self.shift, str) else tuple(dict.fromkeys(self.shift))
+
     @model_validator(mode="after")
     def _check(self) -> Demand:
+        if isinstance(self.shift, list) and not self.shift:
+            raise ValueError("shift: give a shift or a non-empty list")
         if self.role is None and self.skill is None:
             raise ValueError("give a role, a skill, or both")
         if self.weekdays is not None and self.dates is not None:

@@ -121,7 +121,10 @@ def cross_check(sc: Scenario) -> None:
     check_rules(sc, "rules", sc.rules, known, problems)
 
     for i, dm in enumerate(sc.demand):
-        ref(f"demand[{i}].shift", "shift", dm.shift)
+        if isinstance(dm.shift, list):
+            refs(f"demand[{i}].shift", "shift", dm.shift)
+        else:
+            ref(f"demand[{i}].shift", "shift", dm.shift)
         ref(f"demand[{i}].role", "role", dm.role)
         ref(f"demand[{i}].skill", "skill", dm.skill)
     for i, tc in enumerate(sc.time_cover):

@@ -361,7 +361,8 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
     hit = 0
     new_demand: list[dict[str, Any]] = []
     for i, (raw, dm) in enumerate(zip(data.get("demand") or [], base.demand)):
-        if not (matches(dm) and not (windows and not shifts) and (not shifts or dm.shift in shifts)):
+        if not (matches(dm) and not (windows and not shifts)
+                and (not shifts or set(dm.shifts) & shifts)):
             new_demand.append(raw)
             continue
         hit += 1

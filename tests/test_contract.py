@@ -299,13 +299,15 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     for _ in range(draw(st.integers(0, 4))):
         role = draw(st.sampled_from([None, "RN", "HCA"]))
         skill = "charge" if role is None or draw(st.booleans()) else None
-        entry: dict[str, Any] = {"shift": draw(st.sampled_from(shift_ids))}
+        entry: dict[str, Any] = {"shift": draw(st.one_of(
+            st.sampled_from(shift_ids),  # or several counted together
+            st.lists(st.sampled_from(shift_ids), min_size=2, max_size=2, unique=True)))}
         if role:
             entry["role"] = role
         if skill:
             entry["skill"] = skill
         by_date = draw(st.integers(0, 3)) == 0
-        key = (entry["shift"], role, skill, by_date)
+        key = (str(entry["shift"]), role, skill, by_date)
         if key in seen:
             continue
         seen.add(key)

@@ -42,11 +42,16 @@ SOFT_COVER_WEIGHT = 10_000
 @dataclass(frozen=True)
 class Need:
     day: int
-    shift: str
+    shift: str  # its label: 'N', or 'N+LN' for several counted together
     role: str | None
     skill: str | None
     demand: Demand
     source: int  # index in scenario.demand
+    shifts: tuple[str, ...] = ()  # the shifts counted
+
+    def __post_init__(self) -> None:
+        if not self.shifts:
+            object.__setattr__(self, "shifts", (self.shift,))
 
     def what(self) -> str:
         if self.role and self.skill:
@@ -62,11 +67,11 @@ def demand_table(scenario: Scenario) -> list[Need]:
     chosen: dict[tuple[int, str, str | None, str | None], tuple[int, int]] = {}
     for i, dm in enumerate(scenario.demand):
         for d, prio in scenario.cover_days(dm.weekdays, dm.dates).items():
-            key = (d, dm.shift, dm.role, dm.skill)
+            key = (d, "+".join(dm.shifts), dm.role, dm.skill)
             old = chosen.get(key)
             if old is not None and old[0] == prio:
                 raise ValueError(
-                    f"demand[{old[1]}] and demand[{i}] both set {dm.shift} "
+                    f"demand[{old[1]}] and demand[{i}] both set {key[1]} "
                     f"{dm.role or ''}{'/' + dm.skill if dm.skill else ''} on "
                     f"{scenario.dates[d]}; use dates: (or 'hol' on a holiday) to override "
                     "a weekday pattern"
@@ -74,7 +79,7 @@ def demand_table(scenario: Scenario) -> list[Need]:
             if old is None or prio > old[0]:
                 chosen[key] = (prio, i)
     return [
-        Need(d, shift, role, skill, scenario.demand[i], i)
+        Need(d, shift, role, skill, scenario.demand[i], i, scenario.demand[i].shifts)
         for (d, shift, role, skill), (_, i) in sorted(
             chosen.items(), key=lambda kv: (kv[0][0], kv[0][1], str(kv[0][2]), str(kv[0][3]))
         )
@@ -149,7 +154,7 @@ def encode(ctx: ModelContext) -> None:
     for need in sc.needs:
         if need.day not in ctx.free_days:
             continue  # nothing to decide: a constant penalty
-        d, t = need.day, idx.t_of[need.shift]
+        d, ts = need.day, [idx.t_of[t] for t in need.shifts]
         r = idx.r_of[need.role] if need.role is not None else None
         group = (need.role, need.skill)
         if group not in who:
@@ -161,17 +166,18 @@ def encode(ctx: ModelContext) -> None:
         lits: list = []
         for s in free:
             if ctx.is_free(s, d):
-                lit = ctx.as_role(s, d, t, r) if r is not None else ctx.x(s, d, t)
-                if lit is not False:
-                    lits.append(lit)
+                for t in ts:
+                    lit = ctx.as_role(s, d, t, r) if r is not None else ctx.x(s, d, t)
+                    if lit is not False:
+                        lits.append(lit)
         if not lits and ctx.partial and all(w is not None for *_, w in levels_of[need.source]):
             continue  # a sub-model: a soft penalty that is a constant
         fixed = sum(
-            1 for s, role in ctx.pinned_at.get((d, t), ())
+            1 for t in ts for s, role in ctx.pinned_at.get((d, t), ())
             if s in everyone and (r is None or role == r)
         )
         for label, lo, hi, weight in levels_of[need.source]:
-            if len(lits) == 1 and weight is not None:  # (explaining ignores penalties)
+            if len(lits) == 1 and len(ts) == 1 and weight is not None:  # (explaining ignores penalties)
                 p0, p1 = soft_one(fixed, 1, lo, hi)
                 one_const += weight * p0
                 if p1 != p0:
@@ -197,7 +203,7 @@ def assigned(ctx: CheckContext, need: Need) -> int:
     """How many count towards the need in the roster."""
     staff = ctx.scenario.staff_by_id
     return sum(
-        1 for sid, role in ctx.working(need.day, need.shift)
+        1 for shift in need.shifts for sid, role in ctx.working(need.day, shift)
         if (p := staff.get(sid)) is not None and counts(p, role, need.role, need.skill)
         and (need.role is None or need.role in p.roles)
     )

@@ -192,3 +192,25 @@ def test_encode_skill_only_cover():
     sc = sc_with({"shift": "N", "skill": "charge", "dates": [MON], "min": 1},
                  roles=ROLES, skills=SKILLS, staff=staff)
     assert "C" in set(on(optimum(sc).roster.df, MON, "N")["staff"])
+
+
+# -- several shifts counted together ------------------------------------------------
+def test_a_list_of_shifts_counts_people_on_any():
+    sc = scenario(demand=[{"shift": ["L", "N"], "role": "RN", "min": 2, "min_weight": 3}])
+    # Mon: one L and one N -> 2 (met); Tue: one N -> 1 short
+    rows = {"S1": "LN.....", "S2": "N......", "S3": "......."}
+    short = [v for v in found(sc, rows, RULE) if v[3] == [0] or v[3] == [1]]
+    assert short == [(None, 1, 3, [1])]
+    assert pinned(sc, rows) == 3 * (1 + 2 * 5)  # Tue 1 short, Wed-Sun 2 short each
+    from roster.constraints.cover import coverage
+    from ruletools import roster
+
+    table = coverage(sc, roster(sc, rows))
+    assert list(table["shift"][:2]) == ["L+N", "L+N"] and list(table["assigned"][:2]) == [2, 1]
+
+
+def test_a_list_of_shifts_hard_in_the_solver():
+    sc = scenario(demand=[{"shift": ["E", "L"], "role": "RN", "min": 1, "max": 1},
+                          {"shift": "N", "role": "RN", "max": 0}])
+    df = optimum(sc).roster.df
+    assert df.groupby("date").size().tolist() == [1] * 7

@@ -97,7 +97,7 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
         group = (need.role, need.skill)
         if group not in who:
             who[group] = [index.s_of[p.id] for p in eligible(scenario, *group)]
-        t = index.t_of[need.shift]
+        ts = [index.t_of[t] for t in need.shifts]
         for label, lo, hi, weight in levels(need.demand, soft_cover):
             i = len(rows)
             sense, rhs = (1, lo) if lo is not None else (-1, hi)
@@ -105,8 +105,9 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
             rows.append(Row(sense, rhs, HARD if hard else float(weight),  # type: ignore[arg-type]
                             hard, f"cover {need.day} {need.shift} {need.what()} {label}"))
             for s in who[group]:
-                for cell in cells_of(s, need.day, t, need.role):
-                    touch[s][cell].append(i)
+                for t in ts:
+                    for cell in cells_of(s, need.day, t, need.role):
+                        touch[s][cell].append(i)
     for seg in segments(scenario):
         tc = seg.entry
         weight = weight_of(tc, soft_cover)
