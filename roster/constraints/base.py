@@ -141,6 +141,15 @@ class Rule(BaseModel):
         raise NotImplementedError
 
 
+def check_bounds(lo: int | None, hi: int | None) -> None:
+    """The shared parameter check of min/max rules: one of them at least,
+    and max not below min."""
+    if lo is None and hi is None:
+        raise ValueError("give min, max or both")
+    if lo is not None and hi is not None and hi < lo:
+        raise ValueError(f"max ({hi}) is below min ({lo})")
+
+
 def runs(flags: Sequence[bool | None]) -> list[tuple[int, int, bool, bool]]:
     """Maximal runs of True in ``flags`` (None = unknown, treated as not True).
 

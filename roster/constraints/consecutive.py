@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import Rule, fmt_dates, runs
+from roster.constraints.base import Rule, check_bounds, fmt_dates, runs
 
 if TYPE_CHECKING:
     from roster.check import CheckContext
@@ -66,10 +66,7 @@ class Consecutive(Rule):
 
     @model_validator(mode="after")
     def _params(self) -> Consecutive:
-        if self.min is None and self.max is None:
-            raise ValueError("give min, max or both")
-        if self.min is not None and self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        check_bounds(self.min, self.max)
         if (self.what == "shift") != bool(self.shifts):
             raise ValueError("list shifts exactly when what is 'shift'")
         return self

@@ -116,12 +116,14 @@ class Fairness(Rule):
             ref = max(cap.values())
             values: dict[str, Any] = {}
             top = 0
+            # the most one person can add: the same for everyone in the group
+            days_most = (len(blocks) if self.measure == "weekends" else
+                         sum(max(self.worth(sc, d, t) for t in idx.shifts) for d in idx.D))
             for sid in cap:
                 s = idx.s_of[sid]
                 before = self.carried(sc, sid)
                 if self.measure == "weekends":
                     value = sum(worked_weekend(ctx, s, b) for b in blocks)
-                    most = len(blocks)
                 else:
                     value = sum(
                         w * ctx.x(s, d, t)
@@ -129,7 +131,7 @@ class Fairness(Rule):
                         for t in idx.T
                         if (w := self.worth(sc, d, idx.shifts[t]))
                     )
-                    most = sum(max(self.worth(sc, d, t) for t in idx.shifts) for d in idx.D)
+                most = days_most
                 var = ctx.model.new_int_var(before, most + before, f"value[{sid}]")
                 ctx.model.add(var == value + before)
                 values[sid] = var

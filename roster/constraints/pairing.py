@@ -38,9 +38,6 @@ class _Pairing(Rule):
             raise ValueError(f"'{self.kind}' names its people itself; remove scope")
         return self
 
-    def people(self) -> list[str]:
-        raise NotImplementedError
-
     def id_problems(self, known: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
         for field in ("staff", "with_"):
             for i, sid in enumerate(getattr(self, field, None) or []):

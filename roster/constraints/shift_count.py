@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import CountRule
+from roster.constraints.base import CountRule, check_bounds
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -22,10 +22,7 @@ class ShiftCount(CountRule):
 
     @model_validator(mode="after")
     def _bounds(self) -> ShiftCount:
-        if self.min is None and self.max is None:
-            raise ValueError("give min, max or both")
-        if self.min is not None and self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        check_bounds(self.min, self.max)
         return self
 
     def bounds(self) -> tuple[int | None, int | None]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import SumRule
+from roster.constraints.base import SumRule, check_bounds
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -37,10 +37,7 @@ class Window(SumRule):
 
     @model_validator(mode="after")
     def _check(self) -> Window:
-        if self.min is None and self.max is None:
-            raise ValueError("give min, max or both")
-        if self.min is not None and self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        check_bounds(self.min, self.max)
         if self.what == "shifts" and not self.shifts:
             raise ValueError("what: shifts needs the shift types to count in 'shifts'")
         if self.what == "work" and self.shifts is not None:
