@@ -24,7 +24,10 @@ class CheckContext:
         self.roster = roster
         self.days = scenario.horizon.days
         self._cells = roster.cells(scenario)
+        self._held = roster.duties(scenario)
         self._shifts = {k: [t for t, _ in cells] for k, cells in self._cells.items()}
+        self._duties = {k: [t for t, _ in cells] for k, cells in self._held.items()}
+        self._resident = scenario.resident_duties
         self._dates = scenario.dates
         self._working: dict[tuple[int, str], list[tuple[str, str | None]]] | None = None
 
@@ -47,19 +50,27 @@ class CheckContext:
             return self._shifts.get((staff, d), [])
         return [t for t, _ in self.assignments(staff, d)]
 
+    def duties(self, staff: str, d: int) -> list[str]:
+        """Duties ``staff`` holds on horizon day ``d`` (none known before it)."""
+        return self._duties.get((staff, d), [])
+
     def works(self, staff: str, d: int) -> bool | None:
-        """Whether the day is worked; None when it is outside what we know."""
+        """Whether the day is worked (a shift or a resident duty); None when
+        it is outside what we know."""
         if not self.known(staff, d):
             return None
-        return bool(self.assignments(staff, d))
+        return bool(self.assignments(staff, d)) or any(
+            k in self._resident for k in self.duties(staff, d))
 
     def working(self, d: int, shift: str) -> list[tuple[str, str | None]]:
-        """[(staff, role)] working ``shift`` on horizon day ``d``."""
+        """[(staff, role)] working ``shift`` (or holding that duty) on
+        horizon day ``d``."""
         if self._working is None:
             self._working = {}
-            for (sid, day), cells in self._cells.items():
-                for t, role in cells:
-                    self._working.setdefault((day, t), []).append((sid, role))
+            for table in (self._cells, self._held):
+                for (sid, day), cells in table.items():
+                    for t, role in cells:
+                        self._working.setdefault((day, t), []).append((sid, role))
         return self._working.get((d, shift), [])
 
     def date(self, d: int) -> dt.date:

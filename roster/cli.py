@@ -135,6 +135,10 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
         sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,
                          soft_cover=soft_cover, strategy=strategy)
+    if strategy == "cg" and sc.duties:
+        err.print("--strategy cg: decomposition does not handle on-call duties yet; use auto, "
+                  "cpsat or lns", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
     live = err.is_terminal and not quiet and not log
     if live:
         with Live(console=err, refresh_per_second=5, transient=True) as view:

@@ -1,4 +1,8 @@
-"""The roster: a tidy table of worked shifts (staff, date, shift, role)."""
+"""The roster: a tidy table of worked shifts (staff, date, shift, role).
+
+An on-call duty is a row of its own whose ``shift`` column holds the duty
+id: ``P,2026-12-07,D`` and ``P,2026-12-07,OC`` are a day shift and the
+on-call that evening."""
 
 from __future__ import annotations
 
@@ -31,13 +35,25 @@ class Roster:
         return len(self.df)
 
     def cells(self, scenario: Scenario) -> dict[tuple[str, int], list[tuple[str, str]]]:
-        """(staff, day index) -> [(shift, role), ...] for days in the horizon."""
-        out: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        """(staff, day index) -> [(shift, role), ...] for days in the horizon
+        (shifts only; ``duties`` gives the on-call rows)."""
+        return self._split(scenario)[0]
+
+    def duties(self, scenario: Scenario) -> dict[tuple[str, int], list[tuple[str, str]]]:
+        """(staff, day index) -> [(duty, role), ...] for days in the horizon."""
+        return self._split(scenario)[1]
+
+    def _split(self, scenario: Scenario) -> tuple[dict[tuple[str, int], list[tuple[str, str]]],
+                                                  dict[tuple[str, int], list[tuple[str, str]]]]:
+        shifts: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        duties: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        is_duty = scenario.duty_by_id
         for staff, date, shift, role in self.df.itertuples(index=False):
             d = scenario.day_index(date)
             if d is not None:
-                out.setdefault((staff, d), []).append((shift, role))
-        return out
+                (duties if shift in is_duty else shifts).setdefault((staff, d), []).append(
+                    (shift, role))
+        return shifts, duties
 
     def table(self, scenario: Scenario) -> pd.DataFrame:
         """The published layout: who works what, when (ISO 8601 with the UTC
@@ -123,9 +139,10 @@ class Roster:
                 problems.append((f"{at}.staff", f"unknown staff '{staff}'; allowed: {shown}"
                                  f"{' ...' if len(scenario.staff) > 20 else ''}"))
                 continue
-            if shift not in scenario.shift_by_id:
+            duty = scenario.duty_by_id.get(shift)
+            if shift not in scenario.shift_by_id and duty is None:
                 problems.append((f"{at}.shift", f"unknown shift '{shift}'; allowed: "
-                                 f"{', '.join(scenario.shift_by_id)}"))
+                                 f"{', '.join([*scenario.shift_by_id, *scenario.duty_by_id])}"))
                 continue
             try:
                 date = dt.date.fromisoformat(rec["date"].strip())
@@ -137,7 +154,18 @@ class Roster:
                                  f"{scenario.dates[0]}..{scenario.dates[-1]}"))
                 continue
             role = (rec.get("role") or "").strip()
-            if not role:
+            if duty is not None:
+                held = scenario.duty_roles.get((staff, shift))
+                if held is None:
+                    problems.append((f"{at}.shift", f"{staff} cannot hold {shift}: it needs "
+                                     f"one of the roles {', '.join(duty.roles or [])}"))
+                    continue
+                if role and role != held:
+                    problems.append((f"{at}.role", f"{staff} holds {shift} as {held}, "
+                                     f"not '{role}'"))
+                    continue
+                role = held
+            elif not role:
                 if len(person.roles) > 1:
                     problems.append((f"{at}.role", f"{staff} has several roles "
                                      f"({', '.join(person.roles)}); say which"))

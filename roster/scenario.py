@@ -125,6 +125,42 @@ class Shift(Frozen):
         )
 
 
+class Duty(Frozen):
+    """An on-call duty held beside a shift or alone: at most one a person a
+    day, never overlapping their shifts in real time. A resident duty (on
+    site) counts as work for rest and working-time rules; a non-resident one
+    (from home) does not. Either pays ``paid_fraction`` of its real hours."""
+
+    id: Id
+    name: str | None = None
+    start: Clock = Field(description="clock time the duty starts, 'HH:MM'")
+    end: Clock = Field(description="clock time the duty ends; earlier than start = next day")
+    resident: bool = Field(False, description="held on site: counts as work for rest, days "
+                           "worked and runs")
+    paid_fraction: float | None = Field(
+        None, ge=0, le=1, description="share of its hours paid and counted by hours rules; "
+        "default 1 when resident, 0 when not")
+    roles: list[Id] | None = Field(None, min_length=1, description="who may hold it: people "
+                                   "with any of these roles; default everyone")
+
+    @model_validator(mode="after")
+    def _check(self) -> Duty:
+        if self.start == 24 * 60:
+            raise ValueError("start must be before 24:00")
+        return self
+
+    @property
+    def duration(self) -> int:
+        length = self.end - self.start
+        return length if length > 0 else length + 24 * 60
+
+    @property
+    def paid_share(self) -> float:
+        if self.paid_fraction is not None:
+            return self.paid_fraction
+        return 1.0 if self.resident else 0.0
+
+
 class Role(Frozen):
     id: Id
     name: str | None = None
@@ -435,6 +471,9 @@ class Scenario(Frozen):
         "absent = UTC (no clock changes)"
     )
     shifts: list[Shift] = Field(min_length=1)
+    duties: list[Duty] = Field(
+        [], description="on-call duties, held beside a shift or alone (ids distinct from "
+        "shift ids)")
     roles: list[Role] = Field(min_length=1)
     skills: list[Skill] = []
     contracts: list[Contract] = []
@@ -485,26 +524,56 @@ class Scenario(Frozen):
         key = (d, shift)
         got = self._spans.get(key)
         if got is None:
-            sh = self.shift_by_id[shift]
             tl = self.timeline
+            sh = self.shift_by_id.get(shift)
+            if sh is None:  # a duty: its paid share of the real hours
+                duty = self.duty_by_id[shift]
+                a, b = tl.instant(d, duty.start), tl.instant(d, duty.start + duty.duration)
+                got = self._spans[key] = (a, b, round((b - a) * duty.paid_share))
+                return got
             a, b = tl.instant(d, sh.start), tl.instant(d, sh.start + sh.duration)
             got = self._spans[key] = (a, b, max(0, b - a - sh.break_minutes))
         return got
 
     def span(self, d: int, shift: str) -> tuple[int, int]:
         """Real start and end (minutes from the horizon's first local
-        midnight) of ``shift`` worked on day index ``d``."""
+        midnight) of ``shift`` (or duty) worked on day index ``d``."""
         a, b, _ = self._span(d, shift)
         return a, b
 
     def paid(self, d: int, shift: str) -> int:
-        """Paid minutes of ``shift`` on day ``d``: real length less the break."""
+        """Paid minutes of ``shift`` on day ``d``: real length less the break
+        (a duty: its ``paid_fraction`` of the real length)."""
         return self._span(d, shift)[2]
 
     # ---- lookups -------------------------------------------------------
     @cached_property
     def shift_by_id(self) -> dict[str, Shift]:
         return {s.id: s for s in self.shifts}
+
+    @cached_property
+    def duty_by_id(self) -> dict[str, Duty]:
+        return {k.id: k for k in self.duties}
+
+    def is_duty(self, code: str) -> bool:
+        return code in self.duty_by_id
+
+    @cached_property
+    def resident_duties(self) -> frozenset[str]:
+        """Duties that count as work (on site)."""
+        return frozenset(k.id for k in self.duties if k.resident)
+
+    @cached_property
+    def duty_roles(self) -> dict[tuple[str, str], str]:
+        """(person, duty) -> the role the person holds it as: their first role
+        the duty allows. People with none cannot hold it."""
+        out = {}
+        for p in self.staff:
+            for k in self.duties:
+                role = next((r for r in p.roles if k.roles is None or r in k.roles), None)
+                if role is not None:
+                    out[p.id, k.id] = role
+        return out
 
     @cached_property
     def staff_by_id(self) -> dict[str, Staff]:

@@ -134,7 +134,7 @@ def test_cp_sat_held_to_the_lp_schedules_gives_a_checked_roster():
         cg.run(time.perf_counter() + 30, threading.Event())
         held = [cg.allowed(extra) for extra in (0, 1, 2)]
         assert held[0] <= held[1] <= held[2] and held[0] != held[2]
-        lp = {(s, d, t) for (s, d), (t, _) in cg.cells(cg.largest()).items()}
+        lp = {(s, d, t) for (s, d), (t, _, _) in cg.cells(cg.largest()).items()}
         assert lp <= held[0]
         run = _Run(sc, SolveParams(time_limit=20, workers=1, explain=False), None)
         run.deadline = time.perf_counter() + 10

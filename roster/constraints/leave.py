@@ -1,4 +1,4 @@
-"""Leave and unavailability (hard): no shift on those days or shifts.
+"""Leave and unavailability (hard): no shift or duty on those days or shifts.
 
 Leave has a type (annual by default; sick, study, parental, unpaid, or one of
 the scenario's ``leave_types``). A contract's ``leave_hours`` (or a person's
@@ -50,9 +50,9 @@ def encode(ctx: ModelContext) -> None:
         dates = [ctx.scenario.dates[d] for d in sorted(days)]
         text = f"{sid} is on leave or unavailable on {', '.join(fmt_dates([x]) for x in dates)}"
         for d, shifts in days.items():
-            for t in idx.T:
+            for t in range(len(idx.shifts) + len(idx.duties)):
                 v = ctx.x(s, d, t)
-                if v is not False and (shifts is None or idx.shifts[t] in shifts):
+                if v is not False and (shifts is None or idx.code(t) in shifts):
                     ct = ctx.model.add_bool_or([]) if v is True else ctx.model.add(v == 0)
                     ctx.enforce(ct, s, ("leave", s), text)
 
@@ -60,7 +60,7 @@ def encode(ctx: ModelContext) -> None:
 def check(ctx: CheckContext) -> Iterator[Violation]:
     for sid, days in blocked(ctx.scenario).items():
         for d, shifts in sorted(days.items()):
-            for shift in ctx.shifts(sid, d):
+            for shift in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]:
                 if shifts is None or shift in shifts:
                     yield ctx.violation(
                         RULE, sid, [d], 1, None,

@@ -70,9 +70,13 @@ class ModelContext:
         #: (d, t) -> [(s, r)] worked in fixed cells, for counting cover fast
         self.pinned_at: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
         free_cells = self.vars.x
-        for (s, d), (t, r) in self.vars.pinned.items():
+        n = len(self.index.shifts)
+        for (s, d), (t, r, k) in self.vars.pinned.items():
             if (s, d) not in free_cells:
-                self.pinned_at[d, t].append((s, r))
+                if t >= 0:
+                    self.pinned_at[d, t].append((s, r))
+                if k >= 0:
+                    self.pinned_at[d, n + k].append((s, self.vars.duty_role[s][k]))
         self.penalties: list[Penalty] = []
         #: explain mode: every hard rule instance is switched on by a literal
         self.explain = explain
@@ -90,8 +94,22 @@ class ModelContext:
 
     def x(self, s: int, d: int, t: int) -> Lit | None:
         """s works shift t on day d: a literal in the horizon, a constant in
-        the history, None where unknown (before the history, after the end)."""
+        the history, None where unknown (before the history, after the end).
+        A code index from ``len(shifts)`` on is a duty (see ``duty_row``)."""
+        n = len(self.index.shifts)
+        if t >= n:
+            return self.duty_row(s, d)[t - n]
         return self.row(s, d)[t]
+
+    def duty_row(self, s: int, d: int) -> Sequence[Lit | None]:
+        """s holds duty k on day d, for every duty k; None outside the
+        horizon (the history records shifts only)."""
+        if 0 <= d < self.index.days:
+            row = self.vars.y.get((s, d))
+            if row is not None:
+                return row
+            return [self.vars.duty(s, d, k) for k in self.index.K]
+        return [None] * len(self.index.duties)
 
     def row(self, s: int, d: int) -> Sequence[Lit | None]:
         """``x(s, d, t)`` for every shift t at once (the fast path)."""
@@ -297,10 +315,11 @@ def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]
     from roster.constraints.leave import blocked
 
     out = set()
+    codes = range(len(index.shifts) + len(index.duties))
     for sid, days in blocked(scenario).items():
         s = index.s_of[sid]
         for d, shifts in days.items():
-            out.update((s, d, t) for t in index.T if shifts is None or index.shifts[t] in shifts)
+            out.update((s, d, t) for t in codes if shifts is None or index.code(t) in shifts)
     for inst in scenario.rule_instances:
         if inst.rule.hard:
             cells = [(d, index.t_of[t]) for d, t in inst.rule.impossible(scenario)]

@@ -17,22 +17,26 @@ class Index:
     roles: tuple[str, ...]
     days: int
     s_of: dict[str, int] = field(repr=False)
+    #: shift id -> t; duty id -> len(shifts) + k (so ``x(s, d, t)`` reads either)
     t_of: dict[str, int] = field(repr=False)
     r_of: dict[str, int] = field(repr=False)
+    duties: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, scenario: Scenario) -> Index:
         staff = tuple(p.id for p in scenario.staff)
         shifts = tuple(t.id for t in scenario.shifts)
         roles = tuple(r.id for r in scenario.roles)
+        duties = tuple(k.id for k in scenario.duties)
         return cls(
             staff=staff,
             shifts=shifts,
             roles=roles,
             days=scenario.horizon.days,
             s_of={k: i for i, k in enumerate(staff)},
-            t_of={k: i for i, k in enumerate(shifts)},
+            t_of={k: i for i, k in enumerate(shifts + duties)},
             r_of={k: i for i, k in enumerate(roles)},
+            duties=duties,
         )
 
     @property
@@ -46,3 +50,13 @@ class Index:
     @property
     def T(self) -> range:
         return range(len(self.shifts))
+
+    @property
+    def K(self) -> range:
+        """Duty indexes (their code index is ``len(shifts) + k``)."""
+        return range(len(self.duties))
+
+    def code(self, t: int) -> str:
+        """The id of a shift or duty code index."""
+        n = len(self.shifts)
+        return self.shifts[t] if t < n else self.duties[t - n]

@@ -431,7 +431,7 @@ class _Run:
         extra, size = 0, -1
         hint = cg.cells(cg.largest())  # the LP's: the best roster is often far from it
         while not self.done() and time.perf_counter() < until:
-            allowed = cg.allowed(extra) | {(s, d, t) for (s, d), (t, _) in hint.items()}
+            allowed = cg.allowed(extra) | {(s, d, t) for (s, d), (t, _, _) in hint.items()}
             if len(allowed) == size:
                 break  # nothing more to allow
             size = len(allowed)
@@ -467,8 +467,9 @@ class _Run:
             # CP-SAT alone on small or hard-cover rosters, else the search.
             hard_cover = not params.soft_cover and _hard_cover(sc)
             small = people_days <= SMALL or (hard_cover and cells <= LARGE)
+            # decomposition's master does not price on-call duties yet
             strategy = ("cpsat" if params.time_limit is None
-                        else "cg" if (cells <= CG_CELLS
+                        else "cg" if (cells <= CG_CELLS and not sc.duties
                                       and params.time_limit >= CG_MIN_TIME)
                         else "cpsat" if small else "lns")
         if strategy == "cg":
@@ -522,6 +523,9 @@ def solve(
     second from the calling thread.
     """
     params = params or SolveParams()
+    if params.strategy == "cg" and scenario.duties:
+        raise ValueError("strategy cg: decomposition does not handle on-call duties yet; "
+                         "use auto, cpsat or lns")
     run = _Run(scenario, params, hint)
     outcome: dict[str, Any] = {}
     finished = threading.Event()

@@ -110,7 +110,7 @@ class ColumnGeneration:
                 broken.add(s)
             cost[s] += v.penalty
         cells: dict[int, list[Cell]] = defaultdict(list)
-        for (s, d), (t, r) in pinned_cells(roster, sc, idx).items():
+        for (s, d), (t, r, _) in pinned_cells(roster, sc, idx).items():
             cells[s].append((d, t, r))
         return [Column(s, tuple(sorted(cells[s])), cost[s]) for s in idx.S if s not in broken]
 
@@ -238,7 +238,7 @@ class ColumnGeneration:
     @staticmethod
     def cells(choice: dict[int, Column]) -> Pinned:
         """The (person, day) -> (shift, role) cells of one schedule per person."""
-        return {(s, d): (t, r) for s, col in choice.items() for d, t, r in col.cells}
+        return {(s, d): (t, r, -1) for s, col in choice.items() for d, t, r in col.cells}
 
     def roster(self, choice: dict[int, Column]) -> Roster:
         """The roster of one schedule per person."""

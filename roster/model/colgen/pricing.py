@@ -80,7 +80,7 @@ class PersonModel:
 
     def schedule(self, value: object) -> tuple[Cell, ...]:
         cells = self.ctx.vars.solution(value)  # type: ignore[arg-type]
-        return tuple(sorted((d, t, r) for (_, d), (t, r) in cells.items()))
+        return tuple(sorted((d, t, r) for (_, d), (t, r, _) in cells.items()))
 
     def price(self, duals: dict[Cell, float], offset: float, time_limit: float,
               max_columns: int, seed: int = 0) -> Priced:
