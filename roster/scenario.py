@@ -272,7 +272,8 @@ class Unavailable(Frozen):
     dates: list[DateSpec] | None = Field(None, min_length=1, description="default: every day")
     weekdays: list[Weekday] | None = Field(
         None, min_length=1, description="only these weekdays, e.g. [mon] for 'not on Mondays'")
-    shifts: list[Id] | None = Field(None, description="default: every shift")
+    shifts: list[Id] | None = Field(None, description="default: every shift and duty; may "
+                                    "name duties")
 
     @model_validator(mode="after")
     def _something(self) -> Unavailable:
@@ -283,10 +284,11 @@ class Unavailable(Frozen):
 
 
 class Fixed(Frozen):
-    """A pinned assignment: this person works this shift on this date."""
+    """A pinned assignment: this person works this shift (or holds this
+    duty) on this date."""
 
     date: dt.date
-    shift: Id
+    shift: Id = Field(description="a shift or duty id")
     role: Id | None = Field(None, description="needed when the person has several roles")
 
 
@@ -348,11 +350,13 @@ class Contract(Frozen):
 
 
 class Demand(Frozen):
-    """Cover for one shift (or several together) by one role and/or skill on
-    some days."""
+    """Cover for one shift (or several together), or one on-call duty (or
+    several), by one role and/or skill on some days."""
 
-    shift: Id | list[Id] = Field(
-        description="a shift, or a list counting people on any of them (e.g. [N, LN])")
+    shift: Id | list[Id] | None = Field(
+        None, description="a shift, or a list counting people on any of them (e.g. [N, LN])")
+    duty: Id | list[Id] | None = Field(
+        None, description="in place of shift: an on-call duty, or a list of them")
     role: Id | None = None
     skill: Id | None = None
     weekdays: list[CoverDay] | None = Field(
@@ -371,12 +375,18 @@ class Demand(Frozen):
 
     @property
     def shifts(self) -> tuple[str, ...]:
-        return (self.shift,) if isinstance(self.shift, str) else tuple(dict.fromkeys(self.shift))
+        """The shifts (or duties) counted together."""
+        codes = self.shift if self.shift is not None else self.duty
+        return (codes,) if isinstance(codes, str) else tuple(dict.fromkeys(codes or ()))
 
     @model_validator(mode="after")
     def _check(self) -> Demand:
+        if (self.shift is None) == (self.duty is None):
+            raise ValueError("give shift or duty (one of them)")
         if isinstance(self.shift, list) and not self.shift:
             raise ValueError("shift: give a shift or a non-empty list")
+        if isinstance(self.duty, list) and not self.duty:
+            raise ValueError("duty: give a duty or a non-empty list")
         if self.role is None and self.skill is None:
             raise ValueError("give a role, a skill, or both")
         if self.weekdays is not None and self.dates is not None:

@@ -41,12 +41,14 @@ def cross_check(sc: Scenario) -> None:
                 problems.append((section, f"id '{key}' is used {n} times; ids must be unique"))
 
     shifts = [s.id for s in sc.shifts]
+    duties = [k.id for k in sc.duties]
     roles = [r.id for r in sc.roles]
     skills = [k.id for k in sc.skills]
     staff = [p.id for p in sc.staff]
     contracts = [c.id for c in sc.contracts]
     for section, ids in (
         ("shifts", shifts),
+        ("duties", duties),
         ("roles", roles),
         ("skills", skills),
         ("staff", staff),
@@ -56,8 +58,14 @@ def cross_check(sc: Scenario) -> None:
     from roster.scenario import LEAVE_TYPES, Leave, leave_type
 
     unique("leave_types", list(sc.leave_types))
+    for i, k in enumerate(sc.duties):
+        if k.id in shifts:
+            problems.append((f"duties[{i}].id", f"'{k.id}' is also a shift id; a duty needs an "
+                             "id of its own (a roster row's shift column holds either)"))
     known = {
         "shift": set(shifts),
+        "duty": set(duties),
+        "shift or duty": set(shifts) | set(duties),
         "role": set(roles),
         "skill": set(skills),
         "staff": set(staff),
@@ -75,7 +83,10 @@ def cross_check(sc: Scenario) -> None:
 
     for i, r in enumerate(sc.roles):
         refs(f"roles[{i}].shifts", "shift", r.shifts)
+    for i, k in enumerate(sc.duties):
+        refs(f"duties[{i}] ({k.id}).roles", "role", k.roles)
 
+    either = "shift or duty" if duties else "shift"
     for i, p in enumerate(sc.staff):
         at = f"staff[{i}] ({p.id})"
         refs(f"{at}.roles", "role", p.roles)
@@ -93,9 +104,12 @@ def cross_check(sc: Scenario) -> None:
         for key in p.leave_hours or {}:
             ref(f"{at}.leave_hours.{key}", "leave type", key)
         for j, u in enumerate(p.unavailable):
-            refs(f"{at}.unavailable[{j}].shifts", "shift", u.shifts)
+            refs(f"{at}.unavailable[{j}].shifts", either, u.shifts)
         for j, f in enumerate(p.fixed):
-            ref(f"{at}.fixed[{j}].shift", "shift", f.shift)
+            ref(f"{at}.fixed[{j}].shift", either, f.shift)
+            if f.shift in known["duty"] and (p.id, f.shift) not in sc.duty_roles:
+                problems.append((f"{at}.fixed[{j}].shift", f"{p.id} has none of the roles "
+                                 f"that may hold {f.shift}"))
             ref(f"{at}.fixed[{j}].role", "role", f.role)
             if sc.day_index(f.date) is None:
                 problems.append(
@@ -121,10 +135,18 @@ def cross_check(sc: Scenario) -> None:
     check_rules(sc, "rules", sc.rules, known, problems)
 
     for i, dm in enumerate(sc.demand):
-        if isinstance(dm.shift, list):
-            refs(f"demand[{i}].shift", "shift", dm.shift)
+        field = "shift" if dm.shift is not None else "duty"
+        value = getattr(dm, field)
+        if isinstance(value, list):
+            refs(f"demand[{i}].{field}", field, value)
         else:
-            ref(f"demand[{i}].shift", "shift", dm.shift)
+            ref(f"demand[{i}].{field}", field, value)
+        if dm.duty is not None and dm.role is not None:
+            for k in dm.shifts:
+                allowed = sc.duty_by_id[k].roles if k in sc.duty_by_id else None
+                if allowed is not None and dm.role not in allowed:
+                    problems.append((f"demand[{i}].role", f"{k} is held only by "
+                                     f"{', '.join(allowed)}; '{dm.role}' never counts"))
         ref(f"demand[{i}].role", "role", dm.role)
         ref(f"demand[{i}].skill", "skill", dm.skill)
     for i, tc in enumerate(sc.time_cover):
@@ -184,6 +206,11 @@ def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-un
                     )
         for where, msg in rule.id_problems(known):
             problems.append((f"{at}.{where}", msg))
+        for field in rule.duty_fields:
+            for v in getattr(rule, field) or []:
+                if v not in known["duty"]:
+                    problems.append(
+                        (f"{at}.{field}", f"unknown duty '{v}'; {_allowed(known['duty'])}"))
         for field in rule.shift_fields:
             value = getattr(rule, field)
             values = value if isinstance(value, list) else [value]

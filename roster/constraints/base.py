@@ -74,6 +74,8 @@ class Rule(BaseModel):
     day_scoped: ClassVar[bool] = False
     #: names of fields holding shift ids (checked against the scenario)
     shift_fields: ClassVar[tuple[str, ...]] = ()
+    #: names of fields holding on-call duty ids
+    duty_fields: ClassVar[tuple[str, ...]] = ()
     #: rules applied to a group of people at once (fairness) rather than each
     group_rule: ClassVar[bool] = False
 
@@ -209,10 +211,16 @@ class SumRule(Rule):
     """
 
     shifts: list[str] | None = Field(None, description="count only these shifts; default all")
+    duties: list[str] | None = Field(
+        None, description="on-call duties counted too (hours: the ones counted, default all "
+        "when no shifts are named)")
     reduce_for_leave: bool = Field(True, description="lower a minimum pro rata to leave days")
 
     day_scoped: ClassVar[bool] = True
     shift_fields: ClassVar[tuple[str, ...]] = ("shifts",)
+    duty_fields: ClassVar[tuple[str, ...]] = ("duties",)
+    #: count days worked (a shift or a resident duty) rather than shifts
+    counts_days: ClassVar[bool] = False
     #: penalties are counted in whole units of this many value units
     unit: ClassVar[int] = 1
 
@@ -229,6 +237,20 @@ class SumRule(Rule):
     def counted(self, shift: str) -> bool:
         return self.shifts is None or shift in self.shifts
 
+    def counted_duties(self, scenario: Scenario) -> list[str]:
+        """The on-call duties this rule counts (by default none)."""
+        return list(self.duties or ())
+
+    def codes(self, scenario: Scenario) -> list[str]:
+        """Shift and duty ids counted (empty when counting days worked)."""
+        if self.days_worked:
+            return []
+        return [t.id for t in scenario.shifts if self.counted(t.id)] + self.counted_duties(
+            scenario)
+
+    @property
+    def days_worked(self) -> bool:
+        return self.counts_days
     def windows(self, scenario: Scenario, history_len: int) -> list[tuple[list[int], bool]]:
         """[(day indexes, complete)]: days may be negative (history)."""
         raise NotImplementedError
@@ -245,9 +267,9 @@ class SumRule(Rule):
     def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
         if self.bounds()[1] != 0:
             return
-        shifts = [t.id for t in scenario.shifts if self.counted(t.id)]
+        codes = self.codes(scenario)
         for d in self.days_in_scope(scenario):
-            for t in shifts:
+            for t in codes:
                 if self.value(scenario, d, t) > 0:
                     yield d, t
 
@@ -284,7 +306,8 @@ class SumRule(Rule):
             parts.append(f"at least {self._fmt(lo)}")
         if hi is not None:
             parts.append(f"at most {self._fmt(hi)}")
-        only = f" ({', '.join(self.shifts)})" if self.shifts else ""
+        named = [*(self.shifts or ()), *(self.duties or ())]
+        only = f" ({', '.join(named)})" if named else ""
         return f"{' and '.join(parts)} {what}{only} {span}"
 
     def _noun(self) -> str:
@@ -295,7 +318,9 @@ class SumRule(Rule):
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         sc, idx = ctx.scenario, ctx.index
-        counted = [t for t, sid in enumerate(idx.shifts) if self.counted(sid)]
+        counted = [idx.t_of[c] for c in self.codes(sc)]
+        n = len(idx.shifts)
+        duties = any(t >= n for t in counted)
         # per day, the counted shifts' values: the same for every person and
         # every rule of this kind counting these shifts, so built once
         by_day: dict[int, list[int]] = ctx.cached(
@@ -308,11 +333,20 @@ class SumRule(Rule):
                     continue
                 lits, coefs, const, ub = [], [], 0, 0
                 for d in days:
-                    row = ctx.row(s, d)
+                    if self.days_worked:
+                        lit = ctx.works(s, d)
+                        ub += 1
+                        if lit is True:
+                            const += 1
+                        elif lit is not None and lit is not False:
+                            lits.append(lit)
+                            coefs.append(1)
+                        continue
+                    row = [*ctx.row(s, d), *ctx.duty_row(s, d)] if duties else ctx.row(s, d)
                     values = by_day.get(d)
                     if values is None:
-                        values = by_day[d] = [self.value(sc, d, idx.shifts[t]) for t in counted]
-                    ub += max(values, default=0)
+                        values = by_day[d] = [self.value(sc, d, idx.code(t)) for t in counted]
+                    ub += sum(values) if duties else max(values, default=0)
                     for t, v in zip(counted, values):
                         lit = row[t]
                         if lit is True:
@@ -326,12 +360,18 @@ class SumRule(Rule):
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
+        codes = set(self.codes(sc))
         for sid in staff:
             for days, complete in self.windows(sc, ctx.history_len(sid)):
                 lo, hi = self.window_bounds(sc, sid, days, complete)
-                total = sum(
-                    self.value(sc, d, t) for d in days for t in ctx.shifts(sid, d) if self.counted(t)
-                )
+                if self.days_worked:
+                    total = sum(1 for d in days if ctx.works(sid, d))
+                else:
+                    total = sum(
+                        self.value(sc, d, t) for d in days
+                        for t in [*ctx.shifts(sid, d), *(ctx.duties(sid, d) if d >= 0 else ())]
+                        if t in codes
+                    )
                 inside = [d for d in days if d >= 0]
                 span = fmt_dates([ctx.date(inside[0]), ctx.date(inside[-1])])
                 # what a manager reads counts the credited leave in

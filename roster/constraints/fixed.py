@@ -1,4 +1,5 @@
-"""Pinned assignments (hard): this person works this shift (as this role)."""
+"""Pinned assignments (hard): this person works this shift (as this role),
+or holds this on-call duty."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
         for f in p.fixed:
             d = sc.day_index(f.date)
             assert d is not None
-            worked = ctx.assignments(p.id, d)
+            worked = ctx.assignments(p.id, d) + [
+                (k, sc.duty_roles.get((p.id, k))) for k in ctx.duties(p.id, d)]
             if not any(t == f.shift and (f.role is None or r == f.role) for t, r in worked):
                 role = f" as {f.role}" if f.role else ""
                 yield ctx.violation(

@@ -1,6 +1,8 @@
 """Minimum and maximum paid hours (real shift length less unpaid break), over
 the roster or per calendar week (a shift counts in the week it starts),
-optionally of some shift types only.
+optionally of some shift types only. On-call duties count their
+``paid_fraction`` of their real hours (all duties unless the rule names
+``shifts`` or ``duties``).
 
 Leave days count as the hours their leave type credits in the person's
 contract (``leave_hours``, e.g. 7.5 h a weekday of annual leave), towards the
@@ -53,6 +55,13 @@ class Hours(CountRule):
 
     def value(self, scenario: Scenario, d: int, shift: str) -> int:
         return scenario.paid(d, shift)
+
+    def counted_duties(self, scenario: Scenario) -> list[str]:
+        """On-call duties count their paid share (``paid_fraction``): all of
+        them unless the rule names shifts or duties."""
+        if self.duties is not None or self.shifts is not None:
+            return list(self.duties or ())
+        return [k.id for k in scenario.duties if k.paid_share > 0]
 
     def credited(self, scenario: Scenario, staff: str, days: list[int]) -> dict[int, int]:
         """Leave days count as the hours their type credits (the contract's

@@ -1,6 +1,8 @@
-"""Rolling windows: at least ``min`` / at most ``max`` days worked, or shifts
-of some types, in any ``days`` consecutive days (e.g. at most 1 on-call in any
-3 days: ``{kind: window, what: shifts, shifts: [OC], days: 3, max: 1}``).
+"""Rolling windows: at least ``min`` / at most ``max`` days worked, shifts of
+some types, or on-call duties, in any ``days`` consecutive days (e.g. at most
+1 on-call in any 3 days: ``{kind: window, what: duties, duties: [OC], days:
+3, max: 1}``; at most 3 nights in any 7: ``{kind: window, what: shifts,
+shifts: [N], days: 7, max: 3}``). A day worked is a shift or a resident duty.
 
 Every run of ``days`` consecutive days that lies within what is known
 (history + horizon) and holds a day of the horizon is a window; history days
@@ -29,8 +31,9 @@ class Window(SumRule):
     """Bound what is worked in any ``days`` consecutive days."""
 
     kind: Literal["window"]
-    what: Literal["work", "shifts"] = Field(
-        "work", description="work: days worked; shifts: shifts of the types in `shifts`")
+    what: Literal["work", "shifts", "duties"] = Field(
+        "work", description="work: days worked; shifts: shifts of the types in `shifts` "
+        "(and duties in `duties`); duties: the on-call duties in `duties`")
     days: int = Field(ge=1, le=366, description="the window's length in days")
     min: int | None = Field(None, ge=0, description="at least this many in every window")
     max: int | None = Field(None, ge=0, description="at most this many in every window")
@@ -40,10 +43,20 @@ class Window(SumRule):
         check_bounds(self.min, self.max)
         if self.what == "shifts" and not self.shifts:
             raise ValueError("what: shifts needs the shift types to count in 'shifts'")
-        if self.what == "work" and self.shifts is not None:
-            raise ValueError("what: work counts every shift; for some shifts write "
-                             "what: shifts")
+        if self.what == "duties" and (not self.duties or self.shifts is not None):
+            raise ValueError("what: duties needs the duties to count in 'duties' (and no "
+                             "'shifts')")
+        if self.what == "work" and (self.shifts is not None or self.duties is not None):
+            raise ValueError("what: work counts every day worked; for some shifts or duties "
+                             "write what: shifts or what: duties")
         return self
+
+    @property
+    def days_worked(self) -> bool:
+        return self.what == "work"
+
+    def counted(self, shift: str) -> bool:
+        return self.what != "duties" and super().counted(shift)
 
     def bounds(self) -> tuple[int | None, int | None]:
         return self.min, self.max
@@ -52,7 +65,7 @@ class Window(SumRule):
         return 1
 
     def _noun(self) -> str:
-        return "days worked" if self.what == "work" else "shifts"
+        return {"work": "days worked", "shifts": "shifts", "duties": "on-call duties"}[self.what]
 
     def _span(self) -> str:
         return f"in any {self.days} days in a row"

@@ -65,7 +65,7 @@ def test_encode_spreads_nights():
 
 @pytest.mark.parametrize(("rule", "message"), [
     ({"what": "shifts", "days": 3, "max": 1}, "needs the shift types"),
-    ({"what": "work", "shifts": ["N"], "days": 3, "max": 1}, "counts every shift"),
+    ({"what": "work", "shifts": ["N"], "days": 3, "max": 1}, "counts every day worked"),
     ({"days": 3}, "give min, max or both"),
     ({"days": 0, "max": 1}, "at least 1"),
     ({"days": 3, "min": 2, "max": 1}, "below min"),
