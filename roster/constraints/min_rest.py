@@ -2,7 +2,9 @@
 than ``hours`` after the previous worked shift ended (e.g. 11 h rules out a
 late ending 22:00 followed by an early at 07:00, and across the night the
 clocks go forward, a late ending 20:00 followed by a 07:00 early). Overlaps
-are ruled out anyway (``one_shift``). History counts.
+are ruled out anyway (``one_shift``). Resident on-call duties are work:
+rest is also due between a shift and a resident duty (the same day too).
+History counts.
 
 Soft penalty per missing hour of rest, rounded up, per short rest.
 """
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from roster.check import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
-    from roster.scenario import Scenario, Shift
+    from roster.scenario import Duty, Scenario, Shift
 
 
 class MinRest(Rule):
@@ -34,21 +36,28 @@ class MinRest(Rule):
     def describe(self) -> str:
         return f"at least {self.hours:g} h rest between shifts"
 
-    def pairs_of(self, scenario: Scenario) -> tuple[list[Shift], list[Shift]]:
-        """The shifts a rest follows, and the shifts it comes before."""
-        return scenario.shifts, scenario.shifts
+    def pairs_of(self, scenario: Scenario
+                 ) -> tuple[list[Shift | Duty], list[Shift | Duty]]:
+        """What a rest follows, and what it comes before: shifts and
+        resident duties."""
+        work = [*scenario.shifts, *(k for k in scenario.duties if k.resident)]
+        return work, work
 
     def short_pairs(self, scenario: Scenario, d: int) -> list[tuple[int, str, str, int]]:
         """(k, first, second, missing hours): ``first`` on day ``d``, then
         ``second`` k days later, starts too soon, in real time (the rest
-        across a night the clocks go forward is an hour shorter)."""
+        across a night the clocks go forward is an hour shorter). k = 0: a
+        shift and a resident duty on one day."""
         need = round(self.hours * 60)
         firsts, seconds = self.pairs_of(scenario)
+        shifts = scenario.shift_by_id
         out = []
-        for k in range(1, 2 + need // 1440 + 1):
+        for k in range(0, 2 + need // 1440 + 1):
             for a in firsts:
                 end = scenario.span(d, a.id)[1]
                 for b in seconds:
+                    if k == 0 and (a.id in shifts) == (b.id in shifts):
+                        continue  # one shift and one duty a day at most
                     gap = scenario.span(d + k, b.id)[0] - end
                     if 0 <= gap < need:
                         out.append((k, a.id, b.id, -(-(need - gap) // 60)))
@@ -59,10 +68,10 @@ class MinRest(Rule):
 
         idx, sc = ctx.index, ctx.scenario
         first = -max((ctx.history_len(s) for s in staff), default=0)
-        pairs = {d: self.short_pairs(sc, d) for d in range(first, idx.days - 1)
+        pairs = {d: self.short_pairs(sc, d) for d in range(first, idx.days)
                  if self.in_day_scope(sc, d)}
         for s in staff:
-            for d in range(-ctx.history_len(s), idx.days - 1):
+            for d in range(-ctx.history_len(s), idx.days):
                 for k, a, b, missing in pairs.get(d, ()):
                     if d + k < 0 or d + k >= idx.days:
                         continue
@@ -73,19 +82,25 @@ class MinRest(Rule):
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
+        resident = sc.resident_duties
+
+        def work(sid: str, d: int) -> list[str]:
+            return [*ctx.shifts(sid, d),
+                    *(k for k in (ctx.duties(sid, d) if d >= 0 else ()) if k in resident)]
+
         for sid in staff:
             for d in range(-ctx.history_len(sid), ctx.days):
-                if not self.in_day_scope(sc, d) or not ctx.shifts(sid, d):
+                if not self.in_day_scope(sc, d) or not work(sid, d):
                     continue
                 pairs = {(k, a, b): m for k, a, b, m in self.short_pairs(sc, d)}
                 kmax = max((k for k, *_ in pairs), default=0)
-                for a in ctx.shifts(sid, d):
-                    for k in range(1, kmax + 1):
+                for a in work(sid, d):
+                    for k in range(0, kmax + 1):
                         if d + k >= ctx.days or any(ctx.works(sid, e) for e in range(d + 1, d + k)):
                             break
                         if d + k < 0:
                             continue
-                        for b in ctx.shifts(sid, d + k):
+                        for b in work(sid, d + k):
                             m = pairs.get((k, a, b))
                             if m:
                                 yield ctx.violation(

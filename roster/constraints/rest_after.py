@@ -16,7 +16,7 @@ from pydantic import Field
 from roster.constraints.min_rest import MinRest
 
 if TYPE_CHECKING:
-    from roster.scenario import Scenario, Shift
+    from roster.scenario import Duty, Scenario, Shift
 
 
 class RestAfter(MinRest):
@@ -31,6 +31,10 @@ class RestAfter(MinRest):
     def describe(self) -> str:
         return f"at least {self.hours:g} h off after a run of {', '.join(self.shifts)}"
 
-    def pairs_of(self, scenario: Scenario) -> tuple[list[Shift], list[Shift]]:
-        run = [s for s in scenario.shifts if s.id in self.shifts]
-        return run, [s for s in scenario.shifts if s.id not in self.shifts]
+    def pairs_of(self, scenario: Scenario
+                 ) -> tuple[list[Shift | Duty], list[Shift | Duty]]:
+        """The run's shifts, and the work that ends the rest: other shifts
+        and resident duties."""
+        run: list[Shift | Duty] = [s for s in scenario.shifts if s.id in self.shifts]
+        after = [s for s in scenario.shifts if s.id not in self.shifts]
+        return run, [*after, *(k for k in scenario.duties if k.resident)]

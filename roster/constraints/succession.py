@@ -1,8 +1,9 @@
 """Forbidden or penalised successions: one of the ``first`` shifts on a day
 followed by one of ``then`` on the next (e.g. any night, then an early), or
 ``gap`` days later (``{first: OC, gap: 2, scope: {weekdays: [sat]}}``: after
-a Saturday on call, Monday off). ``then`` omitted = any shift. History
-counts; days in between do not matter.
+a Saturday on call, Monday off). ``first`` and ``then`` may name on-call
+duties; ``then`` omitted = any shift or duty. History (shifts only) counts;
+days in between do not matter.
 
 Soft penalty per occurrence (at most one a day: one shift a day each side).
 Hard, it is one clique per person and day (at most one of the first shifts
@@ -30,13 +31,23 @@ class Succession(Rule):
     """None of ``first`` may be followed the next day by any of ``then``."""
 
     kind: Literal["succession"]
-    first: list[str] = Field(min_length=1, description="the shift(s) worked on a day")
+    first: list[str] = Field(min_length=1, description="the shift(s) or duties on a day")
     then: list[str] | None = Field(
-        None, min_length=1, description="shifts not to work `gap` days later; default any")
+        None, min_length=1, description="shifts or duties not to work `gap` days later; "
+        "default any")
     gap: int = Field(1, ge=1, le=28, description="days from `first` to `then` (1 = the next)")
 
     day_scoped: ClassVar[bool] = True  # the day of ``first``
-    shift_fields: ClassVar[tuple[str, ...]] = ("first", "then")
+    shift_fields: ClassVar[tuple[str, ...]] = ()  # shifts or duties: see id_problems
+
+    def id_problems(self, known: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
+        either = known["shift"] | known.get("duty", set())
+        what = "shift or duty" if known.get("duty") else "shift"
+        for field in ("first", "then"):
+            for v in getattr(self, field) or []:
+                if v not in either:
+                    shown = ", ".join(sorted(either))
+                    yield field, f"unknown {what} '{v}'; allowed: {shown}"
 
     @field_validator("first", mode="before")
     @classmethod
@@ -49,7 +60,9 @@ class Succession(Rule):
         return f"no {then} {when} after {'/'.join(self.first)}"
 
     def followers(self, scenario: Scenario) -> list[str]:
-        return [s.id for s in scenario.shifts] if self.then is None else self.then
+        if self.then is not None:
+            return self.then
+        return [s.id for s in scenario.shifts] + [k.id for k in scenario.duties]
 
     def _days(self, scenario: Scenario, ctx_days: int, history: int) -> Iterable[int]:
         for d in range(-history, ctx_days - self.gap):
@@ -61,12 +74,19 @@ class Succession(Rule):
         idx = ctx.index
         first = [idx.t_of[t] for t in dict.fromkeys(self.first)]
         then = [idx.t_of[t] for t in dict.fromkeys(self.followers(ctx.scenario))]
+        n = len(idx.shifts)
+        # a shift and a duty can both hold on one day: "one of" is then an or
+        mixed = any(t >= n for t in first + then) and any(t < n for t in first + then)
         k = self.gap
         for s in staff:
             for d in self._days(ctx.scenario, idx.days, ctx.history_len(s)):
-                row, nxt = ctx.row(s, d), ctx.row(s, d + k)
-                today = [row[t] for t in first]
-                tomorrow = [nxt[t] for t in then]
+                today = [ctx.x(s, d, t) for t in first]
+                tomorrow = [ctx.x(s, d + k, t) for t in then]
+                if mixed:
+                    lits = [ctx.any_of(today), ctx.any_of(tomorrow)]
+                    ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
+                               days=[e for e in (d, d + k) if e >= 0])
+                    continue
                 if self.weight is not None:
                     lits = [ctx.one_of(today), ctx.one_of(tomorrow)]
                     ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
@@ -84,15 +104,17 @@ class Succession(Rule):
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         then, k = set(self.followers(ctx.scenario)), self.gap
+
+        def held(sid: str, d: int) -> list[str]:
+            return [*ctx.shifts(sid, d), *(ctx.duties(sid, d) if d >= 0 else ())]
+
         for sid in staff:
             for d in self._days(ctx.scenario, ctx.days, ctx.history_len(sid)):
-                for a in ctx.shifts(sid, d):
-                    if a not in self.first:
-                        continue
-                    for b in ctx.shifts(sid, d + k):
-                        if b in then:
-                            yield ctx.violation(
-                                self.label, sid, [e for e in (d, d + k) if e >= 0], 1,
-                                self.weight, f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then "
-                                f"{b} on {fmt_dates([ctx.date(d + k)])}",
-                            )
+                a = next((a for a in held(sid, d) if a in self.first), None)
+                b = next((b for b in held(sid, d + k) if b in then), None)
+                if a is not None and b is not None:  # one occurrence a day
+                    yield ctx.violation(
+                        self.label, sid, [e for e in (d, d + k) if e >= 0], 1,
+                        self.weight, f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then "
+                        f"{b} on {fmt_dates([ctx.date(d + k)])}",
+                    )

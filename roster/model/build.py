@@ -152,6 +152,22 @@ class ModelContext:
 
         return self.cached(("one_of", tuple(v.index for v in live)), make)
 
+    def any_of(self, lits: Sequence[Lit | None]) -> Lit:
+        """A literal for "any of these" (several may hold: a shift and a
+        duty on one day), shared between rules."""
+        if any(lit is True for lit in lits):
+            return True
+        live = [lit for lit in lits if lit is not False and lit is not None]
+        if len(live) <= 1:
+            return live[0] if live else False
+
+        def make() -> cp_model.IntVar:
+            on = self.model.new_bool_var("")
+            self.model.add_max_equality(on, live)
+            return on
+
+        return self.cached(("any_of", tuple(v.index for v in live)), make)
+
     def is_free(self, s: int, d: int) -> bool:
         return (s, d) in self.vars.x
 
