@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from roster.constraints.base import Rule, weekend_blocks
 from roster.constraints.max_weekends import worked_weekend
@@ -40,13 +40,15 @@ class Fairness(Rule):
     """Keep the spread of a load measure across a group small."""
 
     kind: Literal["fairness"]
-    measure: Literal["nights", "weekends", "hours", "shifts", "holidays"] = Field(
-        description="what is balanced: night shifts, worked weekends, paid hours, shifts, "
-        "shifts on the scenario's holidays"
+    measure: Literal["nights", "weekends", "hours", "shifts", "holidays", "duties"] = Field(
+        description="what is balanced: night shifts, worked weekends, paid hours (duties "
+        "their paid share), shifts, shifts on the scenario's holidays, on-call duties held"
     )
     shifts: list[str] | None = Field(
         None, description="for measure: shifts, count only these shift types"
     )
+    duties: list[str] | None = Field(
+        None, description="for measure: duties, count only these duties")
     group_by: Literal["role", "all"] = Field(
         "role", description="role: one group per (first) role; all: one group"
     )
@@ -54,6 +56,15 @@ class Fairness(Rule):
 
     group_rule: ClassVar[bool] = True
     shift_fields: ClassVar[tuple[str, ...]] = ("shifts",)
+    duty_fields: ClassVar[tuple[str, ...]] = ("duties",)
+
+    @model_validator(mode="after")
+    def _fields(self) -> Fairness:
+        if self.shifts is not None and self.measure != "shifts":
+            raise ValueError("'shifts' is for measure: shifts")
+        if self.duties is not None and self.measure != "duties":
+            raise ValueError("'duties' is for measure: duties")
+        return self
 
     def describe(self) -> str:
         return f"fair share of {self.measure} (spread at most {self.max_spread})"
@@ -86,6 +97,8 @@ class Fairness(Rule):
         """The value carried over from earlier rosters (none for a count of
         some shift types only: the carry-over counts every shift)."""
         carry = scenario.carried(sid)
+        if self.measure == "duties":
+            return 0  # duties are not carried over yet
         if self.measure == "hours":
             return round(carry.hours * 60)
         if self.measure == "shifts":
@@ -96,7 +109,13 @@ class Fairness(Rule):
 
     def worth(self, scenario: Scenario, d: int, shift: str) -> int:
         """What ``shift`` worked on day ``d`` adds to the value (hours: its
-        real paid minutes)."""
+        real paid minutes); ``shift`` may be a duty."""
+        if scenario.is_duty(shift):
+            if self.measure == "hours":
+                return scenario.paid(d, shift)
+            return int(self.measure == "duties" and (self.duties is None or shift in self.duties))
+        if self.measure == "duties":
+            return 0
         if self.measure == "nights":
             return int(scenario.shift_by_id[shift].is_night)
         if self.measure == "hours":
@@ -117,8 +136,10 @@ class Fairness(Rule):
             values: dict[str, Any] = {}
             top = 0
             # the most one person can add: the same for everyone in the group
-            days_most = (len(blocks) if self.measure == "weekends" else
-                         sum(max(self.worth(sc, d, t) for t in idx.shifts) for d in idx.D))
+            codes = range(len(idx.shifts) + len(idx.duties))
+            days_most = (len(blocks) if self.measure == "weekends" else sum(
+                max(self.worth(sc, d, t) for t in idx.shifts)
+                + max((self.worth(sc, d, k) for k in idx.duties), default=0) for d in idx.D))
             for sid in cap:
                 s = idx.s_of[sid]
                 before = self.carried(sc, sid)
@@ -128,8 +149,8 @@ class Fairness(Rule):
                     value = sum(
                         w * ctx.x(s, d, t)
                         for d in idx.D
-                        for t in idx.T
-                        if (w := self.worth(sc, d, idx.shifts[t]))
+                        for t in codes
+                        if (w := self.worth(sc, d, idx.code(t)))
                     )
                 most = days_most
                 var = ctx.model.new_int_var(before, most + before, f"value[{sid}]")
@@ -196,7 +217,8 @@ class Fairness(Rule):
             if self.measure == "weekends":
                 value = sum(1 for b in blocks if any(ctx.works(sid, d) for d in b))
             else:
-                value = sum(self.worth(sc, d, t) for d in range(ctx.days) for t in ctx.shifts(sid, d))
+                value = sum(self.worth(sc, d, t) for d in range(ctx.days)
+                            for t in [*ctx.shifts(sid, d), *ctx.duties(sid, d)])
             out[sid] = Fraction((value + self.carried(sc, sid)) * ref, c * self.unit())
         return out
 
