@@ -123,9 +123,9 @@ def cross_check(sc: Scenario) -> None:
                 )
         for j, q in enumerate(p.requests):
             if isinstance(q.shift, list):
-                refs(f"{at}.requests[{j}].shift", "shift", q.shift)
+                refs(f"{at}.requests[{j}].shift", either, q.shift)
             else:
-                ref(f"{at}.requests[{j}].shift", "shift", q.shift)
+                ref(f"{at}.requests[{j}].shift", either, q.shift)
         check_rules(sc, f"{at}.rules", p.rules, known, problems)
 
     for i, c in enumerate(sc.contracts):

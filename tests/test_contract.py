@@ -65,6 +65,25 @@ def shifts_st(draw: Any) -> list[dict[str, Any]]:
     return out
 
 
+@st.composite
+def duties_st(draw: Any) -> list[dict[str, Any]]:
+    """None, one or two on-call duties: resident or not, some held by RNs only."""
+    out = []
+    for kid in ["K", "M"][: draw(st.sampled_from([0, 0, 1, 2]))]:
+        start = draw(st.integers(0, 47)) * 30
+        duration = draw(st.integers(4, 48)) * 30  # 2 h to 24 h
+        duty: dict[str, Any] = {"id": kid, "start": clock(start),
+                                "end": clock((start + duration) % 1440),
+                                "resident": draw(st.booleans())}
+        fraction = draw(st.sampled_from([None, 0, 0.25, 1]))
+        if fraction is not None:
+            duty["paid_fraction"] = fraction
+        if draw(st.booleans()):
+            duty["roles"] = ["RN"]
+        out.append(duty)
+    return out
+
+
 def weight_st(hard: bool = True) -> st.SearchStrategy[int | None]:
     """A rule weight: absent (hard) only when ``hard`` allows it."""
     return st.sampled_from([None, 0, 1, 2, 3, 5] if hard else [0, 1, 2, 3, 5])
@@ -99,6 +118,9 @@ def _count_common(draw: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"per": draw(st.sampled_from(["horizon", "week"]))}
     if draw(st.booleans()):
         out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
+                                      unique=True))
+    if ctx.get("duty_ids") and draw(st.booleans()):
+        out["duties"] = draw(st.lists(st.sampled_from(ctx["duty_ids"]), max_size=2,
                                       unique=True))
     out["reduce_for_leave"] = draw(st.booleans())
     return out
@@ -140,11 +162,15 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
                                        max_size=3, unique=True))}
     if kind == "window":
         lo, hi = _bounds(draw, 0, 3)
-        out = {"what": draw(st.sampled_from(["work", "shifts"])), "days": draw(st.integers(1, 5)),
+        duty_ids = ctx.get("duty_ids") or []
+        what = draw(st.sampled_from(["work", "shifts"] + (["duties"] if duty_ids else [])))
+        out = {"what": what, "days": draw(st.integers(1, 5)),
                "min": lo, "max": hi, "reduce_for_leave": draw(st.booleans())}
-        if out["what"] == "shifts":
+        if what == "shifts":
             out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
                                           max_size=2, unique=True))
+        if what == "duties" or what == "shifts" and duty_ids and draw(st.booleans()):
+            out["duties"] = draw(st.lists(st.sampled_from(duty_ids), min_size=1, unique=True))
         return out
     if kind == "rest_after":
         return {"shifts": draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
@@ -153,9 +179,10 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if kind == "min_rest":
         return {"hours": draw(st.sampled_from([8, 11, 12.5, 16, 30]))}
     if kind == "succession":
-        one = st.sampled_from(ctx["shift_ids"])
+        codes = ctx["shift_ids"] + (ctx.get("duty_ids") or [])
+        one = st.sampled_from(codes)
         return {"first": draw(st.one_of(one, st.lists(one, min_size=1, max_size=2))),
-                "then": draw(st.one_of(st.none(), st.lists(st.sampled_from(ctx["shift_ids"]),
+                "then": draw(st.one_of(st.none(), st.lists(st.sampled_from(codes),
                                                            min_size=1, max_size=3))),
                 "gap": draw(st.sampled_from([1, 1, 2, 3]))}
     if kind == "max_weekends":
@@ -164,11 +191,13 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
         return {}
     if kind == "fairness":
         out = {"measure": draw(st.sampled_from(["nights", "weekends", "hours", "shifts",
-                                                "holidays"])),
+                                                "holidays", "duties"])),
                "group_by": draw(st.sampled_from(["role", "all"])),
                "max_spread": draw(st.integers(0, 2))}
         if out["measure"] == "shifts" and draw(st.booleans()):
             out["shifts"] = [draw(st.sampled_from(ctx["shift_ids"]))]
+        if out["measure"] == "duties" and ctx.get("duty_ids") and draw(st.booleans()):
+            out["duties"] = [draw(st.sampled_from(ctx["duty_ids"]))]
         return out
     if kind == "published":
         rows = draw(st.lists(st.tuples(st.sampled_from(ctx["staff_ids"]),
@@ -233,10 +262,14 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     n_staff = draw(st.integers(3, 5))
     shifts = draw(shifts_st())
     shift_ids = [s["id"] for s in shifts]
+    duties = draw(duties_st())
+    duty_ids = [k["id"] for k in duties]
+    rn_only = {k["id"] for k in duties if k.get("roles")}
     staff_ids = [f"P{i}" for i in range(n_staff)]
     ctx: dict[str, Any] = {
         "days": days,
         "shift_ids": shift_ids,
+        "duty_ids": duty_ids,
         "staff_ids": staff_ids,
         "date": lambda d: (start + dt.timedelta(days=d)).isoformat(),
     }
@@ -271,11 +304,13 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
                 u["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1,
                                               max_size=2, unique=True))
             if not u or draw(st.booleans()):
-                u["shifts"] = draw(st.lists(st.sampled_from(shift_ids), min_size=1, unique=True))
+                u["shifts"] = draw(st.lists(st.sampled_from(shift_ids + duty_ids), min_size=1,
+                                            unique=True))
             person["unavailable"] = [u]
         if draw(st.integers(0, 3)) == 0:
+            holds = [k for k in duty_ids if k not in rn_only or "RN" in person_roles]
             f: dict[str, Any] = {"date": in_horizon(draw(st.integers(0, days - 1))),
-                                 "shift": draw(st.sampled_from(shift_ids))}
+                                 "shift": draw(st.sampled_from(shift_ids + holds))}
             if len(person_roles) > 1 and draw(st.booleans()):
                 f["role"] = draw(st.sampled_from(person_roles))
             person["fixed"] = [f]
@@ -302,12 +337,15 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         entry: dict[str, Any] = {"shift": draw(st.one_of(
             st.sampled_from(shift_ids),  # or several counted together
             st.lists(st.sampled_from(shift_ids), min_size=2, max_size=2, unique=True)))}
+        if duty_ids and role != "HCA" and draw(st.integers(0, 2)) == 0:
+            entry = {"duty": draw(st.one_of(st.sampled_from(duty_ids),
+                                            st.just(duty_ids)))}
         if role:
             entry["role"] = role
         if skill:
             entry["skill"] = skill
         by_date = draw(st.integers(0, 3)) == 0
-        key = (str(entry["shift"]), role, skill, by_date)
+        key = (str(entry.get("shift", entry.get("duty"))), role, skill, by_date)
         if key in seen:
             continue
         seen.add(key)
@@ -402,6 +440,7 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         "horizon": {"start": start.isoformat(), "days": days},
         "weekend": weekend,
         "shifts": shifts,
+        "duties": duties,
         "roles": roles,
         "skills": [{"id": "charge"}],
         "contracts": contracts,
@@ -421,6 +460,7 @@ def rule_heavy_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     ctx = {
         "days": data["horizon"]["days"],
         "shift_ids": [s["id"] for s in data["shifts"]],
+        "duty_ids": [k["id"] for k in data["duties"]],
         "staff_ids": [p["id"] for p in data["staff"]],
         "date": lambda d: (dt.date.fromisoformat(data["horizon"]["start"])
                            + dt.timedelta(days=d)).isoformat(),
@@ -462,16 +502,39 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
             if legal and d in pinned:
                 picked, f = [], pinned[d]
                 roles = [r for r in p.roles if allowed[r] is None or f.shift in allowed[r]]
-                if f.role in roles or (f.role is None and roles):
+                if sc.is_duty(f.shift):
+                    worked = [(f.shift, sc.duty_roles[p.id, f.shift])]
+                elif f.role in roles or (f.role is None and roles):
                     worked = [(f.shift, f.role or roles[0])]
             for shift in picked:
                 roles = [r for r in p.roles if allowed[r] is None or shift in allowed[r]]
                 if roles:
                     worked.append((shift, draw(st.sampled_from(roles))))
+            duty = None if any(sc.is_duty(t) for t, _ in worked) else _duty_for(
+                draw, sc, p.id, d, [t for t, _ in worked], before, blocked, legal)
+            if duty is not None:
+                worked.append((duty, sc.duty_roles[p.id, duty]))
             for shift, role in worked:
                 rows.append((p.id, date, shift, role))
             before = [shift for shift, _ in worked]
     return Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"]))
+
+
+def _duty_for(draw: Any, sc: Any, sid: str, d: int, today: list[str], before: list[str],
+              blocked: Any, legal: bool) -> str | None:
+    """A random on-call duty for ``sid`` on day ``d`` (or none); ``legal``:
+    not on leave and overlapping nothing."""
+    held = [k.id for k in sc.duties if (sid, k.id) in sc.duty_roles]
+    if legal:
+        no = blocked.get(sid, {}).get(d, set())
+        same = set(one_shift.same_day_pairs(sc, d))
+        cross = set(one_shift.overlapping_pairs(sc, d - 1))
+        held = [k for k in held if no is not None and k not in no
+                and not any((t, k) in same for t in today)
+                and not any((a, k) in cross for a in before)]
+    if not held or draw(st.integers(0, 2)):
+        return None
+    return draw(st.sampled_from(held))
 
 
 def same(total: int, objective: float | None) -> bool:

@@ -87,7 +87,9 @@ class Published(Rule):
             sid = idx.staff[s]
             for d in idx.D:
                 shift = published.get((sid, d))
-                changed = ctx.works(s, d) if shift is None else neg(ctx.x(s, d, idx.t_of[shift]))
+                # shifts only: duties are not part of a published roster yet
+                changed = (ctx.one_of(ctx.row(s, d)) if shift is None  # type: ignore[arg-type]
+                           else neg(ctx.x(s, d, idx.t_of[shift])))
                 assert changed is not None
                 kept = d < first or self.weight is None
                 text = (f"{sid} keeps {shift or 'the day off'} on "

@@ -1,6 +1,8 @@
 """Shift and day requests (soft, weighted): on or off, the whole day or some
 shifts (``shift: [N, LN]`` with ``want: off`` = no night of either kind;
-with ``want: on``, any of them grants it).
+with ``want: on``, any of them grants it). A request may name on-call duties
+too; a whole-day request counts shifts and duties alike (a day off is a day
+with neither).
 
 Penalty ``weight`` for each requested day the request is not met.
 """
@@ -53,8 +55,14 @@ def encode(ctx: ModelContext) -> None:
         if not ctx.is_free(s, d):
             continue  # a fixed cell: a constant penalty
         shifts = q.shifts
-        lit = ctx.works(s, d) if shifts is None else ctx.one_of(
-            [ctx.x(s, d, idx.t_of[t]) for t in dict.fromkeys(shifts)])  # type: ignore[misc]
+        if shifts is None and not idx.duties:
+            lit = ctx.works(s, d)
+        else:
+            codes = ([idx.t_of[t] for t in dict.fromkeys(shifts)] if shifts is not None
+                     else range(len(idx.shifts) + len(idx.duties)))
+            lits = [ctx.x(s, d, t) for t in codes]
+            mixed = any(t >= len(idx.shifts) for t in codes)
+            lit = ctx.any_of(lits) if mixed else ctx.one_of(lits)  # type: ignore[arg-type]
         assert lit is not None
         unmet = lit if q.want == "off" else neg(lit)
         ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])
@@ -62,7 +70,7 @@ def encode(ctx: ModelContext) -> None:
 
 def check(ctx: CheckContext) -> Iterator[Violation]:
     for sid, d, q in each_request(ctx.scenario):
-        shifts = ctx.shifts(sid, d)
+        shifts = [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
         asked = q.shifts
         worked = bool(shifts) if asked is None else any(t in shifts for t in asked)
         if worked == (q.want == "off"):

@@ -284,8 +284,9 @@ class ModelContext:
         text: str | None = None,
     ) -> None:
         """The conjunction of ``lits`` must not hold (hard) or costs
-        ``weight * amount`` when it does (soft)."""
-        if any(lit is False for lit in lits):
+        ``weight * amount`` when it does (soft). An unknown literal (None: a
+        duty before the horizon) counts as not holding."""
+        if any(lit is False or lit is None for lit in lits):
             return
         live = [lit for lit in lits if lit is not True]
         if weight is None:
