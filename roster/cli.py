@@ -629,7 +629,8 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
 @click.argument("roster_csv", type=click.Path(dir_okay=False))
 @click.option("--date", "date", required=True, type=click.DateTime(["%Y-%m-%d"]),
               help="The day of the shift to fill.")
-@click.option("--shift", "shift", required=True, help="The shift to fill (its id).")
+@click.option("--shift", "shift", required=True,
+              help="The shift (or on-call duty) to fill (its id).")
 @click.option("--role", help="The role needed (default: any role that may work the shift).")
 @click.option("--all", "show_all", is_flag=True, help="Also list who cannot, and why.")
 def suggest(scenario: str, roster_csv: str, date: typing.Any, shift: str, role: str | None,
@@ -639,8 +640,9 @@ def suggest(scenario: str, roster_csv: str, date: typing.Any, shift: str, role: 
 
     sc = _load(scenario)
     problems = []
-    if shift not in sc.shift_by_id:
-        problems.append(("--shift", f"unknown shift '{shift}'; allowed: {', '.join(sc.shift_by_id)}"))
+    if shift not in sc.shift_by_id and not sc.is_duty(shift):
+        problems.append(("--shift", f"unknown shift '{shift}'; allowed: "
+                         f"{', '.join([*sc.shift_by_id, *sc.duty_by_id])}"))
     if role is not None and role not in {r.id for r in sc.roles}:
         problems.append(("--role", f"unknown role '{role}'; allowed: "
                          f"{', '.join(r.id for r in sc.roles)}"))

@@ -57,16 +57,20 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
     for c in ws[1]:
         c.font, c.alignment = bold, Alignment(horizontal="center", wrap_text=True)
     weekend = [sc.weekday(d) in sc.weekend for d in range(sc.horizon.days)]
-    cells = roster.cells(sc)
+    cells, held = roster.cells(sc), roster.duties(sc)
+    duty_fill = PatternFill("solid", fgColor="D9D2E9")
     for p in sc.staff:
-        codes = ["+".join(t for t, _ in cells.get((p.id, d), [])) for d in range(sc.horizon.days)]
+        codes = ["+".join(t for t, _ in cells.get((p.id, d), []) + held.get((p.id, d), []))
+                 for d in range(sc.horizon.days)]
         ws.append([p.id, p.name or p.id, p.roles[0], *codes])
         row = ws.max_row
         for d, code in enumerate(codes):
             c = ws.cell(row, 4 + d)
             c.alignment, c.border = Alignment(horizontal="center"), box
             if code:
-                c.fill = PatternFill("solid", fgColor=colors[code.split("+")[0]])
+                first = code.split("+")[0]
+                c.fill = (PatternFill("solid", fgColor=colors[first]) if first in colors
+                          else duty_fill)
             elif d in sc.leave_days[p.id]:  # the type: payroll tells them apart
                 c.value, c.fill = sc.leave_of[p.id][d], leave
             elif weekend[d]:
@@ -86,6 +90,10 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
     for s in sc.shifts:
         ws.append([s.id, s.name or s.id, f"{format_clock(s.start)}-{format_clock(s.end)}"])
         ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=colors[s.id])
+    for k in sc.duties:
+        ws.append([k.id, f"on call: {k.name or k.id}" + (" (resident)" if k.resident else ""),
+                   f"{format_clock(k.start)}-{format_clock(k.end)}"])
+        ws.cell(ws.max_row, 1).fill = duty_fill
 
     cover = coverage_table(sc, roster)
     ws = wb.create_sheet("Cover")
@@ -100,13 +108,13 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
     totals = staff_totals(sc, roster)
     ws = wb.create_sheet("People")
     ws.append(["staff", "name", "role", "contract", "hours", "leave hours", "contract hours",
-               "shifts", "nights", "weekends"])
+               "shifts", "nights", "weekends", "on-call duties", "on-call paid hours"])
     for p in sc.staff:
         due = hours_due(sc, p.id)
         due = None if due is None else round(due, 2)
         t = totals[p.id]
         ws.append([p.id, p.name or p.id, p.roles[0], p.contract, t["hours"], t["leave_hours"],
-                   due, t["shifts"], t["nights"], t["weekends"]])
+                   due, t["shifts"], t["nights"], t["weekends"], t["duties"], t["duty_hours"]])
     _header(ws, bold)
     if report is not None and report.by_rule:
         ws = wb.create_sheet("Penalties")
@@ -155,14 +163,15 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
         cal.add("x-wr-calname", f"{p.name or p.id}: {scenario.name or 'roster'}")
         cal.add("x-wr-timezone", scenario.zone_name)
         for date, shift, role in sorted(by_person[p.id]):
-            sh = scenario.shift_by_id[shift]
+            sh = scenario.shift_by_id.get(shift) or scenario.duty_by_id[shift]
             start, end = shift_times(scenario, date, shift)
             ev = Event()
             ev.add("uid", f"{p.id}-{date.isoformat()}-{shift}@roster")
             ev.add("dtstamp", stamp)
             ev.add("dtstart", start)
             ev.add("dtend", end)
-            ev.add("summary", f"{sh.name or shift} ({shift})")
+            on_call = "On call: " if scenario.is_duty(shift) else ""
+            ev.add("summary", f"{on_call}{sh.name or shift} ({shift})")
             paid = scenario.paid((date - scenario.horizon.start).days, shift)
             ev.add("description", f"{role}, {paid / 60:g} paid hours")
             cal.add_component(ev)

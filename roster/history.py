@@ -41,7 +41,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
                  roster: Roster) -> dict[str, Any]:
     """``data`` (the next scenario, starting on ``start``) with the history
     and carry of the previous roster, for the people in both."""
-    cells = roster.cells(before)
+    cells, held = roster.cells(before), roster.duties(before)
     refused = requests.refused(before, check(before, roster))
     asked = {(sid, d) for sid, d, _ in requests.each_request(before)}
     # days of the previous roster that come before the next one
@@ -70,6 +70,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
             codes.pop(0)
         history[p.id] = codes
         worked = [(d, t) for d in days for t, _ in cells.get((p.id, d), [])]
+        duty_minutes = sum(before.paid(d, k) for d in days for k, _ in held.get((p.id, d), []))
         old = before.carried(p.id)
         mine = [(sid, d) for sid, d in asked if sid == p.id and d in days]
         carry[p.id] = {
@@ -77,7 +78,8 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
             "nights": old.nights + sum(1 for _, t in worked if before.shift_by_id[t].is_night),
             "weekends": old.weekends + sum(1 for b in weekends
                                            if any((p.id, d) in cells for d in b)),
-            "hours": round(old.hours + sum(before.paid(d, t) for d, t in worked) / 60, 2),
+            "hours": round(old.hours + (sum(before.paid(d, t) for d, t in worked)
+                                        + duty_minutes) / 60, 2),
             "shifts": old.shifts + len(worked),
             "holidays": old.holidays + sum(1 for d, _ in worked if d in before.holiday_of),
             "requests": old.requests + len(mine),

@@ -90,19 +90,28 @@ def coverage_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
 
 
 def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]]:
-    """Per person: paid hours worked (real time), hours credited for leave,
-    shifts, nights and worked weekends."""
-    cells = roster.cells(scenario)
+    """Per person: paid hours (real time; on-call duties their paid share),
+    hours credited for leave, shifts, nights, on-call duties held and their
+    paid hours, and worked weekends (a shift or a resident duty)."""
+    cells, held = roster.cells(scenario), roster.duties(scenario)
     blocks = weekend_blocks(scenario)
+    resident = scenario.resident_duties
     out = {}
     for p in scenario.staff:
-        worked = [(d, t) for d in range(scenario.horizon.days) for t, _ in cells.get((p.id, d), [])]
+        days = range(scenario.horizon.days)
+        worked = [(d, t) for d in days for t, _ in cells.get((p.id, d), [])]
+        duties = [(d, k) for d in days for k, _ in held.get((p.id, d), [])]
+        on_site = {d for d, k in duties if k in resident}
+        duty_minutes = sum(scenario.paid(d, k) for d, k in duties)
         out[p.id] = {
-            "hours": round(sum(scenario.paid(d, t) for d, t in worked) / 60, 2),
+            "hours": round((sum(scenario.paid(d, t) for d, t in worked) + duty_minutes) / 60, 2),
             "leave_hours": round(sum(scenario.credit[p.id].values()) / 60, 2),
             "shifts": len(worked),
             "nights": sum(1 for _, t in worked if scenario.shift_by_id[t].is_night),
-            "weekends": sum(1 for b in blocks if any((p.id, d) in cells for d in b)),
+            "duties": len(duties),
+            "duty_hours": round(duty_minutes / 60, 2),
+            "weekends": sum(1 for b in blocks
+                            if any((p.id, d) in cells or d in on_site for d in b)),
         }
     return out
 

@@ -105,20 +105,29 @@ def repair_scenario(data: dict[str, Any], base: Scenario, published: Roster,
     return out
 
 
+def _codes(scenario: Scenario, roster: Roster) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """(staff, day) -> shifts then on-call duties: what a person-day holds."""
+    out = {k: list(v) for k, v in roster.cells(scenario).items()}
+    for key, held in roster.duties(scenario).items():
+        out.setdefault(key, []).extend(held)
+    return out
+
+
 def changes(scenario: Scenario, before: Roster, after: Roster | None,
             absences: list[Absence], gone: list[tuple[str, str, str]]) -> pd.DataFrame:
     """One row per changed person-day: staff, date, before, after, reason."""
     cols = ["staff", "date", "before", "after", "reason"]
     if after is None:
         return pd.DataFrame(columns=cols)
-    old, new = before.cells(scenario), after.cells(scenario)
+    old, new = _codes(scenario, before), _codes(scenario, after)
     away = {(a.staff, d) for a in absences for x in pd.date_range(a.first, a.last)
             if (d := scenario.day_index(x.date())) is not None}
     # shifts an absent person had: who takes them over
     vacated: dict[tuple[int, str], list[str]] = defaultdict(list)
     for (sid, d), cells in old.items():
         if (sid, d) in away:
-            vacated[(d, cells[0][0])].append(sid)
+            for code, _ in cells:
+                vacated[(d, code)].append(sid)
     rows = []
     for p in scenario.staff:
         for d in range(scenario.horizon.days):
@@ -128,8 +137,9 @@ def changes(scenario: Scenario, before: Roster, after: Roster | None,
                 continue
             if (p.id, d) in away:
                 reason = "absent"
-            elif a and vacated.get((d, a)):
-                reason = f"covers {', '.join(vacated[(d, a)])}'s {a}"
+            elif taken := [c for c in a.split("+")
+                           if c and c not in b.split("+") and vacated.get((d, c))]:
+                reason = "; ".join(f"covers {', '.join(vacated[(d, c)])}'s {c}" for c in taken)
             else:
                 reason = "re-rostered"
             rows.append((p.id, scenario.dates[d].isoformat(), b or "off", a or "off", reason))

@@ -55,7 +55,7 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
     """Everything the template shows, as plain values."""
     sc = scenario
     colors = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(sc.shifts)}
-    cells = roster.cells(sc)
+    cells, held = roster.cells(sc), roster.duties(sc)
     weekend = {d for d in range(sc.horizon.days) if sc.weekday(d) in sc.weekend}
     refused = requests.refused(sc, report)
     asked = {(sid, d): q for sid, d, q in requests.each_request(sc)}
@@ -81,6 +81,7 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
                 q = asked.get((p.id, d))
                 row.append({
                     "codes": codes,
+                    "duties": [k for k, _ in held.get((p.id, d), [])],
                     "color": colors[codes[0]] if codes else None,
                     "ink": _text_color(colors[codes[0]]) if codes else None,
                     "leave": sc.leave_of[p.id].get(d),
@@ -115,6 +116,9 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
         "legend": [{"id": s.id, "name": s.name or s.id, "color": colors[s.id],
                     "ink": _text_color(colors[s.id]),
                     "time": f"{format_clock(s.start)}-{format_clock(s.end)}"} for s in sc.shifts],
+        "duty_legend": [{"id": k.id, "name": k.name or k.id, "resident": k.resident,
+                         "time": f"{format_clock(k.start)}-{format_clock(k.end)}",
+                         "paid": k.paid_share} for k in sc.duties],
         # clock-time cover is drawn per day below, not listed segment by segment
         "cover": cover[cover["shift"] != ""].to_dict("records"),
         "charts": _charts(sc, cover),

@@ -1,6 +1,7 @@
-"""Who can cover this shift? Each person is tried in it (moved from their own
-shift that day, if any) and the roster is checked again: those who break no
-hard rule are ranked by what the change costs in soft penalties.
+"""Who can cover this shift (or on-call duty)? Each person is tried in it
+(moved from their own shift, or duty, that day if any) and the roster is
+checked again: those who break no hard rule are ranked by what the change
+costs in soft penalties.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Candidate:
 
 
 def _role_for(scenario: Scenario, staff: str, shift: str, role: str | None) -> str | None:
+    if scenario.is_duty(shift):  # a duty is held in one role per person
+        held = scenario.duty_roles.get((staff, shift))
+        return held if role is None or held == role else None
     person = scenario.staff_by_id[staff]
     for r in scenario.roles:
         if r.id in person.roles and (role is None or r.id == role) and (
@@ -63,6 +67,9 @@ def suggest(scenario: Scenario, roster: Roster, date: dt.date, shift: str,
         now = "+".join(df.loc[mine, "shift"])
         if shift in now.split("+"):
             continue
+        # a duty replaces their duty that day, a shift their shift
+        duty = scenario.is_duty(shift)
+        mine &= df["shift"].map(scenario.is_duty) == duty
         moved = pd.concat([df[~mine], pd.DataFrame([(p.id, date, shift, as_role)],
                                                    columns=df.columns)], ignore_index=True)
         after = check(scenario, Roster(moved), soft_cover=True)

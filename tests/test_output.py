@@ -163,7 +163,8 @@ def test_summary_json(written, small, solved) -> None:
     assert set(data["staff"]) == {p.id for p in small.staff}
     df = solved.roster.df
     for sid, totals in data["staff"].items():
-        assert set(totals) == {"hours", "leave_hours", "shifts", "nights", "weekends"}
+        assert set(totals) == {"hours", "leave_hours", "shifts", "nights", "weekends", "duties",
+                               "duty_hours"}
         mine = df[df["staff"] == sid]
         assert totals["shifts"] == len(mine)
         assert totals["nights"] == int((mine["shift"] == "N").sum())
@@ -175,10 +176,10 @@ def test_summary_json(written, small, solved) -> None:
 def test_staff_totals_by_hand(small) -> None:
     r = make_roster(small, {"A": "N..N", "B": "..E.", "C": ".L.."})  # Fri Sat Sun Mon
     totals = staff_totals(small, r)
-    assert totals["A"] == {"hours": 20.0, "leave_hours": 0, "shifts": 2, "nights": 2, "weekends": 0}
-    assert totals["B"] == {"hours": 8.0, "leave_hours": 0, "shifts": 1, "nights": 0, "weekends": 1}
-    assert totals["C"] == {"hours": 7.0, "leave_hours": 0, "shifts": 1, "nights": 0, "weekends": 1}
-    assert totals["D"] == {"hours": 0, "leave_hours": 0, "shifts": 0, "nights": 0, "weekends": 0}
+    assert totals["A"] == {"hours": 20.0, "leave_hours": 0, "shifts": 2, "nights": 2, "weekends": 0, "duties": 0, "duty_hours": 0}
+    assert totals["B"] == {"hours": 8.0, "leave_hours": 0, "shifts": 1, "nights": 0, "weekends": 1, "duties": 0, "duty_hours": 0}
+    assert totals["C"] == {"hours": 7.0, "leave_hours": 0, "shifts": 1, "nights": 0, "weekends": 1, "duties": 0, "duty_hours": 0}
+    assert totals["D"] == {"hours": 0, "leave_hours": 0, "shifts": 0, "nights": 0, "weekends": 0, "duties": 0, "duty_hours": 0}
 
 
 def test_infeasible_result_writes_only_summary(tmp_path) -> None:

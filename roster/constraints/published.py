@@ -55,14 +55,16 @@ class Published(Rule):
         for i, a in enumerate(self.assignments):
             if a.staff not in known["staff"]:
                 yield f"assignments[{i}].staff", f"unknown staff '{a.staff}'"
-            if a.shift not in known["shift"]:
+            if a.shift not in known["shift"] | known.get("duty", set()):
                 yield f"assignments[{i}].shift", f"unknown shift '{a.shift}'"
 
     # -- shared ---------------------------------------------------------------
-    def table(self, scenario: Scenario) -> dict[tuple[str, int], str]:
-        """(staff, day) -> published shift, inside the horizon."""
+    def table(self, scenario: Scenario, duties: bool = False) -> dict[tuple[str, int], str]:
+        """(staff, day) -> published shift (or, with ``duties``, on-call
+        duty), inside the horizon."""
         return {(a.staff, d): a.shift for a in self.assignments
-                if (d := scenario.day_index(a.date)) is not None}
+                if (d := scenario.day_index(a.date)) is not None
+                and scenario.is_duty(a.shift) == duties}
 
     def first_free(self, scenario: Scenario) -> int:
         """Index of the first day that may change."""
@@ -81,32 +83,38 @@ class Published(Rule):
         from roster.model.build import neg
 
         sc, idx = ctx.scenario, ctx.index
-        published = self.table(sc)
+        published, on_call = self.table(sc), self.table(sc, duties=True)
         first = self.first_free(sc)
         for s in staff:
             sid = idx.staff[s]
             for d in idx.D:
-                shift = published.get((sid, d))
-                # shifts only: duties are not part of a published roster yet
+                shift, duty = published.get((sid, d)), on_call.get((sid, d))
                 changed = (ctx.one_of(ctx.row(s, d)) if shift is None  # type: ignore[arg-type]
                            else neg(ctx.x(s, d, idx.t_of[shift])))
+                if idx.duties:  # the day changes when its shift or its duty does
+                    duty_changed = (ctx.one_of(ctx.duty_row(s, d)) if duty is None
+                                    else neg(ctx.x(s, d, idx.t_of[duty])))
+                    changed = ctx.any_of([changed, duty_changed])
                 assert changed is not None
                 kept = d < first or self.weight is None
-                text = (f"{sid} keeps {shift or 'the day off'} on "
+                was = "+".join(c for c in (shift, duty) if c) or "the day off"
+                text = (f"{sid} keeps {was} on "
                         f"{fmt_dates([sc.dates[d]])} as published ({ctx.origin})")
-                ctx.forbid([changed], weight=None if kept else self.cost(d, first, shift is None),
+                off = shift is None and duty is None
+                ctx.forbid([changed], weight=None if kept else self.cost(d, first, off),
                            staff=s, days=[d], key=("published", s, d), text=text)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
-        published = self.table(sc)
+        published, on_call = self.table(sc), self.table(sc, duties=True)
         first = self.first_free(sc)
         for sid in staff:
             for d in range(ctx.days):
-                before = published.get((sid, d))
-                after = ctx.shifts(sid, d)
-                if after == ([before] if before else []):
+                was = [c for c in (published.get((sid, d)), on_call.get((sid, d))) if c]
+                after = [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
+                if after == was:
                     continue
+                before = "+".join(was) or None
                 kept = d < first or self.weight is None
                 yield ctx.violation(
                     self.label, sid, [d], 1,

@@ -163,7 +163,9 @@ class ModelContext:
 
         def make() -> cp_model.IntVar:
             on = self.model.new_bool_var("")
-            self.model.add_max_equality(on, live)
+            self.model.add_bool_or([*live, ~on])
+            for lit in live:
+                self.model.add_implication(lit, on)
             return on
 
         return self.cached(("any_of", tuple(v.index for v in live)), make)
