@@ -92,7 +92,7 @@ class Succession(Rule):
                     ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
                                days=[e for e in (d, d + k) if e >= 0])
                     continue
-                lits = [lit for lit in today + tomorrow if lit is not False]
+                lits = [lit for lit in today + tomorrow if lit is not False and lit is not None]
                 on = sum(1 for lit in lits if lit is True)
                 live = [lit for lit in lits if lit is not True]
                 if on > 1:
