@@ -131,3 +131,71 @@ def test_solver_optimum_equals_brute_force_optimum(data):
     else:
         assert result.status == SolveStatus.OPTIMAL
         assert result.objective == expected
+
+
+# -- on-call duties: a day holds nothing, D, OC or D+OC ----------------------------
+@st.composite
+def duty_scenarios(draw):  # type: ignore[no-untyped-def]
+    """A day shift and an evening on-call, resident or not, with rules that
+    count duties."""
+    resident = draw(st.booleans())
+    duty = {"id": "OC", "start": draw(st.sampled_from(["17:00", "16:00", "20:00"])),
+            "end": "08:00", "resident": resident,
+            "paid_fraction": draw(st.sampled_from([0, 0.25, 1]))}
+    w = draw(weights)
+    pool = [
+        {"kind": "window", "what": "duties", "duties": ["OC"], "days": 2, "max": 1, "weight": w},
+        {"kind": "succession", "first": "OC", "weight": w},
+        {"kind": "min_rest", "hours": 11, "weight": w},
+        {"kind": "hours", "max_hours": draw(st.sampled_from([8, 12, 20])), "weight": w},
+        {"kind": "shift_count", "duties": ["OC"], "max": 1, "weight": w},
+        {"kind": "fairness", "measure": "duties", "weight": draw(st.integers(1, 5))},
+        {"kind": "window", "what": "work", "days": 2, "max": 1, "weight": w},
+    ]
+    staff = []
+    for i in range(2):
+        person = {"id": f"P{i}", "roles": ["RN"], "hours_per_week": 37.5}
+        if draw(st.booleans()):
+            person["requests"] = [{"dates": [(START + dt.timedelta(draw(st.integers(0, 1))))
+                                             .isoformat()],
+                                   "shift": draw(st.sampled_from([None, "D", "OC"])),
+                                   "want": draw(st.sampled_from(["on", "off"])),
+                                   "weight": draw(st.integers(1, 9))}]
+        staff.append(person)
+    return {
+        "horizon": {"start": START.isoformat(), "days": 2},
+        "shifts": [{"id": "D", "start": "08:00", "end": "17:00"}],
+        "duties": [duty],
+        "roles": [{"id": "RN"}],
+        "staff": staff,
+        "demand": [{"duty": "OC", "role": "RN", "min": 1, "min_weight": draw(weights)},
+                   {"shift": "D", "role": "RN", "min": 1, "preferred": 2,
+                    "under_weight": draw(st.integers(0, 3))}],
+        "rules": draw(st.lists(st.sampled_from(pool), max_size=3)),
+    }
+
+
+def brute_force_duties(sc) -> int | None:  # type: ignore[no-untyped-def]
+    cells = [(p.id, d) for p in sc.staff for d in range(sc.horizon.days)]
+    best = None
+    for choice in itertools.product([(), ("D",), ("OC",), ("D", "OC")], repeat=len(cells)):
+        rows = [(sid, sc.dates[d], t, "RN") for (sid, d), held in zip(cells, choice)
+                for t in held]
+        report = check(sc, Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"])))
+        if report.feasible and (best is None or report.total_penalty < best):
+            best = report.total_penalty
+    return best
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(duty_scenarios())
+def test_solver_optimum_with_duties_equals_brute_force(data):
+    sc = load_scenario(data)
+    expected = brute_force_duties(sc)
+    result = solve(sc, SolveParams(time_limit=10, workers=1, seed=0, explain=False))
+    if expected is None:
+        assert result.status == SolveStatus.INFEASIBLE
+    else:
+        assert result.status == SolveStatus.OPTIMAL
+        assert result.objective == expected

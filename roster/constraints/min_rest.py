@@ -78,7 +78,7 @@ class MinRest(Rule):
                     between = [neg(ctx.works(s, e)) for e in range(d + 1, d + k)]
                     lits = [ctx.x(s, d, idx.t_of[a]), ctx.x(s, d + k, idx.t_of[b]), *between]
                     ctx.forbid(lits, weight=self.weight, amount=missing, staff=s,
-                               days=[e for e in (d, d + k) if e >= 0])
+                               days=sorted({e for e in (d, d + k) if e >= 0}))
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
@@ -104,7 +104,7 @@ class MinRest(Rule):
                             m = pairs.get((k, a, b))
                             if m:
                                 yield ctx.violation(
-                                    self.label, sid, [e for e in (d, d + k) if e >= 0], m,
+                                    self.label, sid, sorted({e for e in (d, d + k) if e >= 0}), m,
                                     self.weight,
                                     f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then {b} on "
                                     f"{fmt_dates([ctx.date(d + k)])}: {m} h short of "
