@@ -81,10 +81,14 @@ class Roster:
         return pd.DataFrame(rows, columns=cols)
 
     def grid(self, scenario: Scenario) -> pd.DataFrame:
-        """Staff x date wall chart of shift codes; blank = off."""
+        """Staff x date wall chart of shift codes, then duty codes
+        ('D+OC'); blank = off."""
         cols = [d.isoformat() for d in scenario.dates]
         grid = pd.DataFrame("", index=[p.id for p in scenario.staff], columns=cols)
-        for staff, date, shift, _ in self.df.itertuples(index=False):
+        # the shift first, then the on-call: 'D+OC'
+        rows = sorted(self.df.itertuples(index=False),
+                      key=lambda r: (r.staff, r.date, scenario.is_duty(r.shift), r.shift))
+        for staff, date, shift, _ in rows:
             key = date.isoformat()
             if key in grid.columns:
                 cur = grid.at[staff, key]
