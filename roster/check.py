@@ -51,7 +51,11 @@ class CheckContext:
         return [t for t, _ in self.assignments(staff, d)]
 
     def duties(self, staff: str, d: int) -> list[str]:
-        """Duties ``staff`` holds on horizon day ``d`` (none known before it)."""
+        """Duties ``staff`` holds on day ``d`` (history for d < 0)."""
+        if d < 0:
+            hist = self.scenario.history_duties(staff)
+            k = len(hist) + d
+            return [hist[k]] if 0 <= k and hist[k] is not None else []  # type: ignore[list-item]
         return self._duties.get((staff, d), [])
 
     def works(self, staff: str, d: int) -> bool | None:

@@ -41,7 +41,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
                  roster: Roster) -> dict[str, Any]:
     """``data`` (the next scenario, starting on ``start``) with the history
     and carry of the previous roster, for the people in both."""
-    cells, held = roster.cells(before), roster.duties(before)
+    cells, held_on = roster.cells(before), roster.duties(before)
     refused = requests.refused(before, check(before, roster))
     asked = {(sid, d) for sid, d, _ in requests.each_request(before)}
     # days of the previous roster that come before the next one
@@ -57,9 +57,9 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
         for k in range(HISTORY_DAYS, 0, -1):
             x = start - dt.timedelta(days=k)
             d = before.day_index(x)
-            if d is not None:
-                shifts = [t for t, _ in cells.get((p.id, d), [])]
-                codes.append(shifts[0] if shifts else "-")
+            if d is not None:  # the shift, then the duty: 'D+OC'
+                held = [t for t, _ in cells.get((p.id, d), [])[:1] + held_on.get((p.id, d), [])[:1]]
+                codes.append("+".join(held) if held else "-")
             elif x < before.dates[0]:  # older than the previous roster: its history
                 old = before.history.get(p.id, [])
                 back = (before.dates[0] - x).days
@@ -70,7 +70,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
             codes.pop(0)
         history[p.id] = codes
         worked = [(d, t) for d in days for t, _ in cells.get((p.id, d), [])]
-        duty_minutes = sum(before.paid(d, k) for d in days for k, _ in held.get((p.id, d), []))
+        duty_minutes = sum(before.paid(d, k) for d in days for k, _ in held_on.get((p.id, d), []))
         old = before.carried(p.id)
         mine = [(sid, d) for sid, d in asked if sid == p.id and d in days]
         carry[p.id] = {

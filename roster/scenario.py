@@ -493,7 +493,8 @@ class Scenario(Frozen):
     demand: list[Demand] = []
     time_cover: list[TimeCover] = []
     history: dict[Id, list[str]] = Field(
-        {}, description="last days before the horizon, oldest first; '-' = off"
+        {}, description="last days before the horizon, oldest first: a shift, a duty, "
+        "both ('D+OC') or '-' = off"
     )
     carry: dict[Id, Carry] = Field(
         {}, description="per person: totals over earlier rosters, counted by fairness rules")
@@ -706,9 +707,22 @@ class Scenario(Frozen):
     def carried(self, staff_id: str) -> Carry:
         return self.carry.get(staff_id, NO_CARRY)
 
+    def split_code(self, code: str) -> tuple[str | None, str | None]:
+        """A history code as (shift, duty): 'N', 'OC', 'D+OC' or '-'."""
+        if code in OFF_CODES:
+            return None, None
+        parts = [code] if code in self.shift_by_id or code in self.duty_by_id else code.split("+")
+        shift = next((c for c in parts if c in self.shift_by_id), None)
+        duty = next((c for c in parts if c in self.duty_by_id), None)
+        return shift, duty
+
     def history_of(self, staff_id: str) -> list[str | None]:
-        """History codes, oldest first, None for a day off."""
-        return [None if c in OFF_CODES else c for c in self.history.get(staff_id, [])]
+        """The shift of each history day, oldest first, None for none."""
+        return [self.split_code(c)[0] for c in self.history.get(staff_id, [])]
+
+    def history_duties(self, staff_id: str) -> list[str | None]:
+        """The on-call duty of each history day, oldest first, None for none."""
+        return [self.split_code(c)[1] for c in self.history.get(staff_id, [])]
 
     def in_scope(self, rule: Rule, person: Staff) -> bool:
         sc = rule.scope

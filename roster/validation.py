@@ -164,13 +164,20 @@ def cross_check(sc: Scenario) -> None:
 
     for sid in sc.carry:
         ref(f"carry.{sid}", "staff", sid)
+    duties_ok = bool(duties)
     for sid, codes in sc.history.items():
         ref(f"history.{sid}", "staff", sid)
         for j, code in enumerate(codes):
-            if code not in ("-", "") and code not in known["shift"]:
+            if code in ("-", "") or code in known["shift"] or code in known["duty"]:
+                continue
+            parts = code.split("+")
+            shifts = [c for c in parts if c in known["shift"]]
+            duties = [c for c in parts if c in known["duty"]]
+            if len(shifts) + len(duties) < len(parts) or len(shifts) > 1 or len(duties) > 1:
+                what = "a shift id, a duty id, both as 'D+OC', " if duties_ok else "a shift id "
                 problems.append(
-                    (f"history.{sid}[{j}]", f"unknown shift '{code}'; use a shift id or '-' "
-                     f"for a day off; {_allowed(known['shift'])}")
+                    (f"history.{sid}[{j}]", f"unknown shift '{code}'; use {what}or '-' "
+                     f"for a day off; {_allowed(known['shift or duty'])}")
                 )
 
     if not problems:

@@ -408,7 +408,8 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     history = {}
     for sid in staff_ids:
         if draw(st.booleans()):
-            history[sid] = draw(st.lists(st.sampled_from(shift_ids + ["-", "-"]), max_size=8))
+            codes = shift_ids + duty_ids + [f"{t}+{k}" for t in shift_ids[:1] for k in duty_ids]
+            history[sid] = draw(st.lists(st.sampled_from(codes + ["-", "-"]), max_size=8))
 
     carry = {}  # earlier rosters' totals, which fairness rules add in
     for sid in staff_ids:

@@ -369,7 +369,7 @@ class SumRule(Rule):
                 else:
                     total = sum(
                         self.value(sc, d, t) for d in days
-                        for t in [*ctx.shifts(sid, d), *(ctx.duties(sid, d) if d >= 0 else ())]
+                        for t in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
                         if t in codes
                     )
                 inside = [d for d in days if d >= 0]

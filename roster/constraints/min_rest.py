@@ -86,7 +86,7 @@ class MinRest(Rule):
 
         def work(sid: str, d: int) -> list[str]:
             return [*ctx.shifts(sid, d),
-                    *(k for k in (ctx.duties(sid, d) if d >= 0 else ()) if k in resident)]
+                    *(k for k in ctx.duties(sid, d) if k in resident)]
 
         for sid in staff:
             for d in range(-ctx.history_len(sid), ctx.days):

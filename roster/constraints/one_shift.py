@@ -89,7 +89,7 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
                                 RULE, p.id, [d], 1, None,
                                 f"{p.id}: {a} and on-call {b} overlap on one day",
                             )
-            before = [*ctx.shifts(p.id, d - 1), *(ctx.duties(p.id, d - 1) if d else [])]
+            before = [*ctx.shifts(p.id, d - 1), *ctx.duties(p.id, d - 1)]
             now = [*shifts, *duties]
             if not before or not now:
                 continue

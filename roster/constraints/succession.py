@@ -106,7 +106,7 @@ class Succession(Rule):
         then, k = set(self.followers(ctx.scenario)), self.gap
 
         def held(sid: str, d: int) -> list[str]:
-            return [*ctx.shifts(sid, d), *(ctx.duties(sid, d) if d >= 0 else ())]
+            return [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
 
         for sid in staff:
             for d in self._days(ctx.scenario, ctx.days, ctx.history_len(sid)):

@@ -87,6 +87,7 @@ class ModelContext:
         self._cache: dict[Any, Any] = {}
         self._objective: tuple[int, Expr] | None = None
         self._hist = [scenario.history_of(p) for p in self.index.staff]
+        self._hist_duty = [scenario.history_duties(p) for p in self.index.staff]
 
     # -- literals ----------------------------------------------------------
     def history_len(self, s: int) -> int:
@@ -102,13 +103,16 @@ class ModelContext:
         return self.row(s, d)[t]
 
     def duty_row(self, s: int, d: int) -> Sequence[Lit | None]:
-        """s holds duty k on day d, for every duty k; None outside the
-        horizon (the history records shifts only)."""
+        """s holds duty k on day d, for every duty k: a constant in the
+        history, None where unknown."""
         if 0 <= d < self.index.days:
             row = self.vars.y.get((s, d))
             if row is not None:
                 return row
             return [self.vars.duty(s, d, k) for k in self.index.K]
+        hist = self._hist_duty[s]
+        if d < 0 and len(hist) + d >= 0:
+            return [hist[len(hist) + d] == duty for duty in self.index.duties]
         return [None] * len(self.index.duties)
 
     def row(self, s: int, d: int) -> Sequence[Lit | None]:
@@ -125,11 +129,14 @@ class ModelContext:
         return [None] * len(self.index.shifts)
 
     def works(self, s: int, d: int) -> Lit | None:
+        """s works on day d: a shift or a resident duty."""
         if 0 <= d < self.index.days:
             return self.vars.worked(s, d)
         hist = self._hist[s]
         if d < 0 and len(hist) + d >= 0:
-            return hist[len(hist) + d] is not None
+            k = len(hist) + d
+            duty = self._hist_duty[s][k]
+            return hist[k] is not None or duty in self.scenario.resident_duties
         return None
 
     def as_role(self, s: int, d: int, t: int, r: int) -> Lit:
