@@ -15,7 +15,7 @@ scenario file. The keys:
     and ``time_cover`` entries (a role: its entries without a skill; a skill:
     every entry for it): a plain number multiplies (rounded up, so
     ``1.2`` turns 3 into 4), a signed one adds (``+1``, ``-1``). Filters: a
-    shift id, a weekday (``sat``), a date (``2026-12-08``), or a clock window
+    shift or on-call duty id, a weekday (``sat``), a date (``2026-12-08``), or a clock window
     of a time_cover entry (``19:00-07:00``).
 ``contract.<id>.hours_per_week`` / ``contract.<id>.<rule>.<param>``
     A contract's hours, or a parameter of one of its rules; ``<rule>`` is the
@@ -334,7 +334,7 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
                         f"{', '.join(sorted(roles | skills))}")
     shifts, weekdays, dates, windows = set(), set(), set(), set()
     for f in filters:
-        if f in base.shift_by_id:
+        if f in base.shift_by_id or base.is_duty(f):
             shifts.add(f)
         elif f in WEEKDAYS:
             weekdays.add(f)
@@ -343,7 +343,8 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
         elif _WINDOW.match(f):
             windows.add(f)
         else:
-            raise VaryError(f"{key}: {f!r} is not a shift ({', '.join(base.shift_by_id)}), "
+            codes = ", ".join([*base.shift_by_id, *base.duty_by_id])
+            raise VaryError(f"{key}: {f!r} is not a shift or duty ({codes}), "
                             "a weekday (mon..sun), a date YYYY-MM-DD or a clock window "
                             "HH:MM-HH:MM")
 
