@@ -2,7 +2,7 @@
 followed by one of ``then`` on the next (e.g. any night, then an early), or
 ``gap`` days later (``{first: OC, gap: 2, scope: {weekdays: [sat]}}``: after
 a Saturday on call, Monday off). ``first`` and ``then`` may name on-call
-duties; ``then`` omitted = any shift or duty. History (shifts only) counts;
+duties; ``then`` omitted = any shift or duty. History (duties too) counts;
 days in between do not matter.
 
 Soft penalty per occurrence (at most one a day: one shift a day each side).
