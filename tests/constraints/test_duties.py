@@ -182,3 +182,81 @@ def test_succession_after_a_duty() -> None:
         ("S1", 1, 7, [0, 2])]
     assert pinned(sc, [("S1", 0, "OC"), ("S1", 2, "D"), ("S1", 2, "OC")]) == 7.0
     assert found(sc, [("S1", 1, "OC"), ("S1", 2, "D")], "succession") == []
+
+
+# -- outputs and services ---------------------------------------------------------------
+def _pharmacy():  # type: ignore[no-untyped-def]
+    return sc_duty(demand=[{"duty": "OC", "role": "RN", "min": 1, "max": 1},
+                           {"shift": "D", "role": "RN", "min": 1}])
+
+
+def test_report_xlsx_and_calendars_show_duties(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    from roster.export import write_ical, write_xlsx
+    from roster.report import write_report
+
+    sc = _pharmacy()
+    ros = roster(sc, [("S1", 0, "D"), ("S1", 0, "OC"), ("S2", 1, "OC")])
+    write_report(tmp_path / "r.html", sc, ros, check(sc, ros))
+    html = (tmp_path / "r.html").read_text()
+    assert '<span class="duty">OC</span>' in html and "on call OC" in html
+    write_xlsx(tmp_path / "r.xlsx", sc, ros)
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb["Roster"]["D2"].value == "D+OC"  # S1 on Monday: the shift, then the duty
+    people = list(wb["People"].values)
+    assert people[0][-2:] == ("on-call duties", "on-call paid hours")
+    assert people[1][-2:] == (1, 3.87)
+    write_ical(tmp_path, sc, ros)
+    events = [str(e["summary"]) for e in
+              Calendar.from_ical((tmp_path / "S1.ics").read_bytes()).walk("VEVENT")]
+    assert sorted(events) == ["D (D)", "On call: OC (OC)"]
+    assert ros.grid(sc).loc["S1", "2026-12-07"] == "D+OC"
+
+
+def test_explanation_names_the_duty_nobody_can_hold() -> None:
+    from roster import SolveParams, SolveStatus, solve
+
+    sc = sc_duty(demand=[{"duty": "OC", "role": "RN", "min": 1}],
+                 staff=[{"id": f"S{i}", "roles": ["RN"], "leave": ["2026-12-08"]}
+                        for i in range(1, 3)])
+    result = solve(sc, SolveParams(time_limit=10, workers=1))
+    assert result.status == SolveStatus.INFEASIBLE
+    text = " | ".join(result.explanation)
+    assert "Tue 2026-12-08 OC" in text and "on leave" in text, text
+
+
+def test_neighbourhood_search_keeps_duties() -> None:
+    from roster import SolveParams, solve
+
+    sc = _pharmacy()
+    result = solve(sc, SolveParams(time_limit=3, workers=1, seed=0, strategy="lns"))
+    assert result.roster is not None and result.report is not None
+    assert result.report.feasible and result.report.total_penalty == result.objective
+    assert len(result.roster.duties(sc)) == 7
+
+
+def test_decomposition_refuses_duties() -> None:
+    from roster import SolveParams, solve
+
+    with pytest.raises(ValueError, match="does not handle on-call duties"):
+        solve(_pharmacy(), SolveParams(time_limit=3, strategy="cg"))
+
+
+def test_history_holds_duties_and_the_roll_over_writes_them() -> None:
+    from roster.history import carried_data
+
+    # on call the last two nights: a window of 3 days sees them
+    rule = {"kind": "window", "what": "duties", "duties": ["OC"], "days": 3, "max": 1,
+            "weight": 4}
+    sc = sc_duty(history={"S1": ["D+OC", "OC"]}, rules=[rule])
+    assert found(sc, [("S1", 0, "OC")], "window") == [("S1", 2, 4, [0]), ("S1", 1, 4, [0, 1])]
+    assert pinned(sc, [("S1", 0, "OC")]) == 12.0
+    with pytest.raises(ScenarioError, match=r"history.S1\[0\]: unknown shift 'D\+E'"):
+        sc_duty(history={"S1": ["D+E"]})
+    before = sc_duty()
+    monday = before.dates[-1] + (before.dates[1] - before.dates[0])
+    data = carried_data({"staff": [{"id": "S1"}]}, monday, before,
+                        roster(before, [("S1", 5, "D"), ("S1", 5, "OC"), ("S1", 6, "OC")]))
+    assert data["history"]["S1"] == ["D+OC", "OC"]
