@@ -716,13 +716,23 @@ class Scenario(Frozen):
         duty = next((c for c in parts if c in self.duty_by_id), None)
         return shift, duty
 
+    @cached_property
+    def _history_split(self) -> dict[str, tuple[list[str | None], list[str | None]]]:
+        """staff -> (shift of each history day, duty of each), read once:
+        checkers ask for them day by day."""
+        out = {}
+        for sid, codes in self.history.items():
+            split = [self.split_code(c) for c in codes]
+            out[sid] = ([a for a, _ in split], [b for _, b in split])
+        return out
+
     def history_of(self, staff_id: str) -> list[str | None]:
         """The shift of each history day, oldest first, None for none."""
-        return [self.split_code(c)[0] for c in self.history.get(staff_id, [])]
+        return self._history_split.get(staff_id, ([], []))[0]
 
     def history_duties(self, staff_id: str) -> list[str | None]:
         """The on-call duty of each history day, oldest first, None for none."""
-        return [self.split_code(c)[1] for c in self.history.get(staff_id, [])]
+        return self._history_split.get(staff_id, ([], []))[1]
 
     def in_scope(self, rule: Rule, person: Staff) -> bool:
         sc = rule.scope

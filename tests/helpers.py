@@ -52,3 +52,17 @@ def solve_and_check(sc: Scenario, **params: Any):  # type: ignore[no-untyped-def
         assert report.feasible, report.hard_violations
         assert report.total_penalty == result.objective
     return result
+
+
+def solved_table(path: Any):  # type: ignore[no-untyped-def]
+    """Solve a shipped scenario (20 s, 2 workers) and return its published
+    table with real instants and dates, for first-principles re-checks."""
+    sc = load_scenario(path)
+    result = solve(sc, SolveParams(time_limit=20, workers=2, seed=0))
+    assert result.roster is not None and result.report is not None
+    assert result.report.feasible
+    df = result.roster.table(sc)
+    df["start"] = df["start"].map(dt.datetime.fromisoformat)
+    df["end"] = df["end"].map(dt.datetime.fromisoformat)
+    df["date"] = df["date"].map(dt.date.fromisoformat)
+    return df

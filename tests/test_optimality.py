@@ -107,12 +107,16 @@ def scenarios(draw):  # type: ignore[no-untyped-def]
     return data
 
 
-def brute_force(sc) -> int | None:  # type: ignore[no-untyped-def]
-    """The least total penalty over every roster the hard rules allow."""
+def brute_force(sc, choices=None) -> int | None:  # type: ignore[no-untyped-def]
+    """The least total penalty over every roster the hard rules allow;
+    ``choices``: what a person-day may hold (default: off or one shift)."""
+    if choices is None:
+        choices = [(), *((t,) for t in sc.shift_by_id)]
     cells = [(p.id, d) for p in sc.staff for d in range(sc.horizon.days)]
     best = None
-    for choice in itertools.product([None, *sc.shift_by_id], repeat=len(cells)):
-        rows = [(sid, sc.dates[d], t, "RN") for (sid, d), t in zip(cells, choice) if t]
+    for choice in itertools.product(choices, repeat=len(cells)):
+        rows = [(sid, sc.dates[d], t, "RN") for (sid, d), held in zip(cells, choice)
+                for t in held]
         report = check(sc, Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"])))
         if report.feasible and (best is None or report.total_penalty < best):
             best = report.total_penalty
@@ -175,24 +179,12 @@ def duty_scenarios(draw):  # type: ignore[no-untyped-def]
     }
 
 
-def brute_force_duties(sc) -> int | None:  # type: ignore[no-untyped-def]
-    cells = [(p.id, d) for p in sc.staff for d in range(sc.horizon.days)]
-    best = None
-    for choice in itertools.product([(), ("D",), ("OC",), ("D", "OC")], repeat=len(cells)):
-        rows = [(sid, sc.dates[d], t, "RN") for (sid, d), held in zip(cells, choice)
-                for t in held]
-        report = check(sc, Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"])))
-        if report.feasible and (best is None or report.total_penalty < best):
-            best = report.total_penalty
-    return best
-
-
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(duty_scenarios())
 def test_solver_optimum_with_duties_equals_brute_force(data):
     sc = load_scenario(data)
-    expected = brute_force_duties(sc)
+    expected = brute_force(sc, [(), ("D",), ("OC",), ("D", "OC")])
     result = solve(sc, SolveParams(time_limit=10, workers=1, seed=0, explain=False))
     if expected is None:
         assert result.status == SolveStatus.INFEASIBLE

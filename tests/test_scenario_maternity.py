@@ -10,8 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
-from roster import SolveParams, load_scenario, solve
+from helpers import solved_table
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "maternity-4-weeks.yaml"
 HOUR = dt.timedelta(hours=1)
@@ -19,15 +18,7 @@ HOUR = dt.timedelta(hours=1)
 
 @pytest.fixture(scope="module")
 def table():  # type: ignore[no-untyped-def]
-    sc = load_scenario(SCENARIO)
-    result = solve(sc, SolveParams(time_limit=20, workers=2, seed=0))
-    assert result.roster is not None and result.report is not None
-    assert result.report.feasible
-    df = result.roster.table(sc)
-    df["start"] = df["start"].map(dt.datetime.fromisoformat)
-    df["end"] = df["end"].map(dt.datetime.fromisoformat)
-    df["date"] = df["date"].map(dt.date.fromisoformat)
-    return df
+    return solved_table(SCENARIO)
 
 
 def shifts_of(table):  # type: ignore[no-untyped-def]

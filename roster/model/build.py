@@ -143,25 +143,17 @@ class ModelContext:
         """s works t on horizon day d as role r."""
         return self.vars.as_role(s, d, t, r)
 
-    def one_of(self, lits: Sequence[Lit]) -> Lit:
+    def one_of(self, lits: Sequence[Lit | None]) -> Lit:
         """A literal for "one of these" when at most one can hold (shifts of
         one person on one day), shared between rules."""
-        if any(lit is True for lit in lits):
-            return True
-        live = [lit for lit in lits if lit is not False and lit is not None]
-        if len(live) <= 1:
-            return live[0] if live else False
-
-        def make() -> cp_model.IntVar:
-            on = self.model.new_bool_var("")
-            self.model.add(sum(live) == on)
-            return on
-
-        return self.cached(("one_of", tuple(v.index for v in live)), make)
+        return self._either(lits, exclusive=True)
 
     def any_of(self, lits: Sequence[Lit | None]) -> Lit:
         """A literal for "any of these" (several may hold: a shift and a
         duty on one day), shared between rules."""
+        return self._either(lits, exclusive=False)
+
+    def _either(self, lits: Sequence[Lit | None], exclusive: bool) -> Lit:
         if any(lit is True for lit in lits):
             return True
         live = [lit for lit in lits if lit is not False and lit is not None]
@@ -170,12 +162,16 @@ class ModelContext:
 
         def make() -> cp_model.IntVar:
             on = self.model.new_bool_var("")
-            self.model.add_bool_or([*live, ~on])
-            for lit in live:
-                self.model.add_implication(lit, on)
+            if exclusive:  # the sum is 0 or 1: one linear equality
+                self.model.add(sum(live) == on)
+            else:
+                self.model.add_bool_or([*live, ~on])
+                for lit in live:
+                    self.model.add_implication(lit, on)
             return on
 
-        return self.cached(("any_of", tuple(v.index for v in live)), make)
+        key = ("one_of" if exclusive else "any_of", tuple(v.index for v in live))
+        return self.cached(key, make)
 
     def is_free(self, s: int, d: int) -> bool:
         return (s, d) in self.vars.x
