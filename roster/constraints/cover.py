@@ -1,4 +1,5 @@
-"""Cover per shift: min, preferred and max people of a role and/or skill.
+"""Cover per shift: min, preferred and max people of a role and/or skill; an
+entry with ``duty:`` counts the people holding that on-call duty instead.
 
 A person counts for a role only on shifts worked as that role; a skill entry
 without a role counts everyone with the skill; with a role, only those
