@@ -18,7 +18,7 @@ import pandas as pd
 from roster.jobs import Job, Outcome, executor
 from roster.load import load_text
 from roster.model.solve import SolveParams
-from roster.output import atomic_write, write_result
+from roster.output import atomic_write, write_result, write_table
 from roster.result import Result, SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
@@ -143,7 +143,7 @@ def batch(
                 _finish(outcome, rows, scenarios, outdir, settle)
     finally:
         table = pd.DataFrame(list(rows.values())).reindex(columns=COLUMNS)
-        atomic_write(outdir / "batch.csv", lambda fh: table.to_csv(fh, index=False))
+        write_table(outdir / "batch.csv", table)
     return table
 
 

@@ -162,7 +162,9 @@ def _scenario_file(path: str) -> Scenario:
 
 def _roster_csv(sc: Scenario, roster: Roster, path: Path) -> None:
     """As ``roster solve`` writes roster.csv, which ``roster check`` reads."""
-    roster.table(sc).to_csv(path, index=False)
+    from roster.output import write_table
+
+    write_table(path, roster.table(sc))
 
 
 def unit_files(sizes: list[tuple[int, int]], seed: int, outdir: Path,
@@ -191,12 +193,12 @@ def bench_units(scenarios: list[Path], params: SolveParams, outdir: Path,
 
 
 def write_csv(rows: list[Row], path: Path, columns: list[str] = COLUMNS) -> None:
-    from roster.output import atomic_write
+    from roster.output import atomic_write, safe_cell
 
     def write(fh: Any) -> None:
         w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
 
     atomic_write(path, write)
 

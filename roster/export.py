@@ -123,6 +123,13 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
             ws.append([rule, total])
         _header(ws, bold)
 
+    # no cell is a formula: a name such as =HYPERLINK(...) stays text (the
+    # product writes no formulas of its own)
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
     path = Path(path)
     atomic_write(path, wb.save, mode="wb")
     return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,40 @@ def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (a name such as
+    ``=HYPERLINK(...)``), prefixed with ``'`` so it shows as text; numbers,
+    negative ones included, are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_table(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell (and the index and header) passed
+    through ``safe_cell``."""
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(safe_cell)
+    if not pd.api.types.is_numeric_dtype(out.index):
+        out.index = out.index.map(safe_cell)
+    out.columns = [safe_cell(c) for c in out.columns]
+    return out
+
+
+def write_table(path: Path, df: pd.DataFrame, index: bool = False) -> None:
+    """A CSV the product writes, atomically and safe to open in a
+    spreadsheet (every CSV goes through here)."""
+    safe = safe_table(df)
+    atomic_write(path, lambda fh: safe.to_csv(fh, index=index))
 
 
 def dump_yaml(data: object, fh: object) -> None:
@@ -164,7 +199,7 @@ def write_result(result: Result, scenario: Scenario, outdir: str | Path,
     written = []
 
     def csv(name: str, df: pd.DataFrame, index: bool = False) -> None:
-        atomic_write(outdir / name, lambda fh: df.to_csv(fh, index=index))
+        write_table(outdir / name, df, index=index)
         written.append(outdir / name)
 
     if result.roster is not None and result.report is not None:

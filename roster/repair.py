@@ -23,7 +23,7 @@ from roster.constraints.published import published_rule
 from roster.load import load_scenario, read_data
 from roster.metrics import Shortfall, shortfalls
 from roster.model.solve import SolveParams, solve
-from roster.output import atomic_write, write_result
+from roster.output import write_result, write_table
 from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -178,7 +178,7 @@ def repair(
     out = Repair(result, repaired, published, table, gone)
     if outdir is not None:
         write_result(result, repaired, outdir)
-        atomic_write(Path(outdir) / "changes.csv", lambda fh: table.to_csv(fh, index=False))
+        write_table(Path(outdir) / "changes.csv", table)
     return out
 
 

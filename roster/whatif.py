@@ -26,7 +26,7 @@ from roster.jobs import Job, executor
 from roster.load import load_scenario, read_data
 from roster.metrics import outcome
 from roster.model.solve import SolveParams
-from roster.output import atomic_write, write_result
+from roster.output import atomic_write, write_result, write_table
 from roster.result import SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
@@ -159,13 +159,13 @@ def run(
     finally:  # interrupted: the table of what finished (NOT_RUN for the rest)
         table = _columns(pd.DataFrame(list(rows.values())), keys)
         if outdir is not None:
-            atomic_write(Path(outdir) / "whatif.csv", lambda fh: table.to_csv(fh, index=False))
+            write_table(Path(outdir) / "whatif.csv", table)
     if outdir is not None:
         out = Path(outdir)
         fx = effects(table, axes)
-        atomic_write(out / "effects.csv", lambda fh: fx.to_csv(fh, index=False))
+        write_table(out / "effects.csv", fx)
         need = needed(table, axes)
-        atomic_write(out / "needed.csv", lambda fh: need.to_csv(fh, index=False))
+        write_table(out / "needed.csv", need)
         plot(table, axes, out / "whatif.png", planned.base)
     return table
 
