@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from roster.load import load_scenario, read_data
+from roster.load import load_scenario
 from roster.output import atomic_write, coverage_table, hours_due, staff_totals
 from roster.result import CheckReport
 from roster.roster import Roster
@@ -26,7 +26,7 @@ def load_folder(folder: str | Path) -> tuple[Scenario, Roster]:
     if not (folder / "roster.csv").is_file():
         raise ScenarioError([("folder", "no roster.csv here (the solve found no roster?)")],
                             str(folder), "roster folder")
-    scenario = load_scenario(read_data(folder / "scenario.json"))
+    scenario = load_scenario(folder / "scenario.json")
     return scenario, Roster.from_csv(folder / "roster.csv", scenario)
 
 
@@ -145,6 +145,12 @@ def _header(ws, bold) -> None:  # type: ignore[no-untyped-def]
 
 
 # -- calendars ------------------------------------------------------------------
+def one_line(text: str) -> str:
+    """Line breaks (which a calendar's content lines cannot hold) as spaces."""
+    return " ".join(text.splitlines())
+
+
+
 def shift_times(scenario: Scenario, date: dt.date, shift: str) -> tuple[dt.datetime, dt.datetime]:
     """Start and end of a shift on a date as instants, shown on the ward's
     clock (aware, in the scenario's time zone)."""
@@ -155,7 +161,7 @@ def shift_times(scenario: Scenario, date: dt.date, shift: str) -> tuple[dt.datet
 
 def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[Path]:
     """One .ics per staff member (RFC 5545), named after their id."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     folder = Path(folder)
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -167,7 +173,8 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
         cal = Calendar()
         cal.add("prodid", "-//roster//shift roster//EN")
         cal.add("version", "2.0")
-        cal.add("x-wr-calname", f"{p.name or p.id}: {scenario.name or 'roster'}")
+        # an extension property: escaped as TEXT (',' and ';') by hand
+        cal.add("x-wr-calname", vText(one_line(f"{p.name or p.id}: {scenario.name or 'roster'}")))
         cal.add("x-wr-timezone", scenario.zone_name)
         for date, shift, role in sorted(by_person[p.id]):
             sh = scenario.shift_by_id.get(shift) or scenario.duty_by_id[shift]
@@ -178,7 +185,7 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
             ev.add("dtstart", start)
             ev.add("dtend", end)
             on_call = "On call: " if scenario.is_duty(shift) else ""
-            ev.add("summary", f"{on_call}{sh.name or shift} ({shift})")
+            ev.add("summary", one_line(f"{on_call}{sh.name or shift} ({shift})"))
             paid = scenario.paid((date - scenario.horizon.start).days, shift)
             ev.add("description", f"{role}, {paid / 60:g} paid hours")
             cal.add_component(ev)

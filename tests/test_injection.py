@@ -65,3 +65,31 @@ def test_every_written_csv_and_xlsx_is_formula_free(tmp_path: Path) -> None:
     # roster check reads the roster back: the names are not ids
     res = runner.invoke(main, ["check", str(path), str(out / "roster.csv")])
     assert res.exit_code == 0, res.output
+
+
+def test_calendars_take_any_name_and_a_bad_folder_is_an_input_error(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    data = {"name": "Ward\nSeven", "horizon": {"start": "2026-12-07", "days": 2},
+            "shifts": [{"id": "E", "name": "early\nshift", "start": "07:00", "end": "15:00"}],
+            "roles": [{"id": "RN"}],
+            "staff": [{"id": "S1", "name": "Ada\nLovelace", "roles": ["RN"]},
+                      {"id": "S2", "name": "Bob;Smith,Jr", "roles": ["RN"]}],
+            "demand": [{"shift": "E", "role": "RN", "min": 1}]}
+    path = tmp_path / "s.yaml"
+    with open(path, "w") as fh:
+        dump_yaml(data, fh)
+    runner = CliRunner()
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["solve", str(path), "-o", str(out), "--quiet"]).exit_code == 0
+    res = runner.invoke(main, ["export", "ical", str(out), "-o", str(tmp_path / "cal")])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "cal").iterdir()) == ["S1.ics", "S2.ics"]
+    raw = (tmp_path / "cal" / "S2.ics").read_bytes()
+    assert b"X-WR-CALNAME:Bob\\;Smith\\,Jr: Ward Seven" in raw  # TEXT escaping
+    cal = Calendar.from_ical((tmp_path / "cal" / "S1.ics").read_bytes())
+    assert str(cal["X-WR-CALNAME"]) == "Ada Lovelace: Ward Seven"  # one line
+    # a folder whose scenario.json is not a scenario: a located input error
+    (out / "scenario.json").write_text("[]")
+    res = runner.invoke(main, ["export", "ical", str(out), "-o", str(tmp_path / "cal2")])
+    assert res.exit_code == 2 and "must be a mapping" in res.output, res.output
