@@ -6,7 +6,9 @@ on-call that evening."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +22,16 @@ if TYPE_CHECKING:
 
 COLUMNS = ["staff", "date", "shift", "role"]
 WHAT = "roster CSV"
+
+
+def _short_rows(path: str | Path, width: int) -> Iterator[tuple[str, str]]:
+    """Rows with fewer values than the header: a file cut short, or a row
+    typed by hand with a value missing (pandas would fill them in blank)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        for i, row in enumerate(csv.reader(fh)):
+            if i and row and len(row) < width:
+                yield (f"row {i + 1}", f"{len(row)} of the header's {width} values; "
+                       "the file may be cut short")
 
 
 @dataclass
@@ -127,13 +139,25 @@ class Roster:
                 source,
                 WHAT,
             )
-        problems: list[tuple[str, str]] = []
+        problems: list[tuple[str, str]] = list(_short_rows(path, len(raw.columns)))
+        short = {at for at, _ in problems}
         rows = []
+        seen: dict[tuple[str, str, str], int] = {}
         for i, rec in enumerate(raw.to_dict("records")):
             at = f"row {i + 2}"
             staff, shift = rec["staff"].strip(), rec["shift"].strip()
-            if not shift:
-                continue  # a blank shift is a day off
+            blank = [c for c in ("staff", "date", "shift") if not rec[c].strip()]
+            if at in short:
+                continue
+            if blank:
+                problems.append((f"{at}.{blank[0]}", f"blank {blank[0]}: every row is one "
+                                 "shift or duty worked (leave a day off out)"))
+                continue
+            key = (staff, rec["date"].strip(), shift)
+            if key in seen:
+                problems.append((at, f"the same as row {seen[key]} ({', '.join(key)})"))
+                continue
+            seen[key] = i + 2
             person = scenario.staff_by_id.get(staff)
             if person is None and gone is not None:
                 gone.append((staff, rec["date"].strip(), shift))

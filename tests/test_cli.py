@@ -348,14 +348,14 @@ def test_check_plain_lists_hard_violations(tmp_path: Path) -> None:
     assert "hard violations" in text and "hard violation(s)" in text
 
 
-def test_check_blank_shift_is_a_day_off(tmp_path: Path) -> None:
-    csv = write_csv(tmp_path, "staff,date,shift\nA,2026-12-07,\nA,2026-12-08,E\n")
-    report = json.loads(run("check", INFEASIBLE, csv, "--json").stdout)
-    assert all(v["dates"] != ["2026-12-08"] or "RN" not in v["message"]
-               for v in report["hard_violations"])
-
-
 CSV_ERRORS = [
+    # a blank or missing value is not a day off: a day off is a row left out
+    ("blank shift", "staff,date,shift\nA,2026-12-07,\nA,2026-12-08,E\n", "row 2.shift",
+     "blank shift: every row is one shift or duty worked"),
+    ("cut short", "staff,date,shift\nA,2026-12-08,E\nA,2026-12-0", "row 3",
+     "2 of the header's 3 values; the file may be cut short"),
+    ("duplicate", "staff,date,shift\nA,2026-12-08,E\nA,2026-12-08,E\n", "row 3",
+     "the same as row 2 (A, 2026-12-08, E)"),
     ("unknown staff", "staff,date,shift\nZZ,2026-12-07,E\n", "row 2.staff",
      "unknown staff 'ZZ'; allowed: A, B, P1"),
     ("unknown shift", "staff,date,shift\nA,2026-12-07,X\n", "row 2.shift",
