@@ -1,13 +1,15 @@
 """Solving many scenario files: each into its own folder, with a summary.
 
 A bad file or an infeasible scenario is a row of the summary, never a reason
-to stop the others. A scenario whose outputs are newer than its file is not
-solved again (unless forced), and an interrupted batch keeps every result
-that finished.
+to stop the others. A folder holding the result of the same file content
+solved with the same settings (its ``.batch-source.json``) is not solved
+again (unless forced), and an interrupted batch keeps every result that
+finished.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +29,8 @@ from roster.variants import folder_name
 COLUMNS = ["file", "name", "status", "objective", "best_bound", "gap_pct", "wall_time_s",
            "error", "reused"]
 ERROR, NOT_RUN = "ERROR", "NOT_RUN"
+#: in each output folder: what was solved there (content hash and settings)
+MARKER = ".batch-source.json"
 
 
 def output_names(paths: Sequence[str | Path]) -> list[str]:
@@ -76,11 +80,16 @@ def _stored(folder: Path) -> dict[str, Any] | None:
     return row
 
 
-def _write_error(folder: Path, source: str, error: str) -> None:
+def _write_error(folder: Path, source: str, error: str,
+                 key: dict[str, Any] | None = None) -> None:
+    """An ERROR summary (and, when the file could be read, its marker: the
+    same content fails the same way)."""
     data = {"file": source, "status": ERROR, "error": error}
-    for name in ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv"):
+    for name in ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", MARKER):
         (folder / name).unlink(missing_ok=True)
     atomic_write(folder / "summary.json", lambda fh: json.dump(data, fh, indent=2))
+    if key is not None:
+        atomic_write(folder / MARKER, lambda fh: json.dump(key, fh))
 
 
 def batch(
@@ -116,23 +125,28 @@ def batch(
 
     todo: list[tuple[Path, str, str]] = []
     scenarios: dict[str, Scenario] = {}
+    keys: dict[str, dict[str, Any]] = {}
     for path, name in zip(map(Path, paths), names):
         folder = outdir / name
-        stored = None if force else _fresh(path, folder)
-        if stored is not None:
-            settle(name, {**stored, "reused": True})
-            continue
         try:  # a bad file is reported at once, not sent to a worker
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
+            keys[name] = _key(raw, params)
+            stored = None if force else _fresh(folder, keys[name])
+            if stored is not None:
+                settle(name, {**stored, "reused": True})
+                continue
+            text = raw.decode("utf-8")
             scenarios[name] = load_text(text, str(path))
         except (OSError, UnicodeDecodeError) as exc:
             error = f"{path}: cannot read it: {exc}"
         except ScenarioError as exc:
             error = exc.render()
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+            error = f"{path}: cannot use it: {type(exc).__name__}: {exc}"
         else:
             todo.append((path, name, text))
             continue
-        _write_error(folder, str(path), error)
+        _write_error(folder, str(path), error, keys.get(name))
         settle(name, row_of(None, error))
 
     try:
@@ -141,21 +155,30 @@ def batch(
             work = [Job(name, text, str(path), share) for path, name, text in todo]
             for outcome in ex.run(work):
                 _finish(outcome, rows, scenarios, outdir, settle)
+                if outcome.result is not None:
+                    atomic_write(outdir / outcome.key / MARKER,
+                                 lambda fh, k=keys[outcome.key]: json.dump(k, fh))
     finally:
         table = pd.DataFrame(list(rows.values())).reindex(columns=COLUMNS)
         write_table(outdir / "batch.csv", table)
     return table
 
 
-def _fresh(path: Path, folder: Path) -> dict[str, Any] | None:
-    """The stored row when the outputs are newer than the scenario file."""
-    summary = folder / "summary.json"
+def _key(raw: bytes, params: SolveParams) -> dict[str, Any]:
+    """What a result depends on: the file's content and the solve settings."""
+    return {"sha256": hashlib.sha256(raw).hexdigest(),
+            "settings": params.model_dump(mode="json", exclude={"log"})}
+
+
+def _fresh(folder: Path, key: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored row when the folder holds this content solved with these
+    settings (not judged by times or names: two files called ward.yaml in
+    different folders are different scenarios)."""
     try:
-        if summary.stat().st_mtime <= path.stat().st_mtime:
-            return None
-    except OSError:
+        stored = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    return _stored(folder)
+    return _stored(folder) if stored == key else None
 
 
 def _finish(outcome: Outcome, rows: dict[str, dict[str, Any]], scenarios: dict[str, Scenario],

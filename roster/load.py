@@ -55,6 +55,8 @@ def parse_text(text: str, source: str = "<text>", json_only: bool = False) -> An
     except (YAMLError, ValueError) as exc:
         where = str(exc).replace("\n", " ")
         raise ScenarioError([("file", f"not valid YAML: {where}")], source) from None
+    except RecursionError:
+        raise ScenarioError([("file", "nested too deeply to be a scenario")], source) from None
 
 
 def _yaml_problem(exc: MarkedYAMLError) -> str:
@@ -76,8 +78,9 @@ def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
     ScenarioError
         With every problem found, each naming its field path.
     """
-    name = None if isinstance(source, dict) else str(source)
-    data = source if isinstance(source, dict) else read_data(source)
+    from_file = isinstance(source, (str, Path))
+    name = str(source) if from_file else None
+    data = read_data(source) if from_file else source  # type: ignore[arg-type]
     if not isinstance(data, dict):
         raise ScenarioError([("(top)", "a scenario must be a mapping of sections "
                               "(horizon, shifts, roles, staff, ...)")], name)
@@ -85,6 +88,8 @@ def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(describe_errors(exc, data), name) from None
+    except RecursionError:
+        raise ScenarioError([("(top)", "nested too deeply to be a scenario")], name) from None
     except ScenarioError as exc:
         exc.source = name
         raise ScenarioError(exc.problems, name) from None

@@ -188,8 +188,11 @@ def variant_name(values: dict[str, str]) -> str:
 
 
 def folder_name(text: str) -> str:
-    """Safe as a folder name on every system: '15:00' becomes '1500'."""
-    return re.sub(r"[^A-Za-z0-9_.+=@\-]", "_", text.replace(":", ""))
+    """Safe as a folder name on every system: '15:00' becomes '1500'; a name
+    of dots alone ('.', '..') or starting with one becomes '_..': never a
+    step out of (or a hidden file in) the output folder."""
+    safe = re.sub(r"[^A-Za-z0-9_.+=@\-]", "_", text.replace(":", ""))
+    return "_" + safe if safe.startswith(".") else safe
 
 
 def read_variants(path: str | Path) -> tuple[list[str], list[Variant]]:

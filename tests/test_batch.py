@@ -52,17 +52,47 @@ def test_batch_reports_every_file_and_keeps_going(files: list[Path], tmp_path: P
     assert (out / "broken" / "summary.json").exists()
 
 
-def test_batch_reuses_outputs_newer_than_their_file(files: list[Path], tmp_path: Path) -> None:
+def test_batch_reuses_the_same_content_solved_the_same_way(files: list[Path],
+                                                           tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = batch(files[:3], out, PARAMS, jobs=1)
     second = batch(files[:3], out, PARAMS, jobs=1)
     assert second["reused"].all()
     pd.testing.assert_frame_equal(first.drop(columns="reused"), second.drop(columns="reused"))
     later = time.time() + 5
-    os.utime(files[0], (later, later))  # edited after it was solved
+    os.utime(files[0], (later, later))  # touched, not changed: still the same scenario
+    assert batch(files[:3], out, PARAMS, jobs=1)["reused"].all()
+    files[0].write_text(files[0].read_text() + "\n# edited\n")  # edited after it was solved
     third = batch(files[:3], out, PARAMS, jobs=1)
     assert list(third["reused"]) == [False, True, True]
+    other = PARAMS.model_copy(update={"seed": PARAMS.seed + 1})  # other settings: solved again
+    assert not batch(files[:3], out, other, jobs=1)["reused"].any()
     assert not batch(files[:3], out, PARAMS, jobs=1, force=True)["reused"].any()
+
+
+def test_batch_never_mixes_files_that_share_a_name(files: list[Path], tmp_path: Path) -> None:
+    """Two ward.yaml in different folders, and names that are not safe folder
+    names, each get their own row and folder inside the output."""
+    a, b = tmp_path / "a" / "ward.yaml", tmp_path / "b" / "ward.yaml"
+    for path, src in ((a, files[0]), (b, files[2])):
+        path.parent.mkdir()
+        path.write_text(src.read_text())
+    out = tmp_path / "out"
+    first = batch([a], out, PARAMS, jobs=1)
+    assert first.loc[0, "status"] == "OPTIMAL"
+    second = batch([b], out, PARAMS, jobs=1)  # the same folder name, another scenario
+    assert not second.loc[0, "reused"] and second.loc[0, "status"] == "INFEASIBLE"
+    odd = [tmp_path / "...yaml", tmp_path / "empty.yaml", tmp_path / "list.yaml",
+           tmp_path / "deep.yaml"]
+    odd[0].write_text(files[0].read_text())
+    odd[1].write_text("")
+    odd[2].write_text("- 1\n- 2\n")
+    odd[3].write_text("[" * 3000 + "]" * 3000)
+    table = batch(odd, out, PARAMS, jobs=1)
+    assert list(table["status"]) == ["OPTIMAL", "ERROR", "ERROR", "ERROR"], table
+    assert all(n and not n.startswith(".") for n in table["name"])
+    assert all((out / n / "summary.json").is_file() for n in table["name"])
+    assert not (tmp_path / "roster.csv").exists()  # nothing written beside the output folder
 
 
 def test_interrupted_batch_keeps_what_finished(files: list[Path], tmp_path: Path) -> None:
