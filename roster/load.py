@@ -19,10 +19,24 @@ from roster.scenario import ID_PATTERN, Scenario
 from roster.validation import ScenarioError
 
 
+#: input limits: a file's size, the values in it (aliases counted each time
+#: they are used), and how deeply they nest
+MAX_FILE_BYTES = 20_000_000
+MAX_VALUES = 2_000_000
+MAX_DEPTH = 40
+
+
 def read_data(path: str | Path) -> Any:
     """Parse a YAML or JSON file into plain data; ScenarioError if unreadable."""
     source = str(path)
     try:
+        if Path(path).exists() and not Path(path).is_file():
+            # a folder, or a pipe or device that would block or never end
+            raise ScenarioError([("file", "not a regular file")], source)
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError([("file", f"{size:,} bytes; at most {MAX_FILE_BYTES:,}")],
+                                source)
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([("file", f"cannot read it: {exc}")], source) from None
@@ -38,6 +52,34 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.cons
 
 
 def parse_text(text: str, source: str = "<text>", json_only: bool = False) -> Any:
+    data = _parse(text, source, json_only)
+    problem = _too_big(data)
+    if problem:
+        raise ScenarioError([("file", problem)], source)
+    return data
+
+
+def _too_big(data: Any) -> str | None:
+    """Why ``data`` is too big to be a scenario, or None. Values are counted
+    each time they are reached, so a YAML alias bomb ("billion laughs") is
+    caught after MAX_VALUES steps, not after it has been expanded."""
+    stack, seen = [(data, 0)], 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            return (f"more than {MAX_VALUES:,} values (YAML aliases count each time they are "
+                    "used): too big to be a scenario")
+        if depth > MAX_DEPTH:
+            return f"nested more than {MAX_DEPTH} levels deep: too deep to be a scenario"
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return None
+
+
+def _parse(text: str, source: str, json_only: bool) -> Any:
     try:
         if json_only:
             return json.loads(text)

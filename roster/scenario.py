@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from roster.constraints import registry
-from roster.constraints.base import Rule
+from roster.constraints.base import MAX_COUNT, MAX_HOURS, MAX_WEIGHT, Rule
 from roster.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -40,14 +40,19 @@ OFF_CODES = ("-", "")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
-Weight = Annotated[int, Field(ge=0, description="penalty per unit of violation")]
+Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT, description="penalty per unit of violation")]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+#: staff x days x (shifts + duties): a year for 150 people on 32 shift types
+MAX_CELLS = 2_000_000
+#: the first and last day a horizon (with its history) may start on
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
 def _parse_clock(value: Any) -> int:
     """'07:30' -> 450 minutes after midnight; '24:00' is allowed as an end."""
     if isinstance(value, int) and not isinstance(value, bool):
         raise ValueError("clock time must be a string 'HH:MM', e.g. '07:30'")
-    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,2}:[0-9]{2}", value):
         raise ValueError("clock time must be 'HH:MM' between 00:00 and 24:00")
     hours, minutes = (int(p) for p in value.split(":"))
     if minutes >= 60 or hours * 60 + minutes > 24 * 60:
@@ -71,7 +76,7 @@ class Frozen(BaseModel):
 
 
 class Horizon(Frozen):
-    start: dt.date = Field(description="first day of the roster")
+    start: dt.date = Field(ge=FIRST_DATE, le=LAST_DATE, description="first day of the roster")
     days: int = Field(ge=1, le=366, description="number of days (1 to 366)")
 
     @cached_property
@@ -86,7 +91,7 @@ class Shift(Frozen):
     end: Clock = Field(
         description="clock time the shift ends; earlier than start = next day"
     )
-    break_minutes: int = Field(0, ge=0, description="unpaid break, minutes")
+    break_minutes: int = Field(0, ge=0, le=1440, description="unpaid break, minutes")
     night: bool | None = Field(
         None, description="counts as a night; default: the shift covers 03:00"
     )
@@ -322,7 +327,7 @@ class Staff(Frozen):
     skills: list[Id] = []
     contract: Id | None = None
     hours_per_week: float | None = Field(
-        None, ge=0, description="contracted hours; overrides the contract's"
+        None, ge=0, le=168, description="contracted hours; overrides the contract's"
     )
     rules: list[AnyRule] = Field(  # type: ignore[valid-type]
         [], description="rules for this person; replace contract/scenario rules of the same name (or kind)"
@@ -342,7 +347,7 @@ class Staff(Frozen):
 class Contract(Frozen):
     id: Id
     name: str | None = None
-    hours_per_week: float | None = Field(None, ge=0, description="contracted hours")
+    hours_per_week: float | None = Field(None, ge=0, le=168, description="contracted hours")
     leave_hours: dict[Id, LeaveCredit] = Field(
         {}, description="hours a leave day of each type counts as worked, e.g. {annual: 7.5} "
         "or {annual: {mon: 7.5, tue: 7.5, wed: 7.5, thu: 7.5, fri: 7.5}}; unlisted types: 0")
@@ -365,12 +370,12 @@ class Demand(Frozen):
     dates: list[DateSpec] | None = Field(
         None, description="specific dates; these override weekday and 'hol' entries"
     )
-    min: int = Field(0, ge=0)
+    min: Count = 0
     min_weight: Weight | None = Field(None, description="absent = hard")
-    preferred: int | None = Field(None, ge=0)
+    preferred: Count | None = None
     under_weight: Weight = Field(0, description="per person below preferred")
     over_weight: Weight = Field(0, description="per person above preferred")
-    max: int | None = Field(None, ge=0)
+    max: Count | None = None
     max_weight: Weight | None = Field(None, description="absent = hard")
 
     @property
@@ -412,9 +417,9 @@ class TimeCover(Frozen):
     )
     dates: list[DateSpec] | None = Field(
         None, description="specific dates; these override weekday and 'hol' entries")
-    min: int = Field(0, ge=0, description="at least this many at every minute")
+    min: Count = Field(0, description="at least this many at every minute")
     weight: Weight | None = Field(None, description="per person-hour short; absent = hard")
-    max: int | None = Field(None, ge=0, description="at most this many at every minute")
+    max: Count | None = Field(None, description="at most this many at every minute")
     max_weight: Weight | None = Field(None, description="per person-hour over; absent = hard")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -453,14 +458,14 @@ class Carry(Frozen):
     """A person's totals over earlier rosters, carried into this one (what
     ``roster solve --history`` fills in), so fairness holds over months."""
 
-    days: int = Field(0, ge=0, description="days not on leave")
-    nights: int = Field(0, ge=0, description="night shifts worked")
-    weekends: int = Field(0, ge=0, description="weekends worked")
-    hours: float = Field(0, ge=0, description="paid hours worked")
-    shifts: int = Field(0, ge=0, description="shifts worked")
-    holidays: int = Field(0, ge=0, description="shifts worked on holidays")
-    requests: int = Field(0, ge=0, description="request-days made")
-    requests_granted: int = Field(0, ge=0, description="request-days granted")
+    days: int = Field(0, ge=0, le=100 * 366, description="days not on leave")
+    nights: int = Field(0, ge=0, le=100 * 366, description="night shifts worked")
+    weekends: int = Field(0, ge=0, le=100 * 53, description="weekends worked")
+    hours: float = Field(0, ge=0, le=100 * MAX_HOURS, description="paid hours worked")
+    shifts: int = Field(0, ge=0, le=100 * 366, description="shifts worked")
+    holidays: int = Field(0, ge=0, le=100 * 366, description="shifts worked on holidays")
+    requests: int = Field(0, ge=0, le=100 * 366, description="request-days made")
+    requests_granted: int = Field(0, ge=0, le=100 * 366, description="request-days granted")
 
 
 NO_CARRY = Carry()
@@ -492,7 +497,7 @@ class Scenario(Frozen):
         [], description="more leave types, beside annual, sick, study, parental and unpaid")
     demand: list[Demand] = []
     time_cover: list[TimeCover] = []
-    history: dict[Id, list[str]] = Field(
+    history: dict[Id, Annotated[list[str], Field(max_length=366)]] = Field(
         {}, description="last days before the horizon, oldest first: a shift, a duty, "
         "both ('D+OC') or '-' = off"
     )
@@ -778,6 +783,16 @@ class Scenario(Frozen):
             for i, rule in enumerate(p.rules):
                 add(rule, [p], f"staff {p.id} rules[{i}]")
         return tuple(out)
+
+    @model_validator(mode="after")
+    def _size(self) -> Scenario:
+        cells = len(self.staff) * self.horizon.days * (len(self.shifts) + len(self.duties))
+        if cells > MAX_CELLS:
+            raise ValueError(
+                f"too large to roster: {len(self.staff)} people x {self.horizon.days} days x "
+                f"{len(self.shifts) + len(self.duties)} shifts and duties = {cells:,} cells; at "
+                f"most {MAX_CELLS:,} (split the unit or the horizon)")
+        return self
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:

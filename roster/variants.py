@@ -51,6 +51,9 @@ from roster.scenario import WEEKDAYS, Scenario, expand, format_clock
 from roster.validation import ScenarioError
 
 KINDS = ("staff", "demand", "contract", "rule", "leave")
+#: what-if limits: variants in one run, people one key adds or removes
+MAX_VARIANTS = 1000
+MAX_STAFF_CHANGE = 1000
 _INT_RANGE = re.compile(r"^([+-]?\d+)\.\.([+-]?\d+)$")
 _WINDOW = re.compile(r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -124,6 +127,9 @@ def parse_vary(spec: str) -> Axis:
             rng = _INT_RANGE.match(token) if kind != "leave" else None
             if rng:
                 a, b = int(rng.group(1)), int(rng.group(2))
+                if abs(b - a) >= MAX_VARIANTS:
+                    raise VaryError(f"--vary {spec!r}: {abs(b - a) + 1} values; at most "
+                                    f"{MAX_VARIANTS} variants in all")
                 signed = token.startswith(("+", "-")) or kind == "staff"
                 tokens += [f"{v:+d}" if signed else str(v) for v in _span(a, b)]
             else:
@@ -144,9 +150,12 @@ def _normal(key: str, token: str, spec: str) -> str:
     if not token:
         raise VaryError(f"--vary {spec!r}: an empty value")
     if kind == "staff":
-        if not re.fullmatch(r"[+-]?\d+", token):
+        if not re.fullmatch(r"[+-]?[0-9]{1,6}", token):
             raise VaryError(f"{key}: {token!r} is not a whole number of staff to add (+N) "
                             "or remove (-N)")
+        if abs(int(token)) > MAX_STAFF_CHANGE:
+            raise VaryError(f"{key}: {token!r}: at most {MAX_STAFF_CHANGE} people added or "
+                            "removed")
         return f"{int(token):+d}" if int(token) else "0"
     if kind == "demand":
         try:
@@ -172,6 +181,9 @@ def grid(axes: list[Axis]) -> list[Variant]:
     if len(set(keys)) < len(keys):
         raise VaryError(f"{Counter(keys).most_common(1)[0][0]} is varied twice; "
                         "list its values in one --vary")
+    total = math.prod(len(a.values) for a in axes)
+    if total > MAX_VARIANTS:
+        raise VaryError(f"{total} variants; at most {MAX_VARIANTS}: vary fewer keys or values")
     out = []
     for combo in itertools.product(*(a.values for a in axes)):
         values = dict(zip(keys, combo))

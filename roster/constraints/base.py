@@ -25,6 +25,15 @@ if TYPE_CHECKING:
 #: kind -> rule class, filled as rule modules are imported
 registry: dict[str, type[Rule]] = {}
 
+# Input limits, chosen so that no product of them (weight x amount x people
+# x days) can overflow CP-SAT's 64-bit objective, and generous for any unit.
+#: a penalty weight per unit of violation
+MAX_WEIGHT = 1_000_000
+#: a count of people, shifts, days or weekends
+MAX_COUNT = 10_000
+#: hours in a rule or a contract (a year of hours)
+MAX_HOURS = 366 * 24
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -66,7 +75,8 @@ class Rule(BaseModel):
         None, description="label in reports; a person's rule replaces rules of the same name"
     )
     weight: int | None = Field(
-        None, ge=0, description="absent = hard; a number = penalty per unit of violation"
+        None, ge=0, le=MAX_WEIGHT,
+        description="absent = hard; a number = penalty per unit of violation"
     )
     scope: Scope = Field(default_factory=Scope, description="who the rule applies to")
 

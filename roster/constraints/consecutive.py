@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import Rule, check_bounds, fmt_dates, runs
+from roster.constraints.base import MAX_COUNT, Rule, check_bounds, fmt_dates, runs
 
 if TYPE_CHECKING:
     from roster.check import CheckContext
@@ -59,8 +59,8 @@ class Consecutive(Rule):
         "work", description="work: any shift; off: days off; shift: the listed shifts"
     )
     shifts: list[str] | None = Field(None, description="for what: shift, the shift types")
-    min: int | None = Field(None, ge=1, description="shortest allowed run")
-    max: int | None = Field(None, ge=1, description="longest allowed run")
+    min: int | None = Field(None, ge=1, le=MAX_COUNT, description="shortest allowed run")
+    max: int | None = Field(None, ge=1, le=MAX_COUNT, description="longest allowed run")
 
     shift_fields: ClassVar[tuple[str, ...]] = ("shifts",)
 

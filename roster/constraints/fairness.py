@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import Rule, weekend_blocks
+from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
 from roster.constraints.max_weekends import worked_weekend
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class Fairness(Rule):
     group_by: Literal["role", "all"] = Field(
         "role", description="role: one group per (first) role; all: one group"
     )
-    max_spread: int = Field(0, ge=0, description="spread allowed before any penalty")
+    max_spread: int = Field(0, ge=0, le=MAX_COUNT, description="spread allowed before any penalty")
 
     group_rule: ClassVar[bool] = True
     shift_fields: ClassVar[tuple[str, ...]] = ("shifts",)

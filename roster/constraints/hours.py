@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import CountRule
+from roster.constraints.base import MAX_HOURS, CountRule
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -28,10 +28,10 @@ class Hours(CountRule):
     """Bound the paid hours worked."""
 
     kind: Literal["hours"]
-    min_hours: float | None = Field(None, ge=0, description="at least these hours")
-    max_hours: float | None = Field(None, ge=0, description="at most these hours")
-    min_minutes: int | None = Field(None, ge=0, description="or: at least these minutes")
-    max_minutes: int | None = Field(None, ge=0, description="or: at most these minutes")
+    min_hours: float | None = Field(None, ge=0, le=MAX_HOURS, description="at least these hours")
+    max_hours: float | None = Field(None, ge=0, le=MAX_HOURS, description="at most these hours")
+    min_minutes: int | None = Field(None, ge=0, le=MAX_HOURS * 60, description="or: at least these minutes")
+    max_minutes: int | None = Field(None, ge=0, le=MAX_HOURS * 60, description="or: at most these minutes")
     unit: ClassVar[int] = 60
 
     @model_validator(mode="after")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from roster.constraints.base import Rule, weekend_blocks
+from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
 
 if TYPE_CHECKING:
     from roster.check import CheckContext
@@ -44,7 +44,7 @@ class MaxWeekends(Rule):
     """Bound the number of worked weekends."""
 
     kind: Literal["max_weekends"]
-    max: int = Field(ge=0, description="most weekends a person works")
+    max: int = Field(ge=0, le=MAX_COUNT, description="most weekends a person works")
     window: int | None = Field(
         None, ge=1, le=53, description="in any this many weekends in a row; default all")
 

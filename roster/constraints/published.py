@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roster.constraints.base import Rule, fmt_dates
+from roster.constraints.base import MAX_COUNT, MAX_WEIGHT, Rule, fmt_dates
 
 if TYPE_CHECKING:
     from roster.check import CheckContext
@@ -40,9 +40,9 @@ class Published(Rule):
     assignments: list[PublishedShift] = Field(description="the published roster, shift by shift")
     from_: dt.date | None = Field(
         None, alias="from", description="first day that may change (default: the first day)")
-    notice_days: int = Field(0, ge=0, description="days from `from` that count as short notice")
-    notice_weight: int = Field(0, ge=0, description="extra cost of a change at short notice")
-    day_off_weight: int = Field(0, ge=0, description="extra cost of taking a published day off")
+    notice_days: int = Field(0, ge=0, le=MAX_COUNT, description="days from `from` that count as short notice")
+    notice_weight: int = Field(0, ge=0, le=MAX_WEIGHT, description="extra cost of a change at short notice")
+    day_off_weight: int = Field(0, ge=0, le=MAX_WEIGHT, description="extra cost of taking a published day off")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     shift_fields: ClassVar[tuple[str, ...]] = ()

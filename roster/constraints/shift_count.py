@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import CountRule, check_bounds
+from roster.constraints.base import MAX_COUNT, CountRule, check_bounds
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -17,8 +17,8 @@ class ShiftCount(CountRule):
     """Bound the number of shifts worked (optionally of some types)."""
 
     kind: Literal["shift_count"]
-    min: int | None = Field(None, ge=0, description="at least this many shifts")
-    max: int | None = Field(None, ge=0, description="at most this many shifts")
+    min: int | None = Field(None, ge=0, le=MAX_COUNT, description="at least this many shifts")
+    max: int | None = Field(None, ge=0, le=MAX_COUNT, description="at most this many shifts")
 
     @model_validator(mode="after")
     def _bounds(self) -> ShiftCount:

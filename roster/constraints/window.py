@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import SumRule, check_bounds
+from roster.constraints.base import MAX_COUNT, SumRule, check_bounds
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -35,8 +35,8 @@ class Window(SumRule):
         "work", description="work: days worked; shifts: shifts of the types in `shifts` "
         "(and duties in `duties`); duties: the on-call duties in `duties`")
     days: int = Field(ge=1, le=366, description="the window's length in days")
-    min: int | None = Field(None, ge=0, description="at least this many in every window")
-    max: int | None = Field(None, ge=0, description="at most this many in every window")
+    min: int | None = Field(None, ge=0, le=MAX_COUNT, description="at least this many in every window")
+    max: int | None = Field(None, ge=0, le=MAX_COUNT, description="at most this many in every window")
 
     @model_validator(mode="after")
     def _check(self) -> Window:
