@@ -189,5 +189,7 @@ def _finish(outcome: Outcome, rows: dict[str, dict[str, Any]], scenarios: dict[s
         _write_error(folder, source, outcome.error or "failed")
         settle(name, row_of(None, outcome.error))
         return
+    # no reuse marker while the files change: a batch killed now redoes this one
+    (folder / MARKER).unlink(missing_ok=True)
     write_result(outcome.result, scenarios[name], folder)  # the worker loaded the same text
     settle(name, row_of(outcome.result))

@@ -33,6 +33,8 @@ from roster.scenario import Scenario
 from roster.validation import ScenarioError
 
 EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 2, 3, 4
+#: stopped by Ctrl-C (what a shell expects of SIGINT); what was found is written
+EXIT_STOPPED = 130
 
 # when piped, rich would squeeze tables into 80 columns
 err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
@@ -77,7 +79,29 @@ def _progress_line(p: Progress) -> str:
             f"bound {_fmt(p.bound)}  gap {gap}  rosters found {p.solutions}")
 
 
-@click.group()
+class _Main(click.Group):
+    """The command group, with Ctrl-C at any moment (start-up and writing
+    included) ending in exit code 130, as a shell expects, not click's
+    "Aborted!" and 1."""
+
+    def main(self, *args: typing.Any, standalone_mode: bool = True,
+             **kwargs: typing.Any) -> typing.Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            super().main(*args, standalone_mode=False, **kwargs)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("\nstopped (Ctrl-C)", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        sys.exit(0)
+
+
+@click.group(cls=_Main)
 @click.version_option(package_name="roster")
 def main() -> None:
     """Build and check staff shift rosters for hospital care teams."""
@@ -171,11 +195,13 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
     if result.status == SolveStatus.UNKNOWN:
         if not result.stopped_by_user:
             err.print(f"No roster found within {time_limit:g}s; try a longer --time-limit.")
-        sys.exit(EXIT_NO_ROSTER)
+        sys.exit(EXIT_STOPPED if result.stopped_by_user else EXIT_NO_ROSTER)
     assert result.report is not None
     _print_by_rule(result.report)
     out.print(f"wrote {Path(outdir) / 'roster.csv'}, grid.csv, coverage.csv, penalties.csv, "
               f"report.html, {'roster.xlsx, ' if xlsx else ''}scenario.json, summary.json")
+    if result.stopped_by_user:
+        sys.exit(EXIT_STOPPED)
 
 
 def _print_by_rule(report: CheckReport) -> None:

@@ -94,3 +94,30 @@ def test_what_if_grids_are_bounded() -> None:
     with pytest.raises(VaryError, match="1100 variants; at most 1000"):
         grid([parse_vary("staff.RN=-5..5"), parse_vary("demand.RN=" + ",".join(
             str(1 + k / 100) for k in range(100)))])
+
+
+def test_ctrl_c_mid_solve_exits_130_with_the_best_roster_written(tmp_path: Path) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    from roster.generate import unit
+    from roster.output import write_scenario
+
+    path = tmp_path / "unit.yaml"
+    write_scenario(unit(30, 28, 1), path)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "roster.cli", "solve", str(path), "-o", str(out),
+           "--time-limit", "60", "--workers", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(6)  # well into the search
+    proc.send_signal(signal.SIGINT)
+    text = proc.communicate(timeout=60)[0].decode()
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text and "keeping the best roster" in text
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["stopped_by_user"] is True
+    res = CliRunner().invoke(main, ["check", str(path), str(out / "roster.csv"), "--json"])
+    assert json.loads(res.stdout)["total_penalty"] == summary["objective"]

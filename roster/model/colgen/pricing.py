@@ -98,6 +98,10 @@ class PersonModel:
         model.minimize(SCALE * self.own + cp_model.LinearExpr.weighted_sum(lits, coefs))
         p = self.solver.parameters
         p.max_time_in_seconds = time_limit
+        # Ctrl-C is the run's to handle: CP-SAT's own SIGINT handler, left
+        # behind by a finished pricing solve, aborted the process (C++
+        # bad_function_call) instead of stopping it cleanly
+        p.catch_sigint_signal = False
         p.random_seed = seed
         for key, value in PRICING_PARAMS.items():
             setattr(p, key, value)
