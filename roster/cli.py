@@ -11,6 +11,7 @@ import contextlib
 import json
 import math
 import sys
+import tempfile
 import types
 import typing
 from pathlib import Path
@@ -151,10 +152,11 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
             if exc.source is None and exc.what == "scenario":
                 exc = ScenarioError(exc.problems, scenario)
             _fail(exc)
-    try:
+    try:  # found before solving, not after the whole time limit
         Path(outdir).mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=outdir).close()
     except OSError as exc:
-        err.print(f"cannot create the output folder {outdir}: {exc}", markup=False,
+        err.print(f"cannot write to the output folder {outdir}: {exc}", markup=False,
                   highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,

@@ -560,10 +560,21 @@ def solve(
         if status == SolveStatus.FEASIBLE or status == SolveStatus.OPTIMAL:
             status = SolveStatus.UNKNOWN
         explanation: list[str] = []
-        if status == SolveStatus.INFEASIBLE and params.explain:
+        if status == SolveStatus.INFEASIBLE and params.explain and not stopped:
             from roster.model.explain import explain
 
-            explanation = explain(scenario, params)
+            # the explanation lives within the time limit too (at least half
+            # a second of it, so that a quick reason is still found)
+            left = (params.time_limit - wall) if params.time_limit is not None else None
+            seconds = params.explain_time_limit if left is None else min(
+                params.explain_time_limit, max(0.5, left))
+            try:
+                explanation = explain(scenario, params.model_copy(
+                    update={"explain_time_limit": seconds}))
+            except KeyboardInterrupt:
+                stopped = True
+                explanation = ["stopped by Ctrl-C before a reason was found"]
+            wall = time.perf_counter() - run.start
         return Result(status, None, None, wall, None, None, explanation,
                       stopped_by_user=stopped)
     report = check(scenario, run.best, soft_cover=params.soft_cover)
