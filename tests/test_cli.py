@@ -302,7 +302,7 @@ def test_solve_output_folder_cannot_be_made(tmp_path: Path) -> None:
     blocker.write_text("x")
     result = run("solve", SMALL, "-o", blocker / "out", *FAST)
     assert result.exit_code == 2
-    assert "cannot create the output folder" in flat(result.stderr)
+    assert "cannot write to the output folder" in flat(result.stderr)
     no_traceback(result)
 
 
