@@ -1,0 +1,74 @@
+"""Fuzzing the front door: byte-level mutations of the shipped examples
+through ``validate`` and ``solve`` must end in exit 0, 2, 3 or 4 (or 130),
+never a traceback, and quickly. A bounded number of examples here;
+``ROSTER_FUZZ_EXAMPLES`` raises it for a long hunt."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roster.cli import main
+
+SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
+EXAMPLES = int(os.environ.get("ROSTER_FUZZ_EXAMPLES", "40"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40,
+                database=None, suppress_health_check=[HealthCheck.too_slow,
+                                                      HealthCheck.function_scoped_fixture])
+#: what a mutation may splice in: YAML's own syntax, numbers at the limits,
+#: odd characters
+PIECES = [b"", b"-", b":", b"{", b"}", b"[", b"]", b"&a ", b"*a", b"!!python/object ", b"\n",
+          b"  ", b"\t", b"'", b'"', b"1e309", b"-1", b"99999999999999999999", b"true", b"null",
+          b".inf", b"0", b"24:00", b"\xd9\xa0", b"\xff", b"2026-02-30", b"~", b"#", b"?", b",",
+          b"| ", b"> ", b"%YAML 1.1\n", b"=HYPERLINK(1)"]
+
+
+@st.composite
+def mutated(draw) -> tuple[Path, bytes]:  # type: ignore[no-untyped-def]
+    path = draw(st.sampled_from(SCENARIOS))
+    data = bytearray(path.read_bytes())
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data)))
+        cut = draw(st.integers(0, 8))
+        data[at:at + cut] = draw(st.sampled_from(PIECES))
+    return path, bytes(data)
+
+
+def _no_traceback(res) -> None:  # type: ignore[no-untyped-def]
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    assert "Traceback" not in res.output
+
+
+@FUZZ
+@given(mutated())
+def test_validate_never_crashes(tmp_path_factory, case) -> None:  # type: ignore[no-untyped-def]
+    path, data = case
+    target = tmp_path_factory.mktemp("fuzz") / path.name
+    target.write_bytes(data)
+    res = CliRunner().invoke(main, ["validate", str(target)])
+    _no_traceback(res)
+    assert res.exit_code in (0, 2), res.output
+
+
+@settings(max_examples=max(8, EXAMPLES // 4), deadline=None, derandomize=EXAMPLES <= 40,
+          database=None, suppress_health_check=[HealthCheck.too_slow,
+                                                HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_solve_never_crashes(tmp_path_factory, data) -> None:  # type: ignore[no-untyped-def]
+    small = [p for p in SCENARIOS if p.name in ("medical-ward.yaml", "infeasible-ward.yaml",
+                                                "pharmacy-4-weeks.yaml")]
+    path = data.draw(st.sampled_from(small))
+    raw = bytearray(path.read_bytes())
+    at = data.draw(st.integers(0, len(raw)))
+    raw[at:at + data.draw(st.integers(0, 6))] = data.draw(st.sampled_from(PIECES))
+    folder = tmp_path_factory.mktemp("fuzz")
+    target = folder / path.name
+    target.write_bytes(bytes(raw))
+    res = CliRunner().invoke(main, ["solve", str(target), "-o", str(folder / "out"),
+                                    "--time-limit", "2", "--workers", "1", "--quiet"])
+    _no_traceback(res)
+    assert res.exit_code in (0, 2, 3, 4), res.output
