@@ -15,7 +15,7 @@ from typing import Any
 from roster.check import check
 from roster.constraints import requests
 from roster.constraints.base import weekend_blocks
-from roster.load import load_scenario, read_data
+from roster.load import load_scenario
 from roster.roster import Roster
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
@@ -33,7 +33,7 @@ def previous(path: str | Path) -> tuple[Scenario, Roster]:
         raise ScenarioError([("--history", f"{path} is not a roster folder written by roster "
                               "solve (it needs scenario.json and roster.csv)")],
                             what="command line")
-    scenario = load_scenario(read_data(folder / "scenario.json"))
+    scenario = load_scenario(folder / "scenario.json")
     return scenario, Roster.from_csv(folder / "roster.csv", scenario)
 
 
@@ -41,6 +41,14 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
                  roster: Roster) -> dict[str, Any]:
     """``data`` (the next scenario, starting on ``start``) with the history
     and carry of the previous roster, for the people in both."""
+    ids = {p["id"] for p in data.get("staff") or [] if isinstance(p, dict) and "id" in p}
+    if ids and not ids & set(before.staff_by_id):
+        raise ScenarioError([("--history", "the previous roster shares no staff with this "
+                              "scenario: is it another unit's folder?")], what="command line")
+    if before.horizon.start >= start:
+        raise ScenarioError([("--history", f"the previous roster starts on "
+                              f"{before.horizon.start}, not before this one ({start})")],
+                            what="command line")
     cells, held_on = roster.cells(before), roster.duties(before)
     refused = requests.refused(before, check(before, roster))
     asked = {(sid, d) for sid, d, _ in requests.each_request(before)}

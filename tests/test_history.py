@@ -86,3 +86,21 @@ def test_not_a_roster_folder_is_bad_input(tmp_path: Path) -> None:
                                     "--history", str(tmp_path), *FAST])
     assert res.exit_code == 2
     assert "is not a roster folder written by roster solve" in res.output
+
+
+def test_history_from_another_units_folder_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from roster import ScenarioError, load_scenario
+    from roster.history import carried_data
+    from tests.helpers import BASE
+    from tests.helpers import roster as make_roster
+
+    before = load_scenario(BASE)
+    other = {**BASE, "staff": [{"id": "X1", "roles": ["RN"]}]}
+    monday = before.dates[-1] + (before.dates[1] - before.dates[0])
+    ros = make_roster(before, {"S1": "E......"})
+    with pytest.raises(ScenarioError, match="shares no staff"):
+        carried_data(other, monday, before, ros)
+    with pytest.raises(ScenarioError, match="not before this one"):
+        carried_data(BASE, before.dates[0], before, ros)
