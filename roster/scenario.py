@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Discriminator,
@@ -26,7 +25,7 @@ from pydantic import (
 )
 
 from roster.constraints import registry
-from roster.constraints.base import MAX_COUNT, MAX_HOURS, MAX_WEIGHT, Rule
+from roster.constraints.base import MAX_COUNT, MAX_HOURS, MAX_WEIGHT, Rule, Strict
 from roster.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -71,8 +70,8 @@ Clock = Annotated[
 ]
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Frozen(Strict):
+    """A scenario record: frozen, no unknown fields, no booleans for numbers."""
 
 
 class Horizon(Frozen):

@@ -44,6 +44,9 @@ def _with(**change):  # type: ignore[no-untyped-def]
     ({"horizon": {"start": "9999-12-25", "days": 7}}, "horizon.start"),
     ({"shifts__0__start": "٠٧:00"}, "shifts[0] (E).start"),
     ({"history": {"S1": ["-"] * 400}}, "history.S1"),
+    ({"horizon": {"start": "2026-12-07", "days": True}}, "days: true is not a number"),
+    ({"rules": [{"kind": "shift_count", "max": 1, "weight": True}]}, "weight: true is not"),
+    ({"demand": [{"shift": "E", "role": "RN", "min": False}]}, "min: false is not a number"),
 ])
 def test_values_out_of_range_are_located(change, where) -> None:  # type: ignore[no-untyped-def]
     data = _with(**{k: v for k, v in change.items() if "__" in k})

@@ -65,10 +65,40 @@ class Scope(BaseModel):
         return self
 
 
-class Rule(BaseModel):
-    """Base of every rule entry in a scenario's ``rules:`` lists."""
+def _numeric(annotation: Any) -> bool:
+    """Whether a field's type is a number (int or float), not a bool."""
+    args = get_args(annotation)
+    if args:
+        return any(_numeric(a) for a in args)
+    return annotation in (int, float)
+
+
+def no_bools(cls: type[BaseModel], data: Any) -> Any:
+    """Refuse ``true``/``false`` where a number is wanted: pydantic would
+    read ``days: true`` as 1."""
+    if isinstance(data, dict):
+        for name, field in cls.model_fields.items():
+            value = data.get(field.alias or name, data.get(name))
+            if isinstance(value, bool) and _numeric(field.annotation):
+                raise ValueError(f"{field.alias or name}: {str(value).lower()} is not a "
+                                 "number; write a number")
+    return data
+
+
+class Strict(BaseModel):
+    """Frozen, no unknown fields, no booleans for numbers: the base of every
+    scenario record and rule."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bools(cls, data: Any) -> Any:
+        return no_bools(cls, data)
+
+
+class Rule(Strict):
+    """Base of every rule entry in a scenario's ``rules:`` lists."""
 
     kind: str
     name: str | None = Field(
