@@ -23,8 +23,7 @@ class CheckContext:
         self.soft_cover = soft_cover
         self.roster = roster
         self.days = scenario.horizon.days
-        self._cells = roster.cells(scenario)
-        self._held = roster.duties(scenario)
+        self._cells, self._held = roster.layers(scenario)
         self._shifts = {k: [t for t, _ in cells] for k, cells in self._cells.items()}
         self._duties = {k: [t for t, _ in cells] for k, cells in self._held.items()}
         self._resident = scenario.resident_duties

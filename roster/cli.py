@@ -25,7 +25,7 @@ from rich.table import Table
 from roster.check import check as check_roster
 from roster.constraints import registry, sections
 from roster.load import load_scenario
-from roster.model.solve import Progress, SolveParams
+from roster.model.solve import Progress, SolveParams, unsupported
 from roster.model.solve import solve as solve_scenario
 from roster.output import write_result
 from roster.result import CheckReport, SolveStatus
@@ -161,9 +161,9 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
         sys.exit(EXIT_BAD_INPUT)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,
                          soft_cover=soft_cover, strategy=strategy)
-    if strategy == "cg" and sc.duties:
-        err.print("--strategy cg: decomposition does not handle on-call duties yet; use auto, "
-                  "cpsat or lns", markup=False, highlight=False, soft_wrap=True)
+    problem = unsupported(sc, params)
+    if problem:
+        err.print(problem, markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     live = err.is_terminal and not quiet and not log
     if live:

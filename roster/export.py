@@ -57,7 +57,7 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
     for c in ws[1]:
         c.font, c.alignment = bold, Alignment(horizontal="center", wrap_text=True)
     weekend = [sc.weekday(d) in sc.weekend for d in range(sc.horizon.days)]
-    cells, held = roster.cells(sc), roster.duties(sc)
+    cells, held = roster.layers(sc)
     duty_fill = PatternFill("solid", fgColor="D9D2E9")
     for p in sc.staff:
         codes = ["+".join(t for t, _ in cells.get((p.id, d), []) + held.get((p.id, d), []))

@@ -49,7 +49,7 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
         raise ScenarioError([("--history", f"the previous roster starts on "
                               f"{before.horizon.start}, not before this one ({start})")],
                             what="command line")
-    cells, held_on = roster.cells(before), roster.duties(before)
+    cells, held_on = roster.layers(before)
     refused = requests.refused(before, check(before, roster))
     asked = {(sid, d) for sid, d, _ in requests.each_request(before)}
     # days of the previous roster that come before the next one

@@ -128,7 +128,7 @@ def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]
     """Per person: paid hours (real time; on-call duties their paid share),
     hours credited for leave, shifts, nights, on-call duties held and their
     paid hours, and worked weekends (a shift or a resident duty)."""
-    cells, held = roster.cells(scenario), roster.duties(scenario)
+    cells, held = roster.layers(scenario)
     blocks = weekend_blocks(scenario)
     resident = scenario.resident_duties
     out = {}

@@ -107,8 +107,9 @@ def repair_scenario(data: dict[str, Any], base: Scenario, published: Roster,
 
 def _codes(scenario: Scenario, roster: Roster) -> dict[tuple[str, int], list[tuple[str, str]]]:
     """(staff, day) -> shifts then on-call duties: what a person-day holds."""
-    out = {k: list(v) for k, v in roster.cells(scenario).items()}
-    for key, held in roster.duties(scenario).items():
+    shifts, duties = roster.layers(scenario)
+    out = {k: list(v) for k, v in shifts.items()}
+    for key, held in duties.items():
         out.setdefault(key, []).extend(held)
     return out
 

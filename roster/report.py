@@ -55,7 +55,7 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
     """Everything the template shows, as plain values."""
     sc = scenario
     colors = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(sc.shifts)}
-    cells, held = roster.cells(sc), roster.duties(sc)
+    cells, held = roster.layers(sc)
     weekend = {d for d in range(sc.horizon.days) if sc.weekday(d) in sc.weekend}
     refused = requests.refused(sc, report)
     asked = {(sid, d): q for sid, d, q in requests.each_request(sc)}

@@ -49,14 +49,16 @@ class Roster:
     def cells(self, scenario: Scenario) -> dict[tuple[str, int], list[tuple[str, str]]]:
         """(staff, day index) -> [(shift, role), ...] for days in the horizon
         (shifts only; ``duties`` gives the on-call rows)."""
-        return self._split(scenario)[0]
+        return self.layers(scenario)[0]
 
     def duties(self, scenario: Scenario) -> dict[tuple[str, int], list[tuple[str, str]]]:
         """(staff, day index) -> [(duty, role), ...] for days in the horizon."""
-        return self._split(scenario)[1]
+        return self.layers(scenario)[1]
 
-    def _split(self, scenario: Scenario) -> tuple[dict[tuple[str, int], list[tuple[str, str]]],
+    def layers(self, scenario: Scenario) -> tuple[dict[tuple[str, int], list[tuple[str, str]]],
                                                   dict[tuple[str, int], list[tuple[str, str]]]]:
+        """``cells`` and ``duties`` in one pass over the table, for callers
+        that need both."""
         shifts: dict[tuple[str, int], list[tuple[str, str]]] = {}
         duties: dict[tuple[str, int], list[tuple[str, str]]] = {}
         is_duty = scenario.duty_by_id

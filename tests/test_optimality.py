@@ -123,18 +123,22 @@ def brute_force(sc, choices=None) -> int | None:  # type: ignore[no-untyped-def]
     return best
 
 
-@settings(max_examples=35, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios())
-def test_solver_optimum_equals_brute_force_optimum(data):
-    sc = load_scenario(data)
-    expected = brute_force(sc)
+def assert_solver_finds(sc, choices=None) -> None:  # type: ignore[no-untyped-def]
+    """solve() proves the brute-force optimum (or infeasibility)."""
+    expected = brute_force(sc, choices)
     result = solve(sc, SolveParams(time_limit=10, workers=1, seed=0, explain=False))
     if expected is None:
         assert result.status == SolveStatus.INFEASIBLE
     else:
         assert result.status == SolveStatus.OPTIMAL
         assert result.objective == expected
+
+
+@settings(max_examples=35, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_solver_optimum_equals_brute_force_optimum(data):
+    assert_solver_finds(load_scenario(data))
 
 
 # -- on-call duties: a day holds nothing, D, OC or D+OC ----------------------------
@@ -183,11 +187,4 @@ def duty_scenarios(draw):  # type: ignore[no-untyped-def]
           suppress_health_check=[HealthCheck.too_slow])
 @given(duty_scenarios())
 def test_solver_optimum_with_duties_equals_brute_force(data):
-    sc = load_scenario(data)
-    expected = brute_force(sc, [(), ("D",), ("OC",), ("D", "OC")])
-    result = solve(sc, SolveParams(time_limit=10, workers=1, seed=0, explain=False))
-    if expected is None:
-        assert result.status == SolveStatus.INFEASIBLE
-    else:
-        assert result.status == SolveStatus.OPTIMAL
-        assert result.objective == expected
+    assert_solver_finds(load_scenario(data), [(), ("D",), ("OC",), ("D", "OC")])

@@ -506,6 +506,15 @@ def _hard_cover(scenario: Scenario) -> bool:
             or any(tc.min > 0 and tc.weight is None for tc in scenario.time_cover))
 
 
+def unsupported(scenario: Scenario, params: SolveParams) -> str | None:
+    """Why these settings cannot solve this scenario, or None (front ends
+    ask before they start)."""
+    if params.strategy == "cg" and scenario.duties:
+        return ("--strategy cg: decomposition does not handle on-call duties yet; use auto, "
+                "cpsat or lns")
+    return None
+
+
 def solve(
     scenario: Scenario,
     params: SolveParams | None = None,
@@ -523,9 +532,9 @@ def solve(
     second from the calling thread.
     """
     params = params or SolveParams()
-    if params.strategy == "cg" and scenario.duties:
-        raise ValueError("strategy cg: decomposition does not handle on-call duties yet; "
-                         "use auto, cpsat or lns")
+    problem = unsupported(scenario, params)
+    if problem:
+        raise ValueError(problem)
     run = _Run(scenario, params, hint)
     outcome: dict[str, Any] = {}
     finished = threading.Event()

@@ -55,13 +55,14 @@ def duty_roles(scenario: Scenario, index: Index) -> list[list[int]]:
 
 def pinned_cells(roster: Roster, scenario: Scenario, index: Index) -> Pinned:
     """A roster as (s, d) -> (t, r, k), the form fixed cells are read from."""
+    shifts, duties = roster.layers(scenario)
     out: Pinned = {
         (index.s_of[sid], d): (index.t_of[shift], index.r_of[role], -1)
-        for (sid, d), cells in roster.cells(scenario).items()
+        for (sid, d), cells in shifts.items()
         for shift, role in cells[:1]
     }
     n = len(index.shifts)
-    for (sid, d), held in roster.duties(scenario).items():
+    for (sid, d), held in duties.items():
         key = (index.s_of[sid], d)
         t, r, _ = out.get(key, (-1, -1, -1))
         out[key] = (t, r, index.t_of[held[0][0]] - n)
@@ -243,16 +244,6 @@ class Variables:
                 cells[s, d] = (t, r, k)
         return cells
 
-    def _worked(self, roster: Roster, scenario: Scenario) -> set[tuple[int, int, int]]:
-        """(s, d, code index) of every shift and duty in the roster."""
-        idx = self.index
-        return {
-            (idx.s_of[sid], d, idx.t_of[shift])
-            for table in (roster.cells(scenario), roster.duties(scenario))
-            for (sid, d), cells in table.items()
-            for shift, _ in cells
-        }
-
     def hint(self, model: cp_model.CpModel, cells: Pinned) -> None:
         """Suggest assignments (from ``pinned_cells``) as the solver's start."""
         for (s, d), row in self.x.items():
@@ -269,18 +260,21 @@ class Variables:
 
     def fix(self, model: cp_model.CpModel, roster: Roster, scenario: Scenario) -> None:
         """Pin every assignment to the given roster (used to score it)."""
-        worked = self._worked(roster, scenario)
+        idx = self.index
+        shifts, duties = roster.layers(scenario)
+        # (s, d, code index) of every shift and duty in the roster
+        worked = {(idx.s_of[sid], d, idx.t_of[code]) for table in (shifts, duties)
+                  for (sid, d), cells in table.items() for code, _ in cells}
         for v, (s, d, t) in self.all_literals():
             model.add(v == int((s, d, t) in worked))
         if any(self.lit(s, d, t) is False for s, d, t in worked):
             model.add_bool_or([])  # a cell no roster may use (leave, role, limit 0)
-        idx = self.index
-        for (sid, d), held in roster.duties(scenario).items():
+        for (sid, d), held in duties.items():
             s = idx.s_of[sid]
             for duty, role in held:
                 if self.duty_role[s][idx.t_of[duty] - len(idx.shifts)] != idx.r_of.get(role):
                     model.add_bool_or([])  # held in a role the duty does not allow
-        for (sid, d), cells in roster.cells(scenario).items():
+        for (sid, d), cells in shifts.items():
             for shift, role in cells:
                 s, t, r = idx.s_of[sid], idx.t_of[shift], idx.r_of.get(role)
                 if r not in self.roles[s][t]:
