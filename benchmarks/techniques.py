@@ -117,7 +117,7 @@ def strategy(instances: list[int], limit: float) -> None:
 def _construct(i: int, limit: float) -> str:
     from collections import Counter
 
-    from roster.check import check
+    from roster.checker import check
     from roster.model.lns import Search
 
     sc = _scenario(i)

@@ -22,7 +22,7 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
-from roster.check import check as check_roster
+from roster.checker import check as check_roster
 from roster.constraints import registry, sections
 from roster.load import load_scenario
 from roster.model.solve import Progress, SolveParams, unsupported

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from roster.check import check
+from roster.checker import check
 from roster.constraints import requests
 from roster.constraints.base import weekend_blocks
 from roster.load import load_scenario

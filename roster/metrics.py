@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from roster.check import CheckContext
+from roster.checker import CheckContext
 from roster.constraints import cover, requests, time_cover
 from roster.constraints.fairness import Fairness
 from roster.output import hours_due, staff_totals

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from roster.check import check
+from roster.checker import check
 from roster.constraints.published import published_rule
 from roster.load import load_scenario, read_data
 from roster.metrics import Shortfall, shortfalls

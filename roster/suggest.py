@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from roster.check import check
+from roster.checker import check
 from roster.result import CheckReport
 from roster.roster import Roster
 from roster.scenario import Scenario

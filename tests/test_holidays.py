@@ -10,7 +10,7 @@ import pytest
 from helpers import BASE, roster, scenario
 
 from roster import ScenarioError, check
-from roster.check import CheckContext
+from roster.checker import CheckContext
 from roster.constraints import time_cover
 from roster.constraints.fairness import Fairness
 from roster.export import write_xlsx

@@ -135,3 +135,40 @@ def test_the_explanation_keeps_to_the_time_limit() -> None:
     assert result.status == SolveStatus.INFEASIBLE and result.explanation
     assert time.perf_counter() - began < 2 + 1.5  # not the explanation's own 30 s
 
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.35])
+def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(delay: float) -> None:
+    """The ``roster`` command as installed (``roster.entry``), stopped while
+    it loads its libraries."""
+    import signal
+    import subprocess
+    import sys
+
+    launch = "import sys; from roster.entry import main; sys.exit(main())"
+    proc = subprocess.Popen([sys.executable, "-c", launch, "rules"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    text = proc.communicate(timeout=30)[1].decode()
+    assert "Traceback" not in text
+    assert proc.returncode in (130, -signal.SIGINT), text  # -2: a shell shows 130 too
+
+
+def test_the_package_names_load_on_first_use() -> None:
+    """``import roster`` is cheap (the command's start can be stopped
+    cleanly), and every public name still resolves."""
+    import subprocess
+    import sys
+
+    import roster
+    import roster.cli  # every module loaded: none may hide a name (roster.check did)
+
+    assert set(roster.__all__) == set(roster._WHERE)
+    for name in roster.__all__:
+        assert getattr(roster, name).__name__ == name
+    code = ("import sys, roster; "
+            "print(sorted(m for m in sys.modules if m.startswith(('ortools', 'pandas'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from roster.constraints.base import Rule, fmt_dates, weekend_blocks
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario

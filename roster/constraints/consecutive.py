@@ -31,7 +31,7 @@ from pydantic import Field, model_validator
 from roster.constraints.base import MAX_COUNT, Rule, check_bounds, fmt_dates, runs
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import Lit, ModelContext
     from roster.result import Violation
 

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from roster.constraints.base import fmt_dates
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.roster import Roster
@@ -227,7 +227,7 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
 
 def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
     """Per date, shift and role/skill: the levels, who is there, what is missing."""
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
 
     ctx = CheckContext(scenario, roster)
     rows = []

@@ -30,7 +30,7 @@ from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
 from roster.constraints.max_weekends import worked_weekend
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario

@@ -18,7 +18,7 @@ from pydantic import Field
 from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
 

@@ -19,7 +19,7 @@ from pydantic import Field
 from roster.constraints.base import Rule, fmt_dates
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Duty, Scenario, Shift

@@ -21,7 +21,7 @@ from pydantic import Field, model_validator
 from roster.constraints.base import Rule, Scope, fmt_dates
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from roster.constraints.base import MAX_COUNT, MAX_WEIGHT, Rule, fmt_dates
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario

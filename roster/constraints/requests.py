@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from roster.constraints.base import fmt_dates
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import CheckReport, Violation
     from roster.scenario import Request, Scenario

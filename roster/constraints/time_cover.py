@@ -29,7 +29,7 @@ from roster.constraints.base import fmt_dates
 from roster.constraints.cover import SOFT_COVER_WEIGHT, counts, eligible
 
 if TYPE_CHECKING:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.roster import Roster
@@ -192,7 +192,7 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
-    from roster.check import CheckContext
+    from roster.checker import CheckContext
 
     ctx = CheckContext(scenario, roster)
     rows = []

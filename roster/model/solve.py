@@ -16,7 +16,7 @@ from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from roster.check import CheckReport, check
+from roster.checker import CheckReport, check
 from roster.model.build import build
 from roster.model.colgen import ColumnGeneration, Infeasible
 from roster.model.lns import Search, tune

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from ruletools import found, infeasible, optimum, person, pinned, roster, scenario
 
-from roster.check import CheckContext, check
+from roster.checker import CheckContext, check
 from roster.constraints.fairness import Fairness
 
 RULE = "fairness"

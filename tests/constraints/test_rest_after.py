@@ -11,7 +11,7 @@ from helpers import roster
 from ruletools import found, infeasible, optimum, pinned, scenario
 
 from roster import ScenarioError, load_scenario
-from roster.check import check
+from roster.checker import check
 
 RULE = "rest_after"
 #: N 21:30-07:30 (helpers' shifts): E 07:00-15:00, L 14:00-22:00

@@ -32,7 +32,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from roster.check import check
+from roster.checker import check
 from roster.model.build import blocked_cells
 from roster.model.colgen.master import Master
 from roster.model.colgen.pricing import Column, Pricer
