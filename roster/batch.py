@@ -20,7 +20,8 @@ import pandas as pd
 from roster.jobs import Job, Outcome, executor
 from roster.load import load_text
 from roster.model.solve import SolveParams
-from roster.output import atomic_write, write_result, write_table
+from roster.output import (BATCH_SOURCE, UNFINISHED, output_set, write_json, write_result,
+                           write_table)
 from roster.result import Result, SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
@@ -29,8 +30,6 @@ from roster.variants import folder_name
 COLUMNS = ["file", "name", "status", "objective", "best_bound", "gap_pct", "wall_time_s",
            "error", "reused"]
 ERROR, NOT_RUN = "ERROR", "NOT_RUN"
-#: in each output folder: what was solved there (content hash and settings)
-MARKER = ".batch-source.json"
 
 
 def output_names(paths: Sequence[str | Path]) -> list[str]:
@@ -81,15 +80,18 @@ def _stored(folder: Path) -> dict[str, Any] | None:
 
 
 def _write_error(folder: Path, source: str, error: str,
-                 key: dict[str, Any] | None = None) -> None:
-    """An ERROR summary (and, when the file could be read, its marker: the
-    same content fails the same way)."""
-    data = {"file": source, "status": ERROR, "error": error}
-    for name in ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", MARKER):
-        (folder / name).unlink(missing_ok=True)
-    atomic_write(folder / "summary.json", lambda fh: json.dump(data, fh, indent=2))
-    if key is not None:
-        atomic_write(folder / MARKER, lambda fh: json.dump(key, fh))
+                 key: dict[str, Any] | None = None) -> str:
+    """An ERROR summary, alone in the folder (with, when the file could be
+    read, its marker: the same content fails the same way); returns the
+    error, with why the folder could not be written if it could not."""
+    try:
+        with output_set(folder) as staging:
+            if key is not None:
+                write_json(staging / BATCH_SOURCE, key)
+            write_json(staging / "summary.json", {"file": source, "status": ERROR, "error": error})
+    except OSError as exc:
+        return f"{error}; and cannot write to {folder}: {exc.strerror or exc}"
+    return error
 
 
 def batch(
@@ -146,18 +148,14 @@ def batch(
         else:
             todo.append((path, name, text))
             continue
-        _write_error(folder, str(path), error, keys.get(name))
-        settle(name, row_of(None, error))
+        settle(name, row_of(None, _write_error(folder, str(path), error, keys.get(name))))
 
     try:
         with executor(jobs, scheduler) as ex:
             share = params if params.workers else params.model_copy(update={"workers": ex.share})
             work = [Job(name, text, str(path), share) for path, name, text in todo]
             for outcome in ex.run(work):
-                _finish(outcome, rows, scenarios, outdir, settle)
-                if outcome.result is not None:
-                    atomic_write(outdir / outcome.key / MARKER,
-                                 lambda fh, k=keys[outcome.key]: json.dump(k, fh))
+                _finish(outcome, rows[outcome.key]["file"], scenarios, keys, outdir, settle)
     finally:
         table = pd.DataFrame(list(rows.values())).reindex(columns=COLUMNS)
         write_table(outdir / "batch.csv", table)
@@ -174,22 +172,25 @@ def _fresh(folder: Path, key: dict[str, Any]) -> dict[str, Any] | None:
     """The stored row when the folder holds this content solved with these
     settings (not judged by times or names: two files called ward.yaml in
     different folders are different scenarios)."""
+    if (folder / UNFINISHED).exists():
+        return None
     try:
-        stored = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        stored = json.loads((folder / BATCH_SOURCE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return _stored(folder) if stored == key else None
 
 
-def _finish(outcome: Outcome, rows: dict[str, dict[str, Any]], scenarios: dict[str, Scenario],
-            outdir: Path, settle: Callable[[str, dict[str, Any]], None]) -> None:
+def _finish(outcome: Outcome, source: str, scenarios: dict[str, Scenario],
+            keys: dict[str, dict[str, Any]], outdir: Path,
+            settle: Callable[[str, dict[str, Any]], None]) -> None:
     name, folder = outcome.key, outdir / outcome.key
-    source = rows[name]["file"]
     if outcome.result is None:
-        _write_error(folder, source, outcome.error or "failed")
-        settle(name, row_of(None, outcome.error))
+        settle(name, row_of(None, _write_error(folder, source, outcome.error or "failed")))
         return
-    # no reuse marker while the files change: a batch killed now redoes this one
-    (folder / MARKER).unlink(missing_ok=True)
-    write_result(outcome.result, scenarios[name], folder)  # the worker loaded the same text
+    try:  # the worker loaded the same text; the marker is part of the set
+        write_result(outcome.result, scenarios[name], folder, extra={BATCH_SOURCE: keys[name]})
+    except OSError as exc:
+        settle(name, row_of(None, f"{source}: cannot write to {folder}: {exc.strerror or exc}"))
+        return
     settle(name, row_of(outcome.result))

@@ -11,7 +11,6 @@ import contextlib
 import json
 import math
 import sys
-import tempfile
 import types
 import typing
 from pathlib import Path
@@ -27,7 +26,7 @@ from roster.constraints import registry, sections
 from roster.load import load_scenario
 from roster.model.solve import Progress, SolveParams, unsupported
 from roster.model.solve import solve as solve_scenario
-from roster.output import write_result
+from roster.output import output_problem, write_result
 from roster.result import CheckReport, SolveStatus
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -46,6 +45,14 @@ def _fail(exc: ScenarioError) -> typing.NoReturn:
     """Bad input: the problems, and exit code 2."""
     err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def _output_folder(outdir: str) -> None:
+    """Exit 2 before solving if a run's files cannot go to ``outdir``."""
+    problem = output_problem(outdir)
+    if problem:
+        err.print(problem, markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _load(path: str) -> Scenario:
@@ -152,13 +159,7 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
             if exc.source is None and exc.what == "scenario":
                 exc = ScenarioError(exc.problems, scenario)
             _fail(exc)
-    try:  # found before solving, not after the whole time limit
-        Path(outdir).mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=outdir).close()
-    except OSError as exc:
-        err.print(f"cannot write to the output folder {outdir}: {exc}", markup=False,
-                  highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+    _output_folder(outdir)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,
                          soft_cover=soft_cover, strategy=strategy)
     problem = unsupported(sc, params)
@@ -174,7 +175,7 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
     try:
         write_result(result, sc, outdir, xlsx=xlsx)
     except OSError as exc:
-        err.print(f"cannot write the results to {outdir}: {exc}", markup=False,
+        err.print(f"cannot write the results to {outdir}: {exc.strerror or exc}", markup=False,
                   highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     if result.stopped_by_user:
@@ -616,6 +617,7 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
     from roster.variants import VaryError
 
     _load(scenario)
+    _output_folder(outdir)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     try:
         absences = [Absence.parse(a) for a in absent]
@@ -625,6 +627,10 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
     except (ScenarioError, VaryError) as exc:
         text = exc.render() if isinstance(exc, ScenarioError) else str(exc)
         err.print(text, markup=False, highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:
+        err.print(f"cannot write the results to {outdir}: {exc.strerror or exc}", markup=False,
+                  highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     result = done.result
     out.print(f"status {result.status.value}, objective {_fmt(result.objective)}, "

@@ -2,16 +2,25 @@
 the scenario and the summary.
 
 Every file is first written beside its target and then renamed over it, so a
-crash or Ctrl-C never leaves half a file; the summary goes last.
+crash or Ctrl-C never leaves half a file. A run's files are one set
+(``output_set``): written into a fresh folder beside the output folder and
+swapped in whole, so a reader sees the previous run's files or this run's,
+never a mix.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import re
+import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +28,21 @@ import pandas as pd
 
 from roster.constraints import cover, time_cover
 from roster.constraints.base import weekend_blocks
-from roster.result import Result
+from roster.result import CheckReport, Result
 from roster.roster import Roster
 from roster.scenario import Scenario
 
 ROSTER_FILES = ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
                 "roster.xlsx")
+#: every file a run may leave in its output folder: a folder holding only
+#: these is the product's, and is replaced as a whole by the next run
+#: in a batch's output folder: what was solved there (content hash and settings)
+BATCH_SOURCE = ".batch-source.json"
+RUN_FILES = (*ROSTER_FILES, "scenario.json", "summary.json", "changes.csv", BATCH_SOURCE)
+#: present while a run's files are moved in one by one (where the folder
+#: cannot be swapped whole): the folder is unfinished
+UNFINISHED = ".roster-writing"
+_STAGING = ".roster-new-"
 
 
 def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
@@ -104,9 +122,148 @@ def write_scenario(data: dict[str, Any], path: Path) -> None:
     """Scenario data as a file ``load_scenario`` reads back: JSON for a
     ``.json`` path, YAML otherwise (written by ``import`` and the unit generator)."""
     if path.suffix == ".json":
-        atomic_write(path, lambda fh: json.dump(data, fh, indent=1))
+        write_json(path, data)
     else:
         atomic_write(path, lambda fh: dump_yaml(data, fh))
+
+
+def foreign_entries(folder: str | Path) -> list[str]:
+    """What ``folder`` holds that no run wrote (a run replaces the folder
+    whole, so it must not hold anything else)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    ours = set(RUN_FILES) | {UNFINISHED}
+    # atomic_write's temporary files and staging folders, left by a kill
+    temp = (_STAGING, *(f".{name}." for name in RUN_FILES))
+    return sorted(e.name for e in folder.iterdir()
+                  if e.name not in ours and not e.name.startswith(temp))
+
+
+def output_problem(folder: str | Path) -> str | None:
+    """Why a run's files cannot go to ``folder`` (None: they can); asked
+    before solving, so the answer does not wait for the whole time limit."""
+    target = Path(folder).resolve()
+    if Path.cwd().resolve().is_relative_to(target):
+        return (f"the output folder {folder} is the current folder or holds it: a run "
+                "replaces its output folder whole, so give a folder for the results, e.g. "
+                "-o out/")
+    if target.exists() and not target.is_dir():
+        return f"the output folder {folder} is a file, not a folder"
+    other = foreign_entries(target)
+    if other:
+        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        return (f"the output folder {folder} holds {shown}, which roster did not write: a run "
+                "replaces its output folder whole (so nobody reads a mix of two runs); give a "
+                "new or empty folder, or move those away")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Path(tempfile.mkdtemp(prefix=_STAGING, dir=_beside(target))).rmdir()
+    except OSError as exc:
+        return f"cannot write to the output folder {folder}: {exc}"
+    return None
+
+
+@contextmanager
+def output_set(folder: str | Path) -> Iterator[Path]:
+    """Write one run's files as a set: yields a fresh folder beside
+    ``folder`` to write them into; leaving the block without an error puts
+    that folder in ``folder``'s place in one step (an error or Ctrl-C leaves
+    ``folder`` as it was). Raises OSError if ``folder`` holds anything a run
+    does not write."""
+    target = Path(folder).resolve()
+    problem = output_problem(target)
+    if problem:
+        raise OSError(errno.EEXIST, problem)
+    _clear_stale(_beside(target))
+    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=_beside(target)))
+    try:
+        yield staging
+        os.chmod(staging, target.stat().st_mode & 0o7777 if target.is_dir()
+                 else 0o777 & ~_umask())
+        with _no_interrupt():
+            _swap_in(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # this run's, or the old set after a swap
+
+
+def _beside(target: Path) -> Path:
+    """Where a run's files are staged: beside ``target``, or inside it when
+    it is a mount point (a rename cannot cross file systems)."""
+    return target if os.path.ismount(target) else target.parent
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """``staging`` becomes ``target``; what ``target`` held ends in ``staging``."""
+    if not target.exists():
+        os.rename(staging, target)
+        staging.mkdir()  # for the caller's clean-up
+        return
+    if staging.parent != target and _exchange(staging, target):
+        return
+    # the folder cannot be swapped (a mount point, a file system without an
+    # atomic exchange): files one by one, marked unfinished until the last
+    (target / UNFINISHED).touch()
+    for name in RUN_FILES:
+        if not (staging / name).exists():
+            (target / name).unlink(missing_ok=True)
+    for entry in sorted(staging.iterdir(), key=lambda e: e.name == "summary.json"):
+        os.replace(entry, target / entry.name)
+    (target / UNFINISHED).unlink()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2`` with
+    ``RENAME_EXCHANGE``); False where the system or file system cannot."""
+    rename = getattr(_libc(), "renameat2", None)
+    if rename is None:
+        return False
+    at_fdcwd, exchange = -100, 2
+    if rename(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EBUSY, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _clear_stale(parent: Path) -> None:
+    """Remove staging folders left by runs that were killed (their process
+    is gone); a running one's is left alone."""
+    for entry in parent.glob(f"{_STAGING}*"):
+        pid = entry.name[len(_STAGING):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Ctrl-C held back for the few renames of a swap (delivered after)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _umask() -> int:
@@ -188,47 +345,46 @@ def summary(result: Result, scenario: Scenario) -> dict[str, Any]:
 
 
 def write_result(result: Result, scenario: Scenario, outdir: str | Path,
-                 xlsx: bool = False) -> list[Path]:
+                 xlsx: bool = False,
+                 extra: Mapping[str, pd.DataFrame | dict[str, Any]] | None = None) -> list[Path]:
     """Write the roster files and report.html (when there is a roster; with
     ``xlsx`` also roster.xlsx), scenario.json (the scenario they belong to,
-    for exports) and summary.json."""
+    for exports), ``extra`` (a table as CSV, a dict as JSON; e.g. repair's
+    changes.csv) and summary.json, as one set (``output_set``)."""
     from roster.export import write_xlsx
     from roster.report import write_report
 
-    outdir = Path(outdir)
-    written = []
+    names = []
+    with output_set(outdir) as folder:
+        if result.roster is not None and result.report is not None:
+            write_table(folder / "roster.csv", result.roster.table(scenario))
+            write_table(folder / "grid.csv", result.roster.grid(scenario), index=True)
+            write_table(folder / "coverage.csv", coverage_table(scenario, result.roster))
+            write_table(folder / "penalties.csv", penalty_table(result.report))
+            write_report(folder / "report.html", scenario, result.roster, result.report, result)
+            if xlsx:
+                write_xlsx(folder / "roster.xlsx", scenario, result.roster, result.report)
+        for name, content in (extra or {}).items():
+            if isinstance(content, dict):
+                write_json(folder / name, content)
+            else:
+                write_table(folder / name, content)
+        write_json(folder / "scenario.json",
+                   scenario.model_dump(mode="json", by_alias=True, exclude_none=True))
+        write_json(folder / "summary.json", summary(result, scenario))  # the set's last file
+        names = [*(n for n in ROSTER_FILES if (folder / n).exists()), *(extra or {}),
+                 "scenario.json", "summary.json"]
+    return [Path(outdir) / name for name in names]
 
-    def csv(name: str, df: pd.DataFrame, index: bool = False) -> None:
-        write_table(outdir / name, df, index=index)
-        written.append(outdir / name)
 
-    if result.roster is not None and result.report is not None:
-        csv("roster.csv", result.roster.table(scenario))
-        csv("grid.csv", result.roster.grid(scenario), index=True)
-        csv("coverage.csv", coverage_table(scenario, result.roster))
-        pens = pd.DataFrame(
-            [
-                {**v.as_dict(), "dates": " ".join(v.as_dict()["dates"])}
-                for v in result.report.penalties
-            ],
-            columns=["rule", "staff", "dates", "amount", "weight", "penalty", "message"],
-        )
-        csv("penalties.csv", pens)
-        written.append(write_report(outdir / "report.html", scenario, result.roster,
-                                    result.report, result))
-        if xlsx:
-            written.append(write_xlsx(outdir / "roster.xlsx", scenario, result.roster,
-                                      result.report))
-        else:
-            (outdir / "roster.xlsx").unlink(missing_ok=True)  # not an earlier run's
-    else:
-        # no roster this time: an earlier run's files must not pass for this one's
-        for name in ROSTER_FILES:
-            (outdir / name).unlink(missing_ok=True)
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    atomic_write(outdir / "scenario.json", lambda fh: json.dump(data, fh, indent=1))
-    written.append(outdir / "scenario.json")
-    info = summary(result, scenario)
-    atomic_write(outdir / "summary.json", lambda fh: json.dump(info, fh, indent=2, default=str))
-    written.append(outdir / "summary.json")
-    return written
+def write_json(path: Path, data: Any) -> None:
+    """A JSON file, atomically (dates and other values as text)."""
+    atomic_write(path, lambda fh: json.dump(data, fh, indent=1, default=str))
+
+
+def penalty_table(report: CheckReport) -> pd.DataFrame:
+    """penalties.csv: one row per penalty, its dates space-separated."""
+    return pd.DataFrame(
+        [{**v.as_dict(), "dates": " ".join(v.as_dict()["dates"])} for v in report.penalties],
+        columns=["rule", "staff", "dates", "amount", "weight", "penalty", "message"],
+    )

@@ -23,7 +23,7 @@ from roster.constraints.published import published_rule
 from roster.load import load_scenario, read_data
 from roster.metrics import Shortfall, shortfalls
 from roster.model.solve import SolveParams, solve
-from roster.output import write_result, write_table
+from roster.output import write_result
 from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -178,8 +178,7 @@ def repair(
     table = changes(repaired, published, result.roster, list(absences), gone)
     out = Repair(result, repaired, published, table, gone)
     if outdir is not None:
-        write_result(result, repaired, outdir)
-        write_table(Path(outdir) / "changes.csv", table)
+        write_result(result, repaired, outdir, extra={"changes.csv": table})
     return out
 
 
