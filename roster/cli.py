@@ -55,6 +55,12 @@ def _output_folder(outdir: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
+def _cannot_write(outdir: str, exc: OSError) -> typing.NoReturn:
+    err.print(f"cannot write the results to {outdir}: {exc.strerror or exc}", markup=False,
+              highlight=False, soft_wrap=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
 def _load(path: str) -> Scenario:
     try:
         sc = load_scenario(path)
@@ -175,9 +181,7 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
     try:
         write_result(result, sc, outdir, xlsx=xlsx)
     except OSError as exc:
-        err.print(f"cannot write the results to {outdir}: {exc.strerror or exc}", markup=False,
-                  highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _cannot_write(outdir, exc)
     if result.stopped_by_user:
         err.print("stopped by Ctrl-C: " + ("keeping the best roster found so far"
                                            if result.roster is not None else "no roster yet"))
@@ -483,6 +487,8 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
         err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     axes, variants = planned.axes, planned.variants
+    for v in variants:  # each variant's roster files go to their own folder
+        _output_folder(str(Path(outdir) / v.name))
     with _progress(len(variants), "variants") as advance:
         try:
             table = run(planned, outdir=outdir, params=params, jobs=jobs, scheduler=scheduler,
@@ -490,6 +496,8 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
                         gap_threshold=gap_threshold, max_gap=max_gap, max_time=max_time)
         except ScenarioError as exc:
             _fail(exc)
+        except OSError as exc:
+            _cannot_write(outdir, exc)
         except KeyboardInterrupt:
             _stopped(Path(outdir) / "whatif.csv")
     keys = [a.key for a in axes]
@@ -517,8 +525,8 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
               show_default=True, help="Seconds per scenario.")
 @many_solves
-@click.option("--force", is_flag=True, help="Solve again even when the outputs are newer "
-              "than the scenario file.")
+@click.option("--force", is_flag=True, help="Solve again even when a folder holds the "
+              "result of the same file content with the same settings.")
 def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
           jobs: int | None, workers: int, scheduler: str | None, force: bool) -> None:
     """Solve many SCENARIOS, each into OUTPUT/<name>/, with a summary in batch.csv."""
@@ -629,9 +637,7 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
         err.print(text, markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     except OSError as exc:
-        err.print(f"cannot write the results to {outdir}: {exc.strerror or exc}", markup=False,
-                  highlight=False, soft_wrap=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _cannot_write(outdir, exc)
     result = done.result
     out.print(f"status {result.status.value}, objective {_fmt(result.objective)}, "
               f"bound {_fmt(result.best_bound)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import json
 import os
 import re
@@ -168,23 +169,24 @@ def output_problem(folder: str | Path) -> str | None:
 def output_set(folder: str | Path) -> Iterator[Path]:
     """Write one run's files as a set: yields a fresh folder beside
     ``folder`` to write them into; leaving the block without an error puts
-    that folder in ``folder``'s place in one step (an error or Ctrl-C leaves
-    ``folder`` as it was). Raises OSError if ``folder`` holds anything a run
-    does not write."""
+    that folder in ``folder``'s place in one step (an error leaves ``folder``
+    as it was). Ctrl-C meanwhile is held until the set is in place: the
+    writing is short and the run's result is what a stop keeps. Raises
+    OSError if ``folder`` holds anything a run does not write."""
     target = Path(folder).resolve()
     problem = output_problem(target)
     if problem:
         raise OSError(errno.EEXIST, problem)
     _clear_stale(_beside(target))
-    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=_beside(target)))
-    try:
-        yield staging
-        os.chmod(staging, target.stat().st_mode & 0o7777 if target.is_dir()
-                 else 0o777 & ~_umask())
-        with _no_interrupt():
+    with _ctrl_c_held():
+        staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=_beside(target)))
+        try:
+            yield staging
+            os.chmod(staging, target.stat().st_mode & 0o7777 if target.is_dir()
+                     else 0o777 & ~_umask())
             _swap_in(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # this run's, or the old set after a swap
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # this run's, or the old set after a swap
 
 
 def _beside(target: Path) -> Path:
@@ -197,7 +199,6 @@ def _swap_in(staging: Path, target: Path) -> None:
     """``staging`` becomes ``target``; what ``target`` held ends in ``staging``."""
     if not target.exists():
         os.rename(staging, target)
-        staging.mkdir()  # for the caller's clean-up
         return
     if staging.parent != target and _exchange(staging, target):
         return
@@ -227,6 +228,7 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
     try:
         return ctypes.CDLL(None, use_errno=True)
@@ -254,16 +256,21 @@ def _alive(pid: int) -> bool:
 
 
 @contextmanager
-def _no_interrupt() -> Iterator[None]:
-    """Ctrl-C held back for the few renames of a swap (delivered after)."""
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C noted, not acted on, inside the block; delivered as usual at
+    its end. (A Python handler, not a signal mask: the kernel may hand the
+    signal to any thread, and Python always runs its handler in the main one.)"""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _umask() -> int:

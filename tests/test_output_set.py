@@ -181,7 +181,8 @@ def test_kill_during_a_solve_leaves_the_old_set_or_the_new(tmp_path) -> None:
     path = tmp_path / "unit.yaml"
     write_scenario(unit(20, 14, 3), path)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "roster.cli", "solve", str(path), "-o", str(out),
+    launch = "import sys; from roster.entry import main; sys.exit(main())"
+    cmd = [sys.executable, "-c", launch, "solve", str(path), "-o", str(out),
            "--time-limit", "1", "--workers", "1", "--quiet"]
     assert subprocess.run(cmd, capture_output=True).returncode == 0
     for delay, sig in ((1.3, signal.SIGKILL), (1.45, signal.SIGINT), (1.6, signal.SIGKILL)):
@@ -195,6 +196,40 @@ def test_kill_during_a_solve_leaves_the_old_set_or_the_new(tmp_path) -> None:
         assert b"Traceback" not in proc.stderr.read()
         assert proc.returncode in (0, -9, 130)
         summary = json.loads((out / "summary.json").read_text())
-        res = CliRunner().invoke(main, ["check", str(path), str(out / "roster.csv"), "--json"])
-        assert json.loads(res.stdout)["total_penalty"] == summary["objective"]
         assert output.foreign_entries(out) == []
+        if summary["objective"] is None:  # stopped before a first roster
+            assert not (out / "roster.csv").exists()
+            continue
+        res = CliRunner().invoke(main, ["check", str(path), str(out / "roster.csv"), "--json"])
+        assert json.loads(res.stdout)["total_penalty"] == summary["objective"], res.output
+
+
+def test_whatif_refuses_a_variant_folder_of_other_files_before_solving(tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "staff.RN=0").mkdir(parents=True)
+    (out / "staff.RN=0" / "plan.docx").write_text("mine")
+    res = CliRunner().invoke(main, ["whatif", str(DATA / "small.yaml"), "--vary",
+                                    "staff.RN=0,1", "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "plan.docx, which roster did not write" in " ".join(res.output.split())
+    assert _names(out) == ["staff.RN=0"]
+
+
+def test_ctrl_c_while_writing_is_held_until_the_new_set_is_in_place(tmp_path, small, solved,
+                                                                   monkeypatch) -> None:
+    import roster.report
+
+    out = tmp_path / "out"
+    write_result(_no_roster(), small, out)
+    real = roster.report.write_report
+
+    def pressed(*args, **kwargs):  # Ctrl-C arrives half-way through the files
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roster.report, "write_report", pressed)
+    with pytest.raises(KeyboardInterrupt):
+        write_result(solved, small, out, xlsx=True)
+    assert "roster.xlsx" in _names(out) and "roster.csv" in _names(out)
+    assert json.loads((out / "summary.json").read_text())["objective"] == solved.objective
+    assert _names(tmp_path) == ["out"]
