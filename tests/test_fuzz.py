@@ -1,6 +1,8 @@
-"""Fuzzing the front door: byte-level mutations of the shipped examples
-through ``validate`` and ``solve`` must end in exit 0, 2, 3 or 4 (or 130),
-never a traceback, and quickly. A bounded number of examples here;
+"""Fuzzing the front door: byte-level mutations of the shipped examples,
+and mutations of their parsed structure (a hostile value in any field, a
+field removed or unknown, a list emptied or doubled), through ``validate``
+and ``solve`` must end in exit 0, 2, 3 or 4 (or 130), never a traceback, and
+quickly. A bounded number of examples here;
 ``ROSTER_FUZZ_EXAMPLES`` raises it for a long hunt."""
 
 from __future__ import annotations
@@ -68,6 +70,92 @@ def test_solve_never_crashes(tmp_path_factory, data) -> None:  # type: ignore[no
     folder = tmp_path_factory.mktemp("fuzz")
     target = folder / path.name
     target.write_bytes(bytes(raw))
+    res = CliRunner().invoke(main, ["solve", str(target), "-o", str(folder / "out"),
+                                    "--time-limit", "2", "--workers", "1", "--quiet"])
+    _no_traceback(res)
+    assert res.exit_code in (0, 2, 3, 4), res.output
+
+
+#: values a mutation may put in any field: wrong types, the edges of every
+#: range, hostile text
+HOSTILE = [None, True, False, 0, -1, 1, 2**31, 2**63, 10**18, -10**18, 0.5, 1e309, -1e309,
+           float("nan"), "", " ", "x", "=HYPERLINK(\"http://x\")", "N", "RN", "07:00", "24:00",
+           "٠٧:00", "2026-02-30", "0001-01-01", "9999-12-31", "mon", "Mon", [], [None], {},
+           {"x": 1}, ["RN", "RN"], "a\nb", "../..", "x" * 300]
+
+
+def _paths(node, here=()):  # type: ignore[no-untyped-def]
+    """Every place in a parsed scenario: (path, value)."""
+    yield here, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*here, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, (*here, i))
+
+
+@st.composite
+def schema_mutated(draw, names=None):  # type: ignore[no-untyped-def]
+    """A shipped example, parsed, with one to three fields changed the way a
+    person or a program gets them wrong: a hostile value, a field removed,
+    an unknown field added, a list emptied or an entry doubled."""
+    import copy
+
+    from roster.load import read_data
+
+    path = draw(st.sampled_from([p for p in SCENARIOS if names is None or p.name in names]))
+    data = copy.deepcopy(read_data(path))
+    for _ in range(draw(st.integers(1, 3))):
+        places = [p for p, _ in _paths(data) if p]
+        where = draw(st.sampled_from(places))
+        parent = data
+        for step in where[:-1]:
+            parent = parent[step]
+        last = where[-1]
+        how = draw(st.sampled_from(["value", "value", "value", "remove", "unknown", "empty",
+                                    "double"]))
+        node = parent[last]
+        if how == "value":
+            parent[last] = copy.deepcopy(draw(st.sampled_from(HOSTILE)))  # never shared
+        elif how == "remove":
+            del parent[last]
+        elif how == "unknown" and isinstance(node, dict):
+            node["surprise"] = copy.deepcopy(draw(st.sampled_from(HOSTILE)))
+        elif how == "empty" and isinstance(node, (list, dict)):
+            node.clear()
+        elif how == "double" and isinstance(node, list) and node:
+            node.append(copy.deepcopy(node[0]))
+    return path, data
+
+
+def _as_json(folder: Path, name: str, data) -> Path:  # type: ignore[no-untyped-def]
+    import json
+
+    target = folder / f"{Path(name).stem}.json"
+    target.write_text(json.dumps(data, default=str, allow_nan=True))
+    return target
+
+
+@FUZZ
+@given(schema_mutated())
+def test_validate_never_crashes_on_schema_mutations(tmp_path_factory, case) -> None:  # type: ignore[no-untyped-def]
+    path, data = case
+    target = _as_json(tmp_path_factory.mktemp("fuzz"), path.name, data)
+    res = CliRunner().invoke(main, ["validate", str(target)])
+    _no_traceback(res)
+    assert res.exit_code in (0, 2), res.output
+
+
+@settings(max_examples=max(8, EXAMPLES // 4), deadline=None, derandomize=EXAMPLES <= 40,
+          database=None, suppress_health_check=[HealthCheck.too_slow,
+                                                HealthCheck.function_scoped_fixture])
+@given(schema_mutated(names=("medical-ward.yaml", "infeasible-ward.yaml",
+                             "pharmacy-4-weeks.yaml")))
+def test_solve_never_crashes_on_schema_mutations(tmp_path_factory, case) -> None:  # type: ignore[no-untyped-def]
+    path, data = case
+    folder = tmp_path_factory.mktemp("fuzz")
+    target = _as_json(folder, path.name, data)
     res = CliRunner().invoke(main, ["solve", str(target), "-o", str(folder / "out"),
                                     "--time-limit", "2", "--workers", "1", "--quiet"])
     _no_traceback(res)
