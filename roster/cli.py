@@ -26,7 +26,7 @@ from roster.constraints import registry, sections
 from roster.load import load_scenario
 from roster.model.solve import Progress, SolveParams, unsupported
 from roster.model.solve import solve as solve_scenario
-from roster.output import output_problem, write_result
+from roster.output import load_folder, output_problem, write_result
 from roster.result import CheckReport, SolveStatus
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -736,8 +736,6 @@ def export() -> None:
 
 
 def _folder(path: str) -> tuple[Scenario, Roster]:
-    from roster.export import load_folder
-
     try:
         return load_folder(path)
     except ScenarioError as exc:

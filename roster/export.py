@@ -9,31 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from roster.load import load_scenario
-from roster.output import UNFINISHED, atomic_write, coverage_table, hours_due, staff_totals
+from roster.output import atomic_write, coverage_table, hours_due, staff_totals
 from roster.result import CheckReport
 from roster.roster import Roster
 from roster.scenario import Scenario, format_clock
-from roster.validation import ScenarioError
 
 
-def load_folder(folder: str | Path) -> tuple[Scenario, Roster]:
-    """The scenario and roster of a folder written by ``roster solve``."""
-    folder = Path(folder)
-    if not (folder / "scenario.json").is_file():
-        raise ScenarioError([("folder", "no scenario.json here: give a folder written by "
-                              "roster solve")], str(folder), "roster folder")
-    if (folder / UNFINISHED).exists():
-        raise ScenarioError([("folder", "a run was stopped while writing here, so its files "
-                              "may be from two runs: solve again")], str(folder), "roster folder")
-    if not (folder / "roster.csv").is_file():
-        raise ScenarioError([("folder", "no roster.csv here (the solve found no roster?)")],
-                            str(folder), "roster folder")
-    scenario = load_scenario(folder / "scenario.json")
-    return scenario, Roster.from_csv(folder / "roster.csv", scenario)
-
-
-# -- Excel ----------------------------------------------------------------------
 def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
                report: CheckReport | None = None) -> Path:
     """The wall chart with shift colours and a legend, then sheets for cover

@@ -15,7 +15,7 @@ from typing import Any
 from roster.checker import check
 from roster.constraints import requests
 from roster.constraints.base import weekend_blocks
-from roster.load import load_scenario
+from roster.output import load_folder
 from roster.roster import Roster
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
@@ -28,13 +28,7 @@ HISTORY_DAYS = 14
 def previous(path: str | Path) -> tuple[Scenario, Roster]:
     """A roster folder written by ``roster solve`` (or its roster.csv)."""
     path = Path(path)
-    folder = path.parent if path.is_file() else path
-    if not (folder / "scenario.json").is_file() or not (folder / "roster.csv").is_file():
-        raise ScenarioError([("--history", f"{path} is not a roster folder written by roster "
-                              "solve (it needs scenario.json and roster.csv)")],
-                            what="command line")
-    scenario = load_scenario(folder / "scenario.json")
-    return scenario, Roster.from_csv(folder / "roster.csv", scenario)
+    return load_folder(path.parent if path.is_file() else path, where="--history")
 
 
 def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,

@@ -29,9 +29,11 @@ import pandas as pd
 
 from roster.constraints import cover, time_cover
 from roster.constraints.base import weekend_blocks
+from roster.load import load_scenario
 from roster.result import CheckReport, Result
 from roster.roster import Roster
 from roster.scenario import Scenario
+from roster.validation import ScenarioError
 
 ROSTER_FILES = ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
                 "roster.xlsx")
@@ -382,6 +384,26 @@ def write_result(result: Result, scenario: Scenario, outdir: str | Path,
         names = [*(n for n in ROSTER_FILES if (folder / n).exists()), *(extra or {}),
                  "scenario.json", "summary.json"]
     return [Path(outdir) / name for name in names]
+
+
+def load_folder(folder: str | Path, where: str = "folder") -> tuple[Scenario, Roster]:
+    """The scenario and roster of a folder ``write_result`` wrote (what
+    exports and ``--history`` read); anything else, or a run stopped while
+    its files moved in, is an input error at ``where``."""
+    folder = Path(folder)
+
+    def bad(why: str) -> ScenarioError:
+        return ScenarioError([(where, f"{folder}: {why}")], str(folder), "roster folder")
+
+    if not (folder / "scenario.json").is_file():
+        raise bad("no scenario.json here: give a folder written by roster solve")
+    if (folder / UNFINISHED).exists():
+        raise bad("a run was stopped while writing here, so its files may be from two runs: "
+                  "solve again")
+    if not (folder / "roster.csv").is_file():
+        raise bad("no roster.csv here (the solve found no roster?)")
+    scenario = load_scenario(folder / "scenario.json")
+    return scenario, Roster.from_csv(folder / "roster.csv", scenario)
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from roster import ScenarioError, SolveParams, load_scenario, solve, write_result
 from roster.cli import main
-from roster.export import load_folder, shift_times, write_ical, write_xlsx
+from roster.export import shift_times, write_ical, write_xlsx
+from roster.output import load_folder
 from roster.output import coverage_table, staff_totals
 from roster.report import PALETTE
 from tests.helpers import BASE, scenario

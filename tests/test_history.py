@@ -85,7 +85,7 @@ def test_not_a_roster_folder_is_bad_input(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["solve", str(SMALL), "-o", str(tmp_path / "o"),
                                     "--history", str(tmp_path), *FAST])
     assert res.exit_code == 2
-    assert "is not a roster folder written by roster solve" in res.output
+    assert "no scenario.json here: give a folder written by roster solve" in res.output
 
 
 def test_history_from_another_units_folder_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from roster import Result, SolveParams, SolveStatus, load_scenario, solve, write
 from roster import output
 from roster.batch import batch
 from roster.cli import main
-from roster.export import load_folder
+from roster.output import load_folder
 from roster.validation import ScenarioError
 
 DATA = Path(__file__).parent / "data"
