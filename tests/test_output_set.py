@@ -175,11 +175,7 @@ def test_kill_during_a_solve_leaves_the_old_set_or_the_new(tmp_path) -> None:
     the folder always holds one run's files, and ``roster check`` of its
     roster scores what its summary says (the benchmark script repeats this
     50 times at random moments)."""
-    from roster.generate import unit
-    from roster.output import write_scenario
-
-    path = tmp_path / "unit.yaml"
-    write_scenario(unit(20, 14, 3), path)
+    path = Path(__file__).parent.parent / "scenarios" / "medical-ward.yaml"  # a roster at once
     out = tmp_path / "out"
     launch = "import sys; from roster.entry import main; sys.exit(main())"
     cmd = [sys.executable, "-c", launch, "solve", str(path), "-o", str(out),
