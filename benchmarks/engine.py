@@ -91,28 +91,57 @@ def main() -> None:
         solve_row("icu-4-weeks (60 s)", ROOT / "scenarios/icu-4-weeks.yaml", 60, args.workers),
     ]
     builds = [build_row(100, 28)]
-    lines = ["| case | staff | days | status | objective | bound | gap % | first roster s | wall s | check = objective |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| case | staff | days | status | objective | bound | gap % | first roster s | wall s | check = objective |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append("| " + " | ".join(str(r[k]) for k in (
-            "case", "staff", "days", "status", "objective", "bound", "gap_%", "first_s", "wall_s",
-            "check_agrees")) + " |")
-    lines += ["", "| case | seconds | peak memory MB | variables | constraints |", "|---|---|---|---|---|"]
+        lines.append(
+            "| "
+            + " | ".join(
+                str(r[k])
+                for k in (
+                    "case",
+                    "staff",
+                    "days",
+                    "status",
+                    "objective",
+                    "bound",
+                    "gap_%",
+                    "first_s",
+                    "wall_s",
+                    "check_agrees",
+                )
+            )
+            + " |"
+        )
+    lines += [
+        "",
+        "| case | seconds | peak memory MB | variables | constraints |",
+        "|---|---|---|---|---|",
+    ]
     for b in builds:
-        lines.append(f"| {b['case']} | {b['seconds']} | {b['peak_mb']} | {b['variables']} | "
-                     f"{b['constraints']} |")
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
-    head = (f"## Engine figures — {dt.date.today()} — commit {commit} — OR-Tools "
-            f"{ortools.__version__} — {platform.machine()}, {args.workers} workers, "
-            f"Python {platform.python_version()}")
+        lines.append(
+            f"| {b['case']} | {b['seconds']} | {b['peak_mb']} | {b['variables']} | "
+            f"{b['constraints']} |"
+        )
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    head = (
+        f"## Engine figures — {dt.date.today()} — commit {commit} — OR-Tools "
+        f"{ortools.__version__} — {platform.machine()}, {args.workers} workers, "
+        f"Python {platform.python_version()}"
+    )
     text = "\n".join([head, "", *lines, ""])
     print(text)
     if not args.no_append:
         results = HERE / "RESULTS.md"
         if not results.exists():
-            results.write_text("# Benchmark results\n\nNewest last. Produced by the scripts in "
-                               "this folder; see each section's heading for the command.\n\n")
+            results.write_text(
+                "# Benchmark results\n\nNewest last. Produced by the scripts in "
+                "this folder; see each section's heading for the command.\n\n"
+            )
         with results.open("a") as fh:
             fh.write(f"\n{text}\nCommand: `python benchmarks/engine.py --workers {args.workers}`\n")
 

@@ -34,13 +34,29 @@ def main() -> int:
         began = time.monotonic()
         env = {**os.environ, "ROSTER_FUZZ_EXAMPLES": str(args.examples)}
         # not derandomized above 40 examples: each round draws new cases
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p",
-                               "no:cacheprovider", str(ROOT / "tests" / "test_fuzz.py")],
-                              cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=max(60.0, end - time.monotonic() + 600))
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-x",
+                "-p",
+                "no:cacheprovider",
+                str(ROOT / "tests" / "test_fuzz.py"),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=max(60.0, end - time.monotonic() + 600),
+        )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"round {rounds}: exit {proc.returncode} in {time.monotonic() - began:.0f} s, "
-              f"peak {peak:.0f} MB", flush=True)
+        print(
+            f"round {rounds}: exit {proc.returncode} in {time.monotonic() - began:.0f} s, "
+            f"peak {peak:.0f} MB",
+            flush=True,
+        )
         if proc.returncode != 0:
             print(proc.stdout[-4000:])
             return 1

@@ -67,31 +67,52 @@ def main() -> None:
         write_scenario(unit(args.staff, args.days, 1), path)
         out = Path(tmp) / "runs" / "out"
         command = Path(sys.executable).with_name("roster")  # as installed: its start-up too
-        base = [str(command), "solve", str(path), "-o", str(out), "--xlsx",
-                "--time-limit", str(args.time_limit), "--workers", "1", "--quiet"]
+        base = [
+            str(command),
+            "solve",
+            str(path),
+            "-o",
+            str(out),
+            "--xlsx",
+            "--time-limit",
+            str(args.time_limit),
+            "--workers",
+            "1",
+            "--quiet",
+        ]
         began = time.perf_counter()
         subprocess.run([*base, "--seed", "9999"], capture_output=True, check=True)
         whole = time.perf_counter() - began
-        print(f"one run: {whole:.2f} s ({args.staff} staff x {args.days} days, "
-              f"--time-limit {args.time_limit:g}, --workers 1, --xlsx)")
+        print(
+            f"one run: {whole:.2f} s ({args.staff} staff x {args.days} days, "
+            f"--time-limit {args.time_limit:g}, --workers 1, --xlsx)"
+        )
         counts: dict[str, int] = {}
         bad = []
         for trial in range(args.trials):
             sig = rng.choice([signal.SIGKILL, signal.SIGINT])
-            delay = (rng.uniform(0, whole) if trial % 2 == 0
-                     else rng.uniform(max(0.0, whole - 0.5), whole + 0.1))
+            delay = (
+                rng.uniform(0, whole)
+                if trial % 2 == 0
+                else rng.uniform(max(0.0, whole - 0.5), whole + 0.1)
+            )
             inode = out.stat().st_ino
             proc = subprocess.Popen(  # Ctrl-C as a terminal sends it
-                [*base, "--seed", str(trial)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                [*base, "--seed", str(trial)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            )
             try:
                 proc.wait(timeout=delay)
             except subprocess.TimeoutExpired:
                 proc.send_signal(sig)
             stderr = proc.communicate(timeout=120)[1].decode()
             fresh = out.stat().st_ino != inode
-            outcome = (f"{'finished' if proc.returncode == 0 else signal.Signals(sig).name}, "
-                       f"{'new' if fresh else 'old'} set")
+            outcome = (
+                f"{'finished' if proc.returncode == 0 else signal.Signals(sig).name}, "
+                f"{'new' if fresh else 'old'} set"
+            )
             counts[outcome] = counts.get(outcome, 0) + 1
             problem = consistent(out, proc.returncode == -signal.SIGKILL)
             if "Traceback" in stderr:

@@ -31,7 +31,9 @@ from roster.model.colgen.pricing import Column  # noqa: E402
 from roster.model.colgen.rows import Rows  # noqa: E402
 
 
-def record(scenario_path: str, seconds: float, workers: int) -> tuple[Rows, int, list[list[Column]]]:
+def record(
+    scenario_path: str, seconds: float, workers: int
+) -> tuple[Rows, int, list[list[Column]]]:
     """Column generation as ``roster`` runs it; the columns of each round."""
     sc = load_scenario(scenario_path)
     rounds: list[list[Column]] = []
@@ -61,15 +63,27 @@ def replay_highs(rows: Rows, people: int, rounds: list[list[Column]]) -> tuple[f
     for row in rows.rows:
         h.addRow(*((float(row.rhs), inf) if row.sense > 0 else (-inf, float(row.rhs))), 0, *none)
     for i, row in enumerate(rows.rows):
-        h.addCol(row.cost, 0.0, inf, 1, np.array([people + i], dtype=np.int32),
-                 np.array([float(row.sense)]))
+        h.addCol(
+            row.cost,
+            0.0,
+            inf,
+            1,
+            np.array([people + i], dtype=np.int32),
+            np.array([float(row.sense)]),
+        )
     times, seen, value = [], set(), math.nan
     for cols in rounds:
         for col in cols:
             counts = rows.counts(col.staff, col.cells)
             idx = np.array([col.staff, *(people + i for i in counts)], dtype=np.int32)
-            h.addCol(float(col.cost), 0.0, inf, len(idx), idx,
-                     np.array([1.0, *map(float, counts.values())]))
+            h.addCol(
+                float(col.cost),
+                0.0,
+                inf,
+                len(idx),
+                idx,
+                np.array([1.0, *map(float, counts.values())]),
+            )
             seen.add(col.staff)
         if len(seen) < people:
             continue
@@ -103,12 +117,16 @@ def main() -> None:
     args = ap.parse_args()
     rows, people, rounds = record(args.scenario, args.seconds, args.workers)
     columns = sum(len(r) for r in rounds)
-    print(f"{Path(args.scenario).name}: {len(rows.rows)} rows, {people} people, "
-          f"{len(rounds)} rounds, {columns} columns")
+    print(
+        f"{Path(args.scenario).name}: {len(rows.rows)} rows, {people} people, "
+        f"{len(rounds)} rounds, {columns} columns"
+    )
     print("| solver | re-solves | total s | largest s | final LP |")
     print("|---|---|---|---|---|")
-    for name, replay in (("GLOP (math_opt, incremental)", replay_glop),
-                         ("HiGHS (highspy, warm)", replay_highs)):
+    for name, replay in (
+        ("GLOP (math_opt, incremental)", replay_glop),
+        ("HiGHS (highspy, warm)", replay_highs),
+    ):
         value, times = replay(rows, people, rounds)
         print(f"| {name} | {len(times)} | {sum(times):.2f} | {max(times):.3f} | {value:.3f} |")
 

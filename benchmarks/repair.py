@@ -47,13 +47,22 @@ def main() -> None:
     df = published.roster.df
     workers = sorted(df[df["date"] == TUESDAY]["staff"])
     picked = workers[:: max(1, len(workers) // args.absences)][: args.absences]
-    lines = ["| absent on Tuesday | wall s | status | changes | fewest possible | "
-             "cover not restored | check = objective |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| absent on Tuesday | wall s | status | changes | fewest possible | "
+        "cover not restored | check = objective |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for who in picked:
         out = tmp / who
         t0 = time.perf_counter()
-        done = repair(WARD, csv, absences=[Absence(who, TUESDAY, TUESDAY)], start=TUESDAY,
-                      params=SolveParams(time_limit=30, seed=0), outdir=out)
+        done = repair(
+            WARD,
+            csv,
+            absences=[Absence(who, TUESDAY, TUESDAY)],
+            start=TUESDAY,
+            params=SolveParams(time_limit=30, seed=0),
+            outdir=out,
+        )
         wall = time.perf_counter() - t0
         before = done.published
         after = Roster.from_csv(out / "roster.csv", done.scenario)
@@ -63,16 +72,26 @@ def main() -> None:
         least = count_changes(only, before, fewest.roster)
         agrees = check(done.scenario, after, soft_cover=True).total_penalty == done.result.objective
         short = "; ".join(gap.describe() for gap in done.uncovered()) or "none"
-        lines.append(f"| {who} | {wall:.2f} | {done.result.status.value} | {changed} | "
-                     f"{least} ({fewest.status.value}) | {short} | {agrees} |")
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
-    text = "\n".join([
-        f"## Re-rostering (issue 6) — {dt.date.today()} — commit {commit} — OR-Tools "
-        f"{ortools.__version__} — {platform.machine()}, 2 cores", "",
-        "One absence in the one-week ward (`scenarios/medical-ward.yaml`, published roster "
-        "solved for 30 s), repaired from Tuesday with `roster repair`'s defaults; the "
-        "changed person-days include the absent person's own Tuesday.", "", *lines, ""])
+        lines.append(
+            f"| {who} | {wall:.2f} | {done.result.status.value} | {changed} | "
+            f"{least} ({fewest.status.value}) | {short} | {agrees} |"
+        )
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    text = "\n".join(
+        [
+            f"## Re-rostering (issue 6) — {dt.date.today()} — commit {commit} — OR-Tools "
+            f"{ortools.__version__} — {platform.machine()}, 2 cores",
+            "",
+            "One absence in the one-week ward (`scenarios/medical-ward.yaml`, published roster "
+            "solved for 30 s), repaired from Tuesday with `roster repair`'s defaults; the "
+            "changed person-days include the absent person's own Tuesday.",
+            "",
+            *lines,
+            "",
+        ]
+    )
     print(text)
     if not args.no_append:
         with (HERE / "RESULTS.md").open("a") as fh:

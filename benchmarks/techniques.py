@@ -49,8 +49,10 @@ def _model(i: int) -> str:
     seconds = time.perf_counter() - t
     proto = ctx.model.proto
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return (f"| Instance{i} | {len(sc.staff)} | {sc.horizon.days} | {len(proto.variables)} | "
-            f"{len(proto.constraints)} | {seconds:.1f} | {peak:.0f} |")
+    return (
+        f"| Instance{i} | {len(sc.staff)} | {sc.horizon.days} | {len(proto.variables)} | "
+        f"{len(proto.constraints)} | {seconds:.1f} | {peak:.0f} |"
+    )
 
 
 def model(instances: list[int]) -> None:
@@ -89,20 +91,26 @@ def subsolvers(instances: list[int], seeds: int = 5, limit: float = 8.0) -> None
                 solver.parameters.max_time_in_seconds = limit
                 t = time.perf_counter()
                 code = solver.solve(ctx.model)
-                print(f"| {seed} | {name} | {solver.status_name(code)} | "
-                      f"{solver.objective_value:g} | {solver.best_objective_bound:g} | "
-                      f"{time.perf_counter() - t:.2f} |", flush=True)
+                print(
+                    f"| {seed} | {name} | {solver.status_name(code)} | "
+                    f"{solver.objective_value:g} | {solver.best_objective_bound:g} | "
+                    f"{time.perf_counter() - t:.2f} |",
+                    flush=True,
+                )
 
 
 def _solve(i: int, strategy: str, limit: float) -> str:
     from roster import SolveParams, solve
 
     sc = _scenario(i)
-    r = solve(sc, SolveParams(time_limit=limit, workers=2, seed=0, explain=False,
-                              strategy=strategy))
+    r = solve(
+        sc, SolveParams(time_limit=limit, workers=2, seed=0, explain=False, strategy=strategy)
+    )
     name = f"Instance{i}" if i else "ward 100 x 28"
-    return (f"| {name} | {strategy} | {r.status.value} | {r.objective} | {r.best_bound} | "
-            f"{r.best_solution_s and round(r.best_solution_s, 1)} | {r.wall_time_s:.1f} |")
+    return (
+        f"| {name} | {strategy} | {r.status.value} | {r.objective} | {r.best_bound} | "
+        f"{r.best_solution_s and round(r.best_solution_s, 1)} | {r.wall_time_s:.1f} |"
+    )
 
 
 def strategy(instances: list[int], limit: float) -> None:
@@ -125,16 +133,21 @@ def _construct(i: int, limit: float) -> str:
     t = time.perf_counter()
     cells = search.construct(t + limit, processes=2)
     seconds = time.perf_counter() - t
-    score = "none" if cells is None else check(sc, search.roster(cells),
-                                              soft_cover=True).total_penalty
+    score = (
+        "none" if cells is None else check(sc, search.roster(cells), soft_cover=True).total_penalty
+    )
     steps = Counter(step.status for step in search.steps)
-    return (f"| Instance{i} | {len(sc.staff)} | {sc.horizon.days} | {seconds:.1f} | {score} | "
-            f"{len(search.steps)} | {', '.join(f'{k} {v}' for k, v in sorted(steps.items()))} |")
+    return (
+        f"| Instance{i} | {len(sc.staff)} | {sc.horizon.days} | {seconds:.1f} | {score} | "
+        f"{len(search.steps)} | {', '.join(f'{k} {v}' for k, v in sorted(steps.items()))} |"
+    )
 
 
 def construct(instances: list[int], limit: float) -> None:
-    print(f"| instance | staff | days | seconds | soft score | steps | step status |  "
-          f"(limit {limit:g} s)")
+    print(
+        f"| instance | staff | days | seconds | soft score | steps | step status |  "
+        f"(limit {limit:g} s)"
+    )
     print("|---|---|---|---|---|---|---|")
     for i in instances:
         with ProcessPoolExecutor(1) as pool:
@@ -147,8 +160,12 @@ def main() -> None:
     ap.add_argument("--instances", default=None)
     ap.add_argument("--time-limit", type=float, default=60.0)
     args = ap.parse_args()
-    default = {"model": "13,20,21,24", "subsolvers": "13", "strategy": "5,8,13",
-               "construct": "21,22,23,24"}[args.what]
+    default = {
+        "model": "13,20,21,24",
+        "subsolvers": "13",
+        "strategy": "5,8,13",
+        "construct": "21,22,23,24",
+    }[args.what]
     instances = [int(x) for x in (args.instances or default).split(",")]
     if args.what == "model":
         model(instances)

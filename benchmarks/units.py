@@ -17,13 +17,18 @@ from roster.output import write_scenario
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("-o", "--output", required=True, type=Path, help="folder for the YAML files")
     ap.add_argument("--sizes", default="standard", help="'standard' or STAFFxDAYS,...")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--long-days", choices=["yes", "no"], help="default: the seed decides")
-    ap.add_argument("--short-staffed", action="store_true",
-                    help="preferred cover above what the staff can work (as in INRC-II)")
+    ap.add_argument(
+        "--short-staffed",
+        action="store_true",
+        help="preferred cover above what the staff can work (as in INRC-II)",
+    )
     args = ap.parse_args()
     long_days = None if args.long_days is None else args.long_days == "yes"
     for staff, days in parse_sizes(args.sizes):

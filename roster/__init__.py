@@ -35,8 +35,19 @@ _WHERE = {
     "write_result": "roster.output",
 }
 __all__ = [  # as _WHERE (a test holds them equal), literal for linters
-    "CheckReport", "Progress", "Result", "Roster", "Scenario", "ScenarioError", "SolveParams",
-    "SolveStatus", "Violation", "check", "load_scenario", "solve", "write_result",
+    "CheckReport",
+    "Progress",
+    "Result",
+    "Roster",
+    "Scenario",
+    "ScenarioError",
+    "SolveParams",
+    "SolveStatus",
+    "Violation",
+    "check",
+    "load_scenario",
+    "solve",
+    "write_result",
 ]
 
 

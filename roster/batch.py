@@ -20,15 +20,30 @@ import pandas as pd
 from roster.jobs import Job, Outcome, executor
 from roster.load import load_text
 from roster.model.solve import SolveParams
-from roster.output import (BATCH_SOURCE, UNFINISHED, output_set, write_json, write_result,
-                           write_table)
+from roster.output import (
+    BATCH_SOURCE,
+    UNFINISHED,
+    output_set,
+    write_json,
+    write_result,
+    write_table,
+)
 from roster.result import Result, SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
 from roster.variants import folder_name
 
-COLUMNS = ["file", "name", "status", "objective", "best_bound", "gap_pct", "wall_time_s",
-           "error", "reused"]
+COLUMNS = [
+    "file",
+    "name",
+    "status",
+    "objective",
+    "best_bound",
+    "gap_pct",
+    "wall_time_s",
+    "error",
+    "reused",
+]
 ERROR, NOT_RUN = "ERROR", "NOT_RUN"
 
 
@@ -70,17 +85,20 @@ def _stored(folder: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     gap = data.get("gap")
-    row = {"status": data.get("status"), "objective": data.get("objective"),
-           "best_bound": data.get("best_bound"),
-           "gap_pct": None if gap is None else round(100 * gap, 2),
-           "wall_time_s": data.get("wall_time_s"), "error": data.get("error")}
+    row = {
+        "status": data.get("status"),
+        "objective": data.get("objective"),
+        "best_bound": data.get("best_bound"),
+        "gap_pct": None if gap is None else round(100 * gap, 2),
+        "wall_time_s": data.get("wall_time_s"),
+        "error": data.get("error"),
+    }
     if data.get("status") == SolveStatus.INFEASIBLE.value:
         row["error"] = "the hard rules cannot all hold: " + "; ".join(data.get("explanation", []))
     return row
 
 
-def _write_error(folder: Path, source: str, error: str,
-                 key: dict[str, Any] | None = None) -> str:
+def _write_error(folder: Path, source: str, error: str, key: dict[str, Any] | None = None) -> str:
     """An ERROR summary, alone in the folder (with, when the file could be
     read, its marker: the same content fails the same way); returns the
     error, with why the folder could not be written if it could not."""
@@ -143,7 +161,7 @@ def batch(
             error = f"{path}: cannot read it: {exc}"
         except ScenarioError as exc:
             error = exc.render()
-        except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+        except Exception as exc:
             error = f"{path}: cannot use it: {type(exc).__name__}: {exc}"
         else:
             todo.append((path, name, text))
@@ -164,8 +182,10 @@ def batch(
 
 def _key(raw: bytes, params: SolveParams) -> dict[str, Any]:
     """What a result depends on: the file's content and the solve settings."""
-    return {"sha256": hashlib.sha256(raw).hexdigest(),
-            "settings": params.model_dump(mode="json", exclude={"log"})}
+    return {
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "settings": params.model_dump(mode="json", exclude={"log"}),
+    }
 
 
 def _fresh(folder: Path, key: dict[str, Any]) -> dict[str, Any] | None:
@@ -181,9 +201,14 @@ def _fresh(folder: Path, key: dict[str, Any]) -> dict[str, Any] | None:
     return _stored(folder) if stored == key else None
 
 
-def _finish(outcome: Outcome, source: str, scenarios: dict[str, Scenario],
-            keys: dict[str, dict[str, Any]], outdir: Path,
-            settle: Callable[[str, dict[str, Any]], None]) -> None:
+def _finish(
+    outcome: Outcome,
+    source: str,
+    scenarios: dict[str, Scenario],
+    keys: dict[str, dict[str, Any]],
+    outdir: Path,
+    settle: Callable[[str, dict[str, Any]], None],
+) -> None:
     name, folder = outcome.key, outdir / outcome.key
     if outcome.result is None:
         settle(name, row_of(None, _write_error(folder, source, outcome.error or "failed")))

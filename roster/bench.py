@@ -85,10 +85,15 @@ def run_one(run: Run, params: SolveParams) -> Row:
     sc = run.load()
     res = solve(sc, params)
     row: Row = {
-        "instance": run.name, "staff": len(sc.staff), "days": sc.horizon.days,
-        "status": res.status.value, "objective": res.objective, "best_bound": res.best_bound,
+        "instance": run.name,
+        "staff": len(sc.staff),
+        "days": sc.horizon.days,
+        "status": res.status.value,
+        "objective": res.objective,
+        "best_bound": res.best_bound,
         "gap_pct": _bound_gap_pct(res.objective, res.best_bound),
-        "first_roster_s": _round(res.first_solution_s), "best_roster_s": _round(res.best_solution_s),
+        "first_roster_s": _round(res.first_solution_s),
+        "best_roster_s": _round(res.best_solution_s),
         "wall_s": _round(res.wall_time_s),
     }
     if res.roster is not None:
@@ -99,9 +104,12 @@ def run_one(run: Run, params: SolveParams) -> Row:
     return row
 
 
-def solve_each(runs: Iterable[Run], params: SolveParams,
-               on_row: Callable[[Row], None] | None = None,
-               extend: Callable[[Row], None] | None = None) -> list[Row]:
+def solve_each(
+    runs: Iterable[Run],
+    params: SolveParams,
+    on_row: Callable[[Row], None] | None = None,
+    extend: Callable[[Row], None] | None = None,
+) -> list[Row]:
     """Solve the runs one after another, each in a fresh child process;
     ``extend`` adds a suite's own columns to a row before ``on_row`` sees it."""
     rows = []
@@ -137,8 +145,13 @@ def _curtois_roster(sc: Scenario, roster: Roster, path: Path) -> None:
         w.writerows(roster_rows(roster.df, sc))
 
 
-def bench_curtois(data_dir: Path, instances: list[int], params: SolveParams, outdir: Path,
-                  on_row: Callable[[Row], None] | None = None) -> list[Row]:
+def bench_curtois(
+    data_dir: Path,
+    instances: list[int],
+    params: SolveParams,
+    outdir: Path,
+    on_row: Callable[[Row], None] | None = None,
+) -> list[Row]:
     known = best_known(data_dir)
 
     def extend(row: Row) -> None:
@@ -149,8 +162,15 @@ def bench_curtois(data_dir: Path, instances: list[int], params: SolveParams, out
         # two gaps here: the name says which
         row["gap_to_bound_pct"] = row.pop("gap_pct")
 
-    runs = [Run(f"Instance{i}", functools.partial(_curtois_scenario, str(data_dir / f"Instance{i}.txt")),
-                _curtois_roster, outdir / f"Instance{i}.csv") for i in instances]
+    runs = [
+        Run(
+            f"Instance{i}",
+            functools.partial(_curtois_scenario, str(data_dir / f"Instance{i}.txt")),
+            _curtois_roster,
+            outdir / f"Instance{i}.csv",
+        )
+        for i in instances
+    ]
     return solve_each(runs, params, on_row, extend)
 
 
@@ -167,8 +187,9 @@ def _roster_csv(sc: Scenario, roster: Roster, path: Path) -> None:
     write_table(path, roster.table(sc))
 
 
-def unit_files(sizes: list[tuple[int, int]], seed: int, outdir: Path,
-               short: bool = False) -> list[Path]:
+def unit_files(
+    sizes: list[tuple[int, int]], seed: int, outdir: Path, short: bool = False
+) -> list[Path]:
     """Generate the units (``short``-staffed or not) and write them as
     scenario files into ``outdir`` (beside their rosters, so that ``roster
     check`` can score each)."""
@@ -183,12 +204,20 @@ def unit_files(sizes: list[tuple[int, int]], seed: int, outdir: Path,
     return paths
 
 
-def bench_units(scenarios: list[Path], params: SolveParams, outdir: Path,
-                on_row: Callable[[Row], None] | None = None) -> list[Row]:
+def bench_units(
+    scenarios: list[Path],
+    params: SolveParams,
+    outdir: Path,
+    on_row: Callable[[Row], None] | None = None,
+) -> list[Row]:
     """Solve scenario files (generated units, or any others) and write each
     roster as ``outdir/<stem>.csv``."""
-    runs = [Run(p.stem, functools.partial(_scenario_file, str(p)), _roster_csv,
-                outdir / f"{p.stem}.csv") for p in scenarios]
+    runs = [
+        Run(
+            p.stem, functools.partial(_scenario_file, str(p)), _roster_csv, outdir / f"{p.stem}.csv"
+        )
+        for p in scenarios
+    ]
     return solve_each(runs, params, on_row)
 
 
@@ -203,17 +232,32 @@ def write_csv(rows: list[Row], path: Path, columns: list[str] = COLUMNS) -> None
     atomic_write(path, write)
 
 
-def markdown(rows: list[Row], title: str, columns: list[str], time_limit: float, workers: int,
-             command: str) -> str:
+def markdown(
+    rows: list[Row], title: str, columns: list[str], time_limit: float, workers: int, command: str
+) -> str:
     import ortools
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip() or "?"
-    head = (f"## {title} — {dt.date.today()} — commit {commit} — OR-Tools "
-            f"{ortools.__version__} — {platform.machine()}, {workers or 'all'} workers, "
-            f"{time_limit:g} s per instance")
-    lines = [head, "", f"Command: `{command}`", "",
-             "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        or "?"
+    )
+    head = (
+        f"## {title} — {dt.date.today()} — commit {commit} — OR-Tools "
+        f"{ortools.__version__} — {platform.machine()}, {workers or 'all'} workers, "
+        f"{time_limit:g} s per instance"
+    )
+    lines = [
+        head,
+        "",
+        f"Command: `{command}`",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
     for r in rows:
-        lines.append("| " + " | ".join("" if r.get(c) is None else str(r[c]) for c in columns) + " |")
+        lines.append(
+            "| " + " | ".join("" if r.get(c) is None else str(r[c]) for c in columns) + " |"
+        )
     return "\n".join(lines) + "\n"

@@ -41,7 +41,7 @@ class CheckContext:
         if d < 0:
             hist = self.scenario.history_of(staff)
             k = len(hist) + d
-            return [(hist[k], None)] if 0 <= k and hist[k] is not None else []
+            return [(hist[k], None)] if k >= 0 and hist[k] is not None else []
         return self._cells.get((staff, d), [])
 
     def shifts(self, staff: str, d: int) -> list[str]:
@@ -54,7 +54,7 @@ class CheckContext:
         if d < 0:
             hist = self.scenario.history_duties(staff)
             k = len(hist) + d
-            return [hist[k]] if 0 <= k and hist[k] is not None else []  # type: ignore[list-item]
+            return [hist[k]] if k >= 0 and hist[k] is not None else []  # type: ignore[list-item]
         return self._duties.get((staff, d), [])
 
     def works(self, staff: str, d: int) -> bool | None:
@@ -63,7 +63,8 @@ class CheckContext:
         if not self.known(staff, d):
             return None
         return bool(self.assignments(staff, d)) or any(
-            k in self._resident for k in self.duties(staff, d))
+            k in self._resident for k in self.duties(staff, d)
+        )
 
     def working(self, d: int, shift: str) -> list[tuple[str, str | None]]:
         """[(staff, role)] working ``shift`` (or holding that duty) on
@@ -100,8 +101,9 @@ class CheckContext:
         )
 
 
-def check(scenario: Scenario, roster: Roster, *, soft_cover: bool = False,
-          linking: bool = True) -> CheckReport:
+def check(
+    scenario: Scenario, roster: Roster, *, soft_cover: bool = False, linking: bool = True
+) -> CheckReport:
     """Every violation of every rule in ``roster``; hard ones have no weight.
 
     ``soft_cover`` scores hard cover minima as heavily weighted soft ones,

@@ -56,8 +56,12 @@ def _output_folder(outdir: str) -> None:
 
 
 def _cannot_write(outdir: str, exc: OSError) -> typing.NoReturn:
-    err.print(f"cannot write the results to {outdir}: {exc.strerror or exc}", markup=False,
-              highlight=False, soft_wrap=True)
+    err.print(
+        f"cannot write the results to {outdir}: {exc.strerror or exc}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -70,9 +74,13 @@ def _load(path: str) -> Scenario:
     said = ctx.find_root().meta if ctx is not None else {}
     if sc.timezone is None and not said.get("utc noted"):  # once per command
         said["utc noted"] = True
-        err.print(f"note: {path} gives no timezone: clock times are taken as UTC, with no "
-                  "clock changes (write e.g. 'timezone: Europe/London')",
-                  markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"note: {path} gives no timezone: clock times are taken as UTC, with no "
+            "clock changes (write e.g. 'timezone: Europe/London')",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     return sc
 
 
@@ -89,8 +97,10 @@ def _fmt(v: float | None) -> str:
 
 def _progress_line(p: Progress) -> str:
     gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
-    return (f"solving  {p.elapsed:6.1f}s  objective {_fmt(p.objective)}  "
-            f"bound {_fmt(p.bound)}  gap {gap}  rosters found {p.solutions}")
+    return (
+        f"solving  {p.elapsed:6.1f}s  objective {_fmt(p.objective)}  "
+        f"bound {_fmt(p.bound)}  gap {gap}  rosters found {p.solutions}"
+    )
 
 
 class _Main(click.Group):
@@ -98,8 +108,9 @@ class _Main(click.Group):
     included) ending in exit code 130, as a shell expects, not click's
     "Aborted!" and 1."""
 
-    def main(self, *args: typing.Any, standalone_mode: bool = True,
-             **kwargs: typing.Any) -> typing.Any:
+    def main(
+        self, *args: typing.Any, standalone_mode: bool = True, **kwargs: typing.Any
+    ) -> typing.Any:
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
@@ -126,29 +137,71 @@ STRATEGIES = ["auto", "cpsat", "lns", "cg"]
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, help="Seconds; the best roster found by then is written.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
-              help="CP-SAT search workers (0 = all cores).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds; the best roster found by then is written.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="CP-SAT search workers (0 = all cores).",
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True,
-              help="cpsat: one CP-SAT model; lns: neighbourhood search, then CP-SAT for the "
-              "bound; auto: CP-SAT first for small rosters, then both.")
-@click.option("--soft-cover", is_flag=True,
-              help="Hard cover minima become heavily weighted soft ones; shortfall is reported.")
+@click.option(
+    "--strategy",
+    type=click.Choice(STRATEGIES),
+    default="auto",
+    show_default=True,
+    help="cpsat: one CP-SAT model; lns: neighbourhood search, then CP-SAT for the "
+    "bound; auto: CP-SAT first for small rosters, then both.",
+)
+@click.option(
+    "--soft-cover",
+    is_flag=True,
+    help="Hard cover minima become heavily weighted soft ones; shortfall is reported.",
+)
 @click.option("--xlsx", is_flag=True, help="Also write roster.xlsx (as roster export xlsx).")
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]),
-              help="Move the horizon to begin on this date (same number of days).")
-@click.option("--history", "history", type=click.Path(),
-              help="The previous roster's folder (written by solve): its last days become "
-              "history and its totals carry over into fairness.")
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Move the horizon to begin on this date (same number of days).",
+)
+@click.option(
+    "--history",
+    "history",
+    type=click.Path(),
+    help="The previous roster's folder (written by solve): its last days become "
+    "history and its totals carry over into fairness.",
+)
 @click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
 @click.option("--quiet", is_flag=True, help="No live progress.")
-def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int,
-          strategy: str, soft_cover: bool, xlsx: bool, start: typing.Any, history: str | None,
-          log: bool, quiet: bool) -> None:
+def solve(
+    scenario: str,
+    outdir: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    strategy: str,
+    soft_cover: bool,
+    xlsx: bool,
+    start: typing.Any,
+    history: str | None,
+    log: bool,
+    quiet: bool,
+) -> None:
     """Solve SCENARIO and write the roster files to OUTPUT."""
     sc = _load(scenario)
     if start is not None or history is not None:
@@ -166,8 +219,14 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
                 exc = ScenarioError(exc.problems, scenario)
             _fail(exc)
     _output_folder(outdir)
-    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, log=log,
-                         soft_cover=soft_cover, strategy=strategy)
+    params = SolveParams(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        log=log,
+        soft_cover=soft_cover,
+        strategy=strategy,
+    )
     problem = unsupported(sc, params)
     if problem:
         err.print(problem, markup=False, highlight=False, soft_wrap=True)
@@ -183,8 +242,14 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
     except OSError as exc:
         _cannot_write(outdir, exc)
     if result.stopped_by_user:
-        err.print("stopped by Ctrl-C: " + ("keeping the best roster found so far"
-                                           if result.roster is not None else "no roster yet"))
+        err.print(
+            "stopped by Ctrl-C: "
+            + (
+                "keeping the best roster found so far"
+                if result.roster is not None
+                else "no roster yet"
+            )
+        )
     table = Table(show_header=False, box=None)
     table.add_row("status", result.status.value)
     table.add_row("objective", _fmt(result.objective))
@@ -196,8 +261,10 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
         err.print("[bold red]The hard rules cannot all hold.[/] These conflict:")
         for line in result.explanation:
             err.print(f"  - {line}", markup=False, highlight=False)
-        err.print("Relax one of them, or run with --soft-cover to get a roster "
-                  "with its shortfall listed in coverage.csv.")
+        err.print(
+            "Relax one of them, or run with --soft-cover to get a roster "
+            "with its shortfall listed in coverage.csv."
+        )
         sys.exit(EXIT_INFEASIBLE)
     if result.status == SolveStatus.UNKNOWN:
         if not result.stopped_by_user:
@@ -205,8 +272,10 @@ def solve(scenario: str, outdir: str, time_limit: float, workers: int, seed: int
         sys.exit(EXIT_STOPPED if result.stopped_by_user else EXIT_NO_ROSTER)
     assert result.report is not None
     _print_by_rule(result.report)
-    out.print(f"wrote {Path(outdir) / 'roster.csv'}, grid.csv, coverage.csv, penalties.csv, "
-              f"report.html, {'roster.xlsx, ' if xlsx else ''}scenario.json, summary.json")
+    out.print(
+        f"wrote {Path(outdir) / 'roster.csv'}, grid.csv, coverage.csv, penalties.csv, "
+        f"report.html, {'roster.xlsx, ' if xlsx else ''}scenario.json, summary.json"
+    )
     if result.stopped_by_user:
         sys.exit(EXIT_STOPPED)
 
@@ -232,16 +301,26 @@ def check(scenario: str, roster_csv: str, as_json: bool, soft_cover: bool) -> No
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        for title, items in (("hard violations", report.hard_violations),
-                             ("penalties", report.penalties)):
+        for title, items in (
+            ("hard violations", report.hard_violations),
+            ("penalties", report.penalties),
+        ):
             if items:
                 t = Table("rule", "staff", "dates", "amount", "penalty", "what", title=title)
                 for v in items:
-                    t.add_row(v.rule, v.staff or "", " ".join(d.isoformat() for d in v.dates),
-                              str(v.amount), "hard" if v.hard else str(v.penalty), v.message)
+                    t.add_row(
+                        v.rule,
+                        v.staff or "",
+                        " ".join(d.isoformat() for d in v.dates),
+                        str(v.amount),
+                        "hard" if v.hard else str(v.penalty),
+                        v.message,
+                    )
                 out.print(t)
         _print_by_rule(report)
-        verdict = "feasible" if report.feasible else f"{len(report.hard_violations)} hard violation(s)"
+        verdict = (
+            "feasible" if report.feasible else f"{len(report.hard_violations)} hard violation(s)"
+        )
         out.print(f"{verdict}; total penalty {report.total_penalty}")
     sys.exit(0 if report.feasible else 1)
 
@@ -265,8 +344,13 @@ def import_() -> None:
 
 @import_.command(name="curtois")
 @click.argument("instance", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Scenario file to write (.yaml or .json).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Scenario file to write (.yaml or .json).",
+)
 def import_curtois(instance: str, output: str) -> None:
     """Convert a Curtois & Qu benchmark INSTANCE (.txt) into a scenario."""
     from roster.importers.curtois import read
@@ -278,8 +362,10 @@ def import_curtois(instance: str, output: str) -> None:
     except ScenarioError as exc:
         _fail(exc)
     write_scenario(data, Path(output))
-    out.print(f"wrote {output}: {len(sc.staff)} staff, {sc.horizon.days} days, "
-              f"{len(sc.shifts)} shifts, {len(sc.rule_instances)} rule instances")
+    out.print(
+        f"wrote {output}: {len(sc.staff)} staff, {sc.horizon.days} days, "
+        f"{len(sc.shifts)} shifts, {len(sc.rule_instances)} rule instances"
+    )
 
 
 @main.group()
@@ -289,50 +375,92 @@ def bench() -> None:
 
 #: short headings of the benchmark tables on the terminal
 BENCH_LABELS = {
-    "instance": "instance", "staff": "staff", "days": "days", "status": "status",
-    "objective": "objective", "best_bound": "bound", "best_known": "best known",
-    "gap_to_best_known_pct": "gap bk %", "gap_to_bound_pct": "gap bound %", "gap_pct": "gap %",
-    "first_roster_s": "first s", "best_roster_s": "best s", "wall_s": "wall s",
+    "instance": "instance",
+    "staff": "staff",
+    "days": "days",
+    "status": "status",
+    "objective": "objective",
+    "best_bound": "bound",
+    "best_known": "best known",
+    "gap_to_best_known_pct": "gap bk %",
+    "gap_to_bound_pct": "gap bound %",
+    "gap_pct": "gap %",
+    "first_roster_s": "first s",
+    "best_roster_s": "best s",
+    "wall_s": "wall s",
     "peak_mb": "peak MB",
 }
 
 
 def bench_options(command: typing.Callable[..., None]) -> typing.Callable[..., None]:
     """The options every benchmark suite takes: how to solve, where to write."""
-    for option in reversed([
-        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
-                     show_default=True, help="Seconds per instance."),
-        click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True),
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-                     help="The solver's seed."),
-        click.option("--strategy", type=click.Choice(STRATEGIES), default="auto",
-                     show_default=True),
-        click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-                     help="Results CSV; rosters go to a folder beside it (<name>-rosters/)."),
-        click.option("--markdown", "md_path", type=click.Path(dir_okay=False),
-                     help="Append a markdown summary to this file (e.g. benchmarks/RESULTS.md)."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0, min_open=True),
+                default=60.0,
+                show_default=True,
+                help="Seconds per instance.",
+            ),
+            click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True),
+            click.option(
+                "--seed",
+                type=click.IntRange(min=0),
+                default=0,
+                show_default=True,
+                help="The solver's seed.",
+            ),
+            click.option(
+                "--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True
+            ),
+            click.option(
+                "-o",
+                "--output",
+                required=True,
+                type=click.Path(dir_okay=False),
+                help="Results CSV; rosters go to a folder beside it (<name>-rosters/).",
+            ),
+            click.option(
+                "--markdown",
+                "md_path",
+                type=click.Path(dir_okay=False),
+                help="Append a markdown summary to this file (e.g. benchmarks/RESULTS.md).",
+            ),
+        ]
+    ):
         command = option(command)
     return command
 
 
-def _run_bench(suite: str, title: str, columns: list[str],
-               run: typing.Callable[[SolveParams, typing.Callable[[dict], None]], list[dict]],
-               time_limit: float, workers: int, seed: int, strategy: str, output: str,
-               md_path: str | None) -> None:
+def _run_bench(
+    suite: str,
+    title: str,
+    columns: list[str],
+    run: typing.Callable[[SolveParams, typing.Callable[[dict], None]], list[dict]],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    strategy: str,
+    output: str,
+    md_path: str | None,
+) -> None:
     """Solve a suite, showing each instance as it ends; write the CSV (and
     the markdown summary)."""
     from roster.bench import markdown, write_csv
 
-    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, explain=False,
-                         strategy=strategy)
+    params = SolveParams(
+        time_limit=time_limit, workers=workers, seed=seed, explain=False, strategy=strategy
+    )
     table = Table(*(BENCH_LABELS[c] for c in columns), title=title)
 
     def on_row(row: dict) -> None:
         table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
         known = f"best known {row['best_known']}, " if "best_known" in row else ""
-        err.print(f"{row['instance']}: {row['status']} objective {row['objective']} "
-                  f"({known}bound {row['best_bound']}) in {row['wall_s']} s")
+        err.print(
+            f"{row['instance']}: {row['status']} objective {row['objective']} "
+            f"({known}bound {row['best_bound']}) in {row['wall_s']} s"
+        )
 
     rows = run(params, on_row)
     out_path = Path(output)
@@ -351,12 +479,26 @@ def _rosters_dir(output: str) -> Path:
 
 
 @bench.command(name="curtois")
-@click.option("--data", "data_dir", default="../shared/benchmarks/curtois", show_default=True,
-              type=click.Path(file_okay=False), help="Folder with InstanceN.txt and best_known.csv.")
+@click.option(
+    "--data",
+    "data_dir",
+    default="../shared/benchmarks/curtois",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder with InstanceN.txt and best_known.csv.",
+)
 @click.option("--instances", default="1-24", show_default=True, help="e.g. 1-12 or 1,3,5-7")
 @bench_options
-def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers: int,
-                      seed: int, strategy: str, output: str, md_path: str | None) -> None:
+def bench_curtois_cmd(
+    data_dir: str,
+    instances: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    strategy: str,
+    output: str,
+    md_path: str | None,
+) -> None:
     """Solve Curtois & Qu instances one after another and tabulate the results."""
     from roster.bench import COLUMNS, bench_curtois, parse_range
 
@@ -371,28 +513,61 @@ def bench_curtois_cmd(data_dir: str, instances: str, time_limit: float, workers:
         err.print(f"--data {data_dir}: no Instance{missing[0]}.txt there")
         sys.exit(EXIT_BAD_INPUT)
     rosters = _rosters_dir(output)
-    _run_bench("curtois", "Curtois & Qu", COLUMNS,
-               lambda params, on_row: bench_curtois(data, which, params, rosters, on_row),
-               time_limit, workers, seed, strategy, output, md_path)
+    _run_bench(
+        "curtois",
+        "Curtois & Qu",
+        COLUMNS,
+        lambda params, on_row: bench_curtois(data, which, params, rosters, on_row),
+        time_limit,
+        workers,
+        seed,
+        strategy,
+        output,
+        md_path,
+    )
 
 
 @bench.command(name="units")
-@click.option("--sizes", default="standard", show_default=True,
-              help="STAFFxDAYS,... (e.g. 30x28,120x56), or 'standard': 30, 60 and 120 staff "
-              "over 28 and 56 days.")
-@click.option("--unit-seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="The generator's seed (0 = the standard units).")
-@click.option("--short-staffed", is_flag=True,
-              help="Units whose preferred cover is above what their staff can work (as in "
-              "INRC-II): most of the penalty is then cover the roster cannot give.")
-@click.option("--scenarios", "scenarios_dir", type=click.Path(file_okay=False, exists=True),
-              help="Solve the .yaml/.json scenarios in this folder instead of generating units "
-              "(e.g. written by benchmarks/units.py, or edited).")
+@click.option(
+    "--sizes",
+    default="standard",
+    show_default=True,
+    help="STAFFxDAYS,... (e.g. 30x28,120x56), or 'standard': 30, 60 and 120 staff "
+    "over 28 and 56 days.",
+)
+@click.option(
+    "--unit-seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="The generator's seed (0 = the standard units).",
+)
+@click.option(
+    "--short-staffed",
+    is_flag=True,
+    help="Units whose preferred cover is above what their staff can work (as in "
+    "INRC-II): most of the penalty is then cover the roster cannot give.",
+)
+@click.option(
+    "--scenarios",
+    "scenarios_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Solve the .yaml/.json scenarios in this folder instead of generating units "
+    "(e.g. written by benchmarks/units.py, or edited).",
+)
 @bench_options
-def bench_units_cmd(sizes: str, unit_seed: int, short_staffed: bool, scenarios_dir: str | None,
-                    time_limit: float,
-                    workers: int, seed: int, strategy: str, output: str,
-                    md_path: str | None) -> None:
+def bench_units_cmd(
+    sizes: str,
+    unit_seed: int,
+    short_staffed: bool,
+    scenarios_dir: str | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    strategy: str,
+    output: str,
+    md_path: str | None,
+) -> None:
     """Solve generated hospital units one after another and tabulate the results.
 
     Generated units are written as <name>.yaml beside their rosters, so that
@@ -417,58 +592,127 @@ def bench_units_cmd(sizes: str, unit_seed: int, short_staffed: bool, scenarios_d
             sys.exit(EXIT_BAD_INPUT)
         bad = [(s, d) for s, d in which if s < MIN_STAFF or not 7 <= d <= 366]
         if bad:
-            err.print(f"--sizes: {bad[0][0]}x{bad[0][1]}: a unit has at least {MIN_STAFF} "
-                      "staff and 7 to 366 days")
+            err.print(
+                f"--sizes: {bad[0][0]}x{bad[0][1]}: a unit has at least {MIN_STAFF} "
+                "staff and 7 to 366 days"
+            )
             sys.exit(EXIT_BAD_INPUT)
         files = unit_files(which, unit_seed, rosters, short_staffed)
-    _run_bench("units", "Hospital units", UNIT_COLUMNS,
-               lambda params, on_row: bench_units(files, params, rosters, on_row),
-               time_limit, workers, seed, strategy, output, md_path)
+    _run_bench(
+        "units",
+        "Hospital units",
+        UNIT_COLUMNS,
+        lambda params, on_row: bench_units(files, params, rosters, on_row),
+        time_limit,
+        workers,
+        seed,
+        strategy,
+        output,
+        md_path,
+    )
 
 
 def many_solves(command: typing.Callable[..., None]) -> typing.Callable[..., None]:
     """The options of commands that run many solves: seed and where they run."""
-    for option in reversed([
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True),
-        click.option("--jobs", type=click.IntRange(min=1), default=None,
-                     help="Local worker processes (default: one per core)."),
-        click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
-                     help="CP-SAT workers per solve (0 = an equal share of the cores, at "
-                     "least 2)."),
-        click.option("--scheduler", metavar="ADDRESS", help="Run the solves on this Dask "
-                     "cluster (tcp://host:port) instead; needs roster[distributed]."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True),
+            click.option(
+                "--jobs",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Local worker processes (default: one per core).",
+            ),
+            click.option(
+                "--workers",
+                type=click.IntRange(min=0),
+                default=0,
+                show_default=True,
+                help="CP-SAT workers per solve (0 = an equal share of the cores, at least 2).",
+            ),
+            click.option(
+                "--scheduler",
+                metavar="ADDRESS",
+                help="Run the solves on this Dask "
+                "cluster (tcp://host:port) instead; needs roster[distributed].",
+            ),
+        ]
+    ):
         command = option(command)
     return command
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--vary", "vary", multiple=True, metavar="KEY=VALUES",
-              help="staff.<role>[@template]=-2..2, demand.<role|skill>[.<shift|weekday|date|"
-              "HH:MM-HH:MM>]=1.0,1.2 or =+1, contract.<id>.<field or rule.param>=V, "
-              "rule.<rule>.<param>=V, leave.<staff>=DATE[..DATE]; several form a grid.")
-@click.option("--variants", "variants_file", type=click.Path(dir_okay=False),
-              help="A CSV (one column per KEY) or YAML list of variants, instead of --vary.")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for whatif.csv, effects.csv, needed.csv, whatif.png and one "
-              "folder of roster files per variant.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True, help="Seconds per variant.")
-@click.option("--gap-threshold", type=click.FloatRange(min=0, max=100), default=5.0,
-              show_default=True, metavar="PCT", help="A variant whose roster may be more than "
-              "this percentage worse than the best possible (its gap) is marked unproven, and so "
-              "is every conclusion drawn from it.")
-@click.option("--max-gap", type=click.FloatRange(min=0, max=100), metavar="PCT",
-              help="Solve a variant above this gap again, longer, from its best roster, until "
-              "its gap is at most this or --max-time is spent.")
-@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), metavar="S",
-              help="Seconds per variant in all with --max-gap [default: 4 x --time-limit].")
+@click.option(
+    "--vary",
+    "vary",
+    multiple=True,
+    metavar="KEY=VALUES",
+    help="staff.<role>[@template]=-2..2, demand.<role|skill>[.<shift|weekday|date|"
+    "HH:MM-HH:MM>]=1.0,1.2 or =+1, contract.<id>.<field or rule.param>=V, "
+    "rule.<rule>.<param>=V, leave.<staff>=DATE[..DATE]; several form a grid.",
+)
+@click.option(
+    "--variants",
+    "variants_file",
+    type=click.Path(dir_okay=False),
+    help="A CSV (one column per KEY) or YAML list of variants, instead of --vary.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for whatif.csv, effects.csv, needed.csv, whatif.png and one "
+    "folder of roster files per variant.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds per variant.",
+)
+@click.option(
+    "--gap-threshold",
+    type=click.FloatRange(min=0, max=100),
+    default=5.0,
+    show_default=True,
+    metavar="PCT",
+    help="A variant whose roster may be more than "
+    "this percentage worse than the best possible (its gap) is marked unproven, and so "
+    "is every conclusion drawn from it.",
+)
+@click.option(
+    "--max-gap",
+    type=click.FloatRange(min=0, max=100),
+    metavar="PCT",
+    help="Solve a variant above this gap again, longer, from its best roster, until "
+    "its gap is at most this or --max-time is spent.",
+)
+@click.option(
+    "--max-time",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="S",
+    help="Seconds per variant in all with --max-gap [default: 4 x --time-limit].",
+)
 @many_solves
-def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outdir: str,
-           time_limit: float, gap_threshold: float, max_gap: float | None,
-           max_time: float | None, seed: int, jobs: int | None, workers: int,
-           scheduler: str | None) -> None:
+def whatif(
+    scenario: str,
+    vary: tuple[str, ...],
+    variants_file: str | None,
+    outdir: str,
+    time_limit: float,
+    gap_threshold: float,
+    max_gap: float | None,
+    max_time: float | None,
+    seed: int,
+    jobs: int | None,
+    workers: int,
+    scheduler: str | None,
+) -> None:
     """Solve variants of SCENARIO (cover soft) and compare them."""
     from roster.variants import VaryError
     from roster.whatif import effects, needed, plan, progress_line, run, time_cap, unproven_note
@@ -491,9 +735,17 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
         _output_folder(str(Path(outdir) / v.name))
     with _progress(len(variants), "variants") as advance:
         try:
-            table = run(planned, outdir=outdir, params=params, jobs=jobs, scheduler=scheduler,
-                        on_row=lambda row: advance(progress_line(row)),
-                        gap_threshold=gap_threshold, max_gap=max_gap, max_time=max_time)
+            table = run(
+                planned,
+                outdir=outdir,
+                params=params,
+                jobs=jobs,
+                scheduler=scheduler,
+                on_row=lambda row: advance(progress_line(row)),
+                gap_threshold=gap_threshold,
+                max_gap=max_gap,
+                max_time=max_time,
+            )
         except ScenarioError as exc:
             _fail(exc)
         except OSError as exc:
@@ -501,8 +753,18 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
         except KeyboardInterrupt:
             _stopped(Path(outdir) / "whatif.csv")
     keys = [a.key for a in axes]
-    shown = [*keys, "status", "objective", "gap_pct", "proven", "uncovered_hours",
-             "unmet_requests", "overtime_hours", "nights_spread", "weekends_spread"]
+    shown = [
+        *keys,
+        "status",
+        "objective",
+        "gap_pct",
+        "proven",
+        "uncovered_hours",
+        "unmet_requests",
+        "overtime_hours",
+        "nights_spread",
+        "weekends_spread",
+    ]
     t = Table(*shown, title="what if")
     for rec in table.to_dict("records"):
         t.add_row(*(_cell(rec.get(c)) for c in shown))
@@ -514,33 +776,66 @@ def whatif(scenario: str, vary: tuple[str, ...], variants_file: str | None, outd
     note = unproven_note(table, gap_threshold)
     if note:
         out.print(note, markup=False, highlight=False)
-    out.print(f"wrote {Path(outdir) / 'whatif.csv'}, effects.csv, needed.csv, whatif.png "
-              f"and {len(variants)} roster folders")
+    out.print(
+        f"wrote {Path(outdir) / 'whatif.csv'}, effects.csv, needed.csv, whatif.png "
+        f"and {len(variants)} roster folders"
+    )
 
 
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for batch.csv and one folder of roster files per scenario.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, help="Seconds per scenario.")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for batch.csv and one folder of roster files per scenario.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per scenario.",
+)
 @many_solves
-@click.option("--force", is_flag=True, help="Solve again even when a folder holds the "
-              "result of the same file content with the same settings.")
-def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
-          jobs: int | None, workers: int, scheduler: str | None, force: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Solve again even when a folder holds the "
+    "result of the same file content with the same settings.",
+)
+def batch(
+    scenarios: tuple[str, ...],
+    outdir: str,
+    time_limit: float,
+    seed: int,
+    jobs: int | None,
+    workers: int,
+    scheduler: str | None,
+    force: bool,
+) -> None:
     """Solve many SCENARIOS, each into OUTPUT/<name>/, with a summary in batch.csv."""
     from roster.batch import ERROR
     from roster.batch import batch as run_batch
 
-    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers,
-                         explain_time_limit=min(30.0, time_limit))
+    params = SolveParams(
+        time_limit=time_limit, seed=seed, workers=workers, explain_time_limit=min(30.0, time_limit)
+    )
     with _progress(len(scenarios), "scenarios") as advance:
         try:
-            table = run_batch(scenarios, outdir, params, jobs=jobs, scheduler=scheduler,
-                              force=force, on_row=lambda row: advance(
-                                  f"{row['name']}: {row['status']}"
-                                  + (" (reused)" if row.get("reused") else "")))
+            table = run_batch(
+                scenarios,
+                outdir,
+                params,
+                jobs=jobs,
+                scheduler=scheduler,
+                force=force,
+                on_row=lambda row: advance(
+                    f"{row['name']}: {row['status']}" + (" (reused)" if row.get("reused") else "")
+                ),
+            )
         except ScenarioError as exc:
             _fail(exc)
         except KeyboardInterrupt:
@@ -553,8 +848,12 @@ def batch(scenarios: tuple[str, ...], outdir: str, time_limit: float, seed: int,
 
 
 def _stopped(summary: Path) -> typing.NoReturn:
-    err.print(f"stopped by Ctrl-C: the finished results are kept; {summary} lists them "
-              "(NOT_RUN for the rest)", markup=False, highlight=False)
+    err.print(
+        f"stopped by Ctrl-C: the finished results are kept; {summary} lists them "
+        "(NOT_RUN for the rest)",
+        markup=False,
+        highlight=False,
+    )
     sys.exit(130)
 
 
@@ -572,8 +871,14 @@ def _progress(total: int, what: str) -> typing.Iterator[typing.Callable[[str], N
     if not err.is_terminal:
         yield lambda line: err.print(line, markup=False, highlight=False)
         return
-    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"solving {total} {what}", total=total)
 
         def advance(line: str) -> None:
@@ -601,23 +906,61 @@ COMMON = ("name", "weight", "scope")
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.argument("published_csv", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for the repaired roster's files and changes.csv.")
-@click.option("--absent", "absent", multiple=True, metavar="STAFF:DATE[..DATE]",
-              help="Someone who cannot work these dates (repeatable).")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
-              help="First day that may change; earlier days stay as published "
-              "[default: today, or the roster's first day if later].")
-@click.option("--notice-days", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Changes within this many days of --from cost more.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True, help="Seconds.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
-              help="CP-SAT search workers (0 = all cores).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the repaired roster's files and changes.csv.",
+)
+@click.option(
+    "--absent",
+    "absent",
+    multiple=True,
+    metavar="STAFF:DATE[..DATE]",
+    help="Someone who cannot work these dates (repeatable).",
+)
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day that may change; earlier days stay as published "
+    "[default: today, or the roster's first day if later].",
+)
+@click.option(
+    "--notice-days",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Changes within this many days of --from cost more.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="CP-SAT search workers (0 = all cores).",
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ...],
-           start: typing.Any, notice_days: int, time_limit: float, workers: int,
-           seed: int) -> None:
+def repair(
+    scenario: str,
+    published_csv: str,
+    outdir: str,
+    absent: tuple[str, ...],
+    start: typing.Any,
+    notice_days: int,
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> None:
     """Mend PUBLISHED_CSV for SCENARIO (as edited) and the absences, changing
     as few shifts as the rules allow."""
     from roster.repair import Absence
@@ -629,9 +972,15 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     try:
         absences = [Absence.parse(a) for a in absent]
-        done = run_repair(scenario, published_csv, absences=absences,
-                          start=start.date() if start else None, notice_days=notice_days,
-                          params=params, outdir=outdir)
+        done = run_repair(
+            scenario,
+            published_csv,
+            absences=absences,
+            start=start.date() if start else None,
+            notice_days=notice_days,
+            params=params,
+            outdir=outdir,
+        )
     except (ScenarioError, VaryError) as exc:
         text = exc.render() if isinstance(exc, ScenarioError) else str(exc)
         err.print(text, markup=False, highlight=False, soft_wrap=True)
@@ -639,10 +988,14 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
     except OSError as exc:
         _cannot_write(outdir, exc)
     result = done.result
-    out.print(f"status {result.status.value}, objective {_fmt(result.objective)}, "
-              f"bound {_fmt(result.best_bound)}")
+    out.print(
+        f"status {result.status.value}, objective {_fmt(result.objective)}, "
+        f"bound {_fmt(result.best_bound)}"
+    )
     if result.status == SolveStatus.INFEASIBLE:
-        err.print("[bold red]The roster cannot be repaired under the hard rules.[/] These conflict:")
+        err.print(
+            "[bold red]The roster cannot be repaired under the hard rules.[/] These conflict:"
+        )
         for line in result.explanation:
             err.print(f"  - {line}", markup=False, highlight=False)
         sys.exit(EXIT_INFEASIBLE)
@@ -667,35 +1020,56 @@ def repair(scenario: str, published_csv: str, outdir: str, absent: tuple[str, ..
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.argument("roster_csv", type=click.Path(dir_okay=False))
-@click.option("--date", "date", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="The day of the shift to fill.")
-@click.option("--shift", "shift", required=True,
-              help="The shift (or on-call duty) to fill (its id).")
+@click.option(
+    "--date",
+    "date",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The day of the shift to fill.",
+)
+@click.option(
+    "--shift", "shift", required=True, help="The shift (or on-call duty) to fill (its id)."
+)
 @click.option("--role", help="The role needed (default: any role that may work the shift).")
 @click.option("--all", "show_all", is_flag=True, help="Also list who cannot, and why.")
-def suggest(scenario: str, roster_csv: str, date: typing.Any, shift: str, role: str | None,
-            show_all: bool) -> None:
+def suggest(
+    scenario: str, roster_csv: str, date: typing.Any, shift: str, role: str | None, show_all: bool
+) -> None:
     """Who can take SHIFT on DATE without breaking a hard rule, cheapest first."""
     from roster.suggest import suggest as rank
 
     sc = _load(scenario)
     problems = []
     if shift not in sc.shift_by_id and not sc.is_duty(shift):
-        problems.append(("--shift", f"unknown shift '{shift}'; allowed: "
-                         f"{', '.join([*sc.shift_by_id, *sc.duty_by_id])}"))
+        problems.append(
+            (
+                "--shift",
+                f"unknown shift '{shift}'; allowed: {', '.join([*sc.shift_by_id, *sc.duty_by_id])}",
+            )
+        )
     if role is not None and role not in {r.id for r in sc.roles}:
-        problems.append(("--role", f"unknown role '{role}'; allowed: "
-                         f"{', '.join(r.id for r in sc.roles)}"))
+        problems.append(
+            ("--role", f"unknown role '{role}'; allowed: {', '.join(r.id for r in sc.roles)}")
+        )
     if sc.day_index(date.date()) is None:
-        problems.append(("--date", f"{date.date()} is outside the horizon "
-                         f"{sc.dates[0]}..{sc.dates[-1]}"))
+        problems.append(
+            ("--date", f"{date.date()} is outside the horizon {sc.dates[0]}..{sc.dates[-1]}")
+        )
     if problems:
         _fail(ScenarioError(problems, what="command line"))
     roster = _roster(roster_csv, sc)
     found = rank(sc, roster, date.date(), shift, role)
     able = [c for c in found if c.eligible]
-    t = Table("", "staff", "name", "as", "now", "cost", "what changes",
-              title=f"who can take {shift} on {date.date():%a %Y-%m-%d}")
+    t = Table(
+        "",
+        "staff",
+        "name",
+        "as",
+        "now",
+        "cost",
+        "what changes",
+        title=f"who can take {shift} on {date.date():%a %Y-%m-%d}",
+    )
     for i, c in enumerate(able, 1):
         what = ", ".join(f"{k} {v:+d}" for k, v in c.by_rule.items()) or "nothing"
         t.add_row(str(i), c.staff, c.name, c.role, c.now or "off", f"{c.cost:+d}", what)
@@ -705,9 +1079,12 @@ def suggest(scenario: str, roster_csv: str, date: typing.Any, shift: str, role: 
     others = [c for c in found if not c.eligible]
     if show_all:
         for c in others:
-            out.print(f"{c.staff} cannot: {c.broken[0]}" + (
-                f" (and {len(c.broken) - 1} more)" if len(c.broken) > 1 else ""),
-                markup=False, highlight=False)
+            out.print(
+                f"{c.staff} cannot: {c.broken[0]}"
+                + (f" (and {len(c.broken) - 1} more)" if len(c.broken) > 1 else ""),
+                markup=False,
+                highlight=False,
+            )
     elif others:
         out.print(f"{len(others)} more would break a hard rule (--all lists them).")
 
@@ -715,8 +1092,9 @@ def suggest(scenario: str, roster_csv: str, date: typing.Any, shift: str, role: 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.argument("roster_csv", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The HTML file to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML file to write."
+)
 @click.option("--soft-cover", is_flag=True, help="Score cover minima as solve --soft-cover does.")
 def report(scenario: str, roster_csv: str, output: str, soft_cover: bool) -> None:
     """Write an HTML report of ROSTER_CSV (solved or hand-made) under SCENARIO's rules."""
@@ -726,7 +1104,9 @@ def report(scenario: str, roster_csv: str, output: str, soft_cover: bool) -> Non
     roster = _roster(roster_csv, sc)
     checked = check_roster(sc, roster, soft_cover=soft_cover)
     _write_or_exit(output, lambda: write_report(output, sc, roster, checked))
-    verdict = "feasible" if checked.feasible else f"{len(checked.hard_violations)} hard violation(s)"
+    verdict = (
+        "feasible" if checked.feasible else f"{len(checked.hard_violations)} hard violation(s)"
+    )
     out.print(f"wrote {output}: {verdict}, total penalty {checked.total_penalty}")
 
 
@@ -752,8 +1132,13 @@ def _write_or_exit(target: str, write: typing.Callable[[], object]) -> None:
 
 @export.command(name="xlsx")
 @click.argument("roster_dir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The workbook to write, e.g. roster.xlsx.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The workbook to write, e.g. roster.xlsx.",
+)
 def export_xlsx(roster_dir: str, output: str) -> None:
     """The roster grid with shift colours, cover and per-person sheets."""
     from roster.export import write_xlsx
@@ -765,8 +1150,13 @@ def export_xlsx(roster_dir: str, output: str) -> None:
 
 @export.command(name="ical")
 @click.argument("roster_dir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="Folder for one <staff>.ics per person.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for one <staff>.ics per person.",
+)
 def export_ical(roster_dir: str, output: str) -> None:
     """One calendar (.ics) per staff member, in the scenario's time zone."""
     from roster.export import write_ical
@@ -799,8 +1189,12 @@ def rules() -> None:
             if name == "kind" or name in COMMON:
                 continue
             default = "required" if field.is_required() else repr(field.get_default())
-            t.add_row(field.alias or name, escape(_type_name(field.annotation)), escape(default),
-                      escape(field.description or ""))
+            t.add_row(
+                field.alias or name,
+                escape(_type_name(field.annotation)),
+                escape(default),
+                escape(field.description or ""),
+            )
         if t.row_count:
             out.print(t)
     out.rule("[bold]always on[/] (from scenario sections)")

@@ -15,8 +15,9 @@ from roster.roster import Roster
 from roster.scenario import Scenario, format_clock
 
 
-def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
-               report: CheckReport | None = None) -> Path:
+def write_xlsx(
+    path: str | Path, scenario: Scenario, roster: Roster, report: CheckReport | None = None
+) -> Path:
     """The wall chart with shift colours and a legend, then sheets for cover
     and per-person totals; header rows frozen."""
     from openpyxl import Workbook
@@ -35,17 +36,27 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
 
     ws = wb.active
     ws.title = "Roster"
-    ws.append(["staff", "name", "role", *(
-        f"{x:%a} {x:%d %b}" + (f"\n{sc.holiday_of[d]}" if d in sc.holiday_of else "")
-        for d, x in enumerate(sc.dates))])
+    ws.append(
+        [
+            "staff",
+            "name",
+            "role",
+            *(
+                f"{x:%a} {x:%d %b}" + (f"\n{sc.holiday_of[d]}" if d in sc.holiday_of else "")
+                for d, x in enumerate(sc.dates)
+            ),
+        ]
+    )
     for c in ws[1]:
         c.font, c.alignment = bold, Alignment(horizontal="center", wrap_text=True)
     weekend = [sc.weekday(d) in sc.weekend for d in range(sc.horizon.days)]
     cells, held = roster.layers(sc)
     duty_fill = PatternFill("solid", fgColor="D9D2E9")
     for p in sc.staff:
-        codes = ["+".join(t for t, _ in cells.get((p.id, d), []) + held.get((p.id, d), []))
-                 for d in range(sc.horizon.days)]
+        codes = [
+            "+".join(t for t, _ in cells.get((p.id, d), []) + held.get((p.id, d), []))
+            for d in range(sc.horizon.days)
+        ]
         ws.append([p.id, p.name or p.id, p.roles[0], *codes])
         row = ws.max_row
         for d, code in enumerate(codes):
@@ -53,8 +64,9 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
             c.alignment, c.border = Alignment(horizontal="center"), box
             if code:
                 first = code.split("+")[0]
-                c.fill = (PatternFill("solid", fgColor=colors[first]) if first in colors
-                          else duty_fill)
+                c.fill = (
+                    PatternFill("solid", fgColor=colors[first]) if first in colors else duty_fill
+                )
             elif d in sc.leave_days[p.id]:  # the type: payroll tells them apart
                 c.value, c.fill = sc.leave_of[p.id][d], leave
             elif weekend[d]:
@@ -75,8 +87,13 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
         ws.append([s.id, s.name or s.id, f"{format_clock(s.start)}-{format_clock(s.end)}"])
         ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=colors[s.id])
     for k in sc.duties:
-        ws.append([k.id, f"on call: {k.name or k.id}" + (" (resident)" if k.resident else ""),
-                   f"{format_clock(k.start)}-{format_clock(k.end)}"])
+        ws.append(
+            [
+                k.id,
+                f"on call: {k.name or k.id}" + (" (resident)" if k.resident else ""),
+                f"{format_clock(k.start)}-{format_clock(k.end)}",
+            ]
+        )
         ws.cell(ws.max_row, 1).fill = duty_fill
 
     cover = coverage_table(sc, roster)
@@ -91,14 +108,42 @@ def write_xlsx(path: str | Path, scenario: Scenario, roster: Roster,
 
     totals = staff_totals(sc, roster)
     ws = wb.create_sheet("People")
-    ws.append(["staff", "name", "role", "contract", "hours", "leave hours", "contract hours",
-               "shifts", "nights", "weekends", "on-call duties", "on-call paid hours"])
+    ws.append(
+        [
+            "staff",
+            "name",
+            "role",
+            "contract",
+            "hours",
+            "leave hours",
+            "contract hours",
+            "shifts",
+            "nights",
+            "weekends",
+            "on-call duties",
+            "on-call paid hours",
+        ]
+    )
     for p in sc.staff:
         due = hours_due(sc, p.id)
         due = None if due is None else round(due, 2)
         t = totals[p.id]
-        ws.append([p.id, p.name or p.id, p.roles[0], p.contract, t["hours"], t["leave_hours"],
-                   due, t["shifts"], t["nights"], t["weekends"], t["duties"], t["duty_hours"]])
+        ws.append(
+            [
+                p.id,
+                p.name or p.id,
+                p.roles[0],
+                p.contract,
+                t["hours"],
+                t["leave_hours"],
+                due,
+                t["shifts"],
+                t["nights"],
+                t["weekends"],
+                t["duties"],
+                t["duty_hours"],
+            ]
+        )
     _header(ws, bold)
     if report is not None and report.by_rule:
         ws = wb.create_sheet("Penalties")
@@ -125,14 +170,14 @@ def _header(ws, bold) -> None:  # type: ignore[no-untyped-def]
     ws.freeze_panes = "A2"
     for col in ws.columns:
         ws.column_dimensions[col[0].column_letter].width = max(
-            10, min(40, max(len(str(c.value or "")) for c in col) + 2))
+            10, min(40, max(len(str(c.value or "")) for c in col) + 2)
+        )
 
 
 # -- calendars ------------------------------------------------------------------
 def one_line(text: str) -> str:
     """Line breaks (which a calendar's content lines cannot hold) as spaces."""
     return " ".join(text.splitlines())
-
 
 
 def shift_times(scenario: Scenario, date: dt.date, shift: str) -> tuple[dt.datetime, dt.datetime]:

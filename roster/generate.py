@@ -40,7 +40,14 @@ START = dt.date(2027, 3, 1)
 #: the days before the horizon every person's history covers
 HISTORY_DAYS = 7
 #: (staff, days) of the standard instances
-STANDARD: tuple[tuple[int, int], ...] = ((30, 28), (30, 56), (60, 28), (60, 56), (120, 28), (120, 56))
+STANDARD: tuple[tuple[int, int], ...] = (
+    (30, 28),
+    (30, 56),
+    (60, 28),
+    (60, 56),
+    (120, 28),
+    (120, 56),
+)
 MIN_STAFF = 20  # fewer cannot staff a charge nurse on every shift
 
 SHIFTS: dict[str, dict[str, Any]] = {
@@ -85,8 +92,12 @@ class ContractSpec:
 
 
 CONTRACTS = (
-    ContractSpec("full-time", "full time 37.5 h, rotating days and nights", 37.5, 5, False, 5, 4, 2),
-    ContractSpec("part-time", "part time 22.5 h, rotating days and nights", 22.5, 3, False, 4, 5, 2),
+    ContractSpec(
+        "full-time", "full time 37.5 h, rotating days and nights", 37.5, 5, False, 5, 4, 2
+    ),
+    ContractSpec(
+        "part-time", "part time 22.5 h, rotating days and nights", 22.5, 3, False, 4, 5, 2
+    ),
     ContractSpec("nights", "permanent nights 35 h", 35, 4, True, 4, 5, 2),
 )
 CONTRACT = {c.id: c for c in CONTRACTS}
@@ -134,8 +145,9 @@ def parse_sizes(spec: str) -> list[tuple[int, int]]:
     return sizes
 
 
-def unit(staff: int, days: int, seed: int = 0, long_days: bool | None = None,
-         short: bool = False) -> dict[str, Any]:
+def unit(
+    staff: int, days: int, seed: int = 0, long_days: bool | None = None, short: bool = False
+) -> dict[str, Any]:
     """Scenario data (ready for ``load_scenario``) for one unit.
 
     ``long_days``: whether the unit also works a 12-hour day shift (RNs
@@ -172,21 +184,28 @@ def unit(staff: int, days: int, seed: int = 0, long_days: bool | None = None,
     weeks = days / 7
     return {
         "name": name(staff, days, seed, short),
-        "description": (f"Generated hospital unit: {staff} staff over {days} days "
-                        f"(roster.generate, seed {seed}"
-                        f"{', short-staffed' if short else ''}"
-                        f"{', with 12-hour long days' if long_days else ''})."),
+        "description": (
+            f"Generated hospital unit: {staff} staff over {days} days "
+            f"(roster.generate, seed {seed}"
+            f"{', short-staffed' if short else ''}"
+            f"{', with 12-hour long days' if long_days else ''})."
+        ),
         "timezone": "Europe/London",  # 4 weeks and more span the clocks going forward
         "horizon": {"start": START.isoformat(), "days": days},
         "shifts": [SHIFTS[s] for s in shift_ids],
-        "roles": [{"id": "RN", "name": "registered nurse", "shifts": role_shifts["RN"]},
-                  {"id": "NA", "name": "nursing assistant", "shifts": role_shifts["NA"]}],
-        "skills": [{"id": "charge", "name": "can take charge of the unit"},
-                   {"id": "senior", "name": "band 6 or above"}],
+        "roles": [
+            {"id": "RN", "name": "registered nurse", "shifts": role_shifts["RN"]},
+            {"id": "NA", "name": "nursing assistant", "shifts": role_shifts["NA"]},
+        ],
+        "skills": [
+            {"id": "charge", "name": "can take charge of the unit"},
+            {"id": "senior", "name": "band 6 or above"},
+        ],
         "contracts": [_contract(c, weeks, shift_ids) for c in CONTRACTS],
         "staff": records,
-        "demand": _demand(people, role_shifts, long_days,
-                          SHORT_STAFFED_SHARE if short else PREFERRED_SHARE),
+        "demand": _demand(
+            people, role_shifts, long_days, SHORT_STAFFED_SHARE if short else PREFERRED_SHARE
+        ),
         "history": history,
         "rules": _unit_rules(shift_ids),
     }
@@ -225,8 +244,7 @@ def _people(rng: random.Random, staff: int) -> list[Person]:
     return people
 
 
-def _leave(rng: random.Random, people: list[Person],
-           dates: list[dt.date]) -> dict[str, list[Any]]:
+def _leave(rng: random.Random, people: list[Person], dates: list[dt.date]) -> dict[str, list[Any]]:
     """Annual leave (a block of 3-9 days) and study days, capped so that no
     more than LEAVE_CAP of a role, or of the charge nurses, is away at once."""
     groups = {p.id: [p.role] + (["charge"] if "charge" in p.skills else []) for p in people}
@@ -239,7 +257,9 @@ def _leave(rng: random.Random, people: list[Person],
     out: dict[str, list[Any]] = {p.id: [] for p in people}
     mean_block = 6
     for p in rng.sample(people, len(people)):
-        wanted = [rng.randint(3, 9) for _ in range(_count(rng, LEAVE_RATE * len(dates) / mean_block))]
+        wanted = [
+            rng.randint(3, 9) for _ in range(_count(rng, LEAVE_RATE * len(dates) / mean_block))
+        ]
         wanted += [1] * _count(rng, 0.3 * len(dates) / 28)
         taken: set[int] = set()
         for length in wanted:
@@ -248,7 +268,8 @@ def _leave(rng: random.Random, people: list[Person],
                 a = rng.randrange(len(dates) - length + 1)
                 span = range(a, a + length)
                 if taken.isdisjoint(range(a - 1, a + length + 1)) and all(
-                        away[k][d] < cap[k] for k in groups[p.id] for d in span):
+                    away[k][d] < cap[k] for k in groups[p.id] for d in span
+                ):
                     break
             else:
                 continue
@@ -259,7 +280,9 @@ def _leave(rng: random.Random, people: list[Person],
             if length == 1:
                 out[p.id].append(dates[a].isoformat())
             else:
-                out[p.id].append({"from": dates[a].isoformat(), "to": dates[a + length - 1].isoformat()})
+                out[p.id].append(
+                    {"from": dates[a].isoformat(), "to": dates[a + length - 1].isoformat()}
+                )
     return out
 
 
@@ -279,8 +302,13 @@ def _leave_dates(specs: list[Any]) -> set[str]:
     return out
 
 
-def _requests(rng: random.Random, shifts: list[str], dates: list[dt.date], on_leave: set[str],
-              per_4_weeks: float) -> list[dict[str, Any]]:
+def _requests(
+    rng: random.Random,
+    shifts: list[str],
+    dates: list[dt.date],
+    on_leave: set[str],
+    per_4_weeks: float,
+) -> list[dict[str, Any]]:
     """Days off (weights 1-5), shifts off and shifts on (1-3), about two
     wishes a person every four weeks, none on leave days."""
     free = [d.isoformat() for d in dates if d.isoformat() not in on_leave]
@@ -294,9 +322,14 @@ def _requests(rng: random.Random, shifts: list[str], dates: list[dt.date], on_le
             if kind == "day off":
                 out.append({"dates": [day], "want": "off", "weight": rng.choice([1, 2, 3, 5])})
             else:
-                out.append({"dates": [day], "shift": rng.choice(shifts),
-                            "want": "off" if kind == "shift off" else "on",
-                            "weight": rng.randint(1, 3)})
+                out.append(
+                    {
+                        "dates": [day],
+                        "shift": rng.choice(shifts),
+                        "want": "off" if kind == "shift off" else "on",
+                        "weight": rng.randint(1, 3),
+                    }
+                )
     out.sort(key=lambda r: r["dates"][0])
     return out
 
@@ -317,11 +350,12 @@ def _history(rng: random.Random, person: Person, role_shifts: list[str]) -> list
         seq += [shift] * rng.randint(min(2, longest), longest)
         seq += ["-"] * rng.randint(2, 3)
     end = rng.randrange(2 * HISTORY_DAYS, len(seq) + 1)
-    return seq[end - HISTORY_DAYS: end]
+    return seq[end - HISTORY_DAYS : end]
 
 
-def _demand(people: list[Person], role_shifts: dict[str, list[str]],
-            long_days: bool, preferred_share: float) -> list[dict[str, Any]]:
+def _demand(
+    people: list[Person], role_shifts: dict[str, list[str]], long_days: bool, preferred_share: float
+) -> list[dict[str, Any]]:
     """Cover per shift and role sized from the role's capacity (shifts a day
     its people can work, less leave): a hard minimum, a preferred level with
     under/over weights, fewer day shifts at weekends; a charge nurse on every
@@ -330,24 +364,43 @@ def _demand(people: list[Person], role_shifts: dict[str, list[str]],
     week = ["mon", "tue", "wed", "thu", "fri"]
     weekend = ["sat", "sun"]
     for role, shifts in role_shifts.items():
-        capacity = sum(CONTRACT[p.contract].shifts_per_week for p in people
-                       if p.role == role) / 7 * (1 - LEAVE_RATE)
+        capacity = (
+            sum(CONTRACT[p.contract].shifts_per_week for p in people if p.role == role)
+            / 7
+            * (1 - LEAVE_RATE)
+        )
         split = SPLIT[long_days and role == "RN"]
         for s in shifts:
             for days, factor in ((week, 1.0), (weekend, 1.0 if s == "N" else WEEKEND_SHARE)):
                 need = capacity * split[s] * factor
                 low = max(1, round(MIN_SHARE * need))
                 preferred = max(low, round(preferred_share * need))
-                out.append({"shift": s, "role": role, "weekdays": days, "min": low,
-                            "preferred": preferred, "under_weight": W_COVER[role],
-                            "over_weight": W_OVER})
+                out.append(
+                    {
+                        "shift": s,
+                        "role": role,
+                        "weekdays": days,
+                        "min": low,
+                        "preferred": preferred,
+                        "under_weight": W_COVER[role],
+                        "over_weight": W_OVER,
+                    }
+                )
                 if role == "RN":
-                    out.append({"shift": s, "role": role, "skill": "senior", "weekdays": days,
-                                "preferred": math.ceil(preferred / NURSES_PER_SENIOR),
-                                "under_weight": W_SENIOR})
+                    out.append(
+                        {
+                            "shift": s,
+                            "role": role,
+                            "skill": "senior",
+                            "weekdays": days,
+                            "preferred": math.ceil(preferred / NURSES_PER_SENIOR),
+                            "under_weight": W_SENIOR,
+                        }
+                    )
         if role == "RN":
-            out += [{"shift": s, "role": role, "skill": "charge", "min": 1}
-                    for s in shifts if s != "D"]
+            out += [
+                {"shift": s, "role": role, "skill": "charge", "min": 1} for s in shifts if s != "D"
+            ]
     return out
 
 
@@ -358,31 +411,71 @@ def _contract(spec: ContractSpec, weeks: float, shift_ids: list[str]) -> dict[st
     rules: list[dict[str, Any]] = [
         {"kind": "shift_count", "min": math.floor(0.9 * total), "weight": W_TOTAL},
         {"kind": "shift_count", "max": math.ceil(total), "weight": W_TOTAL},
-        {"kind": "consecutive", "what": "work", "min": 2, "max": spec.max_work_run,
-         "weight": W_RUN},
-        {"kind": "consecutive", "what": "off", "min": 2, "max": spec.max_off_run,
-         "weight": W_RUN},
-        {"name": "nights in a row", "kind": "consecutive", "what": "shift", "shifts": ["N"],
-         "min": 2, "max": 4, "weight": W_SHIFT_RUN},
-        {"kind": "max_weekends", "max": max(1, round(spec.weekends_per_4_weeks * weeks / 4)),
-         "weight": W_WEEKEND},
+        {
+            "kind": "consecutive",
+            "what": "work",
+            "min": 2,
+            "max": spec.max_work_run,
+            "weight": W_RUN,
+        },
+        {"kind": "consecutive", "what": "off", "min": 2, "max": spec.max_off_run, "weight": W_RUN},
+        {
+            "name": "nights in a row",
+            "kind": "consecutive",
+            "what": "shift",
+            "shifts": ["N"],
+            "min": 2,
+            "max": 4,
+            "weight": W_SHIFT_RUN,
+        },
+        {
+            "kind": "max_weekends",
+            "max": max(1, round(spec.weekends_per_4_weeks * weeks / 4)),
+            "weight": W_WEEKEND,
+        },
         {"kind": "complete_weekends", "weight": W_WEEKEND},
     ]
     if spec.nights_only:
-        rules.append({"name": "nights only", "kind": "shift_count",
-                      "shifts": [s for s in shift_ids if s != "N"], "max": 0})
+        rules.append(
+            {
+                "name": "nights only",
+                "kind": "shift_count",
+                "shifts": [s for s in shift_ids if s != "N"],
+                "max": 0,
+            }
+        )
     else:
         rules += [
-            {"name": "earlies in a row", "kind": "consecutive", "what": "shift", "shifts": ["E"],
-             "max": 5, "weight": W_SHIFT_RUN},
-            {"name": "lates in a row", "kind": "consecutive", "what": "shift", "shifts": ["L"],
-             "min": 2, "max": 5, "weight": W_SHIFT_RUN},
+            {
+                "name": "earlies in a row",
+                "kind": "consecutive",
+                "what": "shift",
+                "shifts": ["E"],
+                "max": 5,
+                "weight": W_SHIFT_RUN,
+            },
+            {
+                "name": "lates in a row",
+                "kind": "consecutive",
+                "what": "shift",
+                "shifts": ["L"],
+                "min": 2,
+                "max": 5,
+                "weight": W_SHIFT_RUN,
+            },
         ]
         if "D" in shift_ids:
-            rules.append({"name": "long days in a row", "kind": "consecutive", "what": "shift",
-                          "shifts": ["D"], "max": 3, "weight": W_SHIFT_RUN})
-    return {"id": spec.id, "name": spec.name, "hours_per_week": spec.hours_per_week,
-            "rules": rules}
+            rules.append(
+                {
+                    "name": "long days in a row",
+                    "kind": "consecutive",
+                    "what": "shift",
+                    "shifts": ["D"],
+                    "max": 3,
+                    "weight": W_SHIFT_RUN,
+                }
+            )
+    return {"id": spec.id, "name": spec.name, "hours_per_week": spec.hours_per_week, "rules": rules}
 
 
 def _unit_rules(shift_ids: list[str]) -> list[dict[str, Any]]:
@@ -393,8 +486,16 @@ def _unit_rules(shift_ids: list[str]) -> list[dict[str, Any]]:
         {"name": "at most 7 days in a row", "kind": "consecutive", "what": "work", "max": 7},
     ]
     for first, then in FORBIDDEN.items():
-        rules.append({"kind": "succession", "first": [first],
-                      "then": [s for s in then if s in shift_ids]})
-    rules.append({"kind": "fairness", "measure": "nights", "max_spread": 2, "weight": W_FAIR,
-                  "scope": {"contracts": ["full-time", "part-time"]}})
+        rules.append(
+            {"kind": "succession", "first": [first], "then": [s for s in then if s in shift_ids]}
+        )
+    rules.append(
+        {
+            "kind": "fairness",
+            "measure": "nights",
+            "max_spread": 2,
+            "weight": W_FAIR,
+            "scope": {"contracts": ["full-time", "part-time"]},
+        }
+    )
     return rules

@@ -31,18 +31,34 @@ def previous(path: str | Path) -> tuple[Scenario, Roster]:
     return load_folder(path.parent if path.is_file() else path, where="--history")
 
 
-def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
-                 roster: Roster) -> dict[str, Any]:
+def carried_data(
+    data: dict[str, Any], start: dt.date, before: Scenario, roster: Roster
+) -> dict[str, Any]:
     """``data`` (the next scenario, starting on ``start``) with the history
     and carry of the previous roster, for the people in both."""
     ids = {p["id"] for p in data.get("staff") or [] if isinstance(p, dict) and "id" in p}
     if ids and not ids & set(before.staff_by_id):
-        raise ScenarioError([("--history", "the previous roster shares no staff with this "
-                              "scenario: is it another unit's folder?")], what="command line")
+        raise ScenarioError(
+            [
+                (
+                    "--history",
+                    "the previous roster shares no staff with this "
+                    "scenario: is it another unit's folder?",
+                )
+            ],
+            what="command line",
+        )
     if before.horizon.start >= start:
-        raise ScenarioError([("--history", f"the previous roster starts on "
-                              f"{before.horizon.start}, not before this one ({start})")],
-                            what="command line")
+        raise ScenarioError(
+            [
+                (
+                    "--history",
+                    f"the previous roster starts on "
+                    f"{before.horizon.start}, not before this one ({start})",
+                )
+            ],
+            what="command line",
+        )
     cells, held_on = roster.layers(before)
     refused = requests.refused(before, check(before, roster))
     asked = {(sid, d) for sid, d, _ in requests.each_request(before)}
@@ -78,15 +94,16 @@ def carried_data(data: dict[str, Any], start: dt.date, before: Scenario,
         carry[p.id] = {
             "days": old.days + sum(1 for d in days if d not in before.leave_days[p.id]),
             "nights": old.nights + sum(1 for _, t in worked if before.shift_by_id[t].is_night),
-            "weekends": old.weekends + sum(1 for b in weekends
-                                           if any((p.id, d) in cells for d in b)),
-            "hours": round(old.hours + (sum(before.paid(d, t) for d, t in worked)
-                                        + duty_minutes) / 60, 2),
+            "weekends": old.weekends
+            + sum(1 for b in weekends if any((p.id, d) in cells for d in b)),
+            "hours": round(
+                old.hours + (sum(before.paid(d, t) for d, t in worked) + duty_minutes) / 60, 2
+            ),
             "shifts": old.shifts + len(worked),
             "holidays": old.holidays + sum(1 for d, _ in worked if d in before.holiday_of),
             "requests": old.requests + len(mine),
-            "requests_granted": old.requests_granted + sum(
-                1 for sid, d in mine if (sid, d) not in refused),
+            "requests_granted": old.requests_granted
+            + sum(1 for sid, d in mine if (sid, d) not in refused),
         }
     return {**data, "history": history, "carry": carry}
 

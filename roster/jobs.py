@@ -45,8 +45,9 @@ class Outcome:
 def run_job(job: Job) -> Outcome:
     """Load and solve one job; any failure becomes the outcome's error."""
     try:
-        result, solves = solve_to_gap(load_text(job.text, job.source), job.params,
-                                      job.max_gap, job.max_time)
+        result, solves = solve_to_gap(
+            load_text(job.text, job.source), job.params, job.max_gap, job.max_time
+        )
         return Outcome(job.key, result, solves=solves)
     except ScenarioError as exc:
         return Outcome(job.key, None, exc.render())
@@ -59,8 +60,12 @@ def run_job(job: Job) -> Outcome:
 MIN_MORE = 1.0
 
 
-def solve_to_gap(scenario: Scenario, params: SolveParams, max_gap: float | None = None,
-                 max_time: float | None = None) -> tuple[Result, int]:
+def solve_to_gap(
+    scenario: Scenario,
+    params: SolveParams,
+    max_gap: float | None = None,
+    max_time: float | None = None,
+) -> tuple[Result, int]:
     """Solve; when the gap is above ``max_gap``, solve once more for the rest
     of ``max_time``, starting from the best roster and stopping as soon as
     the gap is at most ``max_gap``. Returns the result and the solves used.
@@ -73,8 +78,9 @@ def solve_to_gap(scenario: Scenario, params: SolveParams, max_gap: float | None 
     left = max_time - first.wall_time_s
     if left < MIN_MORE:
         return first, 1
-    more = params.model_copy(update={
-        "time_limit": left, "extra": {**params.extra, "relative_gap_limit": max_gap}})
+    more = params.model_copy(
+        update={"time_limit": left, "extra": {**params.extra, "relative_gap_limit": max_gap}}
+    )
     return combined(first, solve(scenario, more, hint=first.roster)), 2
 
 
@@ -90,20 +96,30 @@ def combined(first: Result, then: Result) -> Result:
     bound (both bound the same optimum), the time of both. OPTIMAL only when
     that roster meets that bound: CP-SAT says OPTIMAL when it stops at its
     relative gap limit."""
-    if first.objective is not None and (then.objective is None
-                                        or first.objective <= then.objective):
+    if first.objective is not None and (
+        then.objective is None or first.objective <= then.objective
+    ):
         kept = first
     else:  # its times from the start of the first solve
-        kept = replace(then, best_solution_s=_later(then.best_solution_s, first.wall_time_s),
-                       first_solution_s=first.first_solution_s if first.roster is not None
-                       else _later(then.first_solution_s, first.wall_time_s))
+        kept = replace(
+            then,
+            best_solution_s=_later(then.best_solution_s, first.wall_time_s),
+            first_solution_s=first.first_solution_s
+            if first.roster is not None
+            else _later(then.first_solution_s, first.wall_time_s),
+        )
     if kept.objective is not None:
-        bound = max((b for b in (first.best_bound, then.best_bound) if b is not None),
-                    default=None)
-        kept = replace(kept, best_bound=bound, status=SolveStatus.OPTIMAL
-                       if bound is not None and kept.objective <= bound else SolveStatus.FEASIBLE)
-    return replace(kept, wall_time_s=first.wall_time_s + then.wall_time_s,
-                   stopped_by_user=then.stopped_by_user)
+        bound = max((b for b in (first.best_bound, then.best_bound) if b is not None), default=None)
+        kept = replace(
+            kept,
+            best_bound=bound,
+            status=SolveStatus.OPTIMAL
+            if bound is not None and kept.objective <= bound
+            else SolveStatus.FEASIBLE,
+        )
+    return replace(
+        kept, wall_time_s=first.wall_time_s + then.wall_time_s, stopped_by_user=then.stopped_by_user
+    )
 
 
 def _later(seconds: float | None, shift: float) -> float | None:
@@ -157,9 +173,12 @@ class Local(Executor):
             return
         # spawn: a clean interpreter per worker (forking a process that runs
         # solver threads is unsafe); workers leave Ctrl-C to this process
-        pool = ProcessPoolExecutor(min(self.processes, len(jobs)), mp.get_context("spawn"),
-                                   initializer=signal.signal,
-                                   initargs=(signal.SIGINT, signal.SIG_IGN))
+        pool = ProcessPoolExecutor(
+            min(self.processes, len(jobs)),
+            mp.get_context("spawn"),
+            initializer=signal.signal,
+            initargs=(signal.SIGINT, signal.SIG_IGN),
+        )
         pending: dict[Future[Outcome], Job] = {pool.submit(run_job, j): j for j in jobs}
         try:
             while pending:
@@ -190,18 +209,23 @@ class Dask(Executor):
         try:
             from dask.distributed import Client
         except ImportError:
-            raise ScenarioError([("--scheduler", "Dask is not installed; pip install "
-                                  "'roster[distributed]'")], what="command line") from None
+            raise ScenarioError(
+                [("--scheduler", "Dask is not installed; pip install 'roster[distributed]'")],
+                what="command line",
+            ) from None
         try:
             self.client = Client(address, timeout=timeout or CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
-            raise ScenarioError([("--scheduler", f"cannot reach {address}: {exc}")],
-                                what="command line") from None
+            raise ScenarioError(
+                [("--scheduler", f"cannot reach {address}: {exc}")], what="command line"
+            ) from None
         # each solve gets the cores of its worker divided among its threads
         cores = self.client.run(os.cpu_count)
         threads = self.client.nthreads()
-        self.share = max(MIN_SHARE, min((cores[w] or 1) // max(1, n)
-                                        for w, n in threads.items()) if threads else 1)
+        self.share = max(
+            MIN_SHARE,
+            min((cores[w] or 1) // max(1, n) for w, n in threads.items()) if threads else 1,
+        )
 
     def run(self, jobs: list[Job]) -> Iterator[Outcome]:
         from dask.distributed import as_completed

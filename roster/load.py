@@ -18,7 +18,6 @@ from roster.constraints import registry
 from roster.scenario import ID_PATTERN, Scenario
 from roster.validation import ScenarioError
 
-
 #: input limits: a file's size, the values in it (aliases counted each time
 #: they are used), and how deeply they nest
 MAX_FILE_BYTES = 20_000_000
@@ -35,8 +34,7 @@ def read_data(path: str | Path) -> Any:
             raise ScenarioError([("file", "not a regular file")], source)
         size = Path(path).stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError([("file", f"{size:,} bytes; at most {MAX_FILE_BYTES:,}")],
-                                source)
+            raise ScenarioError([("file", f"{size:,} bytes; at most {MAX_FILE_BYTES:,}")], source)
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([("file", f"cannot read it: {exc}")], source) from None
@@ -68,8 +66,10 @@ def _too_big(data: Any) -> str | None:
         node, depth = stack.pop()
         seen += 1
         if seen > MAX_VALUES:
-            return (f"more than {MAX_VALUES:,} values (YAML aliases count each time they are "
-                    "used): too big to be a scenario")
+            return (
+                f"more than {MAX_VALUES:,} values (YAML aliases count each time they are "
+                "used): too big to be a scenario"
+            )
         if depth > MAX_DEPTH:
             return f"nested more than {MAX_DEPTH} levels deep: too deep to be a scenario"
         if isinstance(node, dict):
@@ -124,8 +124,15 @@ def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
     name = str(source) if from_file else None
     data = read_data(source) if from_file else source  # type: ignore[arg-type]
     if not isinstance(data, dict):
-        raise ScenarioError([("(top)", "a scenario must be a mapping of sections "
-                              "(horizon, shifts, roles, staff, ...)")], name)
+        raise ScenarioError(
+            [
+                (
+                    "(top)",
+                    "a scenario must be a mapping of sections (horizon, shifts, roles, staff, ...)",
+                )
+            ],
+            name,
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -202,7 +209,9 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
                 out += f" ({node['id']})"
         elif part in registry and isinstance(node, dict) and node.get("kind") == part:
             out += f" ({part})"
-        elif part in ("date", "range", "typed", "credit_hours", "credit_by_weekday") and not (isinstance(node, dict) and part in node):
+        elif part in ("date", "range", "typed", "credit_hours", "credit_by_weekday") and not (
+            isinstance(node, dict) and part in node
+        ):
             continue  # a union's tag, not a field
         else:
             out += ("." if out else "") + str(part)
@@ -245,8 +254,11 @@ def _plain(kind: str, msg: str, ctx: dict[str, Any]) -> str:
     """pydantic's wording, rephrased for people who write rosters, not code."""
     if kind.startswith("date"):
         reason = msg.split(", ", 1)[1] if kind == "date_from_datetime_parsing" else ""
-        return ("not a valid date" + (f" ({reason})" if reason else "")
-                + "; write YYYY-MM-DD, e.g. 2026-12-07")
+        return (
+            "not a valid date"
+            + (f" ({reason})" if reason else "")
+            + "; write YYYY-MM-DD, e.g. 2026-12-07"
+        )
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "must be a whole number"
     if kind in ("float_parsing", "float_type"):
@@ -260,8 +272,7 @@ def _plain(kind: str, msg: str, ctx: dict[str, Any]) -> str:
     if kind == "list_type":
         return "must be a list, like [a, b]"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
-        return ("must be an id: letters, digits and _ . + - only, "
-                "starting with a letter or digit")
+        return "must be an id: letters, digits and _ . + - only, starting with a letter or digit"
     if kind == "greater_than_equal":
         return f"must be at least {_num(ctx.get('ge'))}"
     if kind == "less_than_equal":
@@ -269,13 +280,15 @@ def _plain(kind: str, msg: str, ctx: dict[str, Any]) -> str:
     if kind == "greater_than":
         return f"must be more than {_num(ctx.get('gt'))}"
     if kind == "too_short" and ctx.get("min_length") is not None:
-        return f"must have at least {ctx['min_length']} entr{'y' if ctx['min_length'] == 1 else 'ies'}"
+        return (
+            f"must have at least {ctx['min_length']} entr{'y' if ctx['min_length'] == 1 else 'ies'}"
+        )
     if kind == "too_long" and ctx.get("max_length") is not None:
         return f"must have at most {ctx['max_length']} entries"
     if kind == "string_too_long":
         return f"must be at most {ctx.get('max_length')} characters"
     if msg.startswith("Input should be "):
-        return "must be " + msg[len("Input should be "):]
+        return "must be " + msg[len("Input should be ") :]
     return msg
 
 

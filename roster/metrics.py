@@ -40,8 +40,10 @@ class Shortfall:
 
     def describe(self) -> str:
         kind, _, name = self.what.partition(".")
-        return (f"{self.date:%a %Y-%m-%d} {name}{' window' if kind == 'window' else ''} "
-                f"{self.who}: {self.present} of {self.required}")
+        return (
+            f"{self.date:%a %Y-%m-%d} {name}{' window' if kind == 'window' else ''} "
+            f"{self.who}: {self.present} of {self.required}"
+        )
 
 
 def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
@@ -52,19 +54,30 @@ def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
     for need in scenario.needs:
         short = need.demand.min - cover.assigned(ctx, need)
         if need.demand.min_weight is None and short > 0:
-            out.append(Shortfall(scenario.dates[need.day], f"shift.{need.shift}",
-                                 who(need.role, need.skill), need.demand.min,
-                                 need.demand.min - short,
-                                 short * min(_length(scenario, need.day, t)
-                                             for t in need.shifts) / 60))
+            out.append(
+                Shortfall(
+                    scenario.dates[need.day],
+                    f"shift.{need.shift}",
+                    who(need.role, need.skill),
+                    need.demand.min,
+                    need.demand.min - short,
+                    short * min(_length(scenario, need.day, t) for t in need.shifts) / 60,
+                )
+            )
     for seg in time_cover.segments(scenario):
         tc = seg.entry
         short = tc.min - time_cover.present(ctx, seg)
         if tc.weight is None and short > 0:
-            out.append(Shortfall(scenario.dates[seg.day],
-                                 f"window.{format_clock(tc.from_)}-{format_clock(tc.to)}",
-                                 who(tc.role, tc.skill), tc.min, tc.min - short,
-                                 short * (seg.b - seg.a) / 60))
+            out.append(
+                Shortfall(
+                    scenario.dates[seg.day],
+                    f"window.{format_clock(tc.from_)}-{format_clock(tc.to)}",
+                    who(tc.role, tc.skill),
+                    tc.min,
+                    tc.min - short,
+                    short * (seg.b - seg.a) / 60,
+                )
+            )
     return out
 
 
@@ -110,8 +123,10 @@ def fair_loads(scenario: Scenario, roster: Roster, measure: str) -> list[dict[st
 def spread(scenario: Scenario, result: Result, measure: str) -> float:
     """The largest spread of ``fair_loads`` within a role, to 2 decimals."""
     assert result.roster is not None
-    most = max((max(g.values()) - min(g.values())
-                for g in fair_loads(scenario, result.roster, measure)), default=Fraction(0))
+    most = max(
+        (max(g.values()) - min(g.values()) for g in fair_loads(scenario, result.roster, measure)),
+        default=Fraction(0),
+    )
     return round(float(most), 2)
 
 
@@ -129,8 +144,9 @@ def outcome(scenario: Scenario, result: Result) -> dict[str, Any]:
     row["uncovered_hours"] = gaps.pop("total", 0.0)
     row["hard_violations"] = len(result.report.hard_violations)
     row["overtime_hours"] = overtime_hours(scenario, result)
-    row["unmet_requests"] = sum(v.amount for v in result.report.violations
-                                if v.rule == requests.RULE)
+    row["unmet_requests"] = sum(
+        v.amount for v in result.report.violations if v.rule == requests.RULE
+    )
     row["nights_spread"] = spread(scenario, result, "nights")
     row["weekends_spread"] = spread(scenario, result, "weekends")
     row.update({f"uncovered_hours.{k}": v for k, v in sorted(gaps.items())})

@@ -35,8 +35,14 @@ from roster.roster import Roster
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
 
-ROSTER_FILES = ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
-                "roster.xlsx")
+ROSTER_FILES = (
+    "roster.csv",
+    "grid.csv",
+    "coverage.csv",
+    "penalties.csv",
+    "report.html",
+    "roster.xlsx",
+)
 #: every file a run may leave in its output folder: a folder holding only
 #: these is the product's, and is replaced as a whole by the next run
 #: in a batch's output folder: what was solved there (content hash and settings)
@@ -104,8 +110,9 @@ def dump_yaml(data: object, fh: object) -> None:
     def flow(node: object, depth: int) -> object:
         if isinstance(node, dict):
             m = CommentedMap((k, flow(v, depth + 1)) for k, v in node.items())
-            if depth >= 2 and not any(isinstance(v, (dict, list)) and len(v) > 8
-                                      for v in node.values()):
+            if depth >= 2 and not any(
+                isinstance(v, (dict, list)) and len(v) > 8 for v in node.values()
+            ):
                 m.fa.set_flow_style()
             return m
         if isinstance(node, list):
@@ -139,8 +146,9 @@ def foreign_entries(folder: str | Path) -> list[str]:
     ours = set(RUN_FILES) | {UNFINISHED}
     # atomic_write's temporary files and staging folders, left by a kill
     temp = (_STAGING, *(f".{name}." for name in RUN_FILES))
-    return sorted(e.name for e in folder.iterdir()
-                  if e.name not in ours and not e.name.startswith(temp))
+    return sorted(
+        e.name for e in folder.iterdir() if e.name not in ours and not e.name.startswith(temp)
+    )
 
 
 def output_problem(folder: str | Path) -> str | None:
@@ -148,17 +156,21 @@ def output_problem(folder: str | Path) -> str | None:
     before solving, so the answer does not wait for the whole time limit."""
     target = Path(folder).resolve()
     if Path.cwd().resolve().is_relative_to(target):
-        return (f"the output folder {folder} is the current folder or holds it: a run "
-                "replaces its output folder whole, so give a folder for the results, e.g. "
-                "-o out/")
+        return (
+            f"the output folder {folder} is the current folder or holds it: a run "
+            "replaces its output folder whole, so give a folder for the results, e.g. "
+            "-o out/"
+        )
     if target.exists() and not target.is_dir():
         return f"the output folder {folder} is a file, not a folder"
     other = foreign_entries(target)
     if other:
         shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
-        return (f"the output folder {folder} holds {shown}, which roster did not write: a run "
-                "replaces its output folder whole (so nobody reads a mix of two runs); give a "
-                "new or empty folder, or move those away")
+        return (
+            f"the output folder {folder} holds {shown}, which roster did not write: a run "
+            "replaces its output folder whole (so nobody reads a mix of two runs); give a "
+            "new or empty folder, or move those away"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         Path(tempfile.mkdtemp(prefix=_STAGING, dir=_beside(target))).rmdir()
@@ -184,8 +196,9 @@ def output_set(folder: str | Path) -> Iterator[Path]:
         staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=_beside(target)))
         try:
             yield staging
-            os.chmod(staging, target.stat().st_mode & 0o7777 if target.is_dir()
-                     else 0o777 & ~_umask())
+            os.chmod(
+                staging, target.stat().st_mode & 0o7777 if target.is_dir() else 0o777 & ~_umask()
+            )
             _swap_in(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # this run's, or the old set after a swap
@@ -242,7 +255,7 @@ def _clear_stale(parent: Path) -> None:
     """Remove staging folders left by runs that were killed (their process
     is gone); a running one's is left alone."""
     for entry in parent.glob(f"{_STAGING}*"):
-        pid = entry.name[len(_STAGING):].split("-", 1)[0]
+        pid = entry.name[len(_STAGING) :].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
 
@@ -284,9 +297,25 @@ def _umask() -> int:
 def coverage_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
     parts = [cover.coverage(scenario, roster), time_cover.coverage(scenario, roster)]
     parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["date", "shift", "window", "role", "skill", "min", "preferred", "max",
-                 "assigned", "shortfall", "below_preferred", "surplus"]
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(
+            columns=[
+                "date",
+                "shift",
+                "window",
+                "role",
+                "skill",
+                "min",
+                "preferred",
+                "max",
+                "assigned",
+                "shortfall",
+                "below_preferred",
+                "surplus",
+            ]
+        )
     )
 
 
@@ -311,8 +340,9 @@ def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]
             "nights": sum(1 for _, t in worked if scenario.shift_by_id[t].is_night),
             "duties": len(duties),
             "duty_hours": round(duty_minutes / 60, 2),
-            "weekends": sum(1 for b in blocks
-                            if any((p.id, d) in cells or d in on_site for d in b)),
+            "weekends": sum(
+                1 for b in blocks if any((p.id, d) in cells or d in on_site for d in b)
+            ),
         }
     return out
 
@@ -353,9 +383,13 @@ def summary(result: Result, scenario: Scenario) -> dict[str, Any]:
     return out
 
 
-def write_result(result: Result, scenario: Scenario, outdir: str | Path,
-                 xlsx: bool = False,
-                 extra: Mapping[str, pd.DataFrame | dict[str, Any]] | None = None) -> list[Path]:
+def write_result(
+    result: Result,
+    scenario: Scenario,
+    outdir: str | Path,
+    xlsx: bool = False,
+    extra: Mapping[str, pd.DataFrame | dict[str, Any]] | None = None,
+) -> list[Path]:
     """Write the roster files and report.html (when there is a roster; with
     ``xlsx`` also roster.xlsx), scenario.json (the scenario they belong to,
     for exports), ``extra`` (a table as CSV, a dict as JSON; e.g. repair's
@@ -378,11 +412,17 @@ def write_result(result: Result, scenario: Scenario, outdir: str | Path,
                 write_json(folder / name, content)
             else:
                 write_table(folder / name, content)
-        write_json(folder / "scenario.json",
-                   scenario.model_dump(mode="json", by_alias=True, exclude_none=True))
+        write_json(
+            folder / "scenario.json",
+            scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+        )
         write_json(folder / "summary.json", summary(result, scenario))  # the set's last file
-        names = [*(n for n in ROSTER_FILES if (folder / n).exists()), *(extra or {}),
-                 "scenario.json", "summary.json"]
+        names = [
+            *(n for n in ROSTER_FILES if (folder / n).exists()),
+            *(extra or {}),
+            "scenario.json",
+            "summary.json",
+        ]
     return [Path(outdir) / name for name in names]
 
 
@@ -398,8 +438,9 @@ def load_folder(folder: str | Path, where: str = "folder") -> tuple[Scenario, Ro
     if not (folder / "scenario.json").is_file():
         raise bad("no scenario.json here: give a folder written by roster solve")
     if (folder / UNFINISHED).exists():
-        raise bad("a run was stopped while writing here, so its files may be from two runs: "
-                  "solve again")
+        raise bad(
+            "a run was stopped while writing here, so its files may be from two runs: solve again"
+        )
     if not (folder / "roster.csv").is_file():
         raise bad("no roster.csv here (the solve found no roster?)")
     scenario = load_scenario(folder / "scenario.json")

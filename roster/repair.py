@@ -54,8 +54,9 @@ class Absence:
             first = dt.date.fromisoformat(a)
             last = dt.date.fromisoformat(b) if dots else first
         except ValueError:
-            raise VaryError(f"--absent {text!r}: write STAFF:DATE or STAFF:DATE..DATE, "
-                            "dates as YYYY-MM-DD") from None
+            raise VaryError(
+                f"--absent {text!r}: write STAFF:DATE or STAFF:DATE..DATE, dates as YYYY-MM-DD"
+            ) from None
         if not sep or not staff:
             raise VaryError(f"--absent {text!r}: write STAFF:DATE or STAFF:DATE..DATE")
         if last < first:
@@ -84,24 +85,39 @@ class Repair:
         return shortfalls(self.scenario, self.result.roster)
 
 
-def repair_scenario(data: dict[str, Any], base: Scenario, published: Roster,
-                    absences: list[Absence], start: dt.date, notice_days: int,
-                    weights: tuple[int, int, int] = (CHANGE_WEIGHT, NOTICE_WEIGHT, DAY_OFF_WEIGHT),
-                    ) -> dict[str, Any]:
+def repair_scenario(
+    data: dict[str, Any],
+    base: Scenario,
+    published: Roster,
+    absences: list[Absence],
+    start: dt.date,
+    notice_days: int,
+    weights: tuple[int, int, int] = (CHANGE_WEIGHT, NOTICE_WEIGHT, DAY_OFF_WEIGHT),
+) -> dict[str, Any]:
     """The scenario data to solve: absences as leave, the published rule."""
     out = data
     for a in absences:
         if a.staff not in base.staff_by_id:
-            raise VaryError(f"--absent {a.staff}: unknown staff; allowed: "
-                            f"{', '.join(base.staff_by_id)}")
+            raise VaryError(
+                f"--absent {a.staff}: unknown staff; allowed: {', '.join(base.staff_by_id)}"
+            )
         span = a.first.isoformat() + ("" if a.last == a.first else f"..{a.last.isoformat()}")
         out = apply(out, load_scenario(out), {f"leave.{a.staff}": span})
     out = dict(out)
     weight, notice, day_off = weights
     rows = [(s, d, t) for s, d, t, _ in published.df.itertuples(index=False)]
-    out["rules"] = [*(out.get("rules") or []), published_rule(
-        rows, name="published roster", weight=weight, notice_weight=notice,
-        day_off_weight=day_off, notice_days=notice_days, **{"from": start.isoformat()})]
+    out["rules"] = [
+        *(out.get("rules") or []),
+        published_rule(
+            rows,
+            name="published roster",
+            weight=weight,
+            notice_weight=notice,
+            day_off_weight=day_off,
+            notice_days=notice_days,
+            **{"from": start.isoformat()},
+        ),
+    ]
     return out
 
 
@@ -114,15 +130,24 @@ def _codes(scenario: Scenario, roster: Roster) -> dict[tuple[str, int], list[tup
     return out
 
 
-def changes(scenario: Scenario, before: Roster, after: Roster | None,
-            absences: list[Absence], gone: list[tuple[str, str, str]]) -> pd.DataFrame:
+def changes(
+    scenario: Scenario,
+    before: Roster,
+    after: Roster | None,
+    absences: list[Absence],
+    gone: list[tuple[str, str, str]],
+) -> pd.DataFrame:
     """One row per changed person-day: staff, date, before, after, reason."""
     cols = ["staff", "date", "before", "after", "reason"]
     if after is None:
         return pd.DataFrame(columns=cols)
     old, new = _codes(scenario, before), _codes(scenario, after)
-    away = {(a.staff, d) for a in absences for x in pd.date_range(a.first, a.last)
-            if (d := scenario.day_index(x.date())) is not None}
+    away = {
+        (a.staff, d)
+        for a in absences
+        for x in pd.date_range(a.first, a.last)
+        if (d := scenario.day_index(x.date())) is not None
+    }
     # shifts an absent person had: who takes them over
     vacated: dict[tuple[int, str], list[str]] = defaultdict(list)
     for (sid, d), cells in old.items():
@@ -138,8 +163,9 @@ def changes(scenario: Scenario, before: Roster, after: Roster | None,
                 continue
             if (p.id, d) in away:
                 reason = "absent"
-            elif taken := [c for c in a.split("+")
-                           if c and c not in b.split("+") and vacated.get((d, c))]:
+            elif taken := [
+                c for c in a.split("+") if c and c not in b.split("+") and vacated.get((d, c))
+            ]:
                 reason = "; ".join(f"covers {', '.join(vacated[(d, c)])}'s {c}" for c in taken)
             else:
                 reason = "re-rostered"
@@ -187,8 +213,11 @@ def only_changes(scenario: Scenario) -> Scenario:
     0 (cover minima stay, soft in the solve): its optimum has the fewest
     changes the hard rules and the cover allow."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    rule_lists = [data.get("rules", []), *(c.get("rules", []) for c in data["contracts"]),
-                  *(p.get("rules", []) for p in data["staff"])]
+    rule_lists = [
+        data.get("rules", []),
+        *(c.get("rules", []) for c in data["contracts"]),
+        *(p.get("rules", []) for p in data["staff"]),
+    ]
     for rules in rule_lists:
         for rule in rules:
             if rule["kind"] != "published" and rule.get("weight") is not None:

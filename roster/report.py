@@ -22,36 +22,56 @@ from roster.roster import Roster
 from roster.scenario import Scenario, format_clock
 
 #: shift colours: light enough to print, distinct on screen
-PALETTE = ["#8ecae6", "#ffb703", "#6a4c93", "#90be6d", "#f28482", "#4d908e", "#f9c74f",
-           "#577590", "#f8961e", "#b5838d", "#43aa8b", "#e76f51"]
+PALETTE = [
+    "#8ecae6",
+    "#ffb703",
+    "#6a4c93",
+    "#90be6d",
+    "#f28482",
+    "#4d908e",
+    "#f9c74f",
+    "#577590",
+    "#f8961e",
+    "#b5838d",
+    "#43aa8b",
+    "#e76f51",
+]
 
 
 def verdict(result: Result | None, report: CheckReport) -> str:
     """The solve's outcome in plain words."""
     if result is None:
         if not report.feasible:
-            return (f"This roster breaks {len(report.hard_violations)} hard rule(s), marked "
-                    f"in red; its soft penalty is {report.total_penalty}.")
+            return (
+                f"This roster breaks {len(report.hard_violations)} hard rule(s), marked "
+                f"in red; its soft penalty is {report.total_penalty}."
+            )
         return f"This roster keeps every hard rule; its penalty is {report.total_penalty}."
     if result.status == SolveStatus.OPTIMAL:
-        return ("Proven best: no roster scores lower under these rules "
-                f"(penalty {result.objective:g}).")
+        return (
+            f"Proven best: no roster scores lower under these rules (penalty {result.objective:g})."
+        )
     gap = result.gap
-    if gap is None or result.best_bound in (None, 0) and (result.objective or 0) > 0:
-        return (f"The best roster found in the time limit (penalty {result.objective:g}); "
-                "the solver could not prove how close it is to the best possible.")
-    return (f"Within {100 * gap:.1f}% of the best possible roster under these rules "
-            f"(penalty {result.objective:g}, and no roster can score below "
-            f"{result.best_bound:g}).")
+    if gap is None or (result.best_bound in (None, 0) and (result.objective or 0) > 0):
+        return (
+            f"The best roster found in the time limit (penalty {result.objective:g}); "
+            "the solver could not prove how close it is to the best possible."
+        )
+    return (
+        f"Within {100 * gap:.1f}% of the best possible roster under these rules "
+        f"(penalty {result.objective:g}, and no roster can score below "
+        f"{result.best_bound:g})."
+    )
 
 
 def _text_color(hex_color: str) -> str:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#fff"
 
 
-def view(scenario: Scenario, roster: Roster, report: CheckReport,
-         result: Result | None = None) -> dict[str, Any]:
+def view(
+    scenario: Scenario, roster: Roster, report: CheckReport, result: Result | None = None
+) -> dict[str, Any]:
     """Everything the template shows, as plain values."""
     sc = scenario
     colors = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(sc.shifts)}
@@ -64,8 +84,9 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
         for x in v.dates:
             if v.staff is not None and (d := sc.day_index(x)) is not None:
                 broken[(v.staff, d)].append(v.message)
-    pinned = {(p.id, d) for p in sc.staff for f in p.fixed
-              if (d := sc.day_index(f.date)) is not None}
+    pinned = {
+        (p.id, d) for p in sc.staff for f in p.fixed if (d := sc.day_index(f.date)) is not None
+    }
     totals = staff_totals(sc, roster)
     fair = _fairness(sc, roster)
     groups = []
@@ -79,46 +100,81 @@ def view(scenario: Scenario, roster: Roster, report: CheckReport,
             for d in range(sc.horizon.days):
                 codes = [t for t, _ in cells.get((p.id, d), [])]
                 q = asked.get((p.id, d))
-                row.append({
-                    "codes": codes,
-                    "duties": [k for k, _ in held.get((p.id, d), [])],
-                    "color": colors[codes[0]] if codes else None,
-                    "ink": _text_color(colors[codes[0]]) if codes else None,
-                    "leave": sc.leave_of[p.id].get(d),
-                    "weekend": d in weekend,
-                    "pinned": (p.id, d) in pinned,
-                    "request": None if q is None else (
-                        "refused" if (p.id, d) in refused else "granted"),
-                    "request_text": None if q is None else
-                    f"asked {'to' if q.want == 'on' else 'not to'} work "
-                    f"{'this day' if q.shifts is None else q.text()}",
-                    "broken": broken.get((p.id, d), []),
-                })
+                row.append(
+                    {
+                        "codes": codes,
+                        "duties": [k for k, _ in held.get((p.id, d), [])],
+                        "color": colors[codes[0]] if codes else None,
+                        "ink": _text_color(colors[codes[0]]) if codes else None,
+                        "leave": sc.leave_of[p.id].get(d),
+                        "weekend": d in weekend,
+                        "pinned": (p.id, d) in pinned,
+                        "request": None
+                        if q is None
+                        else ("refused" if (p.id, d) in refused else "granted"),
+                        "request_text": None
+                        if q is None
+                        else f"asked {'to' if q.want == 'on' else 'not to'} work "
+                        f"{'this day' if q.shifts is None else q.text()}",
+                        "broken": broken.get((p.id, d), []),
+                    }
+                )
             exact = hours_due(sc, p.id)
             t = totals[p.id]
             over = exact is not None and t["hours"] + t["leave_hours"] > exact + 0.005
             due = None if exact is None else round(exact, 1)
             granted = sum(1 for (sid, d) in asked if sid == p.id and (sid, d) not in refused)
-            rows.append({"id": p.id, "name": p.name or p.id, "contract": p.contract or "",
-                         "cells": row, "totals": totals[p.id], "due": due, "over": over,
-                         "requests": sum(1 for (sid, _) in asked if sid == p.id),
-                         "granted": granted, "fair": fair.get(p.id, {})})
+            rows.append(
+                {
+                    "id": p.id,
+                    "name": p.name or p.id,
+                    "contract": p.contract or "",
+                    "cells": row,
+                    "totals": totals[p.id],
+                    "due": due,
+                    "over": over,
+                    "requests": sum(1 for (sid, _) in asked if sid == p.id),
+                    "granted": granted,
+                    "fair": fair.get(p.id, {}),
+                }
+            )
         groups.append({"role": role.name or role.id, "id": role.id, "people": rows})
     cover = coverage_table(sc, roster)
     return {
         "title": sc.name or "Roster",
         "description": sc.description,
-        "dates": [{"iso": x.isoformat(), "day": x.strftime("%a"), "num": x.strftime("%d %b"),
-                   "weekend": d in weekend, "holiday": d in sc.holiday_of,
-                   "notes": day_notes(sc, d)}
-                  for d, x in enumerate(sc.dates)],
+        "dates": [
+            {
+                "iso": x.isoformat(),
+                "day": x.strftime("%a"),
+                "num": x.strftime("%d %b"),
+                "weekend": d in weekend,
+                "holiday": d in sc.holiday_of,
+                "notes": day_notes(sc, d),
+            }
+            for d, x in enumerate(sc.dates)
+        ],
         "groups": groups,
-        "legend": [{"id": s.id, "name": s.name or s.id, "color": colors[s.id],
-                    "ink": _text_color(colors[s.id]),
-                    "time": f"{format_clock(s.start)}-{format_clock(s.end)}"} for s in sc.shifts],
-        "duty_legend": [{"id": k.id, "name": k.name or k.id, "resident": k.resident,
-                         "time": f"{format_clock(k.start)}-{format_clock(k.end)}",
-                         "paid": k.paid_share} for k in sc.duties],
+        "legend": [
+            {
+                "id": s.id,
+                "name": s.name or s.id,
+                "color": colors[s.id],
+                "ink": _text_color(colors[s.id]),
+                "time": f"{format_clock(s.start)}-{format_clock(s.end)}",
+            }
+            for s in sc.shifts
+        ],
+        "duty_legend": [
+            {
+                "id": k.id,
+                "name": k.name or k.id,
+                "resident": k.resident,
+                "time": f"{format_clock(k.start)}-{format_clock(k.end)}",
+                "paid": k.paid_share,
+            }
+            for k in sc.duties
+        ],
         # clock-time cover is drawn per day below, not listed segment by segment
         "cover": cover[cover["shift"] != ""].to_dict("records"),
         "charts": _charts(sc, cover),
@@ -146,13 +202,19 @@ def day_notes(sc: Scenario, d: int) -> list[str]:
 
 def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]]:
     if result is None:
-        return [("status", "checked (not solved here)"), ("penalty", str(report.total_penalty)),
-                ("hard violations", str(len(report.hard_violations)))]
+        return [
+            ("status", "checked (not solved here)"),
+            ("penalty", str(report.total_penalty)),
+            ("hard violations", str(len(report.hard_violations))),
+        ]
     fmt = lambda v: "-" if v is None else f"{v:g}"
-    return [("status", result.status.value), ("objective", fmt(result.objective)),
-            ("best bound", fmt(result.best_bound)),
-            ("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%"),
-            ("solve time", f"{result.wall_time_s:.1f} s")]
+    return [
+        ("status", result.status.value),
+        ("objective", fmt(result.objective)),
+        ("best bound", fmt(result.best_bound)),
+        ("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%"),
+        ("solve time", f"{result.wall_time_s:.1f} s"),
+    ]
 
 
 def _fairness(sc: Scenario, roster: Roster) -> dict[str, dict[str, float]]:
@@ -176,28 +238,43 @@ def _charts(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
     by_day: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for seg, row in zip(segs, windows):  # coverage.csv lists the segments in this order
         tc = seg.entry
-        band = (f"{who(tc.role, tc.skill)} {format_clock(tc.from_)}-{format_clock(tc.to)}"
-                f"{'' if tc.weight is None else ' (wish)'}")
+        band = (
+            f"{who(tc.role, tc.skill)} {format_clock(tc.from_)}-{format_clock(tc.to)}"
+            f"{'' if tc.weight is None else ' (wish)'}"
+        )
         start = sc.timeline.instant(seg.day, 0)
-        by_day[seg.day][band].append({"a": seg.a - start, "b": seg.b - start,
-                                      "need": row["min"], "have": row["assigned"]})
+        by_day[seg.day][band].append(
+            {"a": seg.a - start, "b": seg.b - start, "need": row["min"], "have": row["assigned"]}
+        )
     charts = []
     for d, bands in sorted(by_day.items()):
         end = max(s["b"] for segs_ in bands.values() for s in segs_)
-        charts.append({"date": sc.dates[d].strftime("%a %d %b"), "span": max(1440, end),
-                       "bands": [{"name": k, "segments": v} for k, v in bands.items()]})
+        charts.append(
+            {
+                "date": sc.dates[d].strftime("%a %d %b"),
+                "span": max(1440, end),
+                "bands": [{"name": k, "segments": v} for k, v in bands.items()],
+            }
+        )
     return charts
 
 
-def render(scenario: Scenario, roster: Roster, report: CheckReport,
-           result: Result | None = None) -> str:
-    env = Environment(loader=PackageLoader("roster", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]))
+def render(
+    scenario: Scenario, roster: Roster, report: CheckReport, result: Result | None = None
+) -> str:
+    env = Environment(
+        loader=PackageLoader("roster", "templates"), autoescape=select_autoescape(["html", "j2"])
+    )
     return env.get_template("report.html.j2").render(**view(scenario, roster, report, result))
 
 
-def write_report(path: str | Path, scenario: Scenario, roster: Roster, report: CheckReport,
-                 result: Result | None = None) -> Path:
+def write_report(
+    path: str | Path,
+    scenario: Scenario,
+    roster: Roster,
+    report: CheckReport,
+    result: Result | None = None,
+) -> Path:
     """Write report.html (atomically) for a solved or a checked roster."""
     path = Path(path)
     html = render(scenario, roster, report, result)

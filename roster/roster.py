@@ -30,8 +30,10 @@ def _short_rows(path: str | Path, width: int) -> Iterator[tuple[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
         for i, row in enumerate(csv.reader(fh)):
             if i and row and len(row) < width:
-                yield (f"row {i + 1}", f"{len(row)} of the header's {width} values; "
-                       "the file may be cut short")
+                yield (
+                    f"row {i + 1}",
+                    f"{len(row)} of the header's {width} values; the file may be cut short",
+                )
 
 
 @dataclass
@@ -55,8 +57,11 @@ class Roster:
         """(staff, day index) -> [(duty, role), ...] for days in the horizon."""
         return self.layers(scenario)[1]
 
-    def layers(self, scenario: Scenario) -> tuple[dict[tuple[str, int], list[tuple[str, str]]],
-                                                  dict[tuple[str, int], list[tuple[str, str]]]]:
+    def layers(
+        self, scenario: Scenario
+    ) -> tuple[
+        dict[tuple[str, int], list[tuple[str, str]]], dict[tuple[str, int], list[tuple[str, str]]]
+    ]:
         """``cells`` and ``duties`` in one pass over the table, for callers
         that need both."""
         shifts: dict[tuple[str, int], list[tuple[str, str]]] = {}
@@ -66,7 +71,8 @@ class Roster:
             d = scenario.day_index(date)
             if d is not None:
                 (duties if shift in is_duty else shifts).setdefault((staff, d), []).append(
-                    (shift, role))
+                    (shift, role)
+                )
         return shifts, duties
 
     def table(self, scenario: Scenario) -> pd.DataFrame:
@@ -100,8 +106,10 @@ class Roster:
         cols = [d.isoformat() for d in scenario.dates]
         grid = pd.DataFrame("", index=[p.id for p in scenario.staff], columns=cols)
         # the shift first, then the on-call: 'D+OC'
-        rows = sorted(self.df.itertuples(index=False),
-                      key=lambda r: (r.staff, r.date, scenario.is_duty(r.shift), r.shift))
+        rows = sorted(
+            self.df.itertuples(index=False),
+            key=lambda r: (r.staff, r.date, scenario.is_duty(r.shift), r.shift),
+        )
         for staff, date, shift, _ in rows:
             key = date.isoformat()
             if key in grid.columns:
@@ -112,8 +120,9 @@ class Roster:
         return grid
 
     @classmethod
-    def from_csv(cls, path: str | Path, scenario: Scenario,
-                 gone: list[tuple[str, str, str]] | None = None) -> Roster:
+    def from_csv(
+        cls, path: str | Path, scenario: Scenario, gone: list[tuple[str, str, str]] | None = None
+    ) -> Roster:
         """Read a roster CSV (columns staff,date,shift; role when needed).
 
         Unknown people or shifts and dates outside the horizon are input
@@ -123,21 +132,37 @@ class Roster:
         source = str(path)
         try:
             raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise ScenarioError([("file", f"cannot read the roster CSV: {exc}")], source,
-                                WHAT) from None
+        except (
+            OSError,
+            pd.errors.ParserError,
+            pd.errors.EmptyDataError,
+            UnicodeDecodeError,
+        ) as exc:
+            raise ScenarioError(
+                [("file", f"cannot read the roster CSV: {exc}")], source, WHAT
+            ) from None
         if not isinstance(raw.index, pd.RangeIndex):  # pandas took extra fields as an index
             raise ScenarioError(
-                [("file", f"rows have more values than the header has columns "
-                  f"({','.join(raw.columns)}); look for stray commas")],
+                [
+                    (
+                        "file",
+                        f"rows have more values than the header has columns "
+                        f"({','.join(raw.columns)}); look for stray commas",
+                    )
+                ],
                 source,
                 WHAT,
             )
         missing = [c for c in ("staff", "date", "shift") if c not in raw.columns]
         if missing:
             raise ScenarioError(
-                [("columns", f"missing column(s) {', '.join(missing)}; need staff,date,shift "
-                  f"(and role for people with several roles)")],
+                [
+                    (
+                        "columns",
+                        f"missing column(s) {', '.join(missing)}; need staff,date,shift "
+                        f"(and role for people with several roles)",
+                    )
+                ],
                 source,
                 WHAT,
             )
@@ -152,8 +177,13 @@ class Roster:
             if at in short:
                 continue
             if blank:
-                problems.append((f"{at}.{blank[0]}", f"blank {blank[0]}: every row is one "
-                                 "shift or duty worked (leave a day off out)"))
+                problems.append(
+                    (
+                        f"{at}.{blank[0]}",
+                        f"blank {blank[0]}: every row is one "
+                        "shift or duty worked (leave a day off out)",
+                    )
+                )
                 continue
             key = (staff, rec["date"].strip(), shift)
             if key in seen:
@@ -166,13 +196,23 @@ class Roster:
                 continue
             if person is None:
                 shown = ", ".join(list(scenario.staff_by_id)[:20])
-                problems.append((f"{at}.staff", f"unknown staff '{staff}'; allowed: {shown}"
-                                 f"{' ...' if len(scenario.staff) > 20 else ''}"))
+                problems.append(
+                    (
+                        f"{at}.staff",
+                        f"unknown staff '{staff}'; allowed: {shown}"
+                        f"{' ...' if len(scenario.staff) > 20 else ''}",
+                    )
+                )
                 continue
             duty = scenario.duty_by_id.get(shift)
             if shift not in scenario.shift_by_id and duty is None:
-                problems.append((f"{at}.shift", f"unknown shift '{shift}'; allowed: "
-                                 f"{', '.join([*scenario.shift_by_id, *scenario.duty_by_id])}"))
+                problems.append(
+                    (
+                        f"{at}.shift",
+                        f"unknown shift '{shift}'; allowed: "
+                        f"{', '.join([*scenario.shift_by_id, *scenario.duty_by_id])}",
+                    )
+                )
                 continue
             try:
                 date = dt.date.fromisoformat(rec["date"].strip())
@@ -180,30 +220,48 @@ class Roster:
                 problems.append((f"{at}.date", f"'{rec['date']}' is not a date YYYY-MM-DD"))
                 continue
             if scenario.day_index(date) is None:
-                problems.append((f"{at}.date", f"{date} is outside the horizon "
-                                 f"{scenario.dates[0]}..{scenario.dates[-1]}"))
+                problems.append(
+                    (
+                        f"{at}.date",
+                        f"{date} is outside the horizon {scenario.dates[0]}..{scenario.dates[-1]}",
+                    )
+                )
                 continue
             role = (rec.get("role") or "").strip()
             if duty is not None:
                 held = scenario.duty_roles.get((staff, shift))
                 if held is None:
-                    problems.append((f"{at}.shift", f"{staff} cannot hold {shift}: it needs "
-                                     f"one of the roles {', '.join(duty.roles or [])}"))
+                    problems.append(
+                        (
+                            f"{at}.shift",
+                            f"{staff} cannot hold {shift}: it needs "
+                            f"one of the roles {', '.join(duty.roles or [])}",
+                        )
+                    )
                     continue
                 if role and role != held:
-                    problems.append((f"{at}.role", f"{staff} holds {shift} as {held}, "
-                                     f"not '{role}'"))
+                    problems.append(
+                        (f"{at}.role", f"{staff} holds {shift} as {held}, not '{role}'")
+                    )
                     continue
                 role = held
             elif not role:
                 if len(person.roles) > 1:
-                    problems.append((f"{at}.role", f"{staff} has several roles "
-                                     f"({', '.join(person.roles)}); say which"))
+                    problems.append(
+                        (
+                            f"{at}.role",
+                            f"{staff} has several roles ({', '.join(person.roles)}); say which",
+                        )
+                    )
                     continue
                 role = person.roles[0]
             elif role not in person.roles:
-                problems.append((f"{at}.role", f"'{role}' is not one of {staff}'s roles "
-                                 f"({', '.join(person.roles)})"))
+                problems.append(
+                    (
+                        f"{at}.role",
+                        f"'{role}' is not one of {staff}'s roles ({', '.join(person.roles)})",
+                    )
+                )
                 continue
             rows.append((staff, date, shift, role))
         if problems:

@@ -87,9 +87,7 @@ class Shift(Frozen):
     id: Id
     name: str | None = None
     start: Clock = Field(description="clock time the shift starts, 'HH:MM'")
-    end: Clock = Field(
-        description="clock time the shift ends; earlier than start = next day"
-    )
+    end: Clock = Field(description="clock time the shift ends; earlier than start = next day")
     break_minutes: int = Field(0, ge=0, le=1440, description="unpaid break, minutes")
     night: bool | None = Field(
         None, description="counts as a night; default: the shift covers 03:00"
@@ -124,9 +122,7 @@ class Shift(Frozen):
         if self.night is not None:
             return self.night
         three = 3 * 60
-        return any(
-            self.start <= three + k * 1440 < self.start + self.duration for k in (0, 1)
-        )
+        return any(self.start <= three + k * 1440 < self.start + self.duration for k in (0, 1))
 
 
 class Duty(Frozen):
@@ -139,13 +135,21 @@ class Duty(Frozen):
     name: str | None = None
     start: Clock = Field(description="clock time the duty starts, 'HH:MM'")
     end: Clock = Field(description="clock time the duty ends; earlier than start = next day")
-    resident: bool = Field(False, description="held on site: counts as work for rest, days "
-                           "worked and runs")
+    resident: bool = Field(
+        False, description="held on site: counts as work for rest, days worked and runs"
+    )
     paid_fraction: float | None = Field(
-        None, ge=0, le=1, description="share of its hours paid and counted by hours rules; "
-        "default 1 when resident, 0 when not")
-    roles: list[Id] | None = Field(None, min_length=1, description="who may hold it: people "
-                                   "with any of these roles; default everyone")
+        None,
+        ge=0,
+        le=1,
+        description="share of its hours paid and counted by hours rules; "
+        "default 1 when resident, 0 when not",
+    )
+    roles: list[Id] | None = Field(
+        None,
+        min_length=1,
+        description="who may hold it: people with any of these roles; default everyone",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Duty:
@@ -201,7 +205,7 @@ def _date_or_range(value: Any) -> str:
 
 #: a single date, or {from: DATE, to: DATE} inclusive
 DateSpec = Annotated[
-    Union[Annotated[dt.date, Tag("date")], Annotated[DateRange, Tag("range")]],
+    Annotated[dt.date, Tag("date")] | Annotated[DateRange, Tag("range")],
     Discriminator(_date_or_range),
 ]
 
@@ -216,8 +220,10 @@ class Leave(Frozen):
     from_: dt.date | None = Field(None, alias="from", description="first day")
     to: dt.date | None = Field(None, description="last day; default: the first")
     date: dt.date | None = Field(None, description="or: a single day")
-    type: Id = Field("annual", description="annual, sick, study, parental, unpaid, or one "
-                     "of the scenario's leave_types")
+    type: Id = Field(
+        "annual",
+        description="annual, sick, study, parental, unpaid, or one of the scenario's leave_types",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -244,15 +250,14 @@ def _date_or_leave(value: Any) -> str:
 
 #: a single date (annual leave), or {from, to, type} / {date, type}
 LeaveSpec = Annotated[
-    Union[Annotated[dt.date, Tag("date")], Annotated[Leave, Tag("typed")]],
+    Annotated[dt.date, Tag("date")] | Annotated[Leave, Tag("typed")],
     Discriminator(_date_or_leave),
 ]
 
 #: hours a leave day credits: the same every day, or per weekday (others 0)
 DayHours = Annotated[float, Field(ge=0, le=24)]
 LeaveCredit = Annotated[
-    Union[Annotated[DayHours, Tag("credit_hours")],
-          Annotated[dict[Weekday, DayHours], Tag("credit_by_weekday")]],
+    Annotated[DayHours, Tag("credit_hours")] | Annotated[dict[Weekday, DayHours], Tag("credit_by_weekday")],
     Discriminator(lambda v: "credit_by_weekday" if isinstance(v, dict) else "credit_hours"),
 ]
 
@@ -275,15 +280,19 @@ class Unavailable(Frozen):
 
     dates: list[DateSpec] | None = Field(None, min_length=1, description="default: every day")
     weekdays: list[Weekday] | None = Field(
-        None, min_length=1, description="only these weekdays, e.g. [mon] for 'not on Mondays'")
-    shifts: list[Id] | None = Field(None, description="default: every shift and duty; may "
-                                    "name duties")
+        None, min_length=1, description="only these weekdays, e.g. [mon] for 'not on Mondays'"
+    )
+    shifts: list[Id] | None = Field(
+        None, description="default: every shift and duty; may name duties"
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Unavailable:
         if self.dates is None and self.weekdays is None and self.shifts is None:
-            raise ValueError("give dates, weekdays or shifts (or several): with none, the "
-                             "person could never work")
+            raise ValueError(
+                "give dates, weekdays or shifts (or several): with none, the "
+                "person could never work"
+            )
         return self
 
 
@@ -301,8 +310,10 @@ class Request(Frozen):
 
     dates: list[DateSpec] = Field(min_length=1)
     shift: Id | list[Id] | None = Field(
-        None, description="a shift or a list (on: any of them; off: none of them); absent = "
-        "the whole day")
+        None,
+        description="a shift or a list (on: any of them; off: none of them); absent = "
+        "the whole day",
+    )
     want: Literal["on", "off"]
     weight: Weight = 1
 
@@ -316,7 +327,8 @@ class Request(Frozen):
         return "work" if self.shifts is None else " or ".join(self.shifts)
 
 
-AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
+# a union built from the registry at run time: only typing.Union can
+AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
 
 
 class Staff(Frozen):
@@ -329,18 +341,18 @@ class Staff(Frozen):
         None, ge=0, le=168, description="contracted hours; overrides the contract's"
     )
     rules: list[AnyRule] = Field(  # type: ignore[valid-type]
-        [], description="rules for this person; replace contract/scenario rules of the same name (or kind)"
+        [],
+        description="rules for this person; replace contract/scenario rules of the same name (or kind)",
     )
     leave: list[LeaveSpec] = Field(
-        [], description="days away: dates, ranges {from, to}, each with an optional type")
+        [], description="days away: dates, ranges {from, to}, each with an optional type"
+    )
     leave_hours: dict[Id, LeaveCredit] | None = Field(
-        None, description="hours a leave day of each type counts as worked; replaces the "
-        "contract's")
+        None, description="hours a leave day of each type counts as worked; replaces the contract's"
+    )
     unavailable: list[Unavailable] = []
     fixed: list[Fixed] = []
     requests: list[Request] = []
-
-
 
 
 class Contract(Frozen):
@@ -348,8 +360,10 @@ class Contract(Frozen):
     name: str | None = None
     hours_per_week: float | None = Field(None, ge=0, le=168, description="contracted hours")
     leave_hours: dict[Id, LeaveCredit] = Field(
-        {}, description="hours a leave day of each type counts as worked, e.g. {annual: 7.5} "
-        "or {annual: {mon: 7.5, tue: 7.5, wed: 7.5, thu: 7.5, fri: 7.5}}; unlisted types: 0")
+        {},
+        description="hours a leave day of each type counts as worked, e.g. {annual: 7.5} "
+        "or {annual: {mon: 7.5, tue: 7.5, wed: 7.5, thu: 7.5, fri: 7.5}}; unlisted types: 0",
+    )
     rules: list[AnyRule] = []  # type: ignore[valid-type]
 
 
@@ -358,14 +372,18 @@ class Demand(Frozen):
     several), by one role and/or skill on some days."""
 
     shift: Id | list[Id] | None = Field(
-        None, description="a shift, or a list counting people on any of them (e.g. [N, LN])")
+        None, description="a shift, or a list counting people on any of them (e.g. [N, LN])"
+    )
     duty: Id | list[Id] | None = Field(
-        None, description="in place of shift: an on-call duty, or a list of them")
+        None, description="in place of shift: an on-call duty, or a list of them"
+    )
     role: Id | None = None
     skill: Id | None = None
     weekdays: list[CoverDay] | None = Field(
-        None, description="default: every day; 'hol' = the scenario's holidays, replacing "
-        "weekday entries on them")
+        None,
+        description="default: every day; 'hol' = the scenario's holidays, replacing "
+        "weekday entries on them",
+    )
     dates: list[DateSpec] | None = Field(
         None, description="specific dates; these override weekday and 'hol' entries"
     )
@@ -411,11 +429,13 @@ class TimeCover(Frozen):
     from_: Clock = Field(alias="from", description="window start 'HH:MM'")
     to: Clock = Field(description="window end; earlier than from = next day")
     weekdays: list[CoverDay] | None = Field(
-        None, description="days the window starts on; default every day; 'hol' = the "
-        "scenario's holidays, replacing weekday entries on them"
+        None,
+        description="days the window starts on; default every day; 'hol' = the "
+        "scenario's holidays, replacing weekday entries on them",
     )
     dates: list[DateSpec] | None = Field(
-        None, description="specific dates; these override weekday and 'hol' entries")
+        None, description="specific dates; these override weekday and 'hol' entries"
+    )
     min: Count = Field(0, description="at least this many at every minute")
     weight: Weight | None = Field(None, description="per person-hour short; absent = hard")
     max: Count | None = Field(None, description="at most this many at every minute")
@@ -478,30 +498,36 @@ class Scenario(Frozen):
         ["sat", "sun"], min_length=1, description="the days that make a weekend"
     )
     holidays: list[Holiday] = Field(
-        [], description="public holidays in the horizon: cover may differ ('hol'), fairness "
-        "may share them")
+        [],
+        description="public holidays in the horizon: cover may differ ('hol'), fairness "
+        "may share them",
+    )
     timezone: str | None = Field(
-        None, description="IANA time zone of the shifts' clock times, e.g. Europe/London; "
-        "absent = UTC (no clock changes)"
+        None,
+        description="IANA time zone of the shifts' clock times, e.g. Europe/London; "
+        "absent = UTC (no clock changes)",
     )
     shifts: list[Shift] = Field(min_length=1)
     duties: list[Duty] = Field(
-        [], description="on-call duties, held beside a shift or alone (ids distinct from "
-        "shift ids)")
+        [], description="on-call duties, held beside a shift or alone (ids distinct from shift ids)"
+    )
     roles: list[Role] = Field(min_length=1)
     skills: list[Skill] = []
     contracts: list[Contract] = []
     staff: list[Staff] = Field(min_length=1)
     leave_types: list[Id] = Field(
-        [], description="more leave types, beside annual, sick, study, parental and unpaid")
+        [], description="more leave types, beside annual, sick, study, parental and unpaid"
+    )
     demand: list[Demand] = []
     time_cover: list[TimeCover] = []
     history: dict[Id, Annotated[list[str], Field(max_length=366)]] = Field(
-        {}, description="last days before the horizon, oldest first: a shift, a duty, "
-        "both ('D+OC') or '-' = off"
+        {},
+        description="last days before the horizon, oldest first: a shift, a duty, "
+        "both ('D+OC') or '-' = off",
     )
     carry: dict[Id, Carry] = Field(
-        {}, description="per person: totals over earlier rosters, counted by fairness rules")
+        {}, description="per person: totals over earlier rosters, counted by fairness rules"
+    )
     rules: list[AnyRule] = []  # type: ignore[valid-type]
 
     @field_validator("timezone")
@@ -512,8 +538,10 @@ class Scenario(Frozen):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; write an IANA name such as "
-                             "UTC, Europe/London or America/New_York") from None
+            raise ValueError(
+                f"unknown time zone {value!r}; write an IANA name such as "
+                "UTC, Europe/London or America/New_York"
+            ) from None
         return value
 
     # ---- time -----------------------------------------------------------
@@ -607,8 +635,9 @@ class Scenario(Frozen):
         """Day index -> holiday name."""
         return {d: h.name for h in self.holidays if (d := self.day_index(h.date)) is not None}
 
-    def cover_days(self, weekdays: list[str] | None, dates: list[DateSpec] | None
-                   ) -> dict[int, int]:
+    def cover_days(
+        self, weekdays: list[str] | None, dates: list[DateSpec] | None
+    ) -> dict[int, int]:
         """Days a cover entry (``demand``, ``time_cover``) applies on, each
         with its precedence: 3 for its dates, 2 for a holiday it names with
         'hol', 1 for a weekday (or every day). On a day, entries of higher
@@ -662,7 +691,7 @@ class Scenario(Frozen):
         for p in self.staff:
             mine = out[p.id] = {}
             for spec in p.leave:
-                for x in (spec.dates() if isinstance(spec, Leave) else [spec]):
+                for x in spec.dates() if isinstance(spec, Leave) else [spec]:
                     if (d := self.day_index(x)) is not None:
                         mine[d] = leave_type(spec)
         return out
@@ -741,10 +770,14 @@ class Scenario(Frozen):
     def in_scope(self, rule: Rule, person: Staff) -> bool:
         sc = rule.scope
         return not (
-            sc.staff is not None and person.id not in sc.staff
-            or sc.roles is not None and not set(sc.roles) & set(person.roles)
-            or sc.skills is not None and not set(sc.skills) & set(person.skills)
-            or sc.contracts is not None and person.contract not in sc.contracts
+            (sc.staff is not None
+            and person.id not in sc.staff)
+            or (sc.roles is not None
+            and not set(sc.roles) & set(person.roles))
+            or (sc.skills is not None
+            and not set(sc.skills) & set(person.skills))
+            or (sc.contracts is not None
+            and person.contract not in sc.contracts)
         )
 
     @cached_property
@@ -776,8 +809,11 @@ class Scenario(Frozen):
         for c in self.contracts:
             members = [p for p in self.staff if p.contract == c.id]
             for i, rule in enumerate(c.rules):
-                add(rule, [p for p in members if not replaced(rule, p)],
-                    f"contract {c.id} rules[{i}]")
+                add(
+                    rule,
+                    [p for p in members if not replaced(rule, p)],
+                    f"contract {c.id} rules[{i}]",
+                )
         for p in self.staff:
             for i, rule in enumerate(p.rules):
                 add(rule, [p], f"staff {p.id} rules[{i}]")
@@ -790,7 +826,8 @@ class Scenario(Frozen):
             raise ValueError(
                 f"too large to roster: {len(self.staff)} people x {self.horizon.days} days x "
                 f"{len(self.shifts) + len(self.duties)} shifts and duties = {cells:,} cells; at "
-                f"most {MAX_CELLS:,} (split the unit or the horizon)")
+                f"most {MAX_CELLS:,} (split the unit or the horizon)"
+            )
         return self
 
     @model_validator(mode="after")

@@ -38,8 +38,11 @@ def _role_for(scenario: Scenario, staff: str, shift: str, role: str | None) -> s
         return held if role is None or held == role else None
     person = scenario.staff_by_id[staff]
     for r in scenario.roles:
-        if r.id in person.roles and (role is None or r.id == role) and (
-                r.shifts is None or shift in r.shifts):
+        if (
+            r.id in person.roles
+            and (role is None or r.id == role)
+            and (r.shifts is None or shift in r.shifts)
+        ):
             return r.id
     return None
 
@@ -50,8 +53,9 @@ def _delta(before: CheckReport, after: CheckReport) -> dict[str, int]:
     return {k: v for k, v in out.items() if v}
 
 
-def suggest(scenario: Scenario, roster: Roster, date: dt.date, shift: str,
-            role: str | None = None) -> list[Candidate]:
+def suggest(
+    scenario: Scenario, roster: Roster, date: dt.date, shift: str, role: str | None = None
+) -> list[Candidate]:
     """Everyone who could be put on ``shift`` on ``date`` (as ``role``):
     those who break no hard rule first, cheapest first; then the others, with
     the hard rules they would break."""
@@ -70,11 +74,21 @@ def suggest(scenario: Scenario, roster: Roster, date: dt.date, shift: str,
         # a duty replaces their duty that day, a shift their shift
         duty = scenario.is_duty(shift)
         mine &= df["shift"].map(scenario.is_duty) == duty
-        moved = pd.concat([df[~mine], pd.DataFrame([(p.id, date, shift, as_role)],
-                                                   columns=df.columns)], ignore_index=True)
+        moved = pd.concat(
+            [df[~mine], pd.DataFrame([(p.id, date, shift, as_role)], columns=df.columns)],
+            ignore_index=True,
+        )
         after = check(scenario, Roster(moved), soft_cover=True)
         broken = [v.message for v in after.hard_violations if v.message not in base_hard]
-        out.append(Candidate(p.id, p.name or p.id, as_role, now,
-                             after.total_penalty - before.total_penalty,
-                             _delta(before, after), broken))
+        out.append(
+            Candidate(
+                p.id,
+                p.name or p.id,
+                as_role,
+                now,
+                after.total_penalty - before.total_penalty,
+                _delta(before, after),
+                broken,
+            )
+        )
     return sorted(out, key=lambda c: (not c.eligible, c.cost, c.staff))

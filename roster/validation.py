@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 class ScenarioError(Exception):
     """Bad input: a list of (field path, what is wrong and what is allowed)."""
 
-    def __init__(self, problems: list[tuple[str, str]], source: str | None = None,
-                 what: str = "scenario"):
+    def __init__(
+        self, problems: list[tuple[str, str]], source: str | None = None, what: str = "scenario"
+    ):
         self.problems = problems
         self.source = source
         self.what = what
@@ -60,8 +61,13 @@ def cross_check(sc: Scenario) -> None:
     unique("leave_types", list(sc.leave_types))
     for i, k in enumerate(sc.duties):
         if k.id in shifts:
-            problems.append((f"duties[{i}].id", f"'{k.id}' is also a shift id; a duty needs an "
-                             "id of its own (a roster row's shift column holds either)"))
+            problems.append(
+                (
+                    f"duties[{i}].id",
+                    f"'{k.id}' is also a shift id; a duty needs an "
+                    "id of its own (a roster row's shift column holds either)",
+                )
+            )
     known = {
         "shift": set(shifts),
         "duty": set(duties),
@@ -97,10 +103,15 @@ def cross_check(sc: Scenario) -> None:
             kind = leave_type(spec)
             if isinstance(spec, Leave):
                 ref(f"{at}.leave[{j}].type", "leave type", kind)
-            for x in (spec.dates() if isinstance(spec, Leave) else [spec]):
+            for x in spec.dates() if isinstance(spec, Leave) else [spec]:
                 if seen.setdefault(x, kind) != kind:
-                    problems.append((f"{at}.leave[{j}]", f"{x} is already {seen[x]} leave in an "
-                                     f"earlier entry; a day has one leave type"))
+                    problems.append(
+                        (
+                            f"{at}.leave[{j}]",
+                            f"{x} is already {seen[x]} leave in an "
+                            f"earlier entry; a day has one leave type",
+                        )
+                    )
         for key in p.leave_hours or {}:
             ref(f"{at}.leave_hours.{key}", "leave type", key)
         for j, u in enumerate(p.unavailable):
@@ -108,18 +119,26 @@ def cross_check(sc: Scenario) -> None:
         for j, f in enumerate(p.fixed):
             ref(f"{at}.fixed[{j}].shift", either, f.shift)
             if f.shift in known["duty"] and (p.id, f.shift) not in sc.duty_roles:
-                problems.append((f"{at}.fixed[{j}].shift", f"{p.id} has none of the roles "
-                                 f"that may hold {f.shift}"))
+                problems.append(
+                    (
+                        f"{at}.fixed[{j}].shift",
+                        f"{p.id} has none of the roles that may hold {f.shift}",
+                    )
+                )
             ref(f"{at}.fixed[{j}].role", "role", f.role)
             if sc.day_index(f.date) is None:
                 problems.append(
-                    (f"{at}.fixed[{j}].date", f"{f.date} is outside the horizon "
-                     f"{sc.dates[0]}..{sc.dates[-1]}")
+                    (
+                        f"{at}.fixed[{j}].date",
+                        f"{f.date} is outside the horizon {sc.dates[0]}..{sc.dates[-1]}",
+                    )
                 )
             if f.role is not None and f.role not in p.roles:
                 problems.append(
-                    (f"{at}.fixed[{j}].role", f"'{f.role}' is not one of {p.id}'s roles "
-                     f"({', '.join(p.roles)})")
+                    (
+                        f"{at}.fixed[{j}].role",
+                        f"'{f.role}' is not one of {p.id}'s roles ({', '.join(p.roles)})",
+                    )
                 )
         for j, q in enumerate(p.requests):
             if isinstance(q.shift, list):
@@ -145,8 +164,12 @@ def cross_check(sc: Scenario) -> None:
             for k in dm.shifts:
                 allowed = sc.duty_by_id[k].roles if k in sc.duty_by_id else None
                 if allowed is not None and dm.role not in allowed:
-                    problems.append((f"demand[{i}].role", f"{k} is held only by "
-                                     f"{', '.join(allowed)}; '{dm.role}' never counts"))
+                    problems.append(
+                        (
+                            f"demand[{i}].role",
+                            f"{k} is held only by {', '.join(allowed)}; '{dm.role}' never counts",
+                        )
+                    )
         ref(f"demand[{i}].role", "role", dm.role)
         ref(f"demand[{i}].skill", "skill", dm.skill)
     for i, tc in enumerate(sc.time_cover):
@@ -156,8 +179,13 @@ def cross_check(sc: Scenario) -> None:
     seen_holidays: set[object] = set()
     for i, h in enumerate(sc.holidays):
         if sc.day_index(h.date) is None:
-            problems.append((f"holidays[{i}].date", f"{h.date} is outside the horizon "
-                             f"{sc.dates[0]}..{sc.dates[-1]}; list only holidays in it"))
+            problems.append(
+                (
+                    f"holidays[{i}].date",
+                    f"{h.date} is outside the horizon "
+                    f"{sc.dates[0]}..{sc.dates[-1]}; list only holidays in it",
+                )
+            )
         if h.date in seen_holidays:
             problems.append((f"holidays[{i}].date", f"{h.date} is listed twice"))
         seen_holidays.add(h.date)
@@ -176,8 +204,11 @@ def cross_check(sc: Scenario) -> None:
             if len(shifts) + len(duties) < len(parts) or len(shifts) > 1 or len(duties) > 1:
                 what = "a shift id, a duty id, both as 'D+OC', " if duties_ok else "a shift id "
                 problems.append(
-                    (f"history.{sid}[{j}]", f"unknown shift '{code}'; use {what}or '-' "
-                     f"for a day off; {_allowed(known['shift or duty'])}")
+                    (
+                        f"history.{sid}[{j}]",
+                        f"unknown shift '{code}'; use {what}or '-' "
+                        f"for a day off; {_allowed(known['shift or duty'])}",
+                    )
                 )
 
     if not problems:
@@ -197,8 +228,13 @@ def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-un
     for i, rule in enumerate(rules):
         at = f"{path}[{i}] ({rule.kind})"
         if getattr(rule, "scenario_only", False) and path != "rules":
-            problems.append((at, f"'{rule.kind}' names its people itself: write it in the "
-                             "scenario's rules, not a contract's or a person's"))
+            problems.append(
+                (
+                    at,
+                    f"'{rule.kind}' names its people itself: write it in the "
+                    "scenario's rules, not a contract's or a person's",
+                )
+            )
         scope = rule.scope
         for field, what in (
             ("staff", "staff"),
@@ -209,7 +245,10 @@ def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-un
             for j, v in enumerate(getattr(scope, field) or []):
                 if v not in known[what]:
                     problems.append(
-                        (f"{at}.scope.{field}[{j}]", f"unknown {what} '{v}'; {_allowed(known[what])}")
+                        (
+                            f"{at}.scope.{field}[{j}]",
+                            f"unknown {what} '{v}'; {_allowed(known[what])}",
+                        )
                     )
         for where, msg in rule.id_problems(known):
             problems.append((f"{at}.{where}", msg))
@@ -217,7 +256,8 @@ def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-un
             for v in getattr(rule, field) or []:
                 if v not in known["duty"]:
                     problems.append(
-                        (f"{at}.{field}", f"unknown duty '{v}'; {_allowed(known['duty'])}"))
+                        (f"{at}.{field}", f"unknown duty '{v}'; {_allowed(known['duty'])}")
+                    )
         for field in rule.shift_fields:
             value = getattr(rule, field)
             values = value if isinstance(value, list) else [value]

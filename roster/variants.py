@@ -105,20 +105,27 @@ def parse_vary(spec: str) -> Axis:
     """'staff.RN=-2..2' or 'demand.RN.N*=1.2' -> Axis."""
     match = re.fullmatch(r"\s*([^=]+?)([+*-]?)=(.*)", spec)
     if match is None or not match.group(3).strip():
-        raise VaryError(f"--vary {spec!r}: write KEY=VALUES, e.g. staff.RN=-2..2 or "
-                        f"demand.RN.N=1.0,1.2; keys start with {', '.join(KINDS)}")
+        raise VaryError(
+            f"--vary {spec!r}: write KEY=VALUES, e.g. staff.RN=-2..2 or "
+            f"demand.RN.N=1.0,1.2; keys start with {', '.join(KINDS)}"
+        )
     key, op, text = match.group(1).strip(), match.group(2), match.group(3).strip()
     kind = key.split(".", 1)[0]
     if kind not in KINDS or "." not in key:
-        raise VaryError(f"--vary {spec!r}: unknown key {key!r}; keys start with "
-                        f"{', '.join(k + '.' for k in KINDS)}")
+        raise VaryError(
+            f"--vary {spec!r}: unknown key {key!r}; keys start with "
+            f"{', '.join(k + '.' for k in KINDS)}"
+        )
     if op:
         if "," in text or _INT_RANGE.match(text):
-            raise VaryError(f"--vary {spec!r}: {op}= takes one value; write {key}=V1,V2 "
-                            "for several")
-        if op == "*" and kind != "demand" or op in "+-" and kind not in ("staff", "demand"):
-            raise VaryError(f"--vary {spec!r}: {op}= is for "
-                            f"{'demand' if op == '*' else 'staff and demand'} keys")
+            raise VaryError(
+                f"--vary {spec!r}: {op}= takes one value; write {key}=V1,V2 for several"
+            )
+        if (op == "*" and kind != "demand") or (op in "+-" and kind not in ("staff", "demand")):
+            raise VaryError(
+                f"--vary {spec!r}: {op}= is for "
+                f"{'demand' if op == '*' else 'staff and demand'} keys"
+            )
         text = text.lstrip("+")
         tokens = [text if op == "*" else f"{op}{text}"]
     else:
@@ -128,8 +135,10 @@ def parse_vary(spec: str) -> Axis:
             if rng:
                 a, b = int(rng.group(1)), int(rng.group(2))
                 if abs(b - a) >= MAX_VARIANTS:
-                    raise VaryError(f"--vary {spec!r}: {abs(b - a) + 1} values; at most "
-                                    f"{MAX_VARIANTS} variants in all")
+                    raise VaryError(
+                        f"--vary {spec!r}: {abs(b - a) + 1} values; at most "
+                        f"{MAX_VARIANTS} variants in all"
+                    )
                 signed = token.startswith(("+", "-")) or kind == "staff"
                 tokens += [f"{v:+d}" if signed else str(v) for v in _span(a, b)]
             else:
@@ -151,22 +160,25 @@ def _normal(key: str, token: str, spec: str) -> str:
         raise VaryError(f"--vary {spec!r}: an empty value")
     if kind == "staff":
         if not re.fullmatch(r"[+-]?[0-9]{1,6}", token):
-            raise VaryError(f"{key}: {token!r} is not a whole number of staff to add (+N) "
-                            "or remove (-N)")
+            raise VaryError(
+                f"{key}: {token!r} is not a whole number of staff to add (+N) or remove (-N)"
+            )
         if abs(int(token)) > MAX_STAFF_CHANGE:
-            raise VaryError(f"{key}: {token!r}: at most {MAX_STAFF_CHANGE} people added or "
-                            "removed")
+            raise VaryError(f"{key}: {token!r}: at most {MAX_STAFF_CHANGE} people added or removed")
         return f"{int(token):+d}" if int(token) else "0"
     if kind == "demand":
         try:
             number = float(token)
         except ValueError:
-            raise VaryError(f"{key}: {token!r} is not a number; write a multiplier "
-                            "(1.2) or an addition (+1, -1)") from None
+            raise VaryError(
+                f"{key}: {token!r} is not a number; write a multiplier "
+                "(1.2) or an addition (+1, -1)"
+            ) from None
         if token[0] in "+-":
             if number != int(number):
-                raise VaryError(f"{key}: an addition must be a whole number of people, "
-                                f"not {token!r}")
+                raise VaryError(
+                    f"{key}: an addition must be a whole number of people, not {token!r}"
+                )
         elif number < 0 or not math.isfinite(number):
             raise VaryError(f"{key}: a multiplier must be 0 or more, not {token!r}")
         return token
@@ -179,8 +191,9 @@ def grid(axes: list[Axis]) -> list[Variant]:
     """Every combination of the axes' values (the Cartesian grid)."""
     keys = [a.key for a in axes]
     if len(set(keys)) < len(keys):
-        raise VaryError(f"{Counter(keys).most_common(1)[0][0]} is varied twice; "
-                        "list its values in one --vary")
+        raise VaryError(
+            f"{Counter(keys).most_common(1)[0][0]} is varied twice; list its values in one --vary"
+        )
     total = math.prod(len(a.values) for a in axes)
     if total > MAX_VARIANTS:
         raise VaryError(f"{total} variants; at most {MAX_VARIANTS}: vary fewer keys or values")
@@ -220,8 +233,10 @@ def read_variants(path: str | Path) -> tuple[list[str], list[Variant]]:
     else:
         rows = read_data(path)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise VaryError(f"{path}: write a list of variants, each a mapping of KEY: VALUE "
-                            "(and optionally variant: NAME)")
+            raise VaryError(
+                f"{path}: write a list of variants, each a mapping of KEY: VALUE "
+                "(and optionally variant: NAME)"
+            )
     if not rows:
         raise VaryError(f"{path}: lists no variants")
     keys: list[str] = []
@@ -241,8 +256,9 @@ def read_variants(path: str | Path) -> tuple[list[str], list[Variant]]:
         variants.append(Variant(folder_name(name), values))
     names = [v.name for v in variants]
     if len(set(names)) < len(names):
-        raise VaryError(f"{path}: variant name {Counter(names).most_common(1)[0][0]!r} "
-                        "is used twice")
+        raise VaryError(
+            f"{path}: variant name {Counter(names).most_common(1)[0][0]!r} is used twice"
+        )
     return keys, variants
 
 
@@ -258,18 +274,22 @@ def apply(data: dict[str, Any], base: Scenario, values: dict[str, str]) -> dict[
     ``base`` was loaded from) with every change applied."""
     out = copy.deepcopy(data)
     # headcounts last: removing someone must not break the other keys' ids
-    todo = sorted(((k, v) for k, v in values.items() if not neutral(k, v)),
-                  key=lambda kv: kv[0].startswith("staff."))
+    todo = sorted(
+        ((k, v) for k, v in values.items() if not neutral(k, v)),
+        key=lambda kv: kv[0].startswith("staff."),
+    )
     for i, (key, value) in enumerate(todo):
         if i:  # the next change reads the scenario as the last one left it
             try:
                 base = load_scenario(out)
             except ScenarioError as exc:
-                raise VaryError(f"{todo[i - 1][0]}={todo[i - 1][1]} makes the scenario "
-                                f"invalid: {exc.render()}") from None
+                raise VaryError(
+                    f"{todo[i - 1][0]}={todo[i - 1][1]} makes the scenario invalid: {exc.render()}"
+                ) from None
         kind = key.split(".", 1)[0]
-        {"staff": _staff, "demand": _demand, "contract": _contract, "rule": _rule,
-         "leave": _leave}[kind](out, base, key, value)
+        {"staff": _staff, "demand": _demand, "contract": _contract, "rule": _rule, "leave": _leave}[
+            kind
+        ](out, base, key, value)
     if values:
         out["name"] = f"{data.get('name') or 'scenario'} [{variant_name(values)}]"
     return out
@@ -320,8 +340,10 @@ def _staff(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
     # the last listed first, people with pinned shifts last
     removable.sort(key=lambda i: (bool(base.staff[i].fixed), -i))
     if len(removable) < -n:
-        raise VaryError(f"{key}={value}: only {len(removable)} people have the single role "
-                        f"{role}{' and match ' + template if template else ''}")
+        raise VaryError(
+            f"{key}={value}: only {len(removable)} people have the single role "
+            f"{role}{' and match ' + template if template else ''}"
+        )
     gone = {base.staff[i].id for i in removable[:-n]}
     data["staff"] = [p for p in staff if p["id"] not in gone]
     for sid in gone:
@@ -345,8 +367,10 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
     roles = {r.id for r in base.roles}
     skills = {k.id for k in base.skills}
     if who not in roles | skills:
-        raise VaryError(f"{key}: {who!r} is neither a role nor a skill; allowed: "
-                        f"{', '.join(sorted(roles | skills))}")
+        raise VaryError(
+            f"{key}: {who!r} is neither a role nor a skill; allowed: "
+            f"{', '.join(sorted(roles | skills))}"
+        )
     shifts, weekdays, dates, windows = set(), set(), set(), set()
     for f in filters:
         if f in base.shift_by_id or base.is_duty(f):
@@ -359,34 +383,40 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
             windows.add(f)
         else:
             codes = ", ".join([*base.shift_by_id, *base.duty_by_id])
-            raise VaryError(f"{key}: {f!r} is not a shift or duty ({codes}), "
-                            "a weekday (mon..sun), a date YYYY-MM-DD or a clock window "
-                            "HH:MM-HH:MM")
+            raise VaryError(
+                f"{key}: {f!r} is not a shift or duty ({codes}), "
+                "a weekday (mon..sun), a date YYYY-MM-DD or a clock window "
+                "HH:MM-HH:MM"
+            )
 
     def in_filter(d: int) -> bool:
-        return ((not weekdays or base.weekday(d) in weekdays)
-                and (not dates or base.dates[d] in dates))
+        return (not weekdays or base.weekday(d) in weekdays) and (
+            not dates or base.dates[d] in dates
+        )
 
     def matches(entry: Any) -> bool:
         # a role alone: its entries without a skill (more RNs, not more charge nurses)
-        return entry.skill == who if who in skills else (entry.role == who
-                                                         and entry.skill is None)
+        return entry.skill == who if who in skills else (entry.role == who and entry.skill is None)
 
     scale = _scaler(key, value)
     day_filter = bool(weekdays or dates)
     hit = 0
     new_demand: list[dict[str, Any]] = []
     for i, (raw, dm) in enumerate(zip(data.get("demand") or [], base.demand)):
-        if not (matches(dm) and not (windows and not shifts)
-                and (not shifts or set(dm.shifts) & shifts)):
+        if not (
+            matches(dm) and not (windows and not shifts) and (not shifts or set(dm.shifts) & shifts)
+        ):
             new_demand.append(raw)
             continue
         hit += 1
         if not day_filter:
             new_demand.append(_scaled(raw, scale))
         elif dm.dates is not None:
-            chosen = [x for x in expand(dm.dates) if base.day_index(x) is not None
-                      and in_filter(base.day_index(x))]
+            chosen = [
+                x
+                for x in expand(dm.dates)
+                if base.day_index(x) is not None and in_filter(base.day_index(x))
+            ]
             rest = [x for x in expand(dm.dates) if x not in chosen]
             new_demand += _split(raw, chosen, rest, scale)
         elif not dates:  # weekday pattern, weekday filter: split the weekdays
@@ -409,8 +439,9 @@ def _demand(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
     applies = applying(base)
     for i, (raw, tc) in enumerate(zip(data.get("time_cover") or [], base.time_cover)):
         window = f"{format_clock(tc.from_)}-{format_clock(tc.to)}"
-        if not (matches(tc) and not (shifts and not windows)
-                and (not windows or window in windows)):
+        if not (
+            matches(tc) and not (shifts and not windows) and (not windows or window in windows)
+        ):
             new_cover.append(raw)
             continue
         hit += 1
@@ -444,8 +475,13 @@ def _scaled(raw: dict[str, Any], scale: Any) -> dict[str, Any]:
     return out
 
 
-def _split(raw: dict[str, Any], chosen: list[dt.date] | None, rest: list[dt.date],
-           scale: Any, keep_zero: bool = True) -> list[dict[str, Any]]:
+def _split(
+    raw: dict[str, Any],
+    chosen: list[dt.date] | None,
+    rest: list[dt.date],
+    scale: Any,
+    keep_zero: bool = True,
+) -> list[dict[str, Any]]:
     """The entry on ``rest`` as it was and on ``chosen`` scaled (all its days
     when ``chosen`` is None); a time_cover entry scaled to 0 is dropped."""
     out = []
@@ -468,8 +504,10 @@ def _contract(data: dict[str, Any], base: Scenario, key: str, value: str) -> Non
     contracts = data.get("contracts") or []
     where = next((c for c in contracts if c.get("id") == cid), None)
     if where is None:
-        raise VaryError(f"{key}: unknown contract {cid!r}; allowed: "
-                        f"{', '.join(c['id'] for c in contracts) or 'none are defined'}")
+        raise VaryError(
+            f"{key}: unknown contract {cid!r}; allowed: "
+            f"{', '.join(c['id'] for c in contracts) or 'none are defined'}"
+        )
     if path == "hours_per_week":
         where["hours_per_week"] = _scalar(key, value)
         return
@@ -483,8 +521,9 @@ def _rule(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
 def _set_rule_param(rules: list[dict[str, Any]], key: str, path: str, value: str) -> None:
     spec, _, param = path.rpartition(".")
     if not spec:
-        raise VaryError(f"{key}: write <rule>.<parameter>, the rule as its name, its kind "
-                        "or rules[i]")
+        raise VaryError(
+            f"{key}: write <rule>.<parameter>, the rule as its name, its kind or rules[i]"
+        )
     match = re.fullmatch(r"rules\[(\d+)\]", spec)
     if match:
         i = int(match.group(1))
@@ -499,18 +538,22 @@ def _set_rule_param(rules: list[dict[str, Any]], key: str, path: str, value: str
                 found = [r for r in rules if r.get("kind") == spec]
     if not found:
         known = [r.get("name") or r.get("kind") for r in rules]
-        raise VaryError(f"{key}: no rule {spec!r} here; the rules: "
-                        f"{', '.join(map(str, known)) or 'none'}")
+        raise VaryError(
+            f"{key}: no rule {spec!r} here; the rules: {', '.join(map(str, known)) or 'none'}"
+        )
     if len(found) > 1:
-        listed = ", ".join(f"rules[{rules.index(r)}]" + (f" ({r['name']})" if r.get("name") else "")
-                           for r in found)
+        listed = ", ".join(
+            f"rules[{rules.index(r)}]" + (f" ({r['name']})" if r.get("name") else "") for r in found
+        )
         raise VaryError(f"{key}: {len(found)} rules match {spec!r} ({listed}); name one")
     rule = found[0]
     cls = registry.get(rule.get("kind", ""))
     params = {f.alias or n for n, f in cls.model_fields.items()} if cls else set()
     if param not in params - {"kind"}:
-        raise VaryError(f"{key}: {rule.get('kind')} rules have no parameter {param!r}; "
-                        f"allowed: {', '.join(sorted(params - {'kind'}))}")
+        raise VaryError(
+            f"{key}: {rule.get('kind')} rules have no parameter {param!r}; "
+            f"allowed: {', '.join(sorted(params - {'kind'}))}"
+        )
     rule[param] = _scalar(key, value)
 
 
@@ -544,7 +587,11 @@ def _leave(data: dict[str, Any], base: Scenario, key: str, value: str) -> None:
         raise VaryError(f"{key}: unknown staff {sid!r}")
     first, last = _leave_dates(key, value)
     person.setdefault("leave", []).append(
-        first.isoformat() if first == last else {"from": first.isoformat(), "to": last.isoformat()})
+        first.isoformat() if first == last else {"from": first.isoformat(), "to": last.isoformat()}
+    )
     # a pinned shift cannot be worked on leave: the leave wins
-    person["fixed"] = [f for f in person.get("fixed") or []
-                       if not first <= dt.date.fromisoformat(str(f["date"])) <= last]
+    person["fixed"] = [
+        f
+        for f in person.get("fixed") or []
+        if not first <= dt.date.fromisoformat(str(f["date"])) <= last
+    ]

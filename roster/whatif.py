@@ -38,8 +38,12 @@ GAP_THRESHOLD = 5.0
 MORE_TIME = 4.0
 MEASURES = ("uncovered_hours", "unmet_requests", "overtime_hours", "objective")
 HAS_ROSTER = tuple(s.value for s in SolveStatus if s.has_roster)
-LABELS = {"uncovered_hours": "uncovered hours", "unmet_requests": "unmet requests",
-          "overtime_hours": "overtime hours", "objective": "objective"}
+LABELS = {
+    "uncovered_hours": "uncovered hours",
+    "unmet_requests": "unmet requests",
+    "overtime_hours": "overtime hours",
+    "objective": "objective",
+}
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,11 @@ class Plan:
     scenarios: dict[str, Scenario]  #: and loaded
 
 
-def plan(scenario: str | Path, vary: Sequence[str] = (), variants_file: str | Path | None = None,
-         ) -> Plan:
+def plan(
+    scenario: str | Path,
+    vary: Sequence[str] = (),
+    variants_file: str | Path | None = None,
+) -> Plan:
     """The variants to solve and their scenario data, all checked before any
     solve: a bad key or an invalid variant is a VaryError."""
     data = read_data(scenario)
@@ -64,8 +71,10 @@ def plan(scenario: str | Path, vary: Sequence[str] = (), variants_file: str | Pa
         if vary:
             raise VaryError("give --vary or --variants, not both")
         keys, variants = read_variants(variants_file)
-        axes = [Axis(k, tuple(dict.fromkeys(v.values[k] for v in variants if k in v.values)))
-                for k in keys]
+        axes = [
+            Axis(k, tuple(dict.fromkeys(v.values[k] for v in variants if k in v.values)))
+            for k in keys
+        ]
     else:
         if not vary:
             raise VaryError("nothing to vary: give --vary KEY=VALUES or --variants FILE")
@@ -110,9 +119,17 @@ def whatif(
     With ``outdir``: each variant's roster files in ``outdir/<variant>/``,
     and ``whatif.csv``, ``effects.csv``, ``needed.csv`` and ``whatif.png``.
     """
-    return run(plan(scenario, vary, variants_file), outdir=outdir, params=params, jobs=jobs,
-               scheduler=scheduler, on_row=on_row, gap_threshold=gap_threshold,
-               max_gap=max_gap, max_time=max_time)
+    return run(
+        plan(scenario, vary, variants_file),
+        outdir=outdir,
+        params=params,
+        jobs=jobs,
+        scheduler=scheduler,
+        on_row=on_row,
+        gap_threshold=gap_threshold,
+        max_gap=max_gap,
+        max_time=max_time,
+    )
 
 
 def run(
@@ -133,15 +150,28 @@ def run(
     axes, variants, datas, scenario = planned.axes, planned.variants, planned.data, planned.scenario
     keys = [a.key for a in axes]
     rows: dict[str, dict[str, Any]] = {
-        v.name: {"variant": v.name, **{k: v.values.get(k, "") for k in keys},
-                 "status": "NOT_RUN", "proven": False} for v in variants
+        v.name: {
+            "variant": v.name,
+            **{k: v.values.get(k, "") for k in keys},
+            "status": "NOT_RUN",
+            "proven": False,
+        }
+        for v in variants
     }
     try:
         with executor(jobs, scheduler) as ex:
             share = params if params.workers else params.model_copy(update={"workers": ex.share})
-            work = [Job(v.name, json.dumps(datas[v.name]), f"{scenario} [{v.name}].json", share,
-                        max_gap=None if cap is None else max_gap / 100, max_time=cap)
-                    for v in variants]
+            work = [
+                Job(
+                    v.name,
+                    json.dumps(datas[v.name]),
+                    f"{scenario} [{v.name}].json",
+                    share,
+                    max_gap=None if cap is None else max_gap / 100,
+                    max_time=cap,
+                )
+                for v in variants
+            ]
             for done in ex.run(work):
                 row = rows[done.key]
                 if done.result is None:
@@ -170,8 +200,9 @@ def run(
     return table
 
 
-def time_cap(params: SolveParams, gap_threshold: float, max_gap: float | None,
-             max_time: float | None) -> float | None:
+def time_cap(
+    params: SolveParams, gap_threshold: float, max_gap: float | None, max_time: float | None
+) -> float | None:
     """The seconds each variant may take in all when ``max_gap`` asks for more
     time (None: one solve each); a value that makes no sense is a VaryError,
     named by its command-line option."""
@@ -184,8 +215,10 @@ def time_cap(params: SolveParams, gap_threshold: float, max_gap: float | None,
         return None
     limit = params.time_limit
     if max_time is not None and limit is not None and max_time < limit:
-        raise VaryError(f"--max-time {max_time:g} is less than --time-limit {limit:g}: it is "
-                        "each variant's time in all, its first solve included")
+        raise VaryError(
+            f"--max-time {max_time:g} is less than --time-limit {limit:g}: it is "
+            "each variant's time in all, its first solve included"
+        )
     if limit is None:  # solved to the end already
         return None
     return max_time if max_time is not None else MORE_TIME * limit
@@ -195,8 +228,12 @@ def proven(row: Mapping[str, Any], gap_threshold: float = GAP_THRESHOLD) -> bool
     """Whether a variant's roster is proven within ``gap_threshold`` percent of
     the best possible: it has a roster, a bound and a gap at most that."""
     gap = row.get("gap_pct")
-    return (row.get("status") in HAS_ROSTER and gap is not None and not pd.isna(gap)
-            and float(gap) <= gap_threshold)
+    return (
+        row.get("status") in HAS_ROSTER
+        and gap is not None
+        and not pd.isna(gap)
+        and float(gap) <= gap_threshold
+    )
 
 
 def _proven(row: pd.Series) -> bool:
@@ -235,15 +272,29 @@ def unproven_note(table: pd.DataFrame, gap_threshold: float = GAP_THRESHOLD) -> 
     count = int((~solved.apply(_proven, axis=1)).sum()) if len(solved) else 0
     if not count:
         return None
-    return (f"{count} of {len(table)} variants are unproven (gap above {gap_threshold:g}%): "
-            "their rosters may be far from the best possible, so what is said from them is "
-            "marked unproven; a longer --time-limit, or --max-gap, can prove them")
+    return (
+        f"{count} of {len(table)} variants are unproven (gap above {gap_threshold:g}%): "
+        "their rosters may be far from the best possible, so what is said from them is "
+        "marked unproven; a longer --time-limit, or --max-gap, can prove them"
+    )
 
 
 def _columns(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    head = ["variant", *keys, "status", "objective", "best_bound", "gap_pct", "proven",
-            "uncovered_hours", "hard_violations", "overtime_hours", "unmet_requests",
-            "nights_spread", "weekends_spread"]
+    head = [
+        "variant",
+        *keys,
+        "status",
+        "objective",
+        "best_bound",
+        "gap_pct",
+        "proven",
+        "uncovered_hours",
+        "hard_violations",
+        "overtime_hours",
+        "unmet_requests",
+        "nights_spread",
+        "weekends_spread",
+    ]
     detail = sorted(c for c in table.columns if c.startswith("uncovered_hours."))
     for c in detail:  # a variant without this shortfall has none of it
         table[c] = table[c].where(table["uncovered_hours"].isna(), table[c].fillna(0.0))
@@ -257,8 +308,9 @@ def _order(axis: Axis) -> list[str]:
     return list(axis.values)
 
 
-def _slice(table: pd.DataFrame, axes: list[Axis], free: Axis,
-           fixed: dict[str, str]) -> pd.DataFrame:
+def _slice(
+    table: pd.DataFrame, axes: list[Axis], free: Axis, fixed: dict[str, str]
+) -> pd.DataFrame:
     """Rows where ``free`` varies and every other axis has its ``fixed`` value."""
     mask = pd.Series(True, index=table.index)
     for a in axes:
@@ -270,8 +322,10 @@ def _slice(table: pd.DataFrame, axes: list[Axis], free: Axis,
 def _others(axes: list[Axis], axis: Axis) -> list[dict[str, str]]:
     """Every combination of the values of the axes other than ``axis``."""
     others = [a for a in axes if a is not axis]
-    return [dict(zip((a.key for a in others), combo))
-            for combo in itertools.product(*(a.values for a in others))]
+    return [
+        dict(zip((a.key for a in others), combo))
+        for combo in itertools.product(*(a.values for a in others))
+    ]
 
 
 def effects(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
@@ -287,24 +341,34 @@ def effects(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
             for a, b in itertools.pairwise(order):
                 ra, rb = part.loc[a], part.loc[b]
                 doubts = _unproven(part, [a, b])
-                row: dict[str, Any] = {"key": axis.key, "from": a, "to": b, **fixed,
-                                       "proven": not doubts}
+                row: dict[str, Any] = {
+                    "key": axis.key,
+                    "from": a,
+                    "to": b,
+                    **fixed,
+                    "proven": not doubts,
+                }
                 step = f"{axis.key} {a} -> {b}{where}: "
                 if pd.isna(ra.get("uncovered_hours")) or pd.isna(rb.get("uncovered_hours")):
-                    row["effect"] = (f"{step}no comparison (status {ra.get('status')} and "
-                                     f"{rb.get('status')})")
+                    row["effect"] = (
+                        f"{step}no comparison (status {ra.get('status')} and {rb.get('status')})"
+                    )
                     rows.append(row)
                     continue
                 for m in MEASURES:
                     row[f"change_{m}"] = _round(rb[m] - ra[m])
-                detail = {c.removeprefix("uncovered_hours."): _round(rb[c] - ra[c])
-                          for c in table.columns if c.startswith("uncovered_hours.")
-                          and not pd.isna(ra[c]) and not pd.isna(rb[c]) and rb[c] != ra[c]}
+                detail = {
+                    c.removeprefix("uncovered_hours."): _round(rb[c] - ra[c])
+                    for c in table.columns
+                    if c.startswith("uncovered_hours.")
+                    and not pd.isna(ra[c])
+                    and not pd.isna(rb[c])
+                    and rb[c] != ra[c]
+                }
                 row.update({f"change_uncovered_hours.{k}": v for k, v in detail.items()})
                 row["effect"] = step + _sentence(row, detail) + doubts
                 rows.append(row)
-    return pd.DataFrame(rows, columns=None if rows else ["key", "from", "to", "proven",
-                                                         "effect"])
+    return pd.DataFrame(rows, columns=None if rows else ["key", "from", "to", "proven", "effect"])
 
 
 def _round(x: float) -> float:
@@ -321,8 +385,9 @@ def _sentence(row: dict[str, Any], detail: dict[str, float]) -> str:
             words = f"{abs(d):g} {'fewer' if d < 0 else 'more'} {LABELS[m]}"
             if m == "uncovered_hours" and detail:
                 top = sorted(detail.items(), key=lambda kv: -abs(kv[1]))
-                named = [f"{k.split('.', 1)[1]} {v:+g}" for k, v in top
-                         if not k.startswith("role.")][:3]
+                named = [
+                    f"{k.split('.', 1)[1]} {v:+g}" for k, v in top if not k.startswith("role.")
+                ][:3]
                 words += f" ({', '.join(named)})" if named else ""
             parts.append(words)
     if len(parts) == 1:
@@ -350,10 +415,17 @@ def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
                 answer = f"no uncovered hours even at {enough[0]}, the fewest tried: try fewer"
             else:
                 answer = f"{enough[0]} is the fewest with no uncovered hours"
-            below = levels[:levels.index(enough[0])] if enough else levels
+            below = levels[: levels.index(enough[0])] if enough else levels
             doubts = _unproven(part, below)
-            rows.append({"key": axis.key, **fixed, "needed": enough[0] if enough else None,
-                         "proven": not doubts, "answer": f"{axis.key}{where}: {answer}{doubts}"})
+            rows.append(
+                {
+                    "key": axis.key,
+                    **fixed,
+                    "needed": enough[0] if enough else None,
+                    "proven": not doubts,
+                    "answer": f"{axis.key}{where}: {answer}{doubts}",
+                }
+            )
     return pd.DataFrame(rows, columns=None if rows else ["key", "needed", "proven", "answer"])
 
 
@@ -384,9 +456,15 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
             ys = [part.loc[v, measure] for v in order]
             ax.plot(xs, ys, marker="o", label=label)
             if any(doubtful):  # a ring around each unproven point
-                ax.plot([x for x, d in zip(xs, doubtful) if d],
-                        [y for y, d in zip(ys, doubtful) if d], "o", markersize=12,
-                        markerfacecolor="none", color="red", label="unproven")
+                ax.plot(
+                    [x for x, d in zip(xs, doubtful) if d],
+                    [y for y, d in zip(ys, doubtful) if d],
+                    "o",
+                    markersize=12,
+                    markerfacecolor="none",
+                    color="red",
+                    label="unproven",
+                )
     top.set_ylabel("uncovered person-hours")
     bottom.set_ylabel("objective (penalty)")
     bottom.set_xlabel("headcount" if staff_axes else axes[0].key)
@@ -404,4 +482,3 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
     fig.tight_layout()
     atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=110), mode="wb")
     plt.close(fig)
-

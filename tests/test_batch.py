@@ -40,7 +40,9 @@ def test_batch_reports_every_file_and_keeps_going(files: list[Path], tmp_path: P
     table = batch(files, out, PARAMS, jobs=2)
     assert list(table["name"]) == ["small", "broken", "infeasible", "small-2"]
     assert list(table["status"]) == ["OPTIMAL", "ERROR", "INFEASIBLE", "OPTIMAL"]
-    assert "broken.yaml" in table.loc[1, "error"] and "unknown field 'shift'" in table.loc[1, "error"]
+    assert (
+        "broken.yaml" in table.loc[1, "error"] and "unknown field 'shift'" in table.loc[1, "error"]
+    )
     assert table.loc[2, "error"].startswith("the hard rules cannot all hold: ")
     assert table.loc[0, "objective"] == table.loc[3, "objective"]
     assert pd.read_csv(out / "batch.csv")["status"].tolist() == list(table["status"])
@@ -52,8 +54,9 @@ def test_batch_reports_every_file_and_keeps_going(files: list[Path], tmp_path: P
     assert (out / "broken" / "summary.json").exists()
 
 
-def test_batch_reuses_the_same_content_solved_the_same_way(files: list[Path],
-                                                           tmp_path: Path) -> None:
+def test_batch_reuses_the_same_content_solved_the_same_way(
+    files: list[Path], tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     first = batch(files[:3], out, PARAMS, jobs=1)
     second = batch(files[:3], out, PARAMS, jobs=1)
@@ -82,8 +85,12 @@ def test_batch_never_mixes_files_that_share_a_name(files: list[Path], tmp_path: 
     assert first.loc[0, "status"] == "OPTIMAL"
     second = batch([b], out, PARAMS, jobs=1)  # the same folder name, another scenario
     assert not second.loc[0, "reused"] and second.loc[0, "status"] == "INFEASIBLE"
-    odd = [tmp_path / "...yaml", tmp_path / "empty.yaml", tmp_path / "list.yaml",
-           tmp_path / "deep.yaml"]
+    odd = [
+        tmp_path / "...yaml",
+        tmp_path / "empty.yaml",
+        tmp_path / "list.yaml",
+        tmp_path / "deep.yaml",
+    ]
     odd[0].write_text(files[0].read_text())
     odd[1].write_text("")
     odd[2].write_text("- 1\n- 2\n")
@@ -111,8 +118,10 @@ def test_interrupted_batch_keeps_what_finished(files: list[Path], tmp_path: Path
 
 
 def test_batch_cli(files: list[Path], tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["batch", *map(str, files), "-o", str(tmp_path / "o"),
-                                       "--time-limit", "20", "--jobs", "1"])
+    result = CliRunner().invoke(
+        main,
+        ["batch", *map(str, files), "-o", str(tmp_path / "o"), "--time-limit", "20", "--jobs", "1"],
+    )
     assert result.exit_code == 0, result.output
     assert "2 OPTIMAL" in result.output and "1 INFEASIBLE" in result.output
     assert "broken.yaml" in result.output and "unknown field 'shift'" in result.output
@@ -164,15 +173,17 @@ def test_whatif_fewer_nurses_leave_more_uncovered(ward_whatif) -> None:
 def test_whatif_writes_effects_needed_and_plot(ward_whatif) -> None:
     out, table = ward_whatif
     assert (out / "whatif.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    fx = pd.read_csv(out / "effects.csv", dtype={"staff.RN": str, "demand.RN.N": str,
-                                                   "from": str, "to": str})
+    fx = pd.read_csv(
+        out / "effects.csv", dtype={"staff.RN": str, "demand.RN.N": str, "from": str, "to": str}
+    )
     # 2 steps of staff at each of 2 demand levels, 1 step of demand at 3 staff levels
     assert list(fx["key"]) == ["staff.RN"] * 4 + ["demand.RN.N"] * 3
     one = fx.iloc[3]  # -1 -> 0 nurses, with twice the night demand
     assert (one["from"], one["to"], one["demand.RN.N"]) == ("-1", "0", "2")
     rows = table.set_index(["staff.RN", "demand.RN.N"])
     assert one["change_uncovered_hours"] == pytest.approx(
-        rows.loc[("0", "2"), "uncovered_hours"] - rows.loc[("-1", "2"), "uncovered_hours"])
+        rows.loc[("0", "2"), "uncovered_hours"] - rows.loc[("-1", "2"), "uncovered_hours"]
+    )
     assert one["effect"].startswith("staff.RN -1 -> 0 (demand.RN.N=2): ")
     need = pd.read_csv(out / "needed.csv", dtype=str)
     assert list(need["demand.RN.N"]) == ["1", "2"]
@@ -182,35 +193,44 @@ def test_effects_and_needed_on_a_made_up_table() -> None:
     from roster.variants import parse_vary
 
     axes = [parse_vary("staff.RN=-1..1"), parse_vary("demand.RN=1,1.5")]
-    table = pd.DataFrame({
-        "variant": list("abcdef"),
-        "staff.RN": ["-1", "0", "+1", "-1", "0", "+1"],
-        "demand.RN": ["1", "1", "1", "1.5", "1.5", "1.5"],
-        "status": ["OPTIMAL"] * 6,
-        "objective": [300, 100, 90, 900, 400, 200],
-        "gap_pct": [0.0] * 6,  # all proven: the sentences say nothing of doubt
-        "uncovered_hours": [14.0, 0.0, 0.0, 40.0, 20.0, 8.0],
-        "uncovered_hours.shift.N": [14.0, 0.0, 0.0, 30.0, 20.0, 8.0],
-        "unmet_requests": [6, 0, 0, 7, 3, 1],
-        "overtime_hours": [2.0, 2.0, 2.0, 5.0, 4.0, 3.0],
-    })
+    table = pd.DataFrame(
+        {
+            "variant": list("abcdef"),
+            "staff.RN": ["-1", "0", "+1", "-1", "0", "+1"],
+            "demand.RN": ["1", "1", "1", "1.5", "1.5", "1.5"],
+            "status": ["OPTIMAL"] * 6,
+            "objective": [300, 100, 90, 900, 400, 200],
+            "gap_pct": [0.0] * 6,  # all proven: the sentences say nothing of doubt
+            "uncovered_hours": [14.0, 0.0, 0.0, 40.0, 20.0, 8.0],
+            "uncovered_hours.shift.N": [14.0, 0.0, 0.0, 30.0, 20.0, 8.0],
+            "unmet_requests": [6, 0, 0, 7, 3, 1],
+            "overtime_hours": [2.0, 2.0, 2.0, 5.0, 4.0, 3.0],
+        }
+    )
     fx = effects(table, axes)
-    assert fx.loc[0, "effect"] == ("staff.RN -1 -> 0 (demand.RN=1): 14 fewer uncovered hours "
-                                   "(N -14), 6 fewer unmet requests, objective -200")
-    assert fx.loc[1, "effect"] == ("staff.RN 0 -> +1 (demand.RN=1): no change in uncovered "
-                                   "hours, unmet requests or overtime; objective -10")
-    assert fx.loc[5, "effect"].startswith("demand.RN 1 -> 1.5 (staff.RN=0): 20 more uncovered "
-                                          "hours (N +20)")
+    assert fx.loc[0, "effect"] == (
+        "staff.RN -1 -> 0 (demand.RN=1): 14 fewer uncovered hours "
+        "(N -14), 6 fewer unmet requests, objective -200"
+    )
+    assert fx.loc[1, "effect"] == (
+        "staff.RN 0 -> +1 (demand.RN=1): no change in uncovered "
+        "hours, unmet requests or overtime; objective -10"
+    )
+    assert fx.loc[5, "effect"].startswith(
+        "demand.RN 1 -> 1.5 (staff.RN=0): 20 more uncovered hours (N +20)"
+    )
     assert len(fx) == 2 * 2 + 3
     need = needed(table, axes)
     assert need["answer"].tolist() == [
         "staff.RN, demand.RN=1: 0 is the fewest with no uncovered hours",
-        "staff.RN, demand.RN=1.5: uncovered hours at every level tried, up to +1: try more"]
+        "staff.RN, demand.RN=1.5: uncovered hours at every level tried, up to +1: try more",
+    ]
 
 
 def test_whatif_bad_key_exit_2(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["whatif", str(DATA / "small.yaml"), "--vary",
-                                       "staff.XX=1", "-o", str(tmp_path)])
+    result = CliRunner().invoke(
+        main, ["whatif", str(DATA / "small.yaml"), "--vary", "staff.XX=1", "-o", str(tmp_path)]
+    )
     assert result.exit_code == 2
     assert "staff.XX: unknown role 'XX'; allowed: RN, PH" in result.output
     with pytest.raises(VaryError, match="nothing to vary"):
@@ -218,24 +238,40 @@ def test_whatif_bad_key_exit_2(tmp_path: Path) -> None:
 
 
 def test_whatif_cli(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["whatif", str(DATA / "small.yaml"), "--vary",
-                                       "staff.RN=-1,0", "-o", str(tmp_path), "--jobs", "1",
-                                       "--time-limit", "20"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "whatif",
+            str(DATA / "small.yaml"),
+            "--vary",
+            "staff.RN=-1,0",
+            "-o",
+            str(tmp_path),
+            "--jobs",
+            "1",
+            "--time-limit",
+            "20",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "staff.RN -1 -> 0: " in result.output
     assert {"whatif.csv", "effects.csv", "needed.csv", "whatif.png", "staff.RN=0"} <= {
-        p.name for p in tmp_path.iterdir()}
+        p.name for p in tmp_path.iterdir()
+    }
 
 
-def test_dask_cluster_gives_the_local_results(files: list[Path], tmp_path: Path,
-                                              ward_whatif) -> None:
+def test_dask_cluster_gives_the_local_results(
+    files: list[Path], tmp_path: Path, ward_whatif
+) -> None:
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         address = cluster.scheduler_address
         remote = batch(files, tmp_path / "dask", PARAMS, scheduler=address)
-        remote_whatif = whatif(DATA / "small.yaml", VARY, outdir=tmp_path / "dw", params=PARAMS,
-                               scheduler=address)
+        remote_whatif = whatif(
+            DATA / "small.yaml", VARY, outdir=tmp_path / "dw", params=PARAMS, scheduler=address
+        )
     local = batch(files, tmp_path / "local", PARAMS, jobs=1)
     same = ["name", "status", "objective", "best_bound"]
     pd.testing.assert_frame_equal(remote[same], local[same])
@@ -250,8 +286,17 @@ def test_dask_cluster_gives_the_local_results(files: list[Path], tmp_path: Path,
 def test_unreachable_scheduler_is_bad_input(tmp_path: Path, monkeypatch) -> None:
     pytest.importorskip("dask.distributed")
     monkeypatch.setattr("roster.jobs.CONNECT_TIMEOUT", 1.0)
-    result = CliRunner().invoke(main, ["batch", str(DATA / "small.yaml"), "-o", str(tmp_path),
-                                       "--scheduler", "tcp://127.0.0.1:9"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "batch",
+            str(DATA / "small.yaml"),
+            "-o",
+            str(tmp_path),
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
+    )
     assert result.exit_code == 2
     assert "--scheduler" in result.output and "cannot reach tcp://127.0.0.1:9" in result.output
 
@@ -264,9 +309,24 @@ def test_batch_cli_passes_the_solve_options(tmp_path: Path, monkeypatch) -> None
         return pd.DataFrame({"status": ["OPTIMAL"]})
 
     monkeypatch.setattr("roster.batch.batch", fake)
-    result = CliRunner().invoke(main, ["batch", str(DATA / "small.yaml"), "-o", str(tmp_path),
-                                       "--time-limit", "7", "--seed", "3", "--jobs", "4",
-                                       "--workers", "1", "--force"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "batch",
+            str(DATA / "small.yaml"),
+            "-o",
+            str(tmp_path),
+            "--time-limit",
+            "7",
+            "--seed",
+            "3",
+            "--jobs",
+            "4",
+            "--workers",
+            "1",
+            "--force",
+        ],
+    )
     assert result.exit_code == 0, result.output
     p = seen["params"]
     assert (p.time_limit, p.seed, p.workers) == (7, 3, 1)

@@ -67,7 +67,8 @@ def test_solve_writes_files_and_reports(small_out: Path) -> None:
     assert summary["gap"] == 0
     roster = pd.read_csv(small_out / "roster.csv", dtype=str)
     assert {"staff", "name", "role", "date", "day", "shift", "start", "end", "hours"} <= set(
-        roster.columns)
+        roster.columns
+    )
     nights = roster[roster["shift"] == "N"]
     assert len(nights) == 4
     for rec in nights.to_dict("records"):
@@ -107,8 +108,19 @@ def test_check_plain_output(small_out: Path) -> None:
 def test_solve_a_bigger_ward_with_time_limit(tmp_path: Path) -> None:
     """A roster that is not proven optimal in time is still written, and the
     checker still agrees with the objective."""
-    result = run("solve", DATA / "mini.yaml", "-o", tmp_path, "--time-limit", "1",
-                 "--workers", "2", "--seed", "3", "--quiet")
+    result = run(
+        "solve",
+        DATA / "mini.yaml",
+        "-o",
+        tmp_path,
+        "--time-limit",
+        "1",
+        "--workers",
+        "2",
+        "--seed",
+        "3",
+        "--quiet",
+    )
     assert result.exit_code == 0, result.stderr
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["status"] in ("OPTIMAL", "FEASIBLE")
@@ -154,7 +166,8 @@ def test_soft_cover_gives_a_roster_with_shortfall(tmp_path: Path) -> None:
     cov = pd.read_csv(tmp_path / "coverage.csv", keep_default_na=False, dtype=str)
     short = cov[cov["shortfall"].astype(int) > 0]
     assert short[["date", "shift", "role", "min", "assigned", "shortfall"]].values.tolist() == [
-        ["2026-12-08", "E", "PH", "1", "0", "1"]]
+        ["2026-12-08", "E", "PH", "1", "0", "1"]
+    ]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["status"] == "OPTIMAL"
     # scored as solve scored it, the roster holds; scored strictly, cover is broken
@@ -171,17 +184,23 @@ def _big_ward(n: int = 60, days: int = 28) -> dict[str, Any]:
     return {
         "name": "Big generated ward",
         "horizon": {"start": "2026-12-07", "days": days},
-        "shifts": [{"id": "E", "start": "07:00", "end": "15:00"},
-                   {"id": "L", "start": "14:00", "end": "22:00"},
-                   {"id": "N", "start": "21:30", "end": "07:30"}],
+        "shifts": [
+            {"id": "E", "start": "07:00", "end": "15:00"},
+            {"id": "L", "start": "14:00", "end": "22:00"},
+            {"id": "N", "start": "21:30", "end": "07:30"},
+        ],
         "roles": [{"id": "RN"}],
         "staff": [{"id": f"S{i}", "roles": ["RN"]} for i in range(n)],
-        "demand": [{"shift": s, "role": "RN", "min": n // 6, "preferred": n // 4,
-                    "under_weight": 3} for s in "ELN"],
-        "rules": [{"kind": "min_rest", "hours": 11},
-                  {"kind": "consecutive", "max": 5},
-                  {"kind": "fairness", "measure": "nights", "weight": 2},
-                  {"kind": "complete_weekends", "weight": 3}],
+        "demand": [
+            {"shift": s, "role": "RN", "min": n // 6, "preferred": n // 4, "under_weight": 3}
+            for s in "ELN"
+        ],
+        "rules": [
+            {"kind": "min_rest", "hours": 11},
+            {"kind": "consecutive", "max": 5},
+            {"kind": "fairness", "measure": "nights", "weight": 2},
+            {"kind": "complete_weekends", "weight": 3},
+        ],
     }
 
 
@@ -190,8 +209,9 @@ def test_no_roster_in_time_exit_4(tmp_path: Path) -> None:
     5,000 variables, so no roster is found."""
     file = tmp_path / "big.json"
     file.write_text(json.dumps(_big_ward()))
-    result = run("solve", file, "-o", tmp_path / "out", "--time-limit", "0.001",
-                 "--workers", "1", "--quiet")
+    result = run(
+        "solve", file, "-o", tmp_path / "out", "--time-limit", "0.001", "--workers", "1", "--quiet"
+    )
     assert result.exit_code == 4, result.stdout + result.stderr
     assert "No roster found within 0.001s" in flat(result.stderr)
     assert "--time-limit" in result.stderr
@@ -232,17 +252,37 @@ def test_solve_options_are_passed(tmp_path: Path, monkeypatch) -> None:
         return Result(SolveStatus.UNKNOWN, None, None, 0.1, None, None)
 
     monkeypatch.setattr(cli, "solve_scenario", fake)
-    run("solve", SMALL, "-o", tmp_path, "--time-limit", "7", "--workers", "3", "--seed", "42",
-        "--soft-cover", "--quiet", "--strategy", "lns")
+    run(
+        "solve",
+        SMALL,
+        "-o",
+        tmp_path,
+        "--time-limit",
+        "7",
+        "--workers",
+        "3",
+        "--seed",
+        "42",
+        "--soft-cover",
+        "--quiet",
+        "--strategy",
+        "lns",
+    )
     p = seen["params"]
-    assert (p.time_limit, p.workers, p.seed, p.soft_cover, p.strategy) == (
-        7.0, 3, 42, True, "lns")
+    assert (p.time_limit, p.workers, p.seed, p.soft_cover, p.strategy) == (7.0, 3, 42, True, "lns")
 
 
-@pytest.mark.parametrize("args", [
-    ["--time-limit", "0"], ["--time-limit", "-1"], ["--time-limit", "soon"],
-    ["--workers", "-1"], ["--seed", "-5"], ["--strategy", "fastest"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--time-limit", "0"],
+        ["--time-limit", "-1"],
+        ["--time-limit", "soon"],
+        ["--workers", "-1"],
+        ["--seed", "-5"],
+        ["--strategy", "fastest"],
+    ],
+)
 def test_solve_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
     result = run("solve", SMALL, "-o", tmp_path, *args)
     assert result.exit_code == 2
@@ -250,15 +290,23 @@ def test_solve_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
     no_traceback(result)
 
 
-@pytest.mark.parametrize(("change", "where"), [
-    ({"timezone": "Mars/Olympus"}, "timezone: unknown time zone 'Mars/Olympus'"),
-    ({"holidays": [{"date": "2030-01-01", "name": "New Year"}]},
-     "holidays[0].date: 2030-01-01 is outside the horizon"),
-    ({"leave_types": ["career-break"], "staff_leave": {"date": "2026-12-08", "type": "gap"}},
-     "leave[0].type: unknown leave type 'gap'; allowed: annual, career-break"),
-])
-def test_time_and_leave_input_errors_exit_2(tmp_path: Path, change: dict[str, Any],
-                                            where: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"timezone": "Mars/Olympus"}, "timezone: unknown time zone 'Mars/Olympus'"),
+        (
+            {"holidays": [{"date": "2030-01-01", "name": "New Year"}]},
+            "holidays[0].date: 2030-01-01 is outside the horizon",
+        ),
+        (
+            {"leave_types": ["career-break"], "staff_leave": {"date": "2026-12-08", "type": "gap"}},
+            "leave[0].type: unknown leave type 'gap'; allowed: annual, career-break",
+        ),
+    ],
+)
+def test_time_and_leave_input_errors_exit_2(
+    tmp_path: Path, change: dict[str, Any], where: str
+) -> None:
     from roster.load import read_data
     from roster.output import write_scenario
 
@@ -325,8 +373,11 @@ def write_csv(tmp_path: Path, text: str, name: str = "r.csv") -> Path:
 
 
 def test_check_minimal_columns(tmp_path: Path) -> None:
-    rows = ["staff,date,shift"] + [f"A,2026-12-0{d},E" for d in (7, 8, 9)] + [
-        f"P1,2026-12-0{d},E" for d in (7, 9)]
+    rows = (
+        ["staff,date,shift"]
+        + [f"A,2026-12-0{d},E" for d in (7, 8, 9)]
+        + [f"P1,2026-12-0{d},E" for d in (7, 9)]
+    )
     csv = write_csv(tmp_path, "\n".join(rows) + "\n")
     result = run("check", INFEASIBLE, csv, "--json")
     assert result.exit_code == 1  # P1 is on leave on the 8th: no pharmacist
@@ -350,34 +401,79 @@ def test_check_plain_lists_hard_violations(tmp_path: Path) -> None:
 
 CSV_ERRORS = [
     # a blank or missing value is not a day off: a day off is a row left out
-    ("blank shift", "staff,date,shift\nA,2026-12-07,\nA,2026-12-08,E\n", "row 2.shift",
-     "blank shift: every row is one shift or duty worked"),
-    ("cut short", "staff,date,shift\nA,2026-12-08,E\nA,2026-12-0", "row 3",
-     "2 of the header's 3 values; the file may be cut short"),
-    ("duplicate", "staff,date,shift\nA,2026-12-08,E\nA,2026-12-08,E\n", "row 3",
-     "the same as row 2 (A, 2026-12-08, E)"),
-    ("unknown staff", "staff,date,shift\nZZ,2026-12-07,E\n", "row 2.staff",
-     "unknown staff 'ZZ'; allowed: A, B, P1"),
-    ("unknown shift", "staff,date,shift\nA,2026-12-07,X\n", "row 2.shift",
-     "unknown shift 'X'; allowed: E, L"),
-    ("impossible date", "staff,date,shift\nA,2026-12-07,E\nA,2026-02-30,E\n", "row 3.date",
-     "'2026-02-30' is not a date YYYY-MM-DD"),
-    ("not a date", "staff,date,shift\nA,07/12/2026,E\n", "row 2.date",
-     "'07/12/2026' is not a date YYYY-MM-DD"),
-    ("date outside horizon", "staff,date,shift\nA,2026-12-10,E\n", "row 2.date",
-     "2026-12-10 is outside the horizon 2026-12-07..2026-12-09"),
-    ("role not theirs", "staff,date,shift,role\nA,2026-12-07,E,PH\n", "row 2.role",
-     "'PH' is not one of A's roles (RN)"),
-    ("missing column", "staff,day,shift\nA,0,E\n", "columns",
-     "missing column(s) date; need staff,date,shift"),
+    (
+        "blank shift",
+        "staff,date,shift\nA,2026-12-07,\nA,2026-12-08,E\n",
+        "row 2.shift",
+        "blank shift: every row is one shift or duty worked",
+    ),
+    (
+        "cut short",
+        "staff,date,shift\nA,2026-12-08,E\nA,2026-12-0",
+        "row 3",
+        "2 of the header's 3 values; the file may be cut short",
+    ),
+    (
+        "duplicate",
+        "staff,date,shift\nA,2026-12-08,E\nA,2026-12-08,E\n",
+        "row 3",
+        "the same as row 2 (A, 2026-12-08, E)",
+    ),
+    (
+        "unknown staff",
+        "staff,date,shift\nZZ,2026-12-07,E\n",
+        "row 2.staff",
+        "unknown staff 'ZZ'; allowed: A, B, P1",
+    ),
+    (
+        "unknown shift",
+        "staff,date,shift\nA,2026-12-07,X\n",
+        "row 2.shift",
+        "unknown shift 'X'; allowed: E, L",
+    ),
+    (
+        "impossible date",
+        "staff,date,shift\nA,2026-12-07,E\nA,2026-02-30,E\n",
+        "row 3.date",
+        "'2026-02-30' is not a date YYYY-MM-DD",
+    ),
+    (
+        "not a date",
+        "staff,date,shift\nA,07/12/2026,E\n",
+        "row 2.date",
+        "'07/12/2026' is not a date YYYY-MM-DD",
+    ),
+    (
+        "date outside horizon",
+        "staff,date,shift\nA,2026-12-10,E\n",
+        "row 2.date",
+        "2026-12-10 is outside the horizon 2026-12-07..2026-12-09",
+    ),
+    (
+        "role not theirs",
+        "staff,date,shift,role\nA,2026-12-07,E,PH\n",
+        "row 2.role",
+        "'PH' is not one of A's roles (RN)",
+    ),
+    (
+        "missing column",
+        "staff,day,shift\nA,0,E\n",
+        "columns",
+        "missing column(s) date; need staff,date,shift",
+    ),
     ("empty file", "", "file", "cannot read the roster CSV"),
-    ("stray commas", "staff,date,shift\nA,2026-12-07,E,,x\n", "file",
-     "rows have more values than the header has columns (staff,date,shift)"),
+    (
+        "stray commas",
+        "staff,date,shift\nA,2026-12-07,E,,x\n",
+        "file",
+        "rows have more values than the header has columns (staff,date,shift)",
+    ),
 ]
 
 
-@pytest.mark.parametrize("text,path,message", [c[1:] for c in CSV_ERRORS],
-                         ids=[c[0] for c in CSV_ERRORS])
+@pytest.mark.parametrize(
+    "text,path,message", [c[1:] for c in CSV_ERRORS], ids=[c[0] for c in CSV_ERRORS]
+)
 def test_check_bad_roster_csv_exit_2(tmp_path: Path, text: str, path: str, message: str) -> None:
     csv = write_csv(tmp_path, text)
     result = run("check", INFEASIBLE, csv)
@@ -394,8 +490,9 @@ def test_check_missing_role_for_multi_role_person(tmp_path: Path) -> None:
     result = run("check", SMALL, csv)
     assert result.exit_code == 2
     assert "row 2.role: F has several roles (RN, PH); say which" in flat(result.stderr)
-    with_role = write_csv(tmp_path, "staff,date,shift,role\nF,2026-12-11,E,PH\nA,2026-12-11,N,\n",
-                          "r2.csv")
+    with_role = write_csv(
+        tmp_path, "staff,date,shift,role\nF,2026-12-11,E,PH\nA,2026-12-11,N,\n", "r2.csv"
+    )
     assert run("check", SMALL, with_role).exit_code == 1  # reads fine; cover is short
 
 
@@ -421,8 +518,9 @@ def test_check_bad_scenario_exit_2(tmp_path: Path) -> None:
 
 
 # -- validate and rules -------------------------------------------------------------
-@pytest.mark.parametrize("name", ["small.yaml", "small.json", "yaml12.yaml", "mini.yaml",
-                                  "infeasible.yaml"])
+@pytest.mark.parametrize(
+    "name", ["small.yaml", "small.json", "yaml12.yaml", "mini.yaml", "infeasible.yaml"]
+)
 def test_validate_ok(name: str) -> None:
     result = run("validate", DATA / name)
     assert result.exit_code == 0, result.stderr
@@ -435,24 +533,43 @@ def test_validate_summary_line() -> None:
 
 
 BAD_SCENARIOS = [
-    ("impossible date", lambda t: t.replace("start: 2026-12-11", "start: 2026-02-30"),
-     "horizon.start: not a valid date"),
-    ("unknown field", lambda t: t.replace("{id: C, name: Cai,", "{id: C, nmae: Cai,"),
-     "staff[2] (C).nmae: unknown field 'nmae'; allowed: id, name, roles"),
-    ("unknown rule kind", lambda t: t.replace("kind: min_rest", "kind: minimum_rest"),
-     "rules[0]: unknown rule kind 'minimum_rest'; allowed: " + ", ".join(sorted(registry))),
-    ("unknown staff in history", lambda t: t.replace("C: [E, \"-\"]", "Q: [E]"),
-     "history.Q: unknown staff 'Q'; allowed: A, B, C, D, F, P1"),
-    ("duplicate id", lambda t: t.replace("{id: D, name: Dev", "{id: C, name: Dev"),
-     "staff: id 'C' is used 2 times"),
-    ("negative break", lambda t: t.replace("break_minutes: 30}", "break_minutes: -30}", 1),
-     "shifts[0] (E).break_minutes: must be at least 0 (got -30)"),
+    (
+        "impossible date",
+        lambda t: t.replace("start: 2026-12-11", "start: 2026-02-30"),
+        "horizon.start: not a valid date",
+    ),
+    (
+        "unknown field",
+        lambda t: t.replace("{id: C, name: Cai,", "{id: C, nmae: Cai,"),
+        "staff[2] (C).nmae: unknown field 'nmae'; allowed: id, name, roles",
+    ),
+    (
+        "unknown rule kind",
+        lambda t: t.replace("kind: min_rest", "kind: minimum_rest"),
+        "rules[0]: unknown rule kind 'minimum_rest'; allowed: " + ", ".join(sorted(registry)),
+    ),
+    (
+        "unknown staff in history",
+        lambda t: t.replace('C: [E, "-"]', "Q: [E]"),
+        "history.Q: unknown staff 'Q'; allowed: A, B, C, D, F, P1",
+    ),
+    (
+        "duplicate id",
+        lambda t: t.replace("{id: D, name: Dev", "{id: C, name: Dev"),
+        "staff: id 'C' is used 2 times",
+    ),
+    (
+        "negative break",
+        lambda t: t.replace("break_minutes: 30}", "break_minutes: -30}", 1),
+        "shifts[0] (E).break_minutes: must be at least 0 (got -30)",
+    ),
     ("syntax error", lambda t: t + "rules: [\n", "file: not valid YAML at line"),
 ]
 
 
-@pytest.mark.parametrize("edit,message", [c[1:] for c in BAD_SCENARIOS],
-                         ids=[c[0] for c in BAD_SCENARIOS])
+@pytest.mark.parametrize(
+    "edit,message", [c[1:] for c in BAD_SCENARIOS], ids=[c[0] for c in BAD_SCENARIOS]
+)
 def test_validate_bad_exit_2(tmp_path: Path, edit, message: str) -> None:
     bad = tmp_path / "ward.yaml"
     bad.write_text(edit(SMALL.read_text()))
@@ -477,7 +594,8 @@ def test_validate_errors_are_not_wrapped(tmp_path: Path) -> None:
     lines = run("validate", bad).stderr.splitlines()
     assert len(lines) == 2
     assert lines[1].startswith("  staff[2] (C).nmae: unknown field") and lines[1].endswith(
-        "requests")
+        "requests"
+    )
 
 
 def test_rules_lists_every_kind() -> None:
@@ -510,8 +628,10 @@ def processes(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
         "solve": [exe, "solve", str(INFEASIBLE), "-o", str(tmp / "out"), *FAST],
     }
     env = {**os.environ, "COLUMNS": "200"}
-    procs = {k: subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 env=env) for k, c in commands.items()}
+    procs = {
+        k: subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for k, c in commands.items()
+    }
     out = {}
     for k, p in procs.items():
         stdout, stderr = p.communicate(timeout=120)

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from helpers import roster, solve_and_check
 
+from helpers import roster, solve_and_check
 from roster import SolveParams, check, load_scenario, solve
 from roster.constraints import time_cover
 from roster.output import staff_totals
 from roster.timeline import Timeline
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SHIFTS = [
     {"id": "E", "start": "07:00", "end": "15:00", "break_minutes": 30},
     {"id": "L", "start": "12:00", "end": "20:00", "break_minutes": 30},
@@ -34,19 +34,30 @@ CHANGES = [
 ]
 
 
-def ward(zone: str, monday: dt.date, *, rules: list[dict[str, Any]] | None = None,
-         staff: int | list[dict[str, Any]] = 3, **extra: Any):  # type: ignore[no-untyped-def]
-    people = staff if isinstance(staff, list) else [
-        {"id": f"S{i}", "roles": ["RN"]} for i in range(1, staff + 1)]
-    return load_scenario({
-        "timezone": zone,
-        "horizon": {"start": monday.isoformat(), "days": 14},
-        "shifts": SHIFTS,
-        "roles": [{"id": "RN"}],
-        "staff": people,
-        "rules": rules or [],
-        **extra,
-    })
+def ward(
+    zone: str,
+    monday: dt.date,
+    *,
+    rules: list[dict[str, Any]] | None = None,
+    staff: int | list[dict[str, Any]] = 3,
+    **extra: Any,
+):  # type: ignore[no-untyped-def]
+    people = (
+        staff
+        if isinstance(staff, list)
+        else [{"id": f"S{i}", "roles": ["RN"]} for i in range(1, staff + 1)]
+    )
+    return load_scenario(
+        {
+            "timezone": zone,
+            "horizon": {"start": monday.isoformat(), "days": 14},
+            "shifts": SHIFTS,
+            "roles": [{"id": "RN"}],
+            "staff": people,
+            "rules": rules or [],
+            **extra,
+        }
+    )
 
 
 # -- first principles -----------------------------------------------------------
@@ -109,8 +120,11 @@ def rest_gaps(zone: str, sc, rows: dict[str, str]) -> dict[str, list[float]]:  #
     per person, from first principles."""
     out = {}
     for sid, line in rows.items():
-        worked = [instants(zone, sc.dates[d], next(s for s in SHIFTS if s["id"] == c))
-                  for d, c in enumerate(line) if c != "."]
+        worked = [
+            instants(zone, sc.dates[d], next(s for s in SHIFTS if s["id"] == c))
+            for d, c in enumerate(line)
+            if c != "."
+        ]
         out[sid] = [(b[0] - a[1]).total_seconds() / 3600 for a, b in zip(worked, worked[1:])]
     return out
 
@@ -130,17 +144,29 @@ def test_rest_of_eleven_hours_in_real_time(zone, monday, change, gain) -> None:
     if broken:
         assert broken[0].amount == 1  # one hour short
         # pinned, the solver finds it infeasible
-        pins = [{"date": sc.dates[d - 1].isoformat(), "shift": "L"},
-                {"date": sc.dates[d].isoformat(), "shift": "E"}]
-        pinned = ward(zone, monday, rules=[{"kind": "min_rest", "hours": 11}],
-                      staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}])
+        pins = [
+            {"date": sc.dates[d - 1].isoformat(), "shift": "L"},
+            {"date": sc.dates[d].isoformat(), "shift": "E"},
+        ]
+        pinned = ward(
+            zone,
+            monday,
+            rules=[{"kind": "min_rest", "hours": 11}],
+            staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}],
+        )
         result = solve(pinned, SolveParams(time_limit=10, workers=1, explain=False))
         assert result.roster is None and result.status.value == "INFEASIBLE"
     else:  # 12 h: allowed, and the solver accepts it
-        pins = [{"date": sc.dates[d - 1].isoformat(), "shift": "L"},
-                {"date": sc.dates[d].isoformat(), "shift": "E"}]
-        pinned = ward(zone, monday, rules=[{"kind": "min_rest", "hours": 11}],
-                      staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}])
+        pins = [
+            {"date": sc.dates[d - 1].isoformat(), "shift": "L"},
+            {"date": sc.dates[d].isoformat(), "shift": "E"},
+        ]
+        pinned = ward(
+            zone,
+            monday,
+            rules=[{"kind": "min_rest", "hours": 11}],
+            staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}],
+        )
         assert solve_and_check(pinned).roster is not None
 
 
@@ -151,8 +177,11 @@ def test_a_48_hour_week_in_real_time(zone, monday, change, gain) -> None:
     clock, 44.5 or 46.5 real; the limit sits in between."""
     line = "E.NNNN." + "." * 7  # the change is on the Sunday
     rows = {"S1": line}
-    real = sum(paid_hours(zone, sc_date, c) for sc_date, c in
-               zip([monday + dt.timedelta(days=i) for i in range(7)], line[:7]) if c != ".")
+    real = sum(
+        paid_hours(zone, sc_date, c)
+        for sc_date, c in zip([monday + dt.timedelta(days=i) for i in range(7)], line[:7])
+        if c != "."
+    )
     wall = 7.5 + 4 * 9.5
     assert real == wall + gain / 60
     limit = wall + 0.5 if gain > 0 else wall - 0.5  # broken only in real time, or only on the wall
@@ -160,10 +189,12 @@ def test_a_48_hour_week_in_real_time(zone, monday, change, gain) -> None:
     sc = ward(zone, monday, rules=[rule])
     broken = [v for v in check(sc, roster(sc, rows)).violations if v.rule == "hours"]
     assert bool(broken) == (real > limit)
-    pins = [{"date": (monday + dt.timedelta(days=i)).isoformat(), "shift": c}
-            for i, c in enumerate(line) if c != "."]
-    pinned = ward(zone, monday, rules=[rule],
-                  staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}])
+    pins = [
+        {"date": (monday + dt.timedelta(days=i)).isoformat(), "shift": c}
+        for i, c in enumerate(line)
+        if c != "."
+    ]
+    pinned = ward(zone, monday, rules=[rule], staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}])
     result = solve(pinned, SolveParams(time_limit=10, workers=1, explain=False))
     assert (result.roster is None) == (real > limit)
 
@@ -173,26 +204,37 @@ def test_solved_roster_agrees_with_first_principles(zone, monday, change, gain) 
     """A two-week ward with rest, weekly hours and night cover: every weekly
     total and rest gap of the solved roster, computed independently, keeps
     the rules the solver was given."""
-    rules = [{"kind": "min_rest", "hours": 11},
-             {"kind": "hours", "per": "week", "max_hours": 40},
-             {"kind": "hours", "per": "week", "min_hours": 30, "weight": 1}]
-    demand = [{"shift": "N", "role": "RN", "min": 1}, {"shift": "E", "role": "RN", "min": 1},
-              {"shift": "L", "role": "RN", "min": 1}, {"shift": "X", "role": "RN", "max": 0}]
+    rules = [
+        {"kind": "min_rest", "hours": 11},
+        {"kind": "hours", "per": "week", "max_hours": 40},
+        {"kind": "hours", "per": "week", "min_hours": 30, "weight": 1},
+    ]
+    demand = [
+        {"shift": "N", "role": "RN", "min": 1},
+        {"shift": "E", "role": "RN", "min": 1},
+        {"shift": "L", "role": "RN", "min": 1},
+        {"shift": "X", "role": "RN", "max": 0},
+    ]
     sc = ward(zone, monday, rules=rules, staff=5, demand=demand)
     result = solve_and_check(sc, time_limit=20)
     assert result.roster is not None
     df = result.roster.df
     rows = {}
     for p in sc.staff:
-        mine = {(d - monday).days: s for d, s in zip(df[df["staff"] == p.id]["date"],
-                                                     df[df["staff"] == p.id]["shift"])}
+        mine = {
+            (d - monday).days: s
+            for d, s in zip(df[df["staff"] == p.id]["date"], df[df["staff"] == p.id]["shift"])
+        }
         rows[p.id] = "".join(mine.get(d, ".") for d in range(14))
     for sid, gaps in rest_gaps(zone, sc, rows).items():
         assert all(g >= 11 for g in gaps), (sid, gaps)
     for sid, line in rows.items():
         for week in (0, 7):
-            total = sum(paid_hours(zone, monday + dt.timedelta(days=week + i), c)
-                        for i, c in enumerate(line[week:week + 7]) if c != ".")
+            total = sum(
+                paid_hours(zone, monday + dt.timedelta(days=week + i), c)
+                for i, c in enumerate(line[week : week + 7])
+                if c != "."
+            )
             assert total <= 40, (sid, week, total)
     table = result.roster.table(sc)
     for rec in table.to_dict("records"):
@@ -207,9 +249,20 @@ def test_clock_cover_windows_are_real_time() -> None:
     real hours, and its segments (cut where shifts start and end, each
     rounded up to whole hours) are charged on real minutes."""
     monday = dt.date(2026, 10, 19)
-    sc = ward("Europe/London", monday, time_cover=[
-        {"role": "RN", "from": "19:00", "to": "07:00", "min": 1, "weight": 1,
-         "dates": ["2026-10-24"]}])
+    sc = ward(
+        "Europe/London",
+        monday,
+        time_cover=[
+            {
+                "role": "RN",
+                "from": "19:00",
+                "to": "07:00",
+                "min": 1,
+                "weight": 1,
+                "dates": ["2026-10-24"],
+            }
+        ],
+    )
     report = check(sc, roster(sc, {}))
     short = [v for v in report.violations if v.rule == "time_cover"]
     segs = time_cover.segments(sc)

@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
+from test_optimality import brute_force, scenarios
 
 from roster import Roster, SolveParams, SolveStatus, check, load_scenario, solve
 from roster.importers.curtois import read
 from roster.model.colgen import ColumnGeneration, Infeasible
 from roster.model.colgen.pricing import Pricer
 from roster.model.solve import _Run
-from test_optimality import brute_force, scenarios
 
 DATA = Path(__file__).resolve().parent / "data"
 CURTOIS = DATA / "curtois"
@@ -42,8 +42,9 @@ def own_penalty(sc, staff: str, cells) -> tuple[int, bool]:  # type: ignore[no-u
     return sum(v.penalty for v in mine), not any(v.hard for v in mine)
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(scenarios())
 def test_bound_never_exceeds_the_exhaustive_optimum(data):
     sc = load_scenario(data)

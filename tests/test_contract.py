@@ -35,8 +35,11 @@ EXAMPLES = int(os.environ.get("ROSTER_CONTRACT_EXAMPLES", "35"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
     derandomize=EXAMPLES <= 35,
     database=None,
 )
@@ -72,9 +75,12 @@ def duties_st(draw: Any) -> list[dict[str, Any]]:
     for kid in ["K", "M"][: draw(st.sampled_from([0, 0, 1, 2]))]:
         start = draw(st.integers(0, 47)) * 30
         duration = draw(st.integers(4, 48)) * 30  # 2 h to 24 h
-        duty: dict[str, Any] = {"id": kid, "start": clock(start),
-                                "end": clock((start + duration) % 1440),
-                                "resident": draw(st.booleans())}
+        duty: dict[str, Any] = {
+            "id": kid,
+            "start": clock(start),
+            "end": clock((start + duration) % 1440),
+            "resident": draw(st.booleans()),
+        }
         fraction = draw(st.sampled_from([None, 0, 0.25, 1]))
         if fraction is not None:
             duty["paid_fraction"] = fraction
@@ -94,16 +100,18 @@ def scope_st(draw: Any, ctx: dict[str, Any], day_scoped: bool) -> dict[str, Any]
     scope: dict[str, Any] = {}
     choice = draw(st.integers(0, 5))
     if choice == 1:
-        scope["staff"] = draw(st.lists(st.sampled_from(ctx["staff_ids"]), min_size=1,
-                                       max_size=3, unique=True))
+        scope["staff"] = draw(
+            st.lists(st.sampled_from(ctx["staff_ids"]), min_size=1, max_size=3, unique=True)
+        )
     elif choice == 2:
         scope["roles"] = [draw(st.sampled_from(ROLES))]
     elif choice == 3:
         scope["contracts"] = [draw(st.sampled_from(sorted(CONTRACTS)))]
     if day_scoped and draw(st.integers(0, 2)) == 0:
         if draw(st.booleans()):
-            scope["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1,
-                                              max_size=4, unique=True))
+            scope["weekdays"] = draw(
+                st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=4, unique=True)
+            )
         else:
             a = draw(st.integers(0, ctx["days"] - 1))
             b = draw(st.integers(a, ctx["days"] - 1))
@@ -117,11 +125,9 @@ def scope_st(draw: Any, ctx: dict[str, Any], day_scoped: bool) -> dict[str, Any]
 def _count_common(draw: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"per": draw(st.sampled_from(["horizon", "week"]))}
     if draw(st.booleans()):
-        out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
-                                      unique=True))
+        out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1, unique=True))
     if ctx.get("duty_ids") and draw(st.booleans()):
-        out["duties"] = draw(st.lists(st.sampled_from(ctx["duty_ids"]), max_size=2,
-                                      unique=True))
+        out["duties"] = draw(st.lists(st.sampled_from(ctx["duty_ids"]), max_size=2, unique=True))
     out["reduce_for_leave"] = draw(st.booleans())
     return out
 
@@ -141,8 +147,9 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
         lo, hi = _bounds(draw, 1, 5)
         out: dict[str, Any] = {"what": what, "min": lo, "max": hi}
         if what == "shift":  # repeated ids allowed: they must count once
-            out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
-                                          max_size=3))
+            out["shifts"] = draw(
+                st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1, max_size=3)
+            )
         return out
     if kind == "hours":
         lo, hi = _bounds(draw, 0, 12)
@@ -154,72 +161,108 @@ def rule_params(draw: Any, kind: str, ctx: dict[str, Any]) -> dict[str, Any]:
         lo, hi = _bounds(draw, 0, 6)
         return _count_common(draw, ctx) | {"min": lo, "max": hi}
     if kind == "together":
-        people = draw(st.lists(st.sampled_from(ctx["staff_ids"]), min_size=2, max_size=3,
-                               unique=True))
+        people = draw(
+            st.lists(st.sampled_from(ctx["staff_ids"]), min_size=2, max_size=3, unique=True)
+        )
         return {"staff": people[:1], "with": people[1:]}
     if kind == "apart":
-        return {"staff": draw(st.lists(st.sampled_from(ctx["staff_ids"]), min_size=2,
-                                       max_size=3, unique=True))}
+        return {
+            "staff": draw(
+                st.lists(st.sampled_from(ctx["staff_ids"]), min_size=2, max_size=3, unique=True)
+            )
+        }
     if kind == "window":
         lo, hi = _bounds(draw, 0, 3)
         duty_ids = ctx.get("duty_ids") or []
         what = draw(st.sampled_from(["work", "shifts"] + (["duties"] if duty_ids else [])))
-        out = {"what": what, "days": draw(st.integers(1, 5)),
-               "min": lo, "max": hi, "reduce_for_leave": draw(st.booleans())}
+        out = {
+            "what": what,
+            "days": draw(st.integers(1, 5)),
+            "min": lo,
+            "max": hi,
+            "reduce_for_leave": draw(st.booleans()),
+        }
         if what == "shifts":
-            out["shifts"] = draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
-                                          max_size=2, unique=True))
-        if what == "duties" or what == "shifts" and duty_ids and draw(st.booleans()):
+            out["shifts"] = draw(
+                st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1, max_size=2, unique=True)
+            )
+        if what == "duties" or (what == "shifts" and duty_ids and draw(st.booleans())):
             out["duties"] = draw(st.lists(st.sampled_from(duty_ids), min_size=1, unique=True))
         return out
     if kind == "rest_after":
-        return {"shifts": draw(st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1,
-                                        max_size=2, unique=True)),
-                "hours": draw(st.sampled_from([11, 24, 48, 60.5]))}
+        return {
+            "shifts": draw(
+                st.lists(st.sampled_from(ctx["shift_ids"]), min_size=1, max_size=2, unique=True)
+            ),
+            "hours": draw(st.sampled_from([11, 24, 48, 60.5])),
+        }
     if kind == "min_rest":
         return {"hours": draw(st.sampled_from([8, 11, 12.5, 16, 30]))}
     if kind == "succession":
         codes = ctx["shift_ids"] + (ctx.get("duty_ids") or [])
         one = st.sampled_from(codes)
-        return {"first": draw(st.one_of(one, st.lists(one, min_size=1, max_size=2))),
-                "then": draw(st.one_of(st.none(), st.lists(st.sampled_from(codes),
-                                                           min_size=1, max_size=3))),
-                "gap": draw(st.sampled_from([1, 1, 2, 3]))}
+        return {
+            "first": draw(st.one_of(one, st.lists(one, min_size=1, max_size=2))),
+            "then": draw(
+                st.one_of(st.none(), st.lists(st.sampled_from(codes), min_size=1, max_size=3))
+            ),
+            "gap": draw(st.sampled_from([1, 1, 2, 3])),
+        }
     if kind == "max_weekends":
         return {"max": draw(st.integers(0, 2)), "window": draw(st.sampled_from([None, 1, 2]))}
     if kind == "complete_weekends":
         return {}
     if kind == "fairness":
-        out = {"measure": draw(st.sampled_from(["nights", "weekends", "hours", "shifts",
-                                                "holidays", "duties"])),
-               "group_by": draw(st.sampled_from(["role", "all"])),
-               "max_spread": draw(st.integers(0, 2))}
+        out = {
+            "measure": draw(
+                st.sampled_from(["nights", "weekends", "hours", "shifts", "holidays", "duties"])
+            ),
+            "group_by": draw(st.sampled_from(["role", "all"])),
+            "max_spread": draw(st.integers(0, 2)),
+        }
         if out["measure"] == "shifts" and draw(st.booleans()):
             out["shifts"] = [draw(st.sampled_from(ctx["shift_ids"]))]
         if out["measure"] == "duties" and ctx.get("duty_ids") and draw(st.booleans()):
             out["duties"] = [draw(st.sampled_from(ctx["duty_ids"]))]
         return out
     if kind == "published":
-        rows = draw(st.lists(st.tuples(st.sampled_from(ctx["staff_ids"]),
-                                       st.integers(-1, ctx["days"]),  # some outside the horizon
-                                       st.sampled_from(ctx["shift_ids"])), max_size=12,
-                             unique_by=lambda r: r[:2]))
-        return {"assignments": [{"staff": s, "date": ctx["date"](d), "shift": t}
-                                for s, d, t in rows],
-                "from": ctx["date"](draw(st.integers(0, ctx["days"]))),
-                "notice_days": draw(st.integers(0, 3)),
-                "notice_weight": draw(st.integers(0, 3)),
-                "day_off_weight": draw(st.integers(0, 3))}
+        rows = draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(ctx["staff_ids"]),
+                    st.integers(-1, ctx["days"]),  # some outside the horizon
+                    st.sampled_from(ctx["shift_ids"]),
+                ),
+                max_size=12,
+                unique_by=lambda r: r[:2],
+            )
+        )
+        return {
+            "assignments": [{"staff": s, "date": ctx["date"](d), "shift": t} for s, d, t in rows],
+            "from": ctx["date"](draw(st.integers(0, ctx["days"]))),
+            "notice_days": draw(st.integers(0, 3)),
+            "notice_weight": draw(st.integers(0, 3)),
+            "day_off_weight": draw(st.integers(0, 3)),
+        }
     raise AssertionError(f"no generator for rule kind {kind!r}: add one to test_contract.py")
 
 
 @st.composite
-def rule_st(draw: Any, ctx: dict[str, Any], kind: str | None = None,
-            person: bool = False, hard: bool = True, top: bool = False) -> dict[str, Any]:
+def rule_st(
+    draw: Any,
+    ctx: dict[str, Any],
+    kind: str | None = None,
+    person: bool = False,
+    hard: bool = True,
+    top: bool = False,
+) -> dict[str, Any]:
     """A random rule; ``top``: for the scenario's own rules (the only place
     for kinds that name their people themselves)."""
-    kind = kind or draw(st.sampled_from(sorted(
-        k for k, c in registry.items() if top or not getattr(c, "scenario_only", False))))
+    kind = kind or draw(
+        st.sampled_from(
+            sorted(k for k, c in registry.items() if top or not getattr(c, "scenario_only", False))
+        )
+    )
     cls = registry[kind]
     rule = {"kind": kind, **rule_params(draw, kind, ctx)}
     rule = {k: v for k, v in rule.items() if v is not None}
@@ -254,10 +297,16 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     and time cover is soft (so a random roster is rarely infeasible)."""
     days = draw(st.integers(3, 10))
     # some horizons span a clock change in their time zone
-    zone, base = draw(st.sampled_from([(None, dt.date(2026, 1, 5)),
-                                       ("Europe/London", dt.date(2026, 3, 22)),
-                                       ("Europe/London", dt.date(2026, 10, 18)),
-                                       ("America/New_York", dt.date(2026, 3, 1))]))
+    zone, base = draw(
+        st.sampled_from(
+            [
+                (None, dt.date(2026, 1, 5)),
+                ("Europe/London", dt.date(2026, 3, 22)),
+                ("Europe/London", dt.date(2026, 10, 18)),
+                ("America/New_York", dt.date(2026, 3, 1)),
+            ]
+        )
+    )
     start = base + dt.timedelta(days=draw(st.integers(0, 13)))
     n_staff = draw(st.integers(3, 5))
     shifts = draw(shifts_st())
@@ -279,8 +328,9 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         roles[1]["shifts"] = draw(st.lists(st.sampled_from(shift_ids), min_size=1, unique=True))
     staff = []
     for sid in staff_ids:
-        person_roles = draw(st.sampled_from([["RN"], ["RN"], ["HCA"], ["RN", "HCA"],
-                                             ["HCA", "RN"]]))
+        person_roles = draw(
+            st.sampled_from([["RN"], ["RN"], ["HCA"], ["RN", "HCA"], ["HCA", "RN"]])
+        )
         person: dict[str, Any] = {"id": sid, "roles": person_roles}
         if draw(st.booleans()):
             person["skills"] = ["charge"]
@@ -301,28 +351,37 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
             if draw(st.booleans()):
                 u["dates"] = [date_spec(draw, ctx)]
             if draw(st.booleans()):  # recurring: every such weekday
-                u["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1,
-                                              max_size=2, unique=True))
+                u["weekdays"] = draw(
+                    st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=2, unique=True)
+                )
             if not u or draw(st.booleans()):
-                u["shifts"] = draw(st.lists(st.sampled_from(shift_ids + duty_ids), min_size=1,
-                                            unique=True))
+                u["shifts"] = draw(
+                    st.lists(st.sampled_from(shift_ids + duty_ids), min_size=1, unique=True)
+                )
             person["unavailable"] = [u]
         if draw(st.integers(0, 3)) == 0:
             holds = [k for k in duty_ids if k not in rn_only or "RN" in person_roles]
-            f: dict[str, Any] = {"date": in_horizon(draw(st.integers(0, days - 1))),
-                                 "shift": draw(st.sampled_from(shift_ids + holds))}
+            f: dict[str, Any] = {
+                "date": in_horizon(draw(st.integers(0, days - 1))),
+                "shift": draw(st.sampled_from(shift_ids + holds)),
+            }
             if len(person_roles) > 1 and draw(st.booleans()):
                 f["role"] = draw(st.sampled_from(person_roles))
             person["fixed"] = [f]
         requests = []
         for _ in range(draw(st.integers(0, 2))):
-            q: dict[str, Any] = {"dates": [date_spec(draw, ctx)],
-                                 "want": draw(st.sampled_from(["on", "off"])),
-                                 "weight": draw(st.integers(0, 4))}
+            q: dict[str, Any] = {
+                "dates": [date_spec(draw, ctx)],
+                "want": draw(st.sampled_from(["on", "off"])),
+                "weight": draw(st.integers(0, 4)),
+            }
             if draw(st.booleans()):
-                q["shift"] = draw(st.one_of(
-                    st.sampled_from(shift_ids),
-                    st.lists(st.sampled_from(shift_ids), min_size=1, max_size=2, unique=True)))
+                q["shift"] = draw(
+                    st.one_of(
+                        st.sampled_from(shift_ids),
+                        st.lists(st.sampled_from(shift_ids), min_size=1, max_size=2, unique=True),
+                    )
+                )
             requests.append(q)
         if requests:
             person["requests"] = requests
@@ -334,12 +393,16 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     for _ in range(draw(st.integers(0, 4))):
         role = draw(st.sampled_from([None, "RN", "HCA"]))
         skill = "charge" if role is None or draw(st.booleans()) else None
-        entry: dict[str, Any] = {"shift": draw(st.one_of(
-            st.sampled_from(shift_ids),  # or several counted together
-            st.lists(st.sampled_from(shift_ids), min_size=2, max_size=2, unique=True)))}
+        entry: dict[str, Any] = {
+            "shift": draw(
+                st.one_of(
+                    st.sampled_from(shift_ids),  # or several counted together
+                    st.lists(st.sampled_from(shift_ids), min_size=2, max_size=2, unique=True),
+                )
+            )
+        }
         if duty_ids and role != "HCA" and draw(st.integers(0, 2)) == 0:
-            entry = {"duty": draw(st.one_of(st.sampled_from(duty_ids),
-                                            st.just(duty_ids)))}
+            entry = {"duty": draw(st.one_of(st.sampled_from(duty_ids), st.just(duty_ids)))}
         if role:
             entry["role"] = role
         if skill:
@@ -353,8 +416,7 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         if by_date:
             entry["dates"] = [date_spec(draw, ctx)]
         elif draw(st.booleans()):
-            entry["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1,
-                                              unique=True))
+            entry["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, unique=True))
             twin = draw(st.booleans())  # and its holiday twin: same need, 'hol'
         lo = draw(st.integers(0, 2))
         entry["min"] = lo
@@ -398,8 +460,11 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
             tc["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, unique=True))
         elif choice == 2:
             tc["dates"] = [date_spec(draw, ctx)]
-        if any((t["from"], t["to"], t.get("role"), t.get("skill"))
-               == (tc["from"], tc["to"], tc.get("role"), tc.get("skill")) for t in time_cover):
+        if any(
+            (t["from"], t["to"], t.get("role"), t.get("skill"))
+            == (tc["from"], tc["to"], tc.get("role"), tc.get("skill"))
+            for t in time_cover
+        ):
             continue  # one entry per window and day
         time_cover.append(tc)
         if choice == 3:  # a weekday pattern and its override on holidays
@@ -414,11 +479,14 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     carry = {}  # earlier rosters' totals, which fairness rules add in
     for sid in staff_ids:
         if draw(st.integers(0, 3)) == 0:
-            carry[sid] = {"days": draw(st.integers(0, 14)), "nights": draw(st.integers(0, 4)),
-                          "weekends": draw(st.integers(0, 2)),
-                          "hours": draw(st.sampled_from([0, 7.5, 40.25])),
-                          "shifts": draw(st.integers(0, 6)),
-                          "holidays": draw(st.integers(0, 2))}
+            carry[sid] = {
+                "days": draw(st.integers(0, 14)),
+                "nights": draw(st.integers(0, 4)),
+                "weekends": draw(st.integers(0, 2)),
+                "hours": draw(st.sampled_from([0, 7.5, 40.25])),
+                "shifts": draw(st.integers(0, 6)),
+                "holidays": draw(st.integers(0, 2)),
+            }
 
     rules = [draw(rule_st(ctx, hard=hard, top=True)) for _ in range(draw(st.integers(0, 4)))]
     contracts = []
@@ -433,8 +501,10 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     weekend = ["sat", "sun"]
     if draw(st.integers(0, 4)) == 0:
         weekend = draw(st.sampled_from([["fri", "sat", "sun"], ["sun"], ["sat", "mon"]]))
-    holidays = [{"date": ctx["date"](d), "name": f"holiday {d}"}
-                for d in sorted(set(draw(st.lists(st.integers(0, days - 1), max_size=2))))]
+    holidays = [
+        {"date": ctx["date"](d), "name": f"holiday {d}"}
+        for d in sorted(set(draw(st.lists(st.integers(0, days - 1), max_size=2))))
+    ]
     return {
         "timezone": zone,
         "holidays": holidays,
@@ -463,8 +533,9 @@ def rule_heavy_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         "shift_ids": [s["id"] for s in data["shifts"]],
         "duty_ids": [k["id"] for k in data["duties"]],
         "staff_ids": [p["id"] for p in data["staff"]],
-        "date": lambda d: (dt.date.fromisoformat(data["horizon"]["start"])
-                           + dt.timedelta(days=d)).isoformat(),
+        "date": lambda d: (
+            dt.date.fromisoformat(data["horizon"]["start"]) + dt.timedelta(days=d)
+        ).isoformat(),
     }
     data["rules"] = [draw(rule_st(ctx, kind, hard=hard, top=True)) for kind in sorted(registry)]
     return data
@@ -492,13 +563,22 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
             ids = [s.id for s in sc.shifts]
             if legal:
                 no = blocked.get(p.id, {}).get(d, set())
-                ids = [t for t in ids if no is not None and t not in no
-                       and not any((a, t) in set(one_shift.overlapping_pairs(sc, d - 1))
-                                   for a in before)]
+                ids = [
+                    t
+                    for t in ids
+                    if no is not None
+                    and t not in no
+                    and not any(
+                        (a, t) in set(one_shift.overlapping_pairs(sc, d - 1)) for a in before
+                    )
+                ]
             n = draw(st.sampled_from([0, 0, 1, 1, 1] + ([] if legal or d % 3 else [2])))
             n = min(n, len(ids))
-            picked = draw(st.lists(st.sampled_from(ids), min_size=n, max_size=n, unique=True)
-                          if n else st.just([]))
+            picked = draw(
+                st.lists(st.sampled_from(ids), min_size=n, max_size=n, unique=True)
+                if n
+                else st.just([])
+            )
             worked = []
             if legal and d in pinned:
                 picked, f = [], pinned[d]
@@ -511,8 +591,11 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
                 roles = [r for r in p.roles if allowed[r] is None or shift in allowed[r]]
                 if roles:
                     worked.append((shift, draw(st.sampled_from(roles))))
-            duty = None if any(sc.is_duty(t) for t, _ in worked) else _duty_for(
-                draw, sc, p.id, d, [t for t, _ in worked], before, blocked, legal)
+            duty = (
+                None
+                if any(sc.is_duty(t) for t, _ in worked)
+                else _duty_for(draw, sc, p.id, d, [t for t, _ in worked], before, blocked, legal)
+            )
             if duty is not None:
                 worked.append((duty, sc.duty_roles[p.id, duty]))
             for shift, role in worked:
@@ -521,8 +604,16 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
     return Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"]))
 
 
-def _duty_for(draw: Any, sc: Any, sid: str, d: int, today: list[str], before: list[str],
-              blocked: Any, legal: bool) -> str | None:
+def _duty_for(
+    draw: Any,
+    sc: Any,
+    sid: str,
+    d: int,
+    today: list[str],
+    before: list[str],
+    blocked: Any,
+    legal: bool,
+) -> str | None:
     """A random on-call duty for ``sid`` on day ``d`` (or none); ``legal``:
     not on leave and overlapping nothing."""
     held = [k.id for k in sc.duties if (sid, k.id) in sc.duty_roles]
@@ -530,9 +621,14 @@ def _duty_for(draw: Any, sc: Any, sid: str, d: int, today: list[str], before: li
         no = blocked.get(sid, {}).get(d, set())
         same = set(one_shift.same_day_pairs(sc, d))
         cross = set(one_shift.overlapping_pairs(sc, d - 1))
-        held = [k for k in held if no is not None and k not in no
-                and not any((t, k) in same for t in today)
-                and not any((a, k) in cross for a in before)]
+        held = [
+            k
+            for k in held
+            if no is not None
+            and k not in no
+            and not any((t, k) in same for t in today)
+            and not any((a, k) in cross for a in before)
+        ]
     if not held or draw(st.integers(0, 2)):
         return None
     return draw(st.sampled_from(held))
@@ -548,8 +644,12 @@ def same(total: int, objective: float | None) -> bool:
 @settings(max_examples=5, deadline=None, database=None)
 @given(st.data())
 def test_every_kind_has_a_generator(data: Any) -> None:
-    ctx = {"days": 7, "shift_ids": ["A", "B"], "staff_ids": ["P0", "P1"],
-           "date": lambda d: (dt.date(2026, 1, 5) + dt.timedelta(days=d)).isoformat()}
+    ctx = {
+        "days": 7,
+        "shift_ids": ["A", "B"],
+        "staff_ids": ["P0", "P1"],
+        "date": lambda d: (dt.date(2026, 1, 5) + dt.timedelta(days=d)).isoformat(),
+    }
     for kind in registry:  # raises for a kind without a generator
         rule = data.draw(rule_st(ctx, kind, top=True))
         assert registry[kind].model_validate(rule).kind == kind
@@ -557,14 +657,22 @@ def test_every_kind_has_a_generator(data: Any) -> None:
 
 def test_sections_are_the_known_families() -> None:
     names = {m.__name__.rsplit(".", 1)[-1] for m in sections}
-    assert names == {"cover", "time_cover", "leave", "fixed", "requests", "one_shift",
-                     "composition"}
+    assert names == {
+        "cover",
+        "time_cover",
+        "leave",
+        "fixed",
+        "requests",
+        "one_shift",
+        "composition",
+    }
 
 
 def _assert_solved_agrees(data: dict[str, Any], soft_cover: bool) -> None:
     sc = load(data)
-    result = solve(sc, SolveParams(time_limit=5, workers=1, seed=0, explain=False,
-                                   soft_cover=soft_cover))
+    result = solve(
+        sc, SolveParams(time_limit=5, workers=1, seed=0, explain=False, soft_cover=soft_cover)
+    )
     if result.roster is None:
         return
     report = check(sc, result.roster, soft_cover=soft_cover)
@@ -611,24 +719,27 @@ def _assert_fixed_agrees(sc: Any, roster: Roster, soft_cover: bool) -> None:
 
 @SETTINGS
 @given(st.data(), scenario_data(), st.booleans())
-def test_random_roster_scores_like_pinned_model(data: Any, scenario: dict[str, Any],
-                                                soft_cover: bool) -> None:
+def test_random_roster_scores_like_pinned_model(
+    data: Any, scenario: dict[str, Any], soft_cover: bool
+) -> None:
     sc = load(scenario)
     _assert_fixed_agrees(sc, data.draw(roster_for(sc)), soft_cover)
 
 
 @SETTINGS
 @given(st.data(), rule_heavy_data())
-def test_random_roster_scores_like_pinned_model_every_kind(data: Any,
-                                                           scenario: dict[str, Any]) -> None:
+def test_random_roster_scores_like_pinned_model_every_kind(
+    data: Any, scenario: dict[str, Any]
+) -> None:
     sc = load(scenario)
     _assert_fixed_agrees(sc, data.draw(roster_for(sc)), False)
 
 
 @SETTINGS
 @given(st.data(), scenario_data(hard=False), st.booleans())
-def test_legal_roster_scores_like_pinned_model(data: Any, scenario: dict[str, Any],
-                                               soft_cover: bool) -> None:
+def test_legal_roster_scores_like_pinned_model(
+    data: Any, scenario: dict[str, Any], soft_cover: bool
+) -> None:
     """All rules soft, roster within leave/pins/overlaps: the objectives meet."""
     sc = load(scenario)
     _assert_fixed_agrees(sc, data.draw(roster_for(sc, legal=True)), soft_cover)
@@ -636,8 +747,9 @@ def test_legal_roster_scores_like_pinned_model(data: Any, scenario: dict[str, An
 
 @SETTINGS
 @given(st.data(), rule_heavy_data(hard=False))
-def test_legal_roster_scores_like_pinned_model_every_kind(data: Any,
-                                                          scenario: dict[str, Any]) -> None:
+def test_legal_roster_scores_like_pinned_model_every_kind(
+    data: Any, scenario: dict[str, Any]
+) -> None:
     sc = load(scenario)
     _assert_fixed_agrees(sc, data.draw(roster_for(sc, legal=True)), False)
 
@@ -657,8 +769,12 @@ def _neighbourhood_agrees(data: Any, sc: Any) -> None:
         return (row.staff, row.date) in free_set
 
     # .loc: a plain [] on an empty roster would select no columns, not no rows
-    mixed = pd.concat([base.df.loc[[not freed(r) for r in base.df.itertuples()]],
-                       other.df.loc[[freed(r) for r in other.df.itertuples()]]])
+    mixed = pd.concat(
+        [
+            base.df.loc[[not freed(r) for r in base.df.itertuples()]],
+            other.df.loc[[freed(r) for r in other.df.itertuples()]],
+        ]
+    )
     changed = Roster(mixed.reset_index(drop=True))
     reports = [check(sc, r, soft_cover=True) for r in (base, changed)]
     assume(all(rep.feasible for rep in reports))
@@ -676,15 +792,17 @@ def _neighbourhood_agrees(data: Any, sc: Any) -> None:
 
 @SETTINGS
 @given(st.data(), scenario_data(hard=False))
-def test_neighbourhood_model_scores_differences_exactly(data: Any,
-                                                        scenario: dict[str, Any]) -> None:
+def test_neighbourhood_model_scores_differences_exactly(
+    data: Any, scenario: dict[str, Any]
+) -> None:
     _neighbourhood_agrees(data, load(scenario))
 
 
 @SETTINGS
 @given(st.data(), rule_heavy_data(hard=False))
 def test_neighbourhood_model_scores_differences_exactly_every_kind(
-        data: Any, scenario: dict[str, Any]) -> None:
+    data: Any, scenario: dict[str, Any]
+) -> None:
     _neighbourhood_agrees(data, load(scenario))
 
 
@@ -693,16 +811,22 @@ def test_objective_is_a_whole_number() -> None:
     # per person-hour, per segment rounded up): 00:00-00:30 has nobody (2 x 0.5
     # h = 1 h), 00:30-01:00 has P1 (1 x 0.5 h -> 1 h): 2 h x 3 = 6. Nobody has
     # the 'charge' skill: 1 below preferred x 1. Total 7.
-    sc = load_scenario({
-        "horizon": {"start": "2026-12-07", "days": 1},
-        "shifts": [{"id": "A", "start": "00:30", "end": "04:30"},
-                   {"id": "B", "start": "00:00", "end": "04:00"}],
-        "roles": [{"id": "RN"}],
-        "skills": [{"id": "charge"}],
-        "staff": [{"id": "P1", "roles": ["RN"], "fixed": [{"date": "2026-12-07", "shift": "A"}]}],
-        "demand": [{"shift": "A", "skill": "charge", "preferred": 1, "under_weight": 1}],
-        "time_cover": [{"from": "00:00", "to": "01:00", "min": 2, "role": "RN", "weight": 3}],
-    })
+    sc = load_scenario(
+        {
+            "horizon": {"start": "2026-12-07", "days": 1},
+            "shifts": [
+                {"id": "A", "start": "00:30", "end": "04:30"},
+                {"id": "B", "start": "00:00", "end": "04:00"},
+            ],
+            "roles": [{"id": "RN"}],
+            "skills": [{"id": "charge"}],
+            "staff": [
+                {"id": "P1", "roles": ["RN"], "fixed": [{"date": "2026-12-07", "shift": "A"}]}
+            ],
+            "demand": [{"shift": "A", "skill": "charge", "preferred": 1, "under_weight": 1}],
+            "time_cover": [{"from": "00:00", "to": "01:00", "min": 2, "role": "RN", "weight": 3}],
+        }
+    )
     result = solve(sc, SolveParams(time_limit=5, workers=1, explain=False))
     assert check(sc, result.roster).total_penalty == 7
     assert same(7, result.objective)
@@ -713,15 +837,21 @@ def test_objective_domain_keeps_legal_rosters() -> None:
     # one person who asked to work Monday; the roster grants it: penalty 0.
     # CP-SAT stores weight * (1 - x) as an offset minus weight * x; a lower
     # bound on the objective must allow for the offset, or x = 1 is cut off
-    sc = load_scenario({
-        "horizon": {"start": "2026-12-07", "days": 1},
-        "shifts": [{"id": "E", "start": "07:00", "end": "15:00"}],
-        "roles": [{"id": "RN"}],
-        "staff": [{"id": "P1", "roles": ["RN"],
-                   "requests": [{"dates": ["2026-12-07"], "want": "on"}]}],
-    })
-    roster = Roster(pd.DataFrame([("P1", dt.date(2026, 12, 7), "E", "RN")],
-                                 columns=["staff", "date", "shift", "role"]))
+    sc = load_scenario(
+        {
+            "horizon": {"start": "2026-12-07", "days": 1},
+            "shifts": [{"id": "E", "start": "07:00", "end": "15:00"}],
+            "roles": [{"id": "RN"}],
+            "staff": [
+                {"id": "P1", "roles": ["RN"], "requests": [{"dates": ["2026-12-07"], "want": "on"}]}
+            ],
+        }
+    )
+    roster = Roster(
+        pd.DataFrame(
+            [("P1", dt.date(2026, 12, 7), "E", "RN")], columns=["staff", "date", "shift", "role"]
+        )
+    )
     assert check(sc, roster).total_penalty == 0
     ctx = build(sc)
     ctx.vars.fix(ctx.model, roster, sc)

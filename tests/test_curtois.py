@@ -99,15 +99,24 @@ def test_every_instance_imports_into_a_valid_scenario(i):
     assert sc.horizon.start.weekday() == 0
 
 
-@pytest.mark.parametrize("i, strategy, seconds", [
-    (3, "auto", 5), (4, "auto", 5), (5, "auto", 5), (8, "auto", 5),
-    (4, "lns", 6), (8, "lns", 6), (15, "auto", 15),
-])
+@pytest.mark.parametrize(
+    "i, strategy, seconds",
+    [
+        (3, "auto", 5),
+        (4, "auto", 5),
+        (5, "auto", 5),
+        (8, "auto", 5),
+        (4, "lns", 6),
+        (8, "lns", 6),
+        (15, "auto", 15),
+    ],
+)
 def test_round_trip_matches_the_benchmarks_own_objective(i, strategy, seconds):
     path = instance(i)
     sc = load_scenario(read(path))
-    result = solve(sc, SolveParams(time_limit=seconds, workers=2, seed=0, explain=False,
-                                   strategy=strategy))
+    result = solve(
+        sc, SolveParams(time_limit=seconds, workers=2, seed=0, explain=False, strategy=strategy)
+    )
     assert result.roster is not None
     rows = roster_rows(result.roster.df, sc)
     score, bad = benchmark_score(path.read_text(), rows)
@@ -119,15 +128,18 @@ def test_round_trip_matches_the_benchmarks_own_objective(i, strategy, seconds):
 def test_small_instances_reach_their_proven_optima(i, optimum):
     sc = load_scenario(read(instance(i)))
     # generous limit; stop once the published optimum is reached
-    result = solve(sc, SolveParams(time_limit=300, workers=2, seed=0, explain=False,
-                                   target=optimum))
+    result = solve(
+        sc, SolveParams(time_limit=300, workers=2, seed=0, explain=False, target=optimum)
+    )
     assert result.objective == optimum
     assert result.best_bound <= optimum
 
 
 def test_import_command_writes_a_scenario_that_loads_back(tmp_path):
     out = tmp_path / "i1.yaml"
-    res = CliRunner().invoke(main, ["import", "curtois", str(DATA / "Instance1.txt"), "-o", str(out)])
+    res = CliRunner().invoke(
+        main, ["import", "curtois", str(DATA / "Instance1.txt"), "-o", str(out)]
+    )
     assert res.exit_code == 0, res.output
     assert load_scenario(out) == load_scenario(read(DATA / "Instance1.txt"))
 
@@ -142,14 +154,31 @@ def test_import_of_a_non_instance_is_a_clear_error(tmp_path):
 
 def test_bench_writes_results_and_verifiable_rosters(tmp_path):
     out = tmp_path / "results.csv"
-    res = CliRunner().invoke(main, ["bench", "curtois", "--data", str(DATA), "--instances", "1",
-                                    "--time-limit", "20", "--workers", "1", "-o", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "bench",
+            "curtois",
+            "--data",
+            str(DATA),
+            "--instances",
+            "1",
+            "--time-limit",
+            "20",
+            "--workers",
+            "1",
+            "-o",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     row = next(csv.DictReader(out.open()))
     assert row["instance"] == "Instance1" and row["status"] == "OPTIMAL"
     assert float(row["objective"]) == 607 and float(row["best_known"]) == 607
-    rows = [(r["employee"], int(r["day"]), r["shift"])
-            for r in csv.DictReader((tmp_path / "results-rosters" / "Instance1.csv").open())]
+    rows = [
+        (r["employee"], int(r["day"]), r["shift"])
+        for r in csv.DictReader((tmp_path / "results-rosters" / "Instance1.csv").open())
+    ]
     assert benchmark_score((DATA / "Instance1.txt").read_text(), rows) == (607, [])
     assert float(row["gap_to_bound_pct"]) == 0.0
 

@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 from roster import ScenarioError, SolveParams, load_scenario, solve, write_result
 from roster.cli import main
 from roster.export import shift_times, write_ical, write_xlsx
-from roster.output import load_folder
-from roster.output import coverage_table, staff_totals
+from roster.output import coverage_table, load_folder, staff_totals
 from roster.report import PALETTE
 from tests.helpers import BASE, scenario
 from tests.helpers import roster as make_roster
@@ -60,7 +59,8 @@ def test_xlsx_grid_colours_and_sheets(folder: Path) -> None:
     totals = staff_totals(sc, roster)
     assert {k: (v[4], v[5], v[7], v[8], v[9]) for k, v in people.items()} == {
         k: (t["hours"], t["leave_hours"], t["shifts"], t["nights"], t["weekends"])
-        for k, t in totals.items()}
+        for k, t in totals.items()
+    }
 
 
 def test_calendars_have_every_shift_at_its_local_time(folder: Path, tmp_path: Path) -> None:
@@ -75,8 +75,9 @@ def test_calendars_have_every_shift_at_its_local_time(folder: Path, tmp_path: Pa
         for ev, (_, row) in zip(events, mine.sort_values(["date", "shift"]).iterrows()):
             sh = sc.shift_by_id[row["shift"]]
             start, end = ev.decoded("dtstart"), ev.decoded("dtend")
-            assert start == dt.datetime.combine(row["date"], dt.time(sh.start // 60, sh.start % 60),
-                                                UTC)
+            assert start == dt.datetime.combine(
+                row["date"], dt.time(sh.start // 60, sh.start % 60), UTC
+            )
             assert end - start == dt.timedelta(minutes=sh.duration)  # UTC: no clock change
             assert row["shift"] in str(ev["summary"])
 
@@ -85,12 +86,16 @@ def _night_scenario(zone: str, start: str):  # type: ignore[no-untyped-def]
     return scenario(timezone=zone, horizon={"start": start, "days": 7})
 
 
-@pytest.mark.parametrize("start, night, hours", [
-    ("2026-10-19", "2026-10-24", 11),  # clocks go back at 02:00 on Sunday 25 October
-    ("2026-03-23", "2026-03-28", 9),   # and forward at 01:00 on Sunday 29 March
-])
-def test_night_shift_across_a_clock_change(tmp_path: Path, start: str, night: str,
-                                           hours: int) -> None:
+@pytest.mark.parametrize(
+    "start, night, hours",
+    [
+        ("2026-10-19", "2026-10-24", 11),  # clocks go back at 02:00 on Sunday 25 October
+        ("2026-03-23", "2026-03-28", 9),  # and forward at 01:00 on Sunday 29 March
+    ],
+)
+def test_night_shift_across_a_clock_change(
+    tmp_path: Path, start: str, night: str, hours: int
+) -> None:
     sc = _night_scenario("Europe/London", start)
     day = (dt.date.fromisoformat(night) - dt.date.fromisoformat(start)).days
     roster = make_roster(sc, [("S1", day, "N")])  # N: 21:30 to 07:30 on the ward's clocks
@@ -105,8 +110,10 @@ def test_night_shift_across_a_clock_change(tmp_path: Path, start: str, night: st
     assert end_at.astimezone(UTC) - start_at.astimezone(UTC) == dt.timedelta(hours=hours)
     assert shift_times(sc, dt.date.fromisoformat(night), "N") == (start_at, end_at)
     # the calendar carries its time zone's definition
-    assert [str(tz["tzid"]) for tz in Calendar.from_ical(
-        (tmp_path / "S1.ics").read_bytes()).walk("VTIMEZONE")] == ["Europe/London"]
+    assert [
+        str(tz["tzid"])
+        for tz in Calendar.from_ical((tmp_path / "S1.ics").read_bytes()).walk("VTIMEZONE")
+    ] == ["Europe/London"]
 
 
 def test_unknown_time_zone_is_bad_input() -> None:
@@ -125,8 +132,19 @@ def test_export_commands(folder: Path, tmp_path: Path) -> None:
     assert len(list((tmp_path / "cal").glob("*.ics"))) == 6
     res = runner.invoke(main, ["export", "xlsx", str(tmp_path), "-o", str(tmp_path / "x.xlsx")])
     assert res.exit_code == 2 and "no scenario.json here" in res.output
-    res = runner.invoke(main, ["solve", str(DATA / "small.yaml"), "-o", str(tmp_path / "s"),
-                               "--xlsx", "--quiet", "--time-limit", "10"])
+    res = runner.invoke(
+        main,
+        [
+            "solve",
+            str(DATA / "small.yaml"),
+            "-o",
+            str(tmp_path / "s"),
+            "--xlsx",
+            "--quiet",
+            "--time-limit",
+            "10",
+        ],
+    )
     assert res.exit_code == 0 and (tmp_path / "s" / "roster.xlsx").exists()
 
 

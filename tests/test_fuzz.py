@@ -22,19 +22,55 @@ from roster.load import read_data
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 EXAMPLES = int(os.environ.get("ROSTER_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40,
-                database=None, suppress_health_check=[HealthCheck.too_slow,
-                                                      HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 40,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 #: solving takes longer: a quarter as many
 SOLVE_FUZZ = settings(FUZZ, max_examples=max(8, EXAMPLES // 4))
 #: the examples small enough to solve in the fuzz's 2 s
 SOLVED = ("medical-ward.yaml", "infeasible-ward.yaml", "pharmacy-4-weeks.yaml")
 #: what a mutation may splice in: YAML's own syntax, numbers at the limits,
 #: odd characters
-PIECES = [b"", b"-", b":", b"{", b"}", b"[", b"]", b"&a ", b"*a", b"!!python/object ", b"\n",
-          b"  ", b"\t", b"'", b'"', b"1e309", b"-1", b"99999999999999999999", b"true", b"null",
-          b".inf", b"0", b"24:00", b"\xd9\xa0", b"\xff", b"2026-02-30", b"~", b"#", b"?", b",",
-          b"| ", b"> ", b"%YAML 1.1\n", b"=HYPERLINK(1)"]
+PIECES = [
+    b"",
+    b"-",
+    b":",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"&a ",
+    b"*a",
+    b"!!python/object ",
+    b"\n",
+    b"  ",
+    b"\t",
+    b"'",
+    b'"',
+    b"1e309",
+    b"-1",
+    b"99999999999999999999",
+    b"true",
+    b"null",
+    b".inf",
+    b"0",
+    b"24:00",
+    b"\xd9\xa0",
+    b"\xff",
+    b"2026-02-30",
+    b"~",
+    b"#",
+    b"?",
+    b",",
+    b"| ",
+    b"> ",
+    b"%YAML 1.1\n",
+    b"=HYPERLINK(1)",
+]
 
 
 def _examples(draw, names: tuple[str, ...] | None) -> Path:  # type: ignore[no-untyped-def]
@@ -49,7 +85,7 @@ def mutated(draw, names=None) -> tuple[Path, bytes]:  # type: ignore[no-untyped-
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(data)))
         cut = draw(st.integers(0, 8))
-        data[at:at + cut] = draw(st.sampled_from(PIECES))
+        data[at : at + cut] = draw(st.sampled_from(PIECES))
     return path, bytes(data)
 
 
@@ -60,8 +96,21 @@ def _validates(target: Path) -> None:
 
 def _solves(target: Path) -> None:
     """``roster solve`` (2 s) ends in 0, 2, 3 or 4, with no traceback, soon."""
-    _ends_well(["solve", str(target), "-o", str(target.parent / "out"), "--time-limit", "2",
-                "--workers", "1", "--quiet"], codes=(0, 2, 3, 4), seconds=30)
+    _ends_well(
+        [
+            "solve",
+            str(target),
+            "-o",
+            str(target.parent / "out"),
+            "--time-limit",
+            "2",
+            "--workers",
+            "1",
+            "--quiet",
+        ],
+        codes=(0, 2, 3, 4),
+        seconds=30,
+    )
 
 
 def _ends_well(args: list[str], codes: tuple[int, ...], seconds: float) -> None:
@@ -93,10 +142,44 @@ def test_solve_never_crashes(tmp_path_factory, case) -> None:  # type: ignore[no
 
 #: values a mutation may put in any field: wrong types, the edges of every
 #: range, hostile text
-HOSTILE = [None, True, False, 0, -1, 1, 2**31, 2**63, 10**18, -10**18, 0.5, 1e309, -1e309,
-           float("nan"), "", " ", "x", "=HYPERLINK(\"http://x\")", "N", "RN", "07:00", "24:00",
-           "٠٧:00", "2026-02-30", "0001-01-01", "9999-12-31", "mon", "Mon", [], [None], {},
-           {"x": 1}, ["RN", "RN"], "a\nb", "../..", "x" * 300]
+HOSTILE = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**31,
+    2**63,
+    10**18,
+    -(10**18),
+    0.5,
+    1e309,
+    -1e309,
+    float("nan"),
+    "",
+    " ",
+    "x",
+    '=HYPERLINK("http://x")',
+    "N",
+    "RN",
+    "07:00",
+    "24:00",
+    "٠٧:00",
+    "2026-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "mon",
+    "Mon",
+    [],
+    [None],
+    {},
+    {"x": 1},
+    ["RN", "RN"],
+    "a\nb",
+    "../..",
+    "x" * 300,
+]
 
 
 def _paths(node, here=()):  # type: ignore[no-untyped-def]
@@ -124,8 +207,9 @@ def schema_mutated(draw, names=None):  # type: ignore[no-untyped-def]
         for step in where[:-1]:
             parent = parent[step]
         last = where[-1]
-        how = draw(st.sampled_from(["value", "value", "value", "remove", "unknown", "empty",
-                                    "double"]))
+        how = draw(
+            st.sampled_from(["value", "value", "value", "remove", "unknown", "empty", "double"])
+        )
         node = parent[last]
         if how == "value":
             parent[last] = copy.deepcopy(draw(st.sampled_from(HOSTILE)))  # never shared

@@ -28,11 +28,27 @@ def run(*args: str) -> None:
 def weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("weeks")
     run("solve", str(SMALL), "-o", str(root / "1"))  # Fri 11 to Mon 14 Dec
-    run("solve", str(SMALL), "-o", str(root / "2"), "--start", "2026-12-15",
-        "--history", str(root / "1"))
+    run(
+        "solve",
+        str(SMALL),
+        "-o",
+        str(root / "2"),
+        "--start",
+        "2026-12-15",
+        "--history",
+        str(root / "1"),
+    )
     # a week later (19-20 Dec are not rostered here: days off in the history)
-    run("solve", str(SMALL), "-o", str(root / "3"), "--start", "2026-12-21",
-        "--history", str(root / "2" / "roster.csv"))
+    run(
+        "solve",
+        str(SMALL),
+        "-o",
+        str(root / "3"),
+        "--start",
+        "2026-12-21",
+        "--history",
+        str(root / "2" / "roster.csv"),
+    )
     return root
 
 
@@ -65,10 +81,12 @@ def test_totals_carry_over_and_add_up(weeks: Path) -> None:
         assert carry2[staff]["nights"] == n1
         assert carry3[staff]["nights"] == n1 + n2
         assert carry3[staff]["shifts"] == len(first[first["staff"] == staff]) + len(
-            second[second["staff"] == staff])
+            second[second["staff"] == staff]
+        )
         assert carry3[staff]["hours"] == pytest.approx(
             first[first["staff"] == staff]["hours"].sum()
-            + second[second["staff"] == staff]["hours"].sum())
+            + second[second["staff"] == staff]["hours"].sum()
+        )
     assert carry2["B"]["days"] == 3  # on leave on Sunday 13th
     assert carry2["A"]["requests"] == 1  # A asked for Saturday 12th off
 
@@ -82,8 +100,9 @@ def test_each_week_scores_as_solved(weeks: Path) -> None:
 
 
 def test_not_a_roster_folder_is_bad_input(tmp_path: Path) -> None:
-    res = CliRunner().invoke(main, ["solve", str(SMALL), "-o", str(tmp_path / "o"),
-                                    "--history", str(tmp_path), *FAST])
+    res = CliRunner().invoke(
+        main, ["solve", str(SMALL), "-o", str(tmp_path / "o"), "--history", str(tmp_path), *FAST]
+    )
     assert res.exit_code == 2
     assert "no scenario.json here: give a folder written by roster solve" in res.output
 

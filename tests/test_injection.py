@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from roster.cli import main
-from roster.output import safe_cell, safe_table
-from roster.output import dump_yaml
+from roster.output import dump_yaml, safe_cell, safe_table
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tTAB"]
 
@@ -21,7 +20,14 @@ HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+
 def test_safe_cell_neutralises_formulas_not_numbers() -> None:
     assert [safe_cell(v) for v in HOSTILE] == ["'" + v for v in HOSTILE]
     assert [safe_cell(v) for v in ["-3", "+1.5", "-", "Ada", 7, -2.5, None]] == [
-        "-3", "+1.5", "'-", "Ada", 7, -2.5, None]
+        "-3",
+        "+1.5",
+        "'-",
+        "Ada",
+        7,
+        -2.5,
+        None,
+    ]
     df = safe_table(pd.DataFrame({"a": ["=1", "x"], "n": [-1, 2]}, index=["@i", "j"]))
     assert list(df["a"]) == ["'=1", "x"] and list(df["n"]) == [-1, 2]
     assert list(df.index) == ["'@i", "j"]
@@ -33,8 +39,10 @@ def _scenario(tmp_path: Path) -> Path:
         "horizon": {"start": "2026-12-07", "days": 3},
         "shifts": [{"id": "E", "name": "@SUM(1)", "start": "07:00", "end": "15:00"}],
         "roles": [{"id": "RN"}],
-        "staff": [{"id": "S1", "name": HOSTILE[0], "roles": ["RN"]},
-                  {"id": "S2", "name": HOSTILE[1], "roles": ["RN"]}],
+        "staff": [
+            {"id": "S1", "name": HOSTILE[0], "roles": ["RN"]},
+            {"id": "S2", "name": HOSTILE[1], "roles": ["RN"]},
+        ],
         "demand": [{"shift": "E", "role": "RN", "min": 1}],
         "rules": [{"kind": "shift_count", "name": HOSTILE[2], "max": 1, "weight": 1}],
     }
@@ -48,16 +56,22 @@ def test_every_written_csv_and_xlsx_is_formula_free(tmp_path: Path) -> None:
     path = _scenario(tmp_path)
     out = tmp_path / "out"
     runner = CliRunner()
-    res = runner.invoke(main, ["solve", str(path), "-o", str(out), "--xlsx", "--quiet",
-                               "--time-limit", "10"])
+    res = runner.invoke(
+        main, ["solve", str(path), "-o", str(out), "--xlsx", "--quiet", "--time-limit", "10"]
+    )
     assert res.exit_code == 0, res.output
     texts = []
     for f in out.glob("*.csv"):
         with open(f, newline="", encoding="utf-8") as fh:
             texts += [cell for row in csv.reader(fh) for cell in row]
     assert "'" + HOSTILE[0] in texts and "'" + HOSTILE[2] in texts
-    assert not [t for t in texts if t[:1] in ("=", "+", "@", "\t", "\r")
-                or t[:1] == "-" and not t.lstrip("-").replace(".", "").isdigit()]
+    assert not [
+        t
+        for t in texts
+        if t[:1] in ("=", "+", "@", "\t", "\r")
+        or (t[:1] == "-"
+        and not t.lstrip("-").replace(".", "").isdigit())
+    ]
     wb = load_workbook(out / "roster.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
@@ -70,12 +84,17 @@ def test_every_written_csv_and_xlsx_is_formula_free(tmp_path: Path) -> None:
 def test_calendars_take_any_name_and_a_bad_folder_is_an_input_error(tmp_path: Path) -> None:
     from icalendar import Calendar
 
-    data = {"name": "Ward\nSeven", "horizon": {"start": "2026-12-07", "days": 2},
-            "shifts": [{"id": "E", "name": "early\nshift", "start": "07:00", "end": "15:00"}],
-            "roles": [{"id": "RN"}],
-            "staff": [{"id": "S1", "name": "Ada\nLovelace", "roles": ["RN"]},
-                      {"id": "S2", "name": "Bob;Smith,Jr", "roles": ["RN"]}],
-            "demand": [{"shift": "E", "role": "RN", "min": 1}]}
+    data = {
+        "name": "Ward\nSeven",
+        "horizon": {"start": "2026-12-07", "days": 2},
+        "shifts": [{"id": "E", "name": "early\nshift", "start": "07:00", "end": "15:00"}],
+        "roles": [{"id": "RN"}],
+        "staff": [
+            {"id": "S1", "name": "Ada\nLovelace", "roles": ["RN"]},
+            {"id": "S2", "name": "Bob;Smith,Jr", "roles": ["RN"]},
+        ],
+        "demand": [{"shift": "E", "role": "RN", "min": 1}],
+    }
     path = tmp_path / "s.yaml"
     with open(path, "w") as fh:
         dump_yaml(data, fh)

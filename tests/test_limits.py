@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import BASE
 
+from helpers import BASE
 from roster import ScenarioError, load_scenario
 from roster.cli import main
 from roster.variants import VaryError, grid, parse_vary
@@ -31,23 +31,31 @@ def _with(**change):  # type: ignore[no-untyped-def]
     return data
 
 
-@pytest.mark.parametrize("change, where", [
-    ({"rules": [{"kind": "shift_count", "max": 1, "weight": 2**63}]}, "rules[0] (shift_count).weight"),
-    ({"rules": [{"kind": "hours", "max_hours": 10**18}]}, "rules[0] (hours).max_hours"),
-    ({"rules": [{"kind": "consecutive", "max": 10**12}]}, "rules[0] (consecutive).max"),
-    ({"staff__0__hours_per_week": float("inf")}, "staff[0] (S1).hours_per_week"),
-    ({"demand": [{"shift": "E", "role": "RN", "min": 10**9}]}, "demand[0].min"),
-    ({"demand": [{"shift": "E", "role": "RN", "min": 1, "min_weight": 10**18}]},
-     "demand[0].min_weight"),
-    ({"carry": {"S1": {"hours": 1e300}}}, "carry.S1.hours"),
-    ({"horizon": {"start": "0001-01-02", "days": 7}}, "horizon.start"),
-    ({"horizon": {"start": "9999-12-25", "days": 7}}, "horizon.start"),
-    ({"shifts__0__start": "٠٧:00"}, "shifts[0] (E).start"),
-    ({"history": {"S1": ["-"] * 400}}, "history.S1"),
-    ({"horizon": {"start": "2026-12-07", "days": True}}, "days: true is not a number"),
-    ({"rules": [{"kind": "shift_count", "max": 1, "weight": True}]}, "weight: true is not"),
-    ({"demand": [{"shift": "E", "role": "RN", "min": False}]}, "min: false is not a number"),
-])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (
+            {"rules": [{"kind": "shift_count", "max": 1, "weight": 2**63}]},
+            "rules[0] (shift_count).weight",
+        ),
+        ({"rules": [{"kind": "hours", "max_hours": 10**18}]}, "rules[0] (hours).max_hours"),
+        ({"rules": [{"kind": "consecutive", "max": 10**12}]}, "rules[0] (consecutive).max"),
+        ({"staff__0__hours_per_week": float("inf")}, "staff[0] (S1).hours_per_week"),
+        ({"demand": [{"shift": "E", "role": "RN", "min": 10**9}]}, "demand[0].min"),
+        (
+            {"demand": [{"shift": "E", "role": "RN", "min": 1, "min_weight": 10**18}]},
+            "demand[0].min_weight",
+        ),
+        ({"carry": {"S1": {"hours": 1e300}}}, "carry.S1.hours"),
+        ({"horizon": {"start": "0001-01-02", "days": 7}}, "horizon.start"),
+        ({"horizon": {"start": "9999-12-25", "days": 7}}, "horizon.start"),
+        ({"shifts__0__start": "٠٧:00"}, "shifts[0] (E).start"),
+        ({"history": {"S1": ["-"] * 400}}, "history.S1"),
+        ({"horizon": {"start": "2026-12-07", "days": True}}, "days: true is not a number"),
+        ({"rules": [{"kind": "shift_count", "max": 1, "weight": True}]}, "weight: true is not"),
+        ({"demand": [{"shift": "E", "role": "RN", "min": False}]}, "min: false is not a number"),
+    ],
+)
 def test_values_out_of_range_are_located(change, where) -> None:  # type: ignore[no-untyped-def]
     data = _with(**{k: v for k, v in change.items() if "__" in k})
     data.update({k: v for k, v in change.items() if "__" not in k})
@@ -78,8 +86,12 @@ def test_hostile_files_end_quickly_with_exit_2(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
     runner = CliRunner()
-    for path, words in ((bomb, "aliases count"), (deep, "nested too deeply"),
-                        (nested, "levels deep"), (fifo, "not a regular file")):
+    for path, words in (
+        (bomb, "aliases count"),
+        (deep, "nested too deeply"),
+        (nested, "levels deep"),
+        (fifo, "not a regular file"),
+    ):
         began = time.perf_counter()
         res = runner.invoke(main, ["validate", str(path)])
         assert res.exit_code == 2 and words in res.output, (path, res.output)
@@ -95,8 +107,12 @@ def test_what_if_grids_are_bounded() -> None:
     with pytest.raises(VaryError, match="not a whole number"):
         parse_vary("staff.RN=+1234567890123456789012")
     with pytest.raises(VaryError, match="1100 variants; at most 1000"):
-        grid([parse_vary("staff.RN=-5..5"), parse_vary("demand.RN=" + ",".join(
-            str(1 + k / 100) for k in range(100)))])
+        grid(
+            [
+                parse_vary("staff.RN=-5..5"),
+                parse_vary("demand.RN=" + ",".join(str(1 + k / 100) for k in range(100))),
+            ]
+        )
 
 
 def test_ctrl_c_mid_solve_exits_130_with_the_best_roster_written(tmp_path: Path) -> None:
@@ -111,10 +127,26 @@ def test_ctrl_c_mid_solve_exits_130_with_the_best_roster_written(tmp_path: Path)
     path = tmp_path / "unit.yaml"
     write_scenario(unit(30, 28, 1), path)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "roster.cli", "solve", str(path), "-o", str(out),
-           "--time-limit", "60", "--workers", "1", "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    cmd = [
+        sys.executable,
+        "-m",
+        "roster.cli",
+        "solve",
+        str(path),
+        "-o",
+        str(out),
+        "--time-limit",
+        "60",
+        "--workers",
+        "1",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     time.sleep(6)  # well into the search
     proc.send_signal(signal.SIGINT)
     text = proc.communicate(timeout=60)[0].decode()
@@ -136,7 +168,6 @@ def test_the_explanation_keeps_to_the_time_limit() -> None:
     assert time.perf_counter() - began < 2 + 1.5  # not the explanation's own 30 s
 
 
-
 @pytest.mark.parametrize("delay", [0.05, 0.2, 0.35])
 def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(delay: float) -> None:
     """The ``roster`` command as installed (``roster.entry``), stopped while
@@ -146,9 +177,12 @@ def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(delay: fl
     import sys
 
     launch = "import sys; from roster.entry import main; sys.exit(main())"
-    proc = subprocess.Popen([sys.executable, "-c", launch, "rules"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launch, "rules"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     text = proc.communicate(timeout=30)[1].decode()
@@ -168,7 +202,11 @@ def test_the_package_names_load_on_first_use() -> None:
     assert set(roster.__all__) == set(roster._WHERE)
     for name in roster.__all__:
         assert getattr(roster, name).__name__ == name
-    code = ("import sys, roster; "
-            "print(sorted(m for m in sys.modules if m.startswith(('ortools', 'pandas'))))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        "import sys, roster; "
+        "print(sorted(m for m in sys.modules if m.startswith(('ortools', 'pandas'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert loaded.stdout.strip() == "[]"

@@ -15,12 +15,15 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 # the search scores cover softly: restoring hard minima over four weeks can
 # take it longer than a test should wait, so the ICU runs with soft cover
-@pytest.mark.parametrize("name, soft_cover, seconds", [
-    ("medical-ward.yaml", False, 15), ("icu-4-weeks.yaml", True, 10)])
+@pytest.mark.parametrize(
+    "name, soft_cover, seconds", [("medical-ward.yaml", False, 15), ("icu-4-weeks.yaml", True, 10)]
+)
 def test_lns_builds_a_roster_from_nothing_that_the_checker_accepts(name, soft_cover, seconds):
     sc = load_scenario(SCENARIOS / name)
-    result = solve(sc, SolveParams(time_limit=seconds, workers=2, seed=0, strategy="lns",
-                                   soft_cover=soft_cover))
+    result = solve(
+        sc,
+        SolveParams(time_limit=seconds, workers=2, seed=0, strategy="lns", soft_cover=soft_cover),
+    )
     assert result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
     report = check(sc, result.roster, soft_cover=soft_cover)
     assert report.feasible, report.hard_violations
@@ -48,8 +51,9 @@ def test_search_steps_never_make_the_roster_worse():
 def test_hint_is_the_starting_point():
     sc = load_scenario(SCENARIOS / "medical-ward.yaml")
     first = solve(sc, SolveParams(time_limit=10, workers=2, seed=0))
-    again = solve(sc, SolveParams(time_limit=2, workers=2, seed=1, strategy="lns"),
-                  hint=first.roster)
+    again = solve(
+        sc, SolveParams(time_limit=2, workers=2, seed=1, strategy="lns"), hint=first.roster
+    )
     assert again.objective <= first.objective
 
 
@@ -111,7 +115,8 @@ def test_construction_learns_which_attempt_places_people_cheapest():
     placed = sum(1 for s in search.steps if s.status in ("FEASIBLE", "OPTIMAL"))
     assert sum(n for _, n in search.attempt_stats) == placed
     assert sum(sec for sec, _ in search.attempt_stats) == pytest.approx(
-        sum(s.seconds for s in search.steps))
+        sum(s.seconds for s in search.steps)
+    )
     # local search spent 3 s and placed nobody, the complete search placed
     # two people in 1.2 s: the complete search goes first from now on
     search.attempt_stats = [[3.0, 0], [1.2, 2]]

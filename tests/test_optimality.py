@@ -28,22 +28,45 @@ weights = st.one_of(st.none(), st.integers(1, 9))
 
 @st.composite
 def rules(draw):  # type: ignore[no-untyped-def]
-    pick = draw(st.sampled_from([
-        "consecutive", "consecutive_off", "consecutive_shift", "shift_count", "hours",
-        "min_rest", "succession", "max_weekends", "complete_weekends", "fairness", "window",
-        "rest_after",
-    ]))
+    pick = draw(
+        st.sampled_from(
+            [
+                "consecutive",
+                "consecutive_off",
+                "consecutive_shift",
+                "shift_count",
+                "hours",
+                "min_rest",
+                "succession",
+                "max_weekends",
+                "complete_weekends",
+                "fairness",
+                "window",
+                "rest_after",
+            ]
+        )
+    )
     w = draw(weights)
     if pick == "consecutive":
         return {"kind": "consecutive", "min": draw(st.integers(1, 2)), "max": 2, "weight": w}
     if pick == "consecutive_off":
         return {"kind": "consecutive", "what": "off", "min": 2, "weight": w}
     if pick == "consecutive_shift":
-        return {"kind": "consecutive", "what": "shift", "shifts": ["E"], "min": 2, "max": 2,
-                "weight": w}
+        return {
+            "kind": "consecutive",
+            "what": "shift",
+            "shifts": ["E"],
+            "min": 2,
+            "max": 2,
+            "weight": w,
+        }
     if pick == "shift_count":
-        return {"kind": "shift_count", "min": draw(st.integers(0, 2)),
-                "max": draw(st.integers(2, 3)), "weight": w}
+        return {
+            "kind": "shift_count",
+            "min": draw(st.integers(0, 2)),
+            "max": draw(st.integers(2, 3)),
+            "weight": w,
+        }
     if pick == "hours":
         return {"kind": "hours", "max_hours": draw(st.sampled_from([8, 12.5, 16])), "weight": w}
     if pick == "min_rest":
@@ -58,11 +81,20 @@ def rules(draw):  # type: ignore[no-untyped-def]
         return {"kind": "rest_after", "shifts": ["L"], "hours": 36, "weight": w}
     if pick == "window":
         some = draw(st.booleans())
-        return {"kind": "window", "what": "shifts" if some else "work", "days": 2,
-                **({"shifts": ["E"]} if some else {}), "min": draw(st.sampled_from([None, 1])),
-                "max": 1, "weight": w}
-    return {"kind": "fairness", "measure": draw(st.sampled_from(["nights", "hours", "shifts"])),
-            "weight": draw(st.integers(1, 5))}
+        return {
+            "kind": "window",
+            "what": "shifts" if some else "work",
+            "days": 2,
+            **({"shifts": ["E"]} if some else {}),
+            "min": draw(st.sampled_from([None, 1])),
+            "max": 1,
+            "weight": w,
+        }
+    return {
+        "kind": "fairness",
+        "measure": draw(st.sampled_from(["nights", "hours", "shifts"])),
+        "weight": draw(st.integers(1, 5)),
+    }
 
 
 @st.composite
@@ -75,20 +107,30 @@ def scenarios(draw):  # type: ignore[no-untyped-def]
     for i in range(2):
         person = {"id": f"P{i}", "roles": ["RN"], "hours_per_week": draw(st.sampled_from([20, 40]))}
         if draw(st.booleans()):
-            person["requests"] = [{
-                "dates": [(START + dt.timedelta(draw(st.integers(0, days - 1)))).isoformat()],
-                "shift": draw(st.sampled_from([None, *ids])),
-                "want": draw(st.sampled_from(["on", "off"])),
-                "weight": draw(st.integers(1, 9)),
-            }]
+            person["requests"] = [
+                {
+                    "dates": [(START + dt.timedelta(draw(st.integers(0, days - 1)))).isoformat()],
+                    "shift": draw(st.sampled_from([None, *ids])),
+                    "want": draw(st.sampled_from(["on", "off"])),
+                    "weight": draw(st.integers(1, 9)),
+                }
+            ]
         if draw(st.integers(0, 4)) == 0:
             person["leave"] = [(START + dt.timedelta(draw(st.integers(0, days - 1)))).isoformat()]
         staff.append(person)
     demand = [
-        {"shift": sid, "role": "RN", "min": draw(st.integers(0, 1)),
-         "min_weight": draw(weights), "preferred": 1, "under_weight": draw(st.integers(0, 5)),
-         "over_weight": draw(st.integers(0, 3)), "max": 2}
-        for sid in ids if draw(st.booleans())
+        {
+            "shift": sid,
+            "role": "RN",
+            "min": draw(st.integers(0, 1)),
+            "min_weight": draw(weights),
+            "preferred": 1,
+            "under_weight": draw(st.integers(0, 5)),
+            "over_weight": draw(st.integers(0, 3)),
+            "max": 2,
+        }
+        for sid in ids
+        if draw(st.booleans())
     ]
     data = {
         "horizon": {"start": START.isoformat(), "days": days},
@@ -99,11 +141,13 @@ def scenarios(draw):  # type: ignore[no-untyped-def]
         "rules": draw(st.lists(rules(), max_size=3)),
     }
     if draw(st.booleans()):
-        data["history"] = {"P0": draw(st.lists(st.sampled_from(["-", *ids]), min_size=1,
-                                               max_size=3))}
+        data["history"] = {
+            "P0": draw(st.lists(st.sampled_from(["-", *ids]), min_size=1, max_size=3))
+        }
     if draw(st.booleans()):
-        data["time_cover"] = [{"role": "RN", "from": "12:00", "to": "20:00", "min": 1,
-                               "weight": draw(weights)}]
+        data["time_cover"] = [
+            {"role": "RN", "from": "12:00", "to": "20:00", "min": 1, "weight": draw(weights)}
+        ]
     return data
 
 
@@ -115,8 +159,7 @@ def brute_force(sc, choices=None) -> int | None:  # type: ignore[no-untyped-def]
     cells = [(p.id, d) for p in sc.staff for d in range(sc.horizon.days)]
     best = None
     for choice in itertools.product(choices, repeat=len(cells)):
-        rows = [(sid, sc.dates[d], t, "RN") for (sid, d), held in zip(cells, choice)
-                for t in held]
+        rows = [(sid, sc.dates[d], t, "RN") for (sid, d), held in zip(cells, choice) for t in held]
         report = check(sc, Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"])))
         if report.feasible and (best is None or report.total_penalty < best):
             best = report.total_penalty
@@ -134,8 +177,9 @@ def assert_solver_finds(sc, choices=None) -> None:  # type: ignore[no-untyped-de
         assert result.objective == expected
 
 
-@settings(max_examples=35, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=35, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(scenarios())
 def test_solver_optimum_equals_brute_force_optimum(data):
     assert_solver_finds(load_scenario(data))
@@ -147,9 +191,13 @@ def duty_scenarios(draw):  # type: ignore[no-untyped-def]
     """A day shift and an evening on-call, resident or not, with rules that
     count duties."""
     resident = draw(st.booleans())
-    duty = {"id": "OC", "start": draw(st.sampled_from(["17:00", "16:00", "20:00"])),
-            "end": "08:00", "resident": resident,
-            "paid_fraction": draw(st.sampled_from([0, 0.25, 1]))}
+    duty = {
+        "id": "OC",
+        "start": draw(st.sampled_from(["17:00", "16:00", "20:00"])),
+        "end": "08:00",
+        "resident": resident,
+        "paid_fraction": draw(st.sampled_from([0, 0.25, 1])),
+    }
     w = draw(weights)
     pool = [
         {"kind": "window", "what": "duties", "duties": ["OC"], "days": 2, "max": 1, "weight": w},
@@ -164,11 +212,14 @@ def duty_scenarios(draw):  # type: ignore[no-untyped-def]
     for i in range(2):
         person = {"id": f"P{i}", "roles": ["RN"], "hours_per_week": 37.5}
         if draw(st.booleans()):
-            person["requests"] = [{"dates": [(START + dt.timedelta(draw(st.integers(0, 1))))
-                                             .isoformat()],
-                                   "shift": draw(st.sampled_from([None, "D", "OC"])),
-                                   "want": draw(st.sampled_from(["on", "off"])),
-                                   "weight": draw(st.integers(1, 9))}]
+            person["requests"] = [
+                {
+                    "dates": [(START + dt.timedelta(draw(st.integers(0, 1)))).isoformat()],
+                    "shift": draw(st.sampled_from([None, "D", "OC"])),
+                    "want": draw(st.sampled_from(["on", "off"])),
+                    "weight": draw(st.integers(1, 9)),
+                }
+            ]
         staff.append(person)
     return {
         "horizon": {"start": START.isoformat(), "days": 2},
@@ -176,15 +227,23 @@ def duty_scenarios(draw):  # type: ignore[no-untyped-def]
         "duties": [duty],
         "roles": [{"id": "RN"}],
         "staff": staff,
-        "demand": [{"duty": "OC", "role": "RN", "min": 1, "min_weight": draw(weights)},
-                   {"shift": "D", "role": "RN", "min": 1, "preferred": 2,
-                    "under_weight": draw(st.integers(0, 3))}],
+        "demand": [
+            {"duty": "OC", "role": "RN", "min": 1, "min_weight": draw(weights)},
+            {
+                "shift": "D",
+                "role": "RN",
+                "min": 1,
+                "preferred": 2,
+                "under_weight": draw(st.integers(0, 3)),
+            },
+        ],
         "rules": draw(st.lists(st.sampled_from(pool), max_size=3)),
     }
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(duty_scenarios())
 def test_solver_optimum_with_duties_equals_brute_force(data):
     assert_solver_finds(load_scenario(data), [(), ("D",), ("OC",), ("D", "OC")])

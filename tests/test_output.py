@@ -11,14 +11,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import roster as make_roster
 
+from helpers import roster as make_roster
 from roster import Result, SolveParams, SolveStatus, check, load_scenario, solve, write_result
 from roster.output import atomic_write, coverage_table, staff_totals, summary
 
 DATA = Path(__file__).parent / "data"
-FILES = ["roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
-         "scenario.json", "summary.json"]
+FILES = [
+    "roster.csv",
+    "grid.csv",
+    "coverage.csv",
+    "penalties.csv",
+    "report.html",
+    "scenario.json",
+    "summary.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +130,17 @@ def test_grid_csv(written, small, solved) -> None:
 def test_coverage_csv(written, small) -> None:
     out, _ = written
     cov = pd.read_csv(out / "coverage.csv")
-    for col in ("date", "shift", "role", "min", "preferred", "max", "assigned",
-                "shortfall", "surplus"):
+    for col in (
+        "date",
+        "shift",
+        "role",
+        "min",
+        "preferred",
+        "max",
+        "assigned",
+        "shortfall",
+        "surplus",
+    ):
         assert col in cov.columns
     # 4 days x (E RN, L RN, N RN, E PH)
     assert len(cov) == 16
@@ -137,14 +153,26 @@ def test_coverage_csv(written, small) -> None:
 def test_penalties_csv_matches_check(written, small, solved) -> None:
     out, _ = written
     pens = pd.read_csv(out / "penalties.csv", dtype={"staff": str}, keep_default_na=False)
-    assert list(pens.columns) == ["rule", "staff", "dates", "amount", "weight", "penalty",
-                                  "message"]
+    assert list(pens.columns) == [
+        "rule",
+        "staff",
+        "dates",
+        "amount",
+        "weight",
+        "penalty",
+        "message",
+    ]
     assert pens["penalty"].sum() == solved.objective
     report = check(small, solved.roster)
     assert sorted(pens["rule"]) == sorted(v.rule for v in report.penalties)
     req = pens[pens["rule"] == "requests"].iloc[0]
     assert (req["staff"], req["dates"], req["amount"], req["weight"], req["penalty"]) == (
-        "A", "2026-12-12", 1, 3, 3)
+        "A",
+        "2026-12-12",
+        1,
+        3,
+        3,
+    )
     assert (pens["penalty"] == pens["amount"] * pens["weight"]).all()
 
 
@@ -163,8 +191,15 @@ def test_summary_json(written, small, solved) -> None:
     assert set(data["staff"]) == {p.id for p in small.staff}
     df = solved.roster.df
     for sid, totals in data["staff"].items():
-        assert set(totals) == {"hours", "leave_hours", "shifts", "nights", "weekends", "duties",
-                               "duty_hours"}
+        assert set(totals) == {
+            "hours",
+            "leave_hours",
+            "shifts",
+            "nights",
+            "weekends",
+            "duties",
+            "duty_hours",
+        }
         mine = df[df["staff"] == sid]
         assert totals["shifts"] == len(mine)
         assert totals["nights"] == int((mine["shift"] == "N").sum())
@@ -176,16 +211,49 @@ def test_summary_json(written, small, solved) -> None:
 def test_staff_totals_by_hand(small) -> None:
     r = make_roster(small, {"A": "N..N", "B": "..E.", "C": ".L.."})  # Fri Sat Sun Mon
     totals = staff_totals(small, r)
-    assert totals["A"] == {"hours": 20.0, "leave_hours": 0, "shifts": 2, "nights": 2, "weekends": 0, "duties": 0, "duty_hours": 0}
-    assert totals["B"] == {"hours": 8.0, "leave_hours": 0, "shifts": 1, "nights": 0, "weekends": 1, "duties": 0, "duty_hours": 0}
-    assert totals["C"] == {"hours": 7.0, "leave_hours": 0, "shifts": 1, "nights": 0, "weekends": 1, "duties": 0, "duty_hours": 0}
-    assert totals["D"] == {"hours": 0, "leave_hours": 0, "shifts": 0, "nights": 0, "weekends": 0, "duties": 0, "duty_hours": 0}
+    assert totals["A"] == {
+        "hours": 20.0,
+        "leave_hours": 0,
+        "shifts": 2,
+        "nights": 2,
+        "weekends": 0,
+        "duties": 0,
+        "duty_hours": 0,
+    }
+    assert totals["B"] == {
+        "hours": 8.0,
+        "leave_hours": 0,
+        "shifts": 1,
+        "nights": 0,
+        "weekends": 1,
+        "duties": 0,
+        "duty_hours": 0,
+    }
+    assert totals["C"] == {
+        "hours": 7.0,
+        "leave_hours": 0,
+        "shifts": 1,
+        "nights": 0,
+        "weekends": 1,
+        "duties": 0,
+        "duty_hours": 0,
+    }
+    assert totals["D"] == {
+        "hours": 0,
+        "leave_hours": 0,
+        "shifts": 0,
+        "nights": 0,
+        "weekends": 0,
+        "duties": 0,
+        "duty_hours": 0,
+    }
 
 
 def test_infeasible_result_writes_only_summary(tmp_path) -> None:
     sc = load_scenario(DATA / "infeasible.yaml")
-    result = Result(SolveStatus.INFEASIBLE, None, None, 0.5, None, None,
-                    explanation=["rule one", "rule two"])
+    result = Result(
+        SolveStatus.INFEASIBLE, None, None, 0.5, None, None, explanation=["rule one", "rule two"]
+    )
     paths = write_result(result, sc, tmp_path)
     assert [p.name for p in paths] == ["scenario.json", "summary.json"]
     assert sorted(os.listdir(tmp_path)) == ["scenario.json", "summary.json"]
@@ -206,8 +274,9 @@ def test_summary_of_unknown() -> None:
 
 def test_empty_coverage_table_has_columns(small) -> None:
     sc = load_scenario(DATA / "small.yaml")
-    bare = load_scenario({**json.loads(json.dumps(sc.model_dump(mode="json", by_alias=True))),
-                          "demand": []})
+    bare = load_scenario(
+        {**json.loads(json.dumps(sc.model_dump(mode="json", by_alias=True))), "demand": []}
+    )
     table = coverage_table(bare, make_roster(bare, []))
     assert table.empty
     assert {"min", "preferred", "max", "assigned", "shortfall", "surplus"} <= set(table.columns)
@@ -300,8 +369,14 @@ def test_a_run_without_roster_removes_an_earlier_runs_roster_files(tmp_path):
     from roster import Result, SolveStatus, load_scenario, write_result
 
     sc = load_scenario(DATA / "small.yaml")
-    for name in ("roster.csv", "grid.csv", "coverage.csv", "penalties.csv", "report.html",
-                 "roster.xlsx"):
+    for name in (
+        "roster.csv",
+        "grid.csv",
+        "coverage.csv",
+        "penalties.csv",
+        "report.html",
+        "roster.xlsx",
+    ):
         (tmp_path / name).write_text("old\n")
     write_result(Result(SolveStatus.INFEASIBLE, None, None, 1.0, None, None, ["why"]), sc, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.json", "summary.json"]

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from roster import Result, SolveParams, SolveStatus, load_scenario, solve, write_result
-from roster import output
+from roster import Result, SolveParams, SolveStatus, load_scenario, output, solve, write_result
 from roster.batch import batch
 from roster.cli import main
 from roster.output import load_folder
@@ -52,8 +51,9 @@ def test_the_new_set_replaces_the_old_whole(tmp_path, small, solved) -> None:
     assert _names(tmp_path) == ["out"]  # no staging folder left beside it
 
 
-def test_a_failed_write_keeps_the_old_set_and_its_folder(tmp_path, small, solved,
-                                                         monkeypatch) -> None:
+def test_a_failed_write_keeps_the_old_set_and_its_folder(
+    tmp_path, small, solved, monkeypatch
+) -> None:
     out = tmp_path / "out"
     write_result(_no_roster(), small, out)
     before = {name: (out / name).read_bytes() for name in _names(out)}
@@ -107,8 +107,12 @@ def test_a_symlinked_output_folder_stays_a_link(tmp_path, small, solved) -> None
 
 
 def test_staging_left_by_a_killed_run_is_cleared(tmp_path, small, solved) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     left = tmp_path / f".roster-new-{dead}-abc"
     left.mkdir()
     (left / "roster.csv").write_text("half")
@@ -119,7 +123,8 @@ def test_staging_left_by_a_killed_run_is_cleared(tmp_path, small, solved) -> Non
 
 
 def test_without_an_atomic_swap_the_folder_is_marked_until_the_last_file(
-        tmp_path, small, solved, monkeypatch) -> None:
+    tmp_path, small, solved, monkeypatch
+) -> None:
     """Where the folder cannot be swapped whole (a mount point, another
     system), files move in one by one under a marker; a run stopped then is
     recognised as unfinished by export and batch."""
@@ -178,12 +183,28 @@ def test_kill_during_a_solve_leaves_the_old_set_or_the_new(tmp_path) -> None:
     path = Path(__file__).parent.parent / "scenarios" / "medical-ward.yaml"  # a roster at once
     out = tmp_path / "out"
     launch = "import sys; from roster.entry import main; sys.exit(main())"
-    cmd = [sys.executable, "-c", launch, "solve", str(path), "-o", str(out),
-           "--time-limit", "1", "--workers", "1", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-c",
+        launch,
+        "solve",
+        str(path),
+        "-o",
+        str(out),
+        "--time-limit",
+        "1",
+        "--workers",
+        "1",
+        "--quiet",
+    ]
     assert subprocess.run(cmd, capture_output=True).returncode == 0
     for delay, sig in ((1.3, signal.SIGKILL), (1.45, signal.SIGINT), (1.6, signal.SIGKILL)):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         try:
             proc.wait(timeout=delay)
         except subprocess.TimeoutExpired:
@@ -204,15 +225,17 @@ def test_whatif_refuses_a_variant_folder_of_other_files_before_solving(tmp_path)
     out = tmp_path / "out"
     (out / "staff.RN=0").mkdir(parents=True)
     (out / "staff.RN=0" / "plan.docx").write_text("mine")
-    res = CliRunner().invoke(main, ["whatif", str(DATA / "small.yaml"), "--vary",
-                                    "staff.RN=0,1", "-o", str(out)])
+    res = CliRunner().invoke(
+        main, ["whatif", str(DATA / "small.yaml"), "--vary", "staff.RN=0,1", "-o", str(out)]
+    )
     assert res.exit_code == 2, res.output
     assert "plan.docx, which roster did not write" in " ".join(res.output.split())
     assert _names(out) == ["staff.RN=0"]
 
 
-def test_ctrl_c_while_writing_is_held_until_the_new_set_is_in_place(tmp_path, small, solved,
-                                                                   monkeypatch) -> None:
+def test_ctrl_c_while_writing_is_held_until_the_new_set_is_in_place(
+    tmp_path, small, solved, monkeypatch
+) -> None:
     import roster.report
 
     out = tmp_path / "out"

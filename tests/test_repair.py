@@ -39,8 +39,14 @@ def _worker_on(published: Path, date: dt.date) -> tuple[str, str]:
 def test_repair_an_absence(published: Path, tmp_path: Path) -> None:
     sat = FRI + dt.timedelta(days=1)
     who, shift = _worker_on(published, sat)
-    done = repair(SMALL, published, absences=[Absence(who, sat, sat)], start=sat,
-                  params=PARAMS, outdir=tmp_path)
+    done = repair(
+        SMALL,
+        published,
+        absences=[Absence(who, sat, sat)],
+        start=sat,
+        params=PARAMS,
+        outdir=tmp_path,
+    )
     result, sc = done.result, done.scenario
     assert result.status == SolveStatus.OPTIMAL
     after = Roster.from_csv(tmp_path / "roster.csv", sc)
@@ -55,8 +61,9 @@ def test_repair_an_absence(published: Path, tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "changes.csv", keep_default_na=False)
     assert list(table.columns) == ["staff", "date", "before", "after", "reason"]
     mine = table[table["staff"] == who]
-    assert mine.to_dict("records") == [{"staff": who, "date": sat.isoformat(), "before": shift,
-                                        "after": "off", "reason": "absent"}]
+    assert mine.to_dict("records") == [
+        {"staff": who, "date": sat.isoformat(), "before": shift, "after": "off", "reason": "absent"}
+    ]
     assert len(table) == count_changes(sc, before, after) == len(done.changes)
     # whoever takes the shift over is named as covering it
     takers = table[table["reason"] == f"covers {who}'s {shift}"]
@@ -70,12 +77,12 @@ def test_fewest_changes(published: Path) -> None:
     absences = [Absence(who, sat, sat)]
     done = repair(SMALL, published, absences=absences, start=sat, params=PARAMS)
     only = only_changes(done.scenario)
-    fewest = solve(only, PARAMS.model_copy(update={"soft_cover": True}),
-                   hint=done.published)
+    fewest = solve(only, PARAMS.model_copy(update={"soft_cover": True}), hint=done.published)
     assert fewest.status == SolveStatus.OPTIMAL
     before = done.published
     assert count_changes(done.scenario, before, done.result.roster) <= count_changes(
-        only, before, fewest.roster)
+        only, before, fewest.roster
+    )
 
 
 def test_someone_who_left_and_days_already_worked(published: Path, tmp_path: Path) -> None:
@@ -95,8 +102,7 @@ def test_someone_who_left_and_days_already_worked(published: Path, tmp_path: Pat
     # absent on a day before --from, when they worked it: cannot hold
     sat = FRI + dt.timedelta(days=1)
     who, _ = _worker_on(published, FRI)
-    stuck = repair(SMALL, published, absences=[Absence(who, FRI, FRI)], start=sat,
-                   params=PARAMS)
+    stuck = repair(SMALL, published, absences=[Absence(who, FRI, FRI)], start=sat, params=PARAMS)
     assert stuck.result.status == SolveStatus.INFEASIBLE
     assert any("published" in line for line in stuck.result.explanation)
 
@@ -104,26 +110,48 @@ def test_someone_who_left_and_days_already_worked(published: Path, tmp_path: Pat
 def test_repair_cli(published: Path, tmp_path: Path) -> None:
     sat = FRI + dt.timedelta(days=1)
     who, _ = _worker_on(published, sat)
-    res = CliRunner().invoke(main, ["repair", str(SMALL), str(published), "-o", str(tmp_path),
-                                    "--absent", f"{who}:{sat}", "--from", str(sat),
-                                    "--time-limit", "20", "--workers", "1"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "repair",
+            str(SMALL),
+            str(published),
+            "-o",
+            str(tmp_path),
+            "--absent",
+            f"{who}:{sat}",
+            "--from",
+            str(sat),
+            "--time-limit",
+            "20",
+            "--workers",
+            "1",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "shifts changed" in res.output and (tmp_path / "changes.csv").exists()
-    res = CliRunner().invoke(main, ["check", str(tmp_path / "scenario.json"),
-                                    str(tmp_path / "roster.csv"), "--soft-cover"])
+    res = CliRunner().invoke(
+        main,
+        ["check", str(tmp_path / "scenario.json"), str(tmp_path / "roster.csv"), "--soft-cover"],
+    )
     assert res.exit_code == 0, res.output
 
 
-@pytest.mark.parametrize("absent, message", [
-    ("A", "write STAFF:DATE"),
-    ("A:2026-13-01", "write STAFF:DATE or STAFF:DATE..DATE, dates as YYYY-MM-DD"),
-    ("A:2026-12-12..2026-12-11", "the last date is before the first"),
-    ("ZZ:2026-12-12", "--absent ZZ: unknown staff"),
-])
-def test_repair_bad_absence_exit_2(published: Path, tmp_path: Path, absent: str,
-                                   message: str) -> None:
-    res = CliRunner().invoke(main, ["repair", str(SMALL), str(published), "-o", str(tmp_path),
-                                    "--absent", absent])
+@pytest.mark.parametrize(
+    "absent, message",
+    [
+        ("A", "write STAFF:DATE"),
+        ("A:2026-13-01", "write STAFF:DATE or STAFF:DATE..DATE, dates as YYYY-MM-DD"),
+        ("A:2026-12-12..2026-12-11", "the last date is before the first"),
+        ("ZZ:2026-12-12", "--absent ZZ: unknown staff"),
+    ],
+)
+def test_repair_bad_absence_exit_2(
+    published: Path, tmp_path: Path, absent: str, message: str
+) -> None:
+    res = CliRunner().invoke(
+        main, ["repair", str(SMALL), str(published), "-o", str(tmp_path), "--absent", absent]
+    )
     assert res.exit_code == 2
     assert message in res.output
 
@@ -140,14 +168,19 @@ def test_suggest_ranks_who_can_take_a_shift(published: Path) -> None:
     able = [c for c in found if c.eligible]
     assert [c.cost for c in able] == sorted(c.cost for c in able)
     # someone can take some shift of the roster (which one depends on it)
-    assert any(c.eligible for d in range(4) for t in ("E", "L", "N")
-               for c in suggest(sc, roster, FRI + dt.timedelta(days=d), t))
+    assert any(
+        c.eligible
+        for d in range(4)
+        for t in ("E", "L", "N")
+        for c in suggest(sc, roster, FRI + dt.timedelta(days=d), t)
+    )
     before = check(sc, roster, soft_cover=True).total_penalty
     for c in found:
         df = roster.df
         mine = (df["staff"] == c.staff) & (df["date"] == sun)
-        moved = Roster(pd.concat([df[~mine], pd.DataFrame([(c.staff, sun, "L", c.role)],
-                                                          columns=df.columns)]))
+        moved = Roster(
+            pd.concat([df[~mine], pd.DataFrame([(c.staff, sun, "L", c.role)], columns=df.columns)])
+        )
         after = check(sc, moved, soft_cover=True)
         assert after.feasible == c.eligible
         assert after.total_penalty - before == c.cost
@@ -157,11 +190,14 @@ def test_suggest_ranks_who_can_take_a_shift(published: Path) -> None:
 
 
 def test_suggest_cli(published: Path) -> None:
-    res = CliRunner().invoke(main, ["suggest", str(SMALL), str(published), "--date",
-                                    "2026-12-13", "--shift", "L", "--all"])
+    res = CliRunner().invoke(
+        main,
+        ["suggest", str(SMALL), str(published), "--date", "2026-12-13", "--shift", "L", "--all"],
+    )
     assert res.exit_code == 0, res.output
     assert "who can take L on Sun 2026-12-13" in res.output and "B cannot:" in res.output
-    res = CliRunner().invoke(main, ["suggest", str(SMALL), str(published), "--date",
-                                    "2027-01-01", "--shift", "Q"])
+    res = CliRunner().invoke(
+        main, ["suggest", str(SMALL), str(published), "--date", "2027-01-01", "--shift", "Q"]
+    )
     assert res.exit_code == 2
     assert "unknown shift 'Q'" in res.output and "outside the horizon" in res.output

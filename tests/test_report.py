@@ -32,7 +32,8 @@ def test_report_shows_every_person_and_date(ward) -> None:
     sc, result = ward
     html = render(sc, result.roster, result.report, result)
     assert re.findall(r'data-staff="([^"]+)"', html) == [
-        p.id for r in sc.roles for p in sc.staff if p.roles[0] == r.id]
+        p.id for r in sc.roles for p in sc.staff if p.roles[0] == r.id
+    ]
     assert re.findall(r'data-date="([^"]+)"', html) == [x.isoformat() for x in sc.dates]
     assert verdict(result, result.report) in html
     # R01 is pinned on Wednesday, R07 on leave Monday to Wednesday
@@ -60,17 +61,28 @@ def test_hand_made_roster_with_broken_rules(tmp_path: Path) -> None:
     assert "Hard rules broken" in html and "This roster breaks" in html
     runner = CliRunner()
     (tmp_path / "r.csv").write_text("staff,date,shift\nB,2026-12-13,E\n")
-    res = runner.invoke(main, ["report", str(DATA / "small.yaml"), str(tmp_path / "r.csv"),
-                               "-o", str(tmp_path / "report.html")])
+    res = runner.invoke(
+        main,
+        [
+            "report",
+            str(DATA / "small.yaml"),
+            str(tmp_path / "r.csv"),
+            "-o",
+            str(tmp_path / "report.html"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "hard violation" in res.output and (tmp_path / "report.html").exists()
 
 
-@pytest.mark.parametrize("status, objective, bound, words", [
-    (SolveStatus.OPTIMAL, 7, 7, "Proven best"),
-    (SolveStatus.FEASIBLE, 100, 98, "Within 2.0% of the best possible roster"),
-    (SolveStatus.FEASIBLE, 100, 0, "could not prove how close"),
-])
+@pytest.mark.parametrize(
+    "status, objective, bound, words",
+    [
+        (SolveStatus.OPTIMAL, 7, 7, "Proven best"),
+        (SolveStatus.FEASIBLE, 100, 98, "Within 2.0% of the best possible roster"),
+        (SolveStatus.FEASIBLE, 100, 0, "could not prove how close"),
+    ],
+)
 def test_verdict_in_plain_words(status, objective, bound, words) -> None:  # type: ignore[no-untyped-def]
     from roster.result import CheckReport
 
@@ -117,14 +129,15 @@ def test_report_in_a_real_browser(tmp_path: Path, ward) -> None:
         from selenium.webdriver.common.by import By
 
         rows = driver.find_elements(By.CSS_SELECTOR, "#grid tr[data-staff]")
-        assert sorted(r.get_attribute("data-staff") for r in rows) == sorted(
-            p.id for p in sc.staff)
+        assert sorted(r.get_attribute("data-staff") for r in rows) == sorted(p.id for p in sc.staff)
         assert all(r.is_displayed() for r in rows)
         heads = driver.find_elements(By.CSS_SELECTOR, "#grid th[data-date]")
         assert [h.get_attribute("data-date") for h in heads] == [x.isoformat() for x in sc.dates]
         # every worked shift is drawn in its cell
-        texts = [c.get_attribute("textContent").replace("✓", "").replace("✗", "").strip()
-                 for c in driver.find_elements(By.CSS_SELECTOR, "#grid td.cell")]
+        texts = [
+            c.get_attribute("textContent").replace("✓", "").replace("✗", "").strip()
+            for c in driver.find_elements(By.CSS_SELECTOR, "#grid td.cell")
+        ]
         assert len(texts) == len(sc.staff) * len(sc.dates)
         assert sum(len(t.split("+")) for t in texts if t) == len(result.roster)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
 from helpers import solved_table
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "maternity-4-weeks.yaml"
@@ -44,8 +45,7 @@ def test_one_weekend_in_two(table) -> None:
 
 
 def test_the_new_midwife_works_only_with_a_preceptor(table) -> None:
-    on = {(r["date"], r["shift"]) for r in table.to_dict("records")
-          if r["staff"] in ("C01", "M01")}
+    on = {(r["date"], r["shift"]) for r in table.to_dict("records") if r["staff"] in ("C01", "M01")}
     mine = table[table["staff"] == "N01"]
     assert len(mine) > 0
     assert all((r["date"], r["shift"]) in on for r in mine.to_dict("records"))

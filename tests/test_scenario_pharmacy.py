@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
 from helpers import solved_table
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "pharmacy-4-weeks.yaml"
@@ -36,8 +37,11 @@ def test_exactly_one_pharmacist_on_call_every_night(table) -> None:
         on_call[r["date"]].append(r["staff"])
         # 17:00 to 08:30 the next morning, on the clock of the day
         assert (r["start"].hour, r["start"].minute) == (17, 0)
-        assert (r["end"].hour, r["end"].minute, r["end"].date()) == (8, 30, r["date"]
-                                                                      + dt.timedelta(days=1))
+        assert (r["end"].hour, r["end"].minute, r["end"].date()) == (
+            8,
+            30,
+            r["date"] + dt.timedelta(days=1),
+        )
     assert sorted(on_call) == DAYS
     assert all(len(who) == 1 and who[0] in PHARMACISTS for who in on_call.values()), on_call
 
@@ -122,6 +126,8 @@ def test_working_time(table) -> None:
         for x in DAYS[:-6]:
             assert sum(x + dt.timedelta(days=k) in mine for k in range(7)) <= 6, (sid, x)
     for sid in days:  # 11 hours between shifts
-        mine = sorted((r for r in rows(table) if r["staff"] == sid and r["shift"] != "OC"),
-                      key=lambda r: r["start"])
+        mine = sorted(
+            (r for r in rows(table) if r["staff"] == sid and r["shift"] != "OC"),
+            key=lambda r: r["start"],
+        )
         assert all(b["start"] - a["end"] >= 11 * HOUR for a, b in zip(mine, mine[1:]))

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
 from helpers import solved_table
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "medical-ward.yaml"
@@ -48,8 +49,9 @@ def test_at_most_four_on_call_nights_in_a_row_history_included(table) -> None:
         for x in sorted(mine):
             assert not all(x + dt.timedelta(days=k) in mine for k in range(5)), (sid, x)
     # PH1 was on call Friday to Sunday: Monday is no ward day for her
-    assert not ((table["staff"] == "PH1") & (table["date"] == DAYS[0])
-                & (table["shift"] == "D")).any()
+    assert not (
+        (table["staff"] == "PH1") & (table["date"] == DAYS[0]) & (table["shift"] == "D")
+    ).any()
 
 
 def test_nursing_rest_and_night_cover(table) -> None:

@@ -28,8 +28,9 @@ def test_a_short_staffed_unit_is_the_same_ward_asking_for_more_cover():
     usual, short = unit(30, 28), unit(30, 28, short=True)
     assert short["name"] == "unit-30x28-short"
     assert short["staff"] == usual["staff"] and short["history"] == usual["history"]
-    preferred = [(d.get("preferred"), s.get("preferred"))
-                 for d, s in zip(usual["demand"], short["demand"])]
+    preferred = [
+        (d.get("preferred"), s.get("preferred")) for d, s in zip(usual["demand"], short["demand"])
+    ]
     assert all(s >= u for u, s in preferred if u is not None)
     assert sum(s for _, s in preferred if s) > sum(u for u, _ in preferred if u)
     load_scenario(short)
@@ -52,9 +53,13 @@ def test_every_standard_unit_is_a_valid_scenario(staff, days):
     assert {c.id for c in sc.contracts} == {"full-time", "part-time", "nights"}
     assert {p.contract for p in sc.staff} == {"full-time", "part-time", "nights"}
     # a hard charge nurse on every 8-hour shift; hard minima and soft preferred levels
-    charge = {d.shift for d in sc.demand if d.skill == "charge" and d.min == 1 and d.min_weight is None}
+    charge = {
+        d.shift for d in sc.demand if d.skill == "charge" and d.min == 1 and d.min_weight is None
+    }
     assert charge == {"E", "L", "N"}
-    assert all(d.preferred is not None and d.under_weight > 0 for d in sc.demand if d.skill != "charge")
+    assert all(
+        d.preferred is not None and d.under_weight > 0 for d in sc.demand if d.skill != "charge"
+    )
     assert any(p.leave for p in sc.staff) and any(p.requests for p in sc.staff)
     soft = sum(i.rule.weight is not None for i in sc.rule_instances)
     assert soft > len(sc.rule_instances) / 2  # mostly soft, as Curtois and INRC-II
@@ -97,12 +102,38 @@ def test_the_smallest_unit_solves_to_a_feasible_roster_that_check_scores_the_sam
 def test_bench_units_writes_the_table_the_units_and_checkable_rosters(tmp_path):
     out = tmp_path / "units.csv"
     md = tmp_path / "RESULTS.md"
-    res = CliRunner().invoke(main, ["bench", "units", "--sizes", "30x28", "--time-limit", "2",
-                                    "--workers", "2", "-o", str(out), "--markdown", str(md)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "bench",
+            "units",
+            "--sizes",
+            "30x28",
+            "--time-limit",
+            "2",
+            "--workers",
+            "2",
+            "-o",
+            str(out),
+            "--markdown",
+            str(md),
+        ],
+    )
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(out.open()))
-    assert list(rows[0]) == ["instance", "staff", "days", "status", "objective", "best_bound",
-                             "gap_pct", "first_roster_s", "best_roster_s", "wall_s", "peak_mb"]
+    assert list(rows[0]) == [
+        "instance",
+        "staff",
+        "days",
+        "status",
+        "objective",
+        "best_bound",
+        "gap_pct",
+        "first_roster_s",
+        "best_roster_s",
+        "wall_s",
+        "peak_mb",
+    ]
     row = rows[0]
     assert (row["instance"], row["staff"], row["days"]) == ("unit-30x28", "30", "28")
     assert row["status"] in ("FEASIBLE", "OPTIMAL")
@@ -119,16 +150,32 @@ def test_bench_units_refuses_bad_input_before_solving(tmp_path):
     res = runner.invoke(main, ["bench", "units", "--sizes", "10x28", "-o", str(tmp_path / "r.csv")])
     assert res.exit_code == 2 and "at least 20 staff" in res.output
     (tmp_path / "bad.yaml").write_text("name: x\n")
-    res = runner.invoke(main, ["bench", "units", "--scenarios", str(tmp_path),
-                               "-o", str(tmp_path / "r.csv")])
+    res = runner.invoke(
+        main, ["bench", "units", "--scenarios", str(tmp_path), "-o", str(tmp_path / "r.csv")]
+    )
     assert res.exit_code == 2 and "bad.yaml" in res.output
     assert not (tmp_path / "r.csv").exists()
 
 
 def test_the_script_writes_the_units_as_scenario_files(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's roster, installed or not
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "units.py"), "-o", str(tmp_path),
-                    "--sizes", "30x28,60x56", "--seed", "2"], check=True, env=env,
-                   capture_output=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["unit-30x28-s2.yaml", "unit-60x56-s2.yaml"]
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "units.py"),
+            "-o",
+            str(tmp_path),
+            "--sizes",
+            "30x28,60x56",
+            "--seed",
+            "2",
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "unit-30x28-s2.yaml",
+        "unit-60x56-s2.yaml",
+    ]
     assert load_scenario(tmp_path / "unit-60x56-s2.yaml") == load_scenario(unit(60, 56, 2))

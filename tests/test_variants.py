@@ -27,37 +27,46 @@ def changed(ward, **values: str):  # type: ignore[no-untyped-def]
     return load_scenario(apply(data, base, {k.replace("__", "."): v for k, v in values.items()}))
 
 
-@pytest.mark.parametrize("spec, key, values", [
-    ("staff.RN=-2..1", "staff.RN", ("-2", "-1", "0", "+1")),
-    ("staff.RN=2", "staff.RN", ("+2",)),
-    ("staff.RN+=2", "staff.RN", ("+2",)),
-    ("staff.PH-=1", "staff.PH", ("-1",)),
-    ("staff.RN@rn-part=0,1", "staff.RN@rn-part", ("0", "+1")),
-    ("demand.RN.N=1.0, 1.2", "demand.RN.N", ("1.0", "1.2")),
-    ("demand.NA*=1.5", "demand.NA", ("1.5",)),
-    ("demand.NA+=1", "demand.NA", ("+1",)),
-    ("demand.NA=+0..+2", "demand.NA", ("+0", "+1", "+2")),
-    ("leave.PH1=-,2026-12-08..2026-12-10", "leave.PH1", ("-", "2026-12-08..2026-12-10")),
-    ("contract.rn-full.hours_per_week=30,37.5", "contract.rn-full.hours_per_week",
-     ("30", "37.5")),
-])
+@pytest.mark.parametrize(
+    "spec, key, values",
+    [
+        ("staff.RN=-2..1", "staff.RN", ("-2", "-1", "0", "+1")),
+        ("staff.RN=2", "staff.RN", ("+2",)),
+        ("staff.RN+=2", "staff.RN", ("+2",)),
+        ("staff.PH-=1", "staff.PH", ("-1",)),
+        ("staff.RN@rn-part=0,1", "staff.RN@rn-part", ("0", "+1")),
+        ("demand.RN.N=1.0, 1.2", "demand.RN.N", ("1.0", "1.2")),
+        ("demand.NA*=1.5", "demand.NA", ("1.5",)),
+        ("demand.NA+=1", "demand.NA", ("+1",)),
+        ("demand.NA=+0..+2", "demand.NA", ("+0", "+1", "+2")),
+        ("leave.PH1=-,2026-12-08..2026-12-10", "leave.PH1", ("-", "2026-12-08..2026-12-10")),
+        (
+            "contract.rn-full.hours_per_week=30,37.5",
+            "contract.rn-full.hours_per_week",
+            ("30", "37.5"),
+        ),
+    ],
+)
 def test_parse_vary(spec: str, key: str, values: tuple[str, ...]) -> None:
     axis = parse_vary(spec)
     assert (axis.key, axis.values) == (key, values)
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("staff.RN", "write KEY=VALUES"),
-    ("nurses.RN=1", "unknown key"),
-    ("staff.RN=1.5", "not a whole number"),
-    ("staff.RN*=2", "*= is for demand"),
-    ("demand.RN=lots", "not a number"),
-    ("demand.RN=-1.5", "whole number of people"),
-    ("demand.RN+=1,2", "takes one value"),
-    ("leave.PH1=2026-13-01", "not a date"),
-    ("leave.PH1=2026-12-10..2026-12-08", "ends before it starts"),
-    ("staff.RN=1,1", "listed twice"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("staff.RN", "write KEY=VALUES"),
+        ("nurses.RN=1", "unknown key"),
+        ("staff.RN=1.5", "not a whole number"),
+        ("staff.RN*=2", "*= is for demand"),
+        ("demand.RN=lots", "not a number"),
+        ("demand.RN=-1.5", "whole number of people"),
+        ("demand.RN+=1,2", "takes one value"),
+        ("leave.PH1=2026-13-01", "not a date"),
+        ("leave.PH1=2026-12-10..2026-12-08", "ends before it starts"),
+        ("staff.RN=1,1", "listed twice"),
+    ],
+)
 def test_parse_vary_errors(spec: str, message: str) -> None:
     with pytest.raises(VaryError, match=re.escape(message)):
         parse_vary(spec)
@@ -105,8 +114,13 @@ def test_removing_staff_takes_the_last_listed_without_pins_and_their_history(war
 
 def test_removing_someone_named_in_a_rule_scope(ward) -> None:
     data, base = ward
-    data = {**data, "rules": [*data["rules"],
-                              {"kind": "max_weekends", "max": 0, "scope": {"staff": ["A12", "A11"]}}]}
+    data = {
+        **data,
+        "rules": [
+            *data["rules"],
+            {"kind": "max_weekends", "max": 0, "scope": {"staff": ["A12", "A11"]}},
+        ],
+    }
     base = load_scenario(data)
     sc = load_scenario(apply(data, base, {"staff.NA": "-1"}))
     assert "A12" not in sc.staff_by_id
@@ -114,17 +128,22 @@ def test_removing_someone_named_in_a_rule_scope(ward) -> None:
 
 
 def _needs(sc):  # type: ignore[no-untyped-def]
-    return {(n.day, n.shift, n.role, n.skill): (n.demand.min, n.demand.preferred, n.demand.max)
-            for n in sc.needs}
+    return {
+        (n.day, n.shift, n.role, n.skill): (n.demand.min, n.demand.preferred, n.demand.max)
+        for n in sc.needs
+    }
 
 
-@pytest.mark.parametrize("key, value, selected", [
-    ("demand.NA", "1.5", lambda d, s, wd: True),
-    ("demand.NA.N", "2", lambda d, s, wd: s == "N"),
-    ("demand.NA.E.sat.sun", "+1", lambda d, s, wd: s == "E" and wd in ("sat", "sun")),
-    ("demand.NA.2026-12-09", "-1", lambda d, s, wd: d == 2),
-    ("demand.PH.D.2026-12-09.wed", "3", lambda d, s, wd: s == "D" and d == 2),
-])
+@pytest.mark.parametrize(
+    "key, value, selected",
+    [
+        ("demand.NA", "1.5", lambda d, s, wd: True),
+        ("demand.NA.N", "2", lambda d, s, wd: s == "N"),
+        ("demand.NA.E.sat.sun", "+1", lambda d, s, wd: s == "E" and wd in ("sat", "sun")),
+        ("demand.NA.2026-12-09", "-1", lambda d, s, wd: d == 2),
+        ("demand.PH.D.2026-12-09.wed", "3", lambda d, s, wd: s == "D" and d == 2),
+    ],
+)
 def test_demand_changes_exactly_the_selected_needs(ward, key: str, value: str, selected) -> None:
     data, base = ward
     sc = load_scenario(apply(data, base, {key: value}))
@@ -134,8 +153,11 @@ def test_demand_changes_exactly_the_selected_needs(ward, key: str, value: str, s
     for k, levels in before.items():
         d, shift, r, _ = k
         if r == role and selected(d, shift, base.weekday(d)):
-            f = (lambda n: max(0, n + int(value))) if value[0] in "+-" else (
-                lambda n: math.ceil(n * float(value) - 1e-9))
+            f = (
+                (lambda n: max(0, n + int(value)))
+                if value[0] in "+-"
+                else (lambda n: math.ceil(n * float(value) - 1e-9))
+            )
             assert after[k] == tuple(None if x is None else f(x) for x in levels), k
         else:
             assert after[k] == levels, k
@@ -156,8 +178,9 @@ def test_demand_on_a_clock_window_and_weekday(ward) -> None:
     before, after = _windows(base), _windows(sc)
     assert before.keys() == after.keys()
     changed_keys = [k for k in before if before[k] != after[k]]
-    assert changed_keys and all(base.weekday(k[0]) == "sat" and k[2] is None and k[3] is None
-                                for k in changed_keys)
+    assert changed_keys and all(
+        base.weekday(k[0]) == "sat" and k[2] is None and k[3] is None for k in changed_keys
+    )
     # the 3-RN evening and night window goes to 4 on Saturday only
     assert {after[k] for k in changed_keys} == {4}
 
@@ -176,19 +199,22 @@ def test_demand_scaled_to_zero_drops_a_clock_window(ward) -> None:
     assert not [t for t in sc.time_cover if t.skill == "charge"]
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"demand.XX": "2"}, "neither a role nor a skill"),
-    ({"demand.RN.N": "2"}, "no demand or time_cover entry matches"),
-    ({"demand.NA.Q": "2"}, "is not a shift"),
-    ({"contract.nope.hours_per_week": "3"}, "unknown contract"),
-    ({"contract.rn-full.consecutive.max": "6"}, "2 rules match 'consecutive'"),
-    ({"contract.rn-full.hours.foo": "6"}, "2 rules match 'hours' (rules[0], rules[1])"),
-    ({"contract.rn-full.rules[0].foo": "6"}, "no parameter 'foo'"),
-    ({"rule.nope.max": "1"}, "no rule 'nope'"),
-    ({"staff.XX": "1"}, "unknown role"),
-    ({"staff.RN@nobody": "1"}, "neither a person nor a contract"),
-    ({"leave.nobody": "2026-12-08"}, "unknown staff"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"demand.XX": "2"}, "neither a role nor a skill"),
+        ({"demand.RN.N": "2"}, "no demand or time_cover entry matches"),
+        ({"demand.NA.Q": "2"}, "is not a shift"),
+        ({"contract.nope.hours_per_week": "3"}, "unknown contract"),
+        ({"contract.rn-full.consecutive.max": "6"}, "2 rules match 'consecutive'"),
+        ({"contract.rn-full.hours.foo": "6"}, "2 rules match 'hours' (rules[0], rules[1])"),
+        ({"contract.rn-full.rules[0].foo": "6"}, "no parameter 'foo'"),
+        ({"rule.nope.max": "1"}, "no rule 'nope'"),
+        ({"staff.XX": "1"}, "unknown role"),
+        ({"staff.RN@nobody": "1"}, "neither a person nor a contract"),
+        ({"leave.nobody": "2026-12-08"}, "unknown staff"),
+    ],
+)
 def test_change_errors_name_the_key(ward, values: dict[str, str], message: str) -> None:
     data, base = ward
     with pytest.raises(VaryError, match=re.escape(message)):
@@ -196,9 +222,14 @@ def test_change_errors_name_the_key(ward, values: dict[str, str], message: str) 
 
 
 def test_contract_and_rule_parameters(ward) -> None:
-    sc = changed(ward, **{"contract__rn-full__hours_per_week": "30",
-                          "contract__rn-full__rules[2]__max": "6",
-                          "rule__fair nights__max_spread": "4"})
+    sc = changed(
+        ward,
+        **{
+            "contract__rn-full__hours_per_week": "30",
+            "contract__rn-full__rules[2]__max": "6",
+            "rule__fair nights__max_spread": "4",
+        },
+    )
     rn_full = sc.contract_by_id["rn-full"]
     assert rn_full.hours_per_week == 30
     assert rn_full.rules[2].max == 6 and rn_full.rules[4].max == 4  # nights in a row unchanged
@@ -209,8 +240,11 @@ def test_contract_and_rule_parameters(ward) -> None:
 
 def test_an_invalid_value_is_caught_by_the_scenario_check(ward) -> None:
     data, base = ward
-    with pytest.raises(VaryError, match=r"rules\[2\]\.max=-3 makes the scenario invalid(.|\n)*"
-                       r"must be at least 1"):
+    with pytest.raises(
+        VaryError,
+        match=r"rules\[2\]\.max=-3 makes the scenario invalid(.|\n)*"
+        r"must be at least 1",
+    ):
         apply(data, base, {"contract.rn-full.rules[2].max": "-3", "staff.NA": "+1"})
     from roster import ScenarioError
 
@@ -221,7 +255,10 @@ def test_an_invalid_value_is_caught_by_the_scenario_check(ward) -> None:
 def test_leave_is_added_and_pins_on_it_give_way(ward) -> None:
     sc = changed(ward, leave__PH1="2026-12-11..2026-12-13")
     assert {sc.dates[d] for d in sc.leave_days["PH1"]} == {
-        dt.date(2026, 12, 11), dt.date(2026, 12, 12), dt.date(2026, 12, 13)}
+        dt.date(2026, 12, 11),
+        dt.date(2026, 12, 12),
+        dt.date(2026, 12, 13),
+    }
     assert sc.staff_by_id["PH1"].fixed == []  # the Saturday on-call pin
     assert changed(ward, leave__PH1="-").staff_by_id["PH1"].fixed
 
@@ -231,7 +268,9 @@ def test_read_variants_from_csv_and_yaml(tmp_path: Path) -> None:
     keys, variants = read_variants(tmp_path / "v.csv")
     assert keys == ["staff.RN", "demand.NA"]
     assert [(v.name, v.values) for v in variants] == [
-        ("now", {}), ("more", {"staff.RN": "+1", "demand.NA": "1.5"})]
+        ("now", {}),
+        ("more", {"staff.RN": "+1", "demand.NA": "1.5"}),
+    ]
     (tmp_path / "v.yaml").write_text("- {staff.RN: -1}\n- {staff.RN: 2, leave.PH1: 2026-12-08}\n")
     keys, variants = read_variants(tmp_path / "v.yaml")
     assert keys == ["staff.RN", "leave.PH1"]

@@ -38,8 +38,11 @@ def first_solves(scenario: Scenario, params: SolveParams) -> bool:
     return "relative_gap_limit" not in params.extra
 
 
-def loosen(monkeypatch: pytest.MonkeyPatch, which: Callable[[Scenario, SolveParams], bool],
-           wall: float = 2.0) -> list[SimpleNamespace]:
+def loosen(
+    monkeypatch: pytest.MonkeyPatch,
+    which: Callable[[Scenario, SolveParams], bool],
+    wall: float = 2.0,
+) -> list[SimpleNamespace]:
     """Solves (real ones) chosen by ``which`` report half their roster's
     penalty as the bound, a gap of 50%, and ``wall`` seconds; every call is
     recorded."""
@@ -51,19 +54,24 @@ def loosen(monkeypatch: pytest.MonkeyPatch, which: Callable[[Scenario, SolvePara
     def solve(scenario: Scenario, params: SolveParams, **kw: Any) -> Result:
         result = real(scenario, params, **kw)
         loose = which(scenario, params) and bool(result.objective)
-        calls.append(SimpleNamespace(staff=len(scenario.staff), params=params,
-                                     hint=kw.get("hint"), loose=loose))
+        calls.append(
+            SimpleNamespace(
+                staff=len(scenario.staff), params=params, hint=kw.get("hint"), loose=loose
+            )
+        )
         if not loose:
             return result
-        return replace(result, status=SolveStatus.FEASIBLE, best_bound=result.objective / 2,
-                       wall_time_s=wall)
+        return replace(
+            result, status=SolveStatus.FEASIBLE, best_bound=result.objective / 2, wall_time_s=wall
+        )
 
     monkeypatch.setattr(roster.jobs, "solve", solve)
     return calls
 
 
 def test_a_variant_with_a_large_gap_is_unproven_and_so_is_what_rests_on_it(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     loosen(monkeypatch, fewest)
     table = whatif(SMALL, VARY, outdir=tmp_path, params=PARAMS, jobs=1)
     assert list(table["staff.RN"]) == ["-2", "-1", "0"]
@@ -80,8 +88,9 @@ def test_a_variant_with_a_large_gap_is_unproven_and_so_is_what_rests_on_it(
     assert "unproven" not in fx.loc[1, "effect"]
     # "-1 is the fewest" rests on -2 leaving hours uncovered even at its best
     need = pd.read_csv(tmp_path / "needed.csv", dtype={"needed": str})
-    assert need.loc[0, "answer"] == ("staff.RN: -1 is the fewest with no uncovered hours "
-                                     "(unproven: gap 50% at -2)")
+    assert need.loc[0, "answer"] == (
+        "staff.RN: -1 is the fewest with no uncovered hours (unproven: gap 50% at -2)"
+    )
     assert not need.loc[0, "proven"]
 
     relaxed = whatif(SMALL, VARY, params=PARAMS, jobs=1, gap_threshold=50)
@@ -101,17 +110,19 @@ def test_without_a_roster_or_a_bound_a_variant_is_unproven() -> None:
 
 def made_up(**columns: list[Any]) -> pd.DataFrame:
     """Three headcounts at two demand levels, all proven unless changed."""
-    table = pd.DataFrame({
-        "variant": list("abcdef"),
-        "staff.RN": ["-1", "0", "+1", "-1", "0", "+1"],
-        "demand.RN": ["1", "1", "1", "1.5", "1.5", "1.5"],
-        "status": ["OPTIMAL"] * 6,
-        "objective": [300, 100, 90, 900, 400, 200],
-        "gap_pct": [0.0] * 6,
-        "uncovered_hours": [14.0, 0.0, 0.0, 40.0, 20.0, 8.0],
-        "unmet_requests": [6, 0, 0, 7, 3, 1],
-        "overtime_hours": [2.0, 2.0, 2.0, 5.0, 4.0, 3.0],
-    })
+    table = pd.DataFrame(
+        {
+            "variant": list("abcdef"),
+            "staff.RN": ["-1", "0", "+1", "-1", "0", "+1"],
+            "demand.RN": ["1", "1", "1", "1.5", "1.5", "1.5"],
+            "status": ["OPTIMAL"] * 6,
+            "objective": [300, 100, 90, 900, 400, 200],
+            "gap_pct": [0.0] * 6,
+            "uncovered_hours": [14.0, 0.0, 0.0, 40.0, 20.0, 8.0],
+            "unmet_requests": [6, 0, 0, 7, 3, 1],
+            "overtime_hours": [2.0, 2.0, 2.0, 5.0, 4.0, 3.0],
+        }
+    )
     for name, values in columns.items():
         table[name] = values
     return table
@@ -123,23 +134,29 @@ AXES = [parse_vary("staff.RN=-1..1"), parse_vary("demand.RN=1,1.5")]
 def test_an_answer_is_unproven_only_by_the_variants_it_rests_on() -> None:
     # +1 at demand 1 is unproven, but "0 is the fewest" rests on -1 only;
     # at demand 1.5 every level is short, so all three matter
-    table = made_up(status=["OPTIMAL", "OPTIMAL", "FEASIBLE", "OPTIMAL", "FEASIBLE", "UNKNOWN"],
-                    gap_pct=[0.0, 0.0, 37.0, 0.0, 99.5, None],
-                    uncovered_hours=[14.0, 0.0, 0.0, 40.0, 20.0, None])
+    table = made_up(
+        status=["OPTIMAL", "OPTIMAL", "FEASIBLE", "OPTIMAL", "FEASIBLE", "UNKNOWN"],
+        gap_pct=[0.0, 0.0, 37.0, 0.0, 99.5, None],
+        uncovered_hours=[14.0, 0.0, 0.0, 40.0, 20.0, None],
+    )
     need = needed(table, AXES)
     assert need["answer"].tolist() == [
         "staff.RN, demand.RN=1: 0 is the fewest with no uncovered hours",
         "staff.RN, demand.RN=1.5: uncovered hours at every level tried, up to +1: try more "
-        "(unproven: gap 99.5% at 0, no roster (UNKNOWN) at +1)"]
+        "(unproven: gap 99.5% at 0, no roster (UNKNOWN) at +1)",
+    ]
     assert need["proven"].tolist() == [True, False]
     fx = effects(table, AXES)  # staff at demand 1, at 1.5, then demand at -1, 0, +1
     assert fx["proven"].tolist() == [True, False, False, False, True, False, False]
-    assert fx.loc[0, "effect"] == ("staff.RN -1 -> 0 (demand.RN=1): 14 fewer uncovered hours, "
-                                   "6 fewer unmet requests, objective -200")
+    assert fx.loc[0, "effect"] == (
+        "staff.RN -1 -> 0 (demand.RN=1): 14 fewer uncovered hours, "
+        "6 fewer unmet requests, objective -200"
+    )
     assert fx.loc[1, "effect"].endswith("objective -10 (unproven: gap 37% at +1)")
     assert fx.loc[5, "effect"].endswith("objective +300 (unproven: gap 99.5% at 1.5)")
-    assert fx.loc[6, "effect"] == ("demand.RN 1 -> 1.5 (staff.RN=+1): no comparison "
-                                   "(status FEASIBLE and UNKNOWN)")
+    assert fx.loc[6, "effect"] == (
+        "demand.RN 1 -> 1.5 (staff.RN=+1): no comparison (status FEASIBLE and UNKNOWN)"
+    )
 
 
 def test_the_proven_column_is_the_one_judged_when_present() -> None:
@@ -151,7 +168,8 @@ def test_the_proven_column_is_the_one_judged_when_present() -> None:
 
 
 def test_max_gap_solves_an_unproven_variant_again_until_its_gap_is_met(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     calls = loosen(monkeypatch, first_solves, wall=2.0)
     table = whatif(SMALL, VARY, params=PARAMS, jobs=1, max_gap=1)
     # every first solve reported a 50% gap in 2 s; the second, from its
@@ -159,7 +177,8 @@ def test_max_gap_solves_an_unproven_variant_again_until_its_gap_is_met(
     assert [(c.loose, c.hint is not None) for c in calls] == [(True, False), (False, True)] * 3
     again = [c.params for c in calls[1::2]]
     assert {(p.time_limit, p.extra["relative_gap_limit"], p.seed) for p in again} == {
-        (18.0, 0.01, 0)}
+        (18.0, 0.01, 0)
+    }
     assert list(table["solves"]) == [2, 2, 2]
     assert (table["wall_time_s"] >= 2.0).all()
     assert (table["gap_pct"] <= 1).all() and table["proven"].all()
@@ -174,18 +193,36 @@ def test_max_gap_solves_an_unproven_variant_again_until_its_gap_is_met(
 def test_max_gap_on_a_real_search_that_needs_more_time() -> None:
     # a tenth of a second leaves the ward's roster far from proven (gap
     # above 90%); given up to 10 s more, CP-SAT proves it in a second or two
-    table = whatif(WARD, ["staff.RN=0"], jobs=1, max_gap=5, max_time=10,
-                   params=SolveParams(time_limit=0.1, seed=0, workers=2))
+    table = whatif(
+        WARD,
+        ["staff.RN=0"],
+        jobs=1,
+        max_gap=5,
+        max_time=10,
+        params=SolveParams(time_limit=0.1, seed=0, workers=2),
+    )
     row = table.iloc[0]
     assert row["solves"] == 2 and 0.1 < row["wall_time_s"] <= 11
     assert row["gap_pct"] <= 5 and row["proven"]
 
 
-def _result(objective: float | None, bound: float | None, wall: float,
-            status: SolveStatus = SolveStatus.FEASIBLE) -> Result:
+def _result(
+    objective: float | None,
+    bound: float | None,
+    wall: float,
+    status: SolveStatus = SolveStatus.FEASIBLE,
+) -> Result:
     roster = None if objective is None else f"roster {objective}"
-    return Result(status, objective, bound, wall, roster, None,  # type: ignore[arg-type]
-                  first_solution_s=None if objective is None else 0.5, best_solution_s=0.5)
+    return Result(
+        status,
+        objective,
+        bound,
+        wall,
+        roster,
+        None,  # type: ignore[arg-type]
+        first_solution_s=None if objective is None else 0.5,
+        best_solution_s=0.5,
+    )
 
 
 def test_two_solves_combine_into_the_better_roster_and_the_higher_bound() -> None:
@@ -193,10 +230,18 @@ def test_two_solves_combine_into_the_better_roster_and_the_higher_bound() -> Non
     # roster is OPTIMAL only when it meets the bound
     both = combined(_result(10, 5, 2.0), _result(12, 8, 3.0, SolveStatus.OPTIMAL))
     assert (both.objective, both.best_bound, both.status, both.wall_time_s) == (
-        10, 8, SolveStatus.FEASIBLE, 5.0)
+        10,
+        8,
+        SolveStatus.FEASIBLE,
+        5.0,
+    )
     both = combined(_result(10, 5, 2.0), _result(8, 8, 3.0, SolveStatus.OPTIMAL))
     assert (both.roster, both.best_bound, both.status, both.best_solution_s) == (
-        "roster 8", 8, SolveStatus.OPTIMAL, 2.5)
+        "roster 8",
+        8,
+        SolveStatus.OPTIMAL,
+        2.5,
+    )
     both = combined(_result(None, None, 2.0, SolveStatus.UNKNOWN), _result(9, 3, 3.0))
     assert (both.objective, both.best_bound, both.first_solution_s) == (9, 3, 2.5)
     both = combined(_result(9, 3, 2.0), _result(None, None, 3.0, SolveStatus.UNKNOWN))
@@ -204,7 +249,8 @@ def test_two_solves_combine_into_the_better_roster_and_the_higher_bound() -> Non
 
 
 def test_no_second_solve_when_the_cap_is_spent_or_the_gap_met(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     sc = load_scenario(SMALL)
     params = PARAMS.model_copy(update={"soft_cover": True})
     calls = loosen(monkeypatch, lambda sc, p: True, wall=9.5)
@@ -218,12 +264,15 @@ def test_no_second_solve_when_the_cap_is_spent_or_the_gap_met(
     assert solve_to_gap(sc, params, max_gap=0.6, max_time=10)[1] == 1  # 50% is enough
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"max_time": 30}, "--max-time caps the time --max-gap adds: give --max-gap too"),
-    ({"max_gap": 1, "max_time": 4}, "--max-time 4 is less than --time-limit 5"),
-    ({"max_gap": -1}, "--max-gap -1: give a percentage from 0 to 100"),
-    ({"gap_threshold": 101}, "--gap-threshold 101: give a percentage from 0 to 100"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"max_time": 30}, "--max-time caps the time --max-gap adds: give --max-gap too"),
+        ({"max_gap": 1, "max_time": 4}, "--max-time 4 is less than --time-limit 5"),
+        ({"max_gap": -1}, "--max-gap -1: give a percentage from 0 to 100"),
+        ({"gap_threshold": 101}, "--gap-threshold 101: give a percentage from 0 to 100"),
+    ],
+)
 def test_bad_gap_options_are_errors(kw: dict[str, float], message: str) -> None:
     args = {"gap_threshold": 5.0, "max_gap": None, "max_time": None} | kw
     with pytest.raises(VaryError, match=message):
@@ -232,18 +281,34 @@ def test_bad_gap_options_are_errors(kw: dict[str, float], message: str) -> None:
     assert time_cap(PARAMS, 5.0, None, None) is None
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--gap-threshold", "120"], "'--gap-threshold': 120.0 is not in the range 0<=x<=100"),
-    (["--max-gap", "-1"], "'--max-gap': -1.0 is not in the range 0<=x<=100"),
-    (["--max-time", "0"], "'--max-time': 0.0 is not in the range x>0"),
-    (["--max-time", "30"], "--max-time caps the time --max-gap adds: give --max-gap too"),
-    (["--max-gap", "1", "--max-time", "3"], "--max-time 3 is less than --time-limit 5: it is "
-     "each variant's time in all"),
-])
-def test_whatif_cli_bad_gap_options_exit_2(tmp_path: Path, args: list[str],
-                                           message: str) -> None:
-    result = CliRunner().invoke(main, ["whatif", str(SMALL), "--vary", "staff.RN=-1,0", "-o",
-                                       str(tmp_path / "out"), "--time-limit", "5", *args])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--gap-threshold", "120"], "'--gap-threshold': 120.0 is not in the range 0<=x<=100"),
+        (["--max-gap", "-1"], "'--max-gap': -1.0 is not in the range 0<=x<=100"),
+        (["--max-time", "0"], "'--max-time': 0.0 is not in the range x>0"),
+        (["--max-time", "30"], "--max-time caps the time --max-gap adds: give --max-gap too"),
+        (
+            ["--max-gap", "1", "--max-time", "3"],
+            "--max-time 3 is less than --time-limit 5: it is each variant's time in all",
+        ),
+    ],
+)
+def test_whatif_cli_bad_gap_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "whatif",
+            str(SMALL),
+            "--vary",
+            "staff.RN=-1,0",
+            "-o",
+            str(tmp_path / "out"),
+            "--time-limit",
+            "5",
+            *args,
+        ],
+    )
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
     assert "Traceback" not in result.output
@@ -251,15 +316,27 @@ def test_whatif_cli_bad_gap_options_exit_2(tmp_path: Path, args: list[str],
 
 
 def test_whatif_cli_says_unproven_and_passes_the_gap_options(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     loosen(monkeypatch, fewest)
-    base = ["whatif", str(SMALL), "--vary", "staff.RN=-2..0", "--jobs", "1", "--workers", "2",
-            "--time-limit", "5"]
+    base = [
+        "whatif",
+        str(SMALL),
+        "--vary",
+        "staff.RN=-2..0",
+        "--jobs",
+        "1",
+        "--workers",
+        "2",
+        "--time-limit",
+        "5",
+    ]
     result = CliRunner().invoke(main, [*base, "-o", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
     assert "staff.RN=-2: FEASIBLE (unproven: gap 50%)" in result.output
     assert "staff.RN: -1 is the fewest with no uncovered hours (unproven: gap 50% at -2)" in (
-        result.output)
+        result.output
+    )
     assert "1 of 3 variants are unproven (gap above 5%)" in result.output
 
     result = CliRunner().invoke(main, [*base, "-o", str(tmp_path / "b"), "--gap-threshold", "50"])
@@ -267,8 +344,9 @@ def test_whatif_cli_says_unproven_and_passes_the_gap_options(
     assert "(unproven" not in result.output and "are unproven" not in result.output
 
     calls = loosen(monkeypatch, lambda sc, p: fewest(sc, p) and first_solves(sc, p), wall=2.0)
-    result = CliRunner().invoke(main, [*base, "-o", str(tmp_path / "c"), "--max-gap", "2",
-                                       "--max-time", "9"])
+    result = CliRunner().invoke(
+        main, [*base, "-o", str(tmp_path / "c"), "--max-gap", "2", "--max-time", "9"]
+    )
     assert result.exit_code == 0, result.output
     assert "(unproven" not in result.output and "are unproven" not in result.output
     again = [c.params for c in calls if not first_solves(None, c.params)]  # type: ignore[arg-type]

@@ -80,8 +80,9 @@ def no_bools(cls: type[BaseModel], data: Any) -> Any:
         for name, field in cls.model_fields.items():
             value = data.get(field.alias or name, data.get(name))
             if isinstance(value, bool) and _numeric(field.annotation):
-                raise ValueError(f"{field.alias or name}: {str(value).lower()} is not a "
-                                 "number; write a number")
+                raise ValueError(
+                    f"{field.alias or name}: {str(value).lower()} is not a number; write a number"
+                )
     return data
 
 
@@ -105,8 +106,10 @@ class Rule(Strict):
         None, description="label in reports; a person's rule replaces rules of the same name"
     )
     weight: int | None = Field(
-        None, ge=0, le=MAX_WEIGHT,
-        description="absent = hard; a number = penalty per unit of violation"
+        None,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="absent = hard; a number = penalty per unit of violation",
     )
     scope: Scope = Field(default_factory=Scope, description="who the rule applies to")
 
@@ -153,7 +156,7 @@ class Rule(Strict):
         judged by their dates and weekdays like any other."""
         sc = self.scope
         date = scenario.horizon.start + dt.timedelta(days=d)
-        if sc.from_ and date < sc.from_ or sc.to and date > sc.to:
+        if (sc.from_ and date < sc.from_) or (sc.to and date > sc.to):
             return False
         return not sc.weekdays or scenario.weekday(d) in sc.weekdays
 
@@ -252,8 +255,10 @@ class SumRule(Rule):
 
     shifts: list[str] | None = Field(None, description="count only these shifts; default all")
     duties: list[str] | None = Field(
-        None, description="on-call duties counted too (hours: the ones counted, default all "
-        "when no shifts are named)")
+        None,
+        description="on-call duties counted too (hours: the ones counted, default all "
+        "when no shifts are named)",
+    )
     reduce_for_leave: bool = Field(True, description="lower a minimum pro rata to leave days")
 
     day_scoped: ClassVar[bool] = True
@@ -285,12 +290,12 @@ class SumRule(Rule):
         """Shift and duty ids counted (empty when counting days worked)."""
         if self.days_worked:
             return []
-        return [t.id for t in scenario.shifts if self.counted(t.id)] + self.counted_duties(
-            scenario)
+        return [t.id for t in scenario.shifts if self.counted(t.id)] + self.counted_duties(scenario)
 
     @property
     def days_worked(self) -> bool:
         return self.counts_days
+
     def windows(self, scenario: Scenario, history_len: int) -> list[tuple[list[int], bool]]:
         """[(day indexes, complete)]: days may be negative (history)."""
         raise NotImplementedError
@@ -364,7 +369,8 @@ class SumRule(Rule):
         # per day, the counted shifts' values: the same for every person and
         # every rule of this kind counting these shifts, so built once
         by_day: dict[int, list[int]] = ctx.cached(
-            ("count values", type(self), tuple(counted)), dict)
+            ("count values", type(self), tuple(counted)), dict
+        )
         for s in staff:
             sid = idx.staff[s]
             for days, complete in self.windows(sc, ctx.history_len(s)):
@@ -395,8 +401,16 @@ class SumRule(Rule):
                             lits.append(lit)
                             coefs.append(v)
                 expr = cp_model.LinearExpr.weighted_sum(lits, coefs) + const if lits else const
-                ctx.limit(expr, lo, hi, ub, weight=self.weight, staff=s,
-                          days=[d for d in days if d >= 0], unit=self.unit)
+                ctx.limit(
+                    expr,
+                    lo,
+                    hi,
+                    ub,
+                    weight=self.weight,
+                    staff=s,
+                    days=[d for d in days if d >= 0],
+                    unit=self.unit,
+                )
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
@@ -408,7 +422,8 @@ class SumRule(Rule):
                     total = sum(1 for d in days if ctx.works(sid, d))
                 else:
                     total = sum(
-                        self.value(sc, d, t) for d in days
+                        self.value(sc, d, t)
+                        for d in days
                         for t in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
                         if t in codes
                     )
@@ -417,15 +432,24 @@ class SumRule(Rule):
                 # what a manager reads counts the credited leave in
                 credit = sum(self.credited(sc, sid, days).values())
                 said = f"{self._fmt(total + credit)} {self._noun()}" + (
-                    f" ({self._fmt(credit)} of them leave)" if credit else "")
+                    f" ({self._fmt(credit)} of them leave)" if credit else ""
+                )
                 if hi is not None and total > hi:
                     yield ctx.violation(
-                        self.label, sid, inside, -(-(total - hi) // self.unit), self.weight,
+                        self.label,
+                        sid,
+                        inside,
+                        -(-(total - hi) // self.unit),
+                        self.weight,
                         f"{sid}: {said} in {span}, at most {self._fmt(hi + credit)}",
                     )
                 if lo is not None and total < lo:
                     yield ctx.violation(
-                        self.label, sid, inside, -(-(lo - total) // self.unit), self.weight,
+                        self.label,
+                        sid,
+                        inside,
+                        -(-(lo - total) // self.unit),
+                        self.weight,
                         f"{sid}: {said} in {span}, at least {self._fmt(lo + credit)}",
                     )
 
@@ -446,7 +470,8 @@ class CountRule(SumRule):
         out = []
         for w0 in range(-start.weekday(), scenario.horizon.days, 7):
             week = [
-                d for d in range(max(w0, -history_len), min(w0 + 7, scenario.horizon.days))
+                d
+                for d in range(max(w0, -history_len), min(w0 + 7, scenario.horizon.days))
                 if self.in_day_scope(scenario, d)
             ]
             if not any(d >= 0 for d in week):

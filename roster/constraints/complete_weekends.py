@@ -59,7 +59,11 @@ class CompleteWeekends(Rule):
                 worked = [bool(ctx.works(sid, d)) for d in block]
                 if any(worked) and not all(worked):
                     yield ctx.violation(
-                        self.label, sid, block, 1, self.weight,
+                        self.label,
+                        sid,
+                        block,
+                        1,
+                        self.weight,
                         f"{sid} works only part of the weekend "
                         f"{fmt_dates([ctx.date(block[0]), ctx.date(block[-1])])}",
                     )

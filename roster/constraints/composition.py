@@ -32,6 +32,10 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
                 ok = allowed.get(role)
                 if role not in p.roles or (ok is not None and shift not in ok):
                     yield ctx.violation(
-                        RULE, p.id, [d], 1, None,
+                        RULE,
+                        p.id,
+                        [d],
+                        1,
+                        None,
                         f"{p.id} cannot work {shift} as {role}",
                     )

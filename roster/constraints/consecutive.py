@@ -116,8 +116,12 @@ class Consecutive(Rule):
                 for w in range(max(first, -m), end - m):
                     lits = [f[d] for d in range(w, w + m + 1)]
                     if all(lit is not None for lit in lits):  # leave ends runs
-                        ctx.forbid(lits, weight=self.weight, staff=s,
-                                   days=[d for d in range(w, w + m + 1) if d >= 0])
+                        ctx.forbid(
+                            lits,
+                            weight=self.weight,
+                            staff=s,
+                            days=[d for d in range(w, w + m + 1) if d >= 0],
+                        )
             if self.what == "work" and self.max is not None and self.hard and not ctx.explain:
                 self._implied_windows(ctx, s, f, _hard_min_off(ctx, s))
             if self.min is not None:
@@ -128,11 +132,17 @@ class Consecutive(Rule):
                         if any(lit is None for lit in lits):
                             continue
                         lits[0], lits[-1] = neg(lits[0]), neg(lits[-1])
-                        ctx.forbid(lits, weight=self.weight, amount=self.min - length,
-                                   staff=s, days=[e for e in range(d, d + length) if e >= 0])
+                        ctx.forbid(
+                            lits,
+                            weight=self.weight,
+                            amount=self.min - length,
+                            staff=s,
+                            days=[e for e in range(d, d + length) if e >= 0],
+                        )
 
-    def _implied_windows(self, ctx: ModelContext, s: int, f: dict[int, Lit | None],
-                         min_off: int) -> None:
+    def _implied_windows(
+        self, ctx: ModelContext, s: int, f: dict[int, Lit | None], min_off: int
+    ) -> None:
         """At most ``max`` worked in any ``max + min_off`` days (see the module)."""
         if min_off < 2:
             return  # no more than the max rule's own windows
@@ -174,7 +184,11 @@ class Consecutive(Rule):
                     excess = (b - self.max) - max(a, -self.max) + 1
                     if excess > 0:
                         yield ctx.violation(
-                            self.label, sid, inside, excess, self.weight,
+                            self.label,
+                            sid,
+                            inside,
+                            excess,
+                            self.weight,
                             f"{sid}: {length} consecutive {self._noun()} ({span}), "
                             f"at most {self.max}",
                         )
@@ -185,7 +199,11 @@ class Consecutive(Rule):
                     and not open_after
                 ):
                     yield ctx.violation(
-                        self.label, sid, inside, self.min - length, self.weight,
+                        self.label,
+                        sid,
+                        inside,
+                        self.min - length,
+                        self.weight,
                         f"{sid}: only {length} consecutive {self._noun()} ({span}), "
                         f"at least {self.min}",
                     )

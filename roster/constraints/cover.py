@@ -87,8 +87,9 @@ def demand_table(scenario: Scenario) -> list[Need]:
     ]
 
 
-def counts(person: Staff, role_worked: str | None, need_role: str | None,
-           need_skill: str | None) -> bool:
+def counts(
+    person: Staff, role_worked: str | None, need_role: str | None, need_skill: str | None
+) -> bool:
     """Whether a person working as ``role_worked`` counts for the need."""
     if need_skill is not None and need_skill not in person.skills:
         return False
@@ -97,7 +98,8 @@ def counts(person: Staff, role_worked: str | None, need_role: str | None,
 
 def eligible(scenario: Scenario, role: str | None, skill: str | None) -> list[Staff]:
     return [
-        p for p in scenario.staff
+        p
+        for p in scenario.staff
         if (role is None or role in p.roles) and (skill is None or skill in p.skills)
     ]
 
@@ -124,8 +126,11 @@ def _explain(scenario: Scenario, need: Need) -> str:
     date = scenario.dates[need.day]
     who = eligible(scenario, need.role, need.skill)
     away = [p.id for p in who if need.day in scenario.away_days[p.id]]
-    why = "on leave" if all(need.day in scenario.leave_days[p] for p in away) else (
-        "on leave or unavailable")
+    why = (
+        "on leave"
+        if all(need.day in scenario.leave_days[p] for p in away)
+        else ("on leave or unavailable")
+    )
     head = (
         f"{fmt_dates([date])} {need.shift}: {need.what()} cover needs at least "
         f"{need.demand.min} (demand[{need.source}])"
@@ -174,11 +179,15 @@ def encode(ctx: ModelContext) -> None:
         if not lits and ctx.partial and all(w is not None for *_, w in levels_of[need.source]):
             continue  # a sub-model: a soft penalty that is a constant
         fixed = sum(
-            1 for t in ts for s, role in ctx.pinned_at.get((d, t), ())
+            1
+            for t in ts
+            for s, role in ctx.pinned_at.get((d, t), ())
             if s in everyone and (r is None or role == r)
         )
         for label, lo, hi, weight in levels_of[need.source]:
-            if len(lits) == 1 and len(ts) == 1 and weight is not None:  # (explaining ignores penalties)
+            if (
+                len(lits) == 1 and len(ts) == 1 and weight is not None
+            ):  # (explaining ignores penalties)
                 p0, p1 = soft_one(fixed, 1, lo, hi)
                 one_const += weight * p0
                 if p1 != p0:
@@ -187,25 +196,43 @@ def encode(ctx: ModelContext) -> None:
                 continue
             text = None
             if ctx.explain:  # the sentence costs time; only explanations read it
-                text = _explain(sc, need) if lo is not None else (
-                    f"{fmt_dates([sc.dates[need.day]])} {need.shift}: at most {hi} {need.what()}"
+                text = (
+                    _explain(sc, need)
+                    if lo is not None
+                    else (
+                        f"{fmt_dates([sc.dates[need.day]])} {need.shift}: at most {hi} {need.what()}"
+                    )
                 )
             ctx.limit(
-                sum(lits, fixed), lo, hi, len(lits) + fixed, weight=weight, staff=None,
-                days=[need.day], key=("cover", need.day, need.shift, need.role, need.skill, label),
+                sum(lits, fixed),
+                lo,
+                hi,
+                len(lits) + fixed,
+                weight=weight,
+                staff=None,
+                days=[need.day],
+                key=("cover", need.day, need.shift, need.role, need.skill, label),
                 text=text,
             )
     if one_lits or one_const:
-        ctx.penalize(cp_model.LinearExpr.weighted_sum(one_lits, one_coefs) + one_const, 1,
-                     staff=None, days=(), rule=RULE)
+        ctx.penalize(
+            cp_model.LinearExpr.weighted_sum(one_lits, one_coefs) + one_const,
+            1,
+            staff=None,
+            days=(),
+            rule=RULE,
+        )
 
 
 def assigned(ctx: CheckContext, need: Need) -> int:
     """How many count towards the need in the roster."""
     staff = ctx.scenario.staff_by_id
     return sum(
-        1 for shift in need.shifts for sid, role in ctx.working(need.day, shift)
-        if (p := staff.get(sid)) is not None and counts(p, role, need.role, need.skill)
+        1
+        for shift in need.shifts
+        for sid, role in ctx.working(need.day, shift)
+        if (p := staff.get(sid)) is not None
+        and counts(p, role, need.role, need.skill)
         and (need.role is None or need.role in p.roles)
     )
 
@@ -219,7 +246,11 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
             if amount:
                 level = lo if lo is not None else hi
                 yield ctx.violation(
-                    RULE, None, [need.day], amount, weight,
+                    RULE,
+                    None,
+                    [need.day],
+                    amount,
+                    weight,
                     f"{fmt_dates([ctx.date(need.day)])} {need.shift}: {n} {need.what()}, "
                     f"{label} {level}",
                 )

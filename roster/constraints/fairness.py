@@ -48,7 +48,8 @@ class Fairness(Rule):
         None, description="for measure: shifts, count only these shift types"
     )
     duties: list[str] | None = Field(
-        None, description="for measure: duties, count only these duties")
+        None, description="for measure: duties, count only these duties"
+    )
     group_by: Literal["role", "all"] = Field(
         "role", description="role: one group per (first) role; all: one group"
     )
@@ -137,9 +138,15 @@ class Fairness(Rule):
             top = 0
             # the most one person can add: the same for everyone in the group
             codes = range(len(idx.shifts) + len(idx.duties))
-            days_most = (len(blocks) if self.measure == "weekends" else sum(
-                max(self.worth(sc, d, t) for t in idx.shifts)
-                + max((self.worth(sc, d, k) for k in idx.duties), default=0) for d in idx.D))
+            days_most = (
+                len(blocks)
+                if self.measure == "weekends"
+                else sum(
+                    max(self.worth(sc, d, t) for t in idx.shifts)
+                    + max((self.worth(sc, d, k) for k in idx.duties), default=0)
+                    for d in idx.D
+                )
+            )
             for sid in cap:
                 s = idx.s_of[sid]
                 before = self.carried(sc, sid)
@@ -217,8 +224,11 @@ class Fairness(Rule):
             if self.measure == "weekends":
                 value = sum(1 for b in blocks if any(ctx.works(sid, d) for d in b))
             else:
-                value = sum(self.worth(sc, d, t) for d in range(ctx.days)
-                            for t in [*ctx.shifts(sid, d), *ctx.duties(sid, d)])
+                value = sum(
+                    self.worth(sc, d, t)
+                    for d in range(ctx.days)
+                    for t in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
+                )
             out[sid] = Fraction((value + self.carried(sc, sid)) * ref, c * self.unit())
         return out
 
@@ -232,7 +242,11 @@ class Fairness(Rule):
                 hi = max(loads, key=loads.__getitem__)
                 lo = min(loads, key=loads.__getitem__)
                 yield ctx.violation(
-                    self.label, None, [], math.ceil(spread - self.max_spread), self.weight,
+                    self.label,
+                    None,
+                    [],
+                    math.ceil(spread - self.max_spread),
+                    self.weight,
                     f"{self.measure} spread {float(spread):.2f} across {len(loads)} staff "
                     f"({hi} {float(loads[hi]):.2f}, {lo} {float(loads[lo]):.2f}; "
                     "full-time equivalents)",

@@ -45,11 +45,16 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
             d = sc.day_index(f.date)
             assert d is not None
             worked = ctx.assignments(p.id, d) + [
-                (k, sc.duty_roles.get((p.id, k))) for k in ctx.duties(p.id, d)]
+                (k, sc.duty_roles.get((p.id, k))) for k in ctx.duties(p.id, d)
+            ]
             if not any(t == f.shift and (f.role is None or r == f.role) for t, r in worked):
                 role = f" as {f.role}" if f.role else ""
                 yield ctx.violation(
-                    RULE, p.id, [d], 1, None,
+                    RULE,
+                    p.id,
+                    [d],
+                    1,
+                    None,
                     f"{p.id} is pinned to {f.shift}{role} on {fmt_dates([f.date])} but "
                     f"works {', '.join(t for t, _ in worked) or 'nothing'}",
                 )

@@ -30,8 +30,12 @@ class Hours(CountRule):
     kind: Literal["hours"]
     min_hours: float | None = Field(None, ge=0, le=MAX_HOURS, description="at least these hours")
     max_hours: float | None = Field(None, ge=0, le=MAX_HOURS, description="at most these hours")
-    min_minutes: int | None = Field(None, ge=0, le=MAX_HOURS * 60, description="or: at least these minutes")
-    max_minutes: int | None = Field(None, ge=0, le=MAX_HOURS * 60, description="or: at most these minutes")
+    min_minutes: int | None = Field(
+        None, ge=0, le=MAX_HOURS * 60, description="or: at least these minutes"
+    )
+    max_minutes: int | None = Field(
+        None, ge=0, le=MAX_HOURS * 60, description="or: at most these minutes"
+    )
     unit: ClassVar[int] = 60
 
     @model_validator(mode="after")

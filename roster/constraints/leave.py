@@ -63,7 +63,11 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
             for shift in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]:
                 if shifts is None or shift in shifts:
                     yield ctx.violation(
-                        RULE, sid, [d], 1, None,
+                        RULE,
+                        sid,
+                        [d],
+                        1,
+                        None,
                         f"{sid} works {shift} on {fmt_dates([ctx.date(d)])} while "
                         f"{'on leave' if shifts is None else 'unavailable for it'}",
                     )

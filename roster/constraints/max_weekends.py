@@ -46,7 +46,8 @@ class MaxWeekends(Rule):
     kind: Literal["max_weekends"]
     max: int = Field(ge=0, le=MAX_COUNT, description="most weekends a person works")
     window: int | None = Field(
-        None, ge=1, le=53, description="in any this many weekends in a row; default all")
+        None, ge=1, le=53, description="in any this many weekends in a row; default all"
+    )
 
     def describe(self) -> str:
         within = "" if self.window is None else f" in any {self.window} in a row"
@@ -57,15 +58,22 @@ class MaxWeekends(Rule):
         n = self.window or len(blocks)
         if len(blocks) <= n:
             return [blocks] if blocks else []
-        return [blocks[i:i + n] for i in range(len(blocks) - n + 1)]
+        return [blocks[i : i + n] for i in range(len(blocks) - n + 1)]
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         spans = self.windows(weekend_blocks(ctx.scenario))
         for s in staff:
             for span in spans:
                 total = sum(worked_weekend(ctx, s, b) for b in span)
-                ctx.limit(total, None, self.max, len(span), weight=self.weight, staff=s,
-                          days=[d for b in span for d in b])
+                ctx.limit(
+                    total,
+                    None,
+                    self.max,
+                    len(span),
+                    weight=self.weight,
+                    staff=s,
+                    days=[d for b in span for d in b],
+                )
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         spans = self.windows(weekend_blocks(ctx.scenario))
@@ -75,7 +83,10 @@ class MaxWeekends(Rule):
                 if len(worked) > self.max:
                     within = "" if self.window is None else f" of {len(span)} in a row"
                     yield ctx.violation(
-                        self.label, sid, [d for b in worked for d in b], len(worked) - self.max,
+                        self.label,
+                        sid,
+                        [d for b in worked for d in b],
+                        len(worked) - self.max,
                         self.weight,
                         f"{sid} works {len(worked)} weekends{within}, at most {self.max}",
                     )

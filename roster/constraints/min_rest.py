@@ -36,8 +36,7 @@ class MinRest(Rule):
     def describe(self) -> str:
         return f"at least {self.hours:g} h rest between shifts"
 
-    def pairs_of(self, scenario: Scenario
-                 ) -> tuple[list[Shift | Duty], list[Shift | Duty]]:
+    def pairs_of(self, scenario: Scenario) -> tuple[list[Shift | Duty], list[Shift | Duty]]:
         """What a rest follows, and what it comes before: shifts and
         resident duties."""
         work = [*scenario.shifts, *(k for k in scenario.duties if k.resident)]
@@ -68,8 +67,9 @@ class MinRest(Rule):
 
         idx, sc = ctx.index, ctx.scenario
         first = -max((ctx.history_len(s) for s in staff), default=0)
-        pairs = {d: self.short_pairs(sc, d) for d in range(first, idx.days)
-                 if self.in_day_scope(sc, d)}
+        pairs = {
+            d: self.short_pairs(sc, d) for d in range(first, idx.days) if self.in_day_scope(sc, d)
+        }
         for s in staff:
             for d in range(-ctx.history_len(s), idx.days):
                 for k, a, b, missing in pairs.get(d, ()):
@@ -77,16 +77,20 @@ class MinRest(Rule):
                         continue
                     between = [neg(ctx.works(s, e)) for e in range(d + 1, d + k)]
                     lits = [ctx.x(s, d, idx.t_of[a]), ctx.x(s, d + k, idx.t_of[b]), *between]
-                    ctx.forbid(lits, weight=self.weight, amount=missing, staff=s,
-                               days=sorted({e for e in (d, d + k) if e >= 0}))
+                    ctx.forbid(
+                        lits,
+                        weight=self.weight,
+                        amount=missing,
+                        staff=s,
+                        days=sorted({e for e in (d, d + k) if e >= 0}),
+                    )
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
         resident = sc.resident_duties
 
         def work(sid: str, d: int) -> list[str]:
-            return [*ctx.shifts(sid, d),
-                    *(k for k in ctx.duties(sid, d) if k in resident)]
+            return [*ctx.shifts(sid, d), *(k for k in ctx.duties(sid, d) if k in resident)]
 
         for sid in staff:
             for d in range(-ctx.history_len(sid), ctx.days):
@@ -104,7 +108,10 @@ class MinRest(Rule):
                             m = pairs.get((k, a, b))
                             if m:
                                 yield ctx.violation(
-                                    self.label, sid, sorted({e for e in (d, d + k) if e >= 0}), m,
+                                    self.label,
+                                    sid,
+                                    sorted({e for e in (d, d + k) if e >= 0}),
+                                    m,
                                     self.weight,
                                     f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then {b} on "
                                     f"{fmt_dates([ctx.date(d + k)])}: {m} h short of "

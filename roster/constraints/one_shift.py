@@ -27,8 +27,7 @@ def overlapping_pairs(scenario: Scenario, d: int) -> list[tuple[str, str]]:
     duties on one day are ruled out anyway)."""
     codes = [t.id for t in scenario.shifts] + [k.id for k in scenario.duties]
     return [
-        (a, b) for a in codes for b in codes
-        if scenario.span(d, a)[1] > scenario.span(d + 1, b)[0]
+        (a, b) for a in codes for b in codes if scenario.span(d, a)[1] > scenario.span(d + 1, b)[0]
     ]
 
 
@@ -77,7 +76,11 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
             for what, held in (("shifts", shifts), ("on-call duties", duties)):
                 if len(held) > 1:
                     yield ctx.violation(
-                        RULE, p.id, [d], len(held) - 1, None,
+                        RULE,
+                        p.id,
+                        [d],
+                        len(held) - 1,
+                        None,
                         f"{p.id} has {len(held)} {what} ({', '.join(held)}) on one day",
                     )
             if shifts and duties:
@@ -86,7 +89,11 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
                     for b in duties:
                         if (a, b) in same:
                             yield ctx.violation(
-                                RULE, p.id, [d], 1, None,
+                                RULE,
+                                p.id,
+                                [d],
+                                1,
+                                None,
                                 f"{p.id}: {a} and on-call {b} overlap on one day",
                             )
             before = [*ctx.shifts(p.id, d - 1), *ctx.duties(p.id, d - 1)]
@@ -98,6 +105,10 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
                 for b in now:
                     if (a, b) in pairs:
                         yield ctx.violation(
-                            RULE, p.id, [d - 1, d], 1, None,
+                            RULE,
+                            p.id,
+                            [d - 1, d],
+                            1,
+                            None,
                             f"{p.id}: {a} overlaps the next day's {b}",
                         )

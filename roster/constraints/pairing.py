@@ -50,8 +50,9 @@ class Together(_Pairing):
 
     kind: Literal["together"]
     staff: list[str] = Field(min_length=1, description="people who never work alone")
-    with_: list[str] = Field(alias="with", min_length=1,
-                             description="at least one of these works the same shift")
+    with_: list[str] = Field(
+        alias="with", min_length=1, description="at least one of these works the same shift"
+    )
 
     @model_validator(mode="after")
     def _distinct(self) -> Together:
@@ -75,14 +76,18 @@ class Together(_Pairing):
                     mine = ctx.x(s, d, t)
                     if mine is False or mine is None:
                         continue
-                    theirs = [lit for m in mentors
-                              if (lit := ctx.x(m, d, t)) is not False and lit is not None]
+                    theirs = [
+                        lit
+                        for m in mentors
+                        if (lit := ctx.x(m, d, t)) is not False and lit is not None
+                    ]
                     if any(lit is True for lit in theirs):
                         continue
                     text = f"{sid} works only with {' or '.join(self.with_)} ({ctx.origin})"
                     if self.weight is None:
-                        ct = ctx.model.add_bool_or([neg(mine), *theirs] if mine is not True
-                                                   else theirs)
+                        ct = ctx.model.add_bool_or(
+                            [neg(mine), *theirs] if mine is not True else theirs
+                        )
                         ctx.enforce(ct, s, (ctx.origin, sid), text)
                         continue
                     if not theirs:
@@ -98,7 +103,11 @@ class Together(_Pairing):
                 for t in ctx.shifts(sid, d):
                     if not any(t in ctx.shifts(m, d) for m in self.with_):
                         yield ctx.violation(
-                            self.label, sid, [d], 1, self.weight,
+                            self.label,
+                            sid,
+                            [d],
+                            1,
+                            self.weight,
                             f"{sid} works {t} on {fmt_dates([ctx.date(d)])} without "
                             f"{' or '.join(self.with_)}",
                         )
@@ -119,13 +128,22 @@ class Apart(_Pairing):
         text = f"{', '.join(self.staff)} never on the same shift ({ctx.origin})"
         for d in idx.D:
             for t in idx.T:
-                lits = [lit for s in people
-                        if (lit := ctx.x(s, d, t)) is not False and lit is not None]
+                lits = [
+                    lit for s in people if (lit := ctx.x(s, d, t)) is not False and lit is not None
+                ]
                 if len(lits) < 2:
                     continue
-                ctx.limit(sum(1 if lit is True else lit for lit in lits), None, 1, len(lits),
-                          weight=self.weight, staff=None, days=[d],
-                          key=(ctx.origin, "apart"), text=text)
+                ctx.limit(
+                    sum(1 if lit is True else lit for lit in lits),
+                    None,
+                    1,
+                    len(lits),
+                    weight=self.weight,
+                    staff=None,
+                    days=[d],
+                    key=(ctx.origin, "apart"),
+                    text=text,
+                )
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         people = list(dict.fromkeys(self.staff))
@@ -135,6 +153,10 @@ class Apart(_Pairing):
                 on = [sid for sid in people if t in ctx.shifts(sid, d)]
                 if len(on) > 1:
                     yield ctx.violation(
-                        self.label, None, [d], len(on) - 1, self.weight,
+                        self.label,
+                        None,
+                        [d],
+                        len(on) - 1,
+                        self.weight,
                         f"{', '.join(on)} all work {t} on {fmt_dates([ctx.date(d)])}",
                     )

@@ -39,17 +39,25 @@ class Published(Rule):
     kind: Literal["published"]
     assignments: list[PublishedShift] = Field(description="the published roster, shift by shift")
     from_: dt.date | None = Field(
-        None, alias="from", description="first day that may change (default: the first day)")
-    notice_days: int = Field(0, ge=0, le=MAX_COUNT, description="days from `from` that count as short notice")
-    notice_weight: int = Field(0, ge=0, le=MAX_WEIGHT, description="extra cost of a change at short notice")
-    day_off_weight: int = Field(0, ge=0, le=MAX_WEIGHT, description="extra cost of taking a published day off")
+        None, alias="from", description="first day that may change (default: the first day)"
+    )
+    notice_days: int = Field(
+        0, ge=0, le=MAX_COUNT, description="days from `from` that count as short notice"
+    )
+    notice_weight: int = Field(
+        0, ge=0, le=MAX_WEIGHT, description="extra cost of a change at short notice"
+    )
+    day_off_weight: int = Field(
+        0, ge=0, le=MAX_WEIGHT, description="extra cost of taking a published day off"
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     shift_fields: ClassVar[tuple[str, ...]] = ()
 
     def describe(self) -> str:
         return "keep the published roster" + (
-            f" before {self.from_}" if self.from_ is not None else "")
+            f" before {self.from_}" if self.from_ is not None else ""
+        )
 
     def id_problems(self, known: dict[str, set[str]]) -> Iterable[tuple[str, str]]:
         for i, a in enumerate(self.assignments):
@@ -62,9 +70,11 @@ class Published(Rule):
     def table(self, scenario: Scenario, duties: bool = False) -> dict[tuple[str, int], str]:
         """(staff, day) -> published shift (or, with ``duties``, on-call
         duty), inside the horizon."""
-        return {(a.staff, d): a.shift for a in self.assignments
-                if (d := scenario.day_index(a.date)) is not None
-                and scenario.is_duty(a.shift) == duties}
+        return {
+            (a.staff, d): a.shift
+            for a in self.assignments
+            if (d := scenario.day_index(a.date)) is not None and scenario.is_duty(a.shift) == duties
+        }
 
     def first_free(self, scenario: Scenario) -> int:
         """Index of the first day that may change."""
@@ -75,8 +85,11 @@ class Published(Rule):
     def cost(self, d: int, first: int, was_off: bool) -> int:
         assert self.weight is not None
         short = d < first + self.notice_days
-        return (self.weight + (self.notice_weight if short else 0)
-                + (self.day_off_weight if was_off else 0))
+        return (
+            self.weight
+            + (self.notice_weight if short else 0)
+            + (self.day_off_weight if was_off else 0)
+        )
 
     # -- the contract -----------------------------------------------------------
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
@@ -89,20 +102,33 @@ class Published(Rule):
             sid = idx.staff[s]
             for d in idx.D:
                 shift, duty = published.get((sid, d)), on_call.get((sid, d))
-                changed = (ctx.one_of(ctx.row(s, d)) if shift is None  # type: ignore[arg-type]
-                           else neg(ctx.x(s, d, idx.t_of[shift])))
+                changed = (
+                    ctx.one_of(ctx.row(s, d))
+                    if shift is None  # type: ignore[arg-type]
+                    else neg(ctx.x(s, d, idx.t_of[shift]))
+                )
                 if idx.duties:  # the day changes when its shift or its duty does
-                    duty_changed = (ctx.one_of(ctx.duty_row(s, d)) if duty is None
-                                    else neg(ctx.x(s, d, idx.t_of[duty])))
+                    duty_changed = (
+                        ctx.one_of(ctx.duty_row(s, d))
+                        if duty is None
+                        else neg(ctx.x(s, d, idx.t_of[duty]))
+                    )
                     changed = ctx.any_of([changed, duty_changed])
                 assert changed is not None
                 kept = d < first or self.weight is None
                 was = "+".join(c for c in (shift, duty) if c) or "the day off"
-                text = (f"{sid} keeps {was} on "
-                        f"{fmt_dates([sc.dates[d]])} as published ({ctx.origin})")
+                text = (
+                    f"{sid} keeps {was} on {fmt_dates([sc.dates[d]])} as published ({ctx.origin})"
+                )
                 off = shift is None and duty is None
-                ctx.forbid([changed], weight=None if kept else self.cost(d, first, off),
-                           staff=s, days=[d], key=("published", s, d), text=text)
+                ctx.forbid(
+                    [changed],
+                    weight=None if kept else self.cost(d, first, off),
+                    staff=s,
+                    days=[d],
+                    key=("published", s, d),
+                    text=text,
+                )
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         sc = ctx.scenario
@@ -117,16 +143,21 @@ class Published(Rule):
                 before = "+".join(was) or None
                 kept = d < first or self.weight is None
                 yield ctx.violation(
-                    self.label, sid, [d], 1,
+                    self.label,
+                    sid,
+                    [d],
+                    1,
                     None if kept else self.cost(d, first, before is None),
                     f"{sid} on {fmt_dates([sc.dates[d]])}: published {before or 'off'}, "
-                    f"now {'+'.join(after) or 'off'}" + (" (a day before the change date)"
-                                                         if d < first else ""),
+                    f"now {'+'.join(after) or 'off'}"
+                    + (" (a day before the change date)" if d < first else ""),
                 )
 
 
 def published_rule(rows: Iterable[tuple[str, dt.date, str]], **params: Any) -> dict[str, Any]:
     """The rule entry, as scenario data, for a published roster's rows."""
-    return {"kind": "published",
-            "assignments": [{"staff": s, "date": d.isoformat(), "shift": t} for s, d, t in rows],
-            **params}
+    return {
+        "kind": "published",
+        "assignments": [{"staff": s, "date": d.isoformat(), "shift": t} for s, d, t in rows],
+        **params,
+    }

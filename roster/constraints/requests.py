@@ -24,8 +24,9 @@ SECTION = True
 RULE = "requests"
 
 
-def each_request(scenario: Scenario, staff: Collection[str] | None = None
-                 ) -> Iterator[tuple[str, int, Request]]:
+def each_request(
+    scenario: Scenario, staff: Collection[str] | None = None
+) -> Iterator[tuple[str, int, Request]]:
     """(person, day, request) for every requested day in the horizon, of
     ``staff`` only when given."""
     from roster.scenario import expand
@@ -41,8 +42,13 @@ def each_request(scenario: Scenario, staff: Collection[str] | None = None
 
 def refused(scenario: Scenario, report: CheckReport) -> set[tuple[str, int]]:
     """(staff, day index) of the requests a checked roster does not grant."""
-    return {(v.staff, d) for v in report.violations if v.rule == RULE and v.staff is not None
-            for x in v.dates if (d := scenario.day_index(x)) is not None}
+    return {
+        (v.staff, d)
+        for v in report.violations
+        if v.rule == RULE and v.staff is not None
+        for x in v.dates
+        if (d := scenario.day_index(x)) is not None
+    }
 
 
 def encode(ctx: ModelContext) -> None:
@@ -58,8 +64,11 @@ def encode(ctx: ModelContext) -> None:
         if shifts is None and not idx.duties:
             lit = ctx.works(s, d)
         else:
-            codes = ([idx.t_of[t] for t in dict.fromkeys(shifts)] if shifts is not None
-                     else range(len(idx.shifts) + len(idx.duties)))
+            codes = (
+                [idx.t_of[t] for t in dict.fromkeys(shifts)]
+                if shifts is not None
+                else range(len(idx.shifts) + len(idx.duties))
+            )
             lits = [ctx.x(s, d, t) for t in codes]
             mixed = any(t >= len(idx.shifts) for t in codes)
             lit = ctx.any_of(lits) if mixed else ctx.one_of(lits)  # type: ignore[arg-type]
@@ -77,6 +86,10 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
             verb = "asked not to work" if q.want == "off" else "asked to work"
             what = "" if asked is None else f" {q.text()}"
             yield ctx.violation(
-                RULE, sid, [d], 1, q.weight,
+                RULE,
+                sid,
+                [d],
+                1,
+                q.weight,
                 f"{sid} {verb}{what} on {fmt_dates([ctx.date(d)])}",
             )

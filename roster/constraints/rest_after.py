@@ -31,8 +31,7 @@ class RestAfter(MinRest):
     def describe(self) -> str:
         return f"at least {self.hours:g} h off after a run of {', '.join(self.shifts)}"
 
-    def pairs_of(self, scenario: Scenario
-                 ) -> tuple[list[Shift | Duty], list[Shift | Duty]]:
+    def pairs_of(self, scenario: Scenario) -> tuple[list[Shift | Duty], list[Shift | Duty]]:
         """The run's shifts, and the work that ends the rest: other shifts
         and resident duties."""
         run: list[Shift | Duty] = [s for s in scenario.shifts if s.id in self.shifts]

@@ -33,8 +33,8 @@ class Succession(Rule):
     kind: Literal["succession"]
     first: list[str] = Field(min_length=1, description="the shift(s) or duties on a day")
     then: list[str] | None = Field(
-        None, min_length=1, description="shifts or duties not to work `gap` days later; "
-        "default any")
+        None, min_length=1, description="shifts or duties not to work `gap` days later; default any"
+    )
     gap: int = Field(1, ge=1, le=28, description="days from `first` to `then` (1 = the next)")
 
     day_scoped: ClassVar[bool] = True  # the day of ``first``
@@ -84,13 +84,21 @@ class Succession(Rule):
                 tomorrow = [ctx.x(s, d + k, t) for t in then]
                 if mixed:
                     lits = [ctx.any_of(today), ctx.any_of(tomorrow)]
-                    ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
-                               days=[e for e in (d, d + k) if e >= 0])
+                    ctx.forbid(
+                        lits,
+                        weight=self.weight,
+                        staff=s,  # type: ignore[arg-type]
+                        days=[e for e in (d, d + k) if e >= 0],
+                    )
                     continue
                 if self.weight is not None:
                     lits = [ctx.one_of(today), ctx.one_of(tomorrow)]
-                    ctx.forbid(lits, weight=self.weight, staff=s,  # type: ignore[arg-type]
-                               days=[e for e in (d, d + k) if e >= 0])
+                    ctx.forbid(
+                        lits,
+                        weight=self.weight,
+                        staff=s,  # type: ignore[arg-type]
+                        days=[e for e in (d, d + k) if e >= 0],
+                    )
                     continue
                 lits = [lit for lit in today + tomorrow if lit is not False and lit is not None]
                 on = sum(1 for lit in lits if lit is True)
@@ -114,7 +122,11 @@ class Succession(Rule):
                 b = next((b for b in held(sid, d + k) if b in then), None)
                 if a is not None and b is not None:  # one occurrence a day
                     yield ctx.violation(
-                        self.label, sid, [e for e in (d, d + k) if e >= 0], 1,
-                        self.weight, f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then "
+                        self.label,
+                        sid,
+                        [e for e in (d, d + k) if e >= 0],
+                        1,
+                        self.weight,
+                        f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then "
                         f"{b} on {fmt_dates([ctx.date(d + k)])}",
                     )

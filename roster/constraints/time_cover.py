@@ -73,11 +73,14 @@ def applying(scenario: Scenario) -> list[list[int]]:
                 raise ValueError(
                     f"time_cover[{old[1]}] and time_cover[{i}] both set {what} "
                     f"{tc.clock()} on {scenario.dates[d]}; use dates: (or 'hol' on a "
-                    "holiday) to override a weekday pattern")
+                    "holiday) to override a weekday pattern"
+                )
             if old is None or prio > old[0]:
                 top[key] = (prio, i)
-    return [sorted(d for d in mine if top[(d, tc.role, tc.skill, tc.from_, tc.to)][1] == i)
-            for i, (tc, mine) in enumerate(zip(scenario.time_cover, days))]
+    return [
+        sorted(d for d in mine if top[(d, tc.role, tc.skill, tc.from_, tc.to)][1] == i)
+        for i, (tc, mine) in enumerate(zip(scenario.time_cover, days))
+    ]
 
 
 def segments(scenario: Scenario) -> list[Segment]:
@@ -108,8 +111,9 @@ def workable(scenario: Scenario, tc: TimeCover) -> set[str]:
     for p in eligible(scenario, tc.role, tc.skill):
         for role in scenario.roles:
             if role.id in p.roles and (tc.role is None or role.id == tc.role):
-                out |= set(role.shifts) if role.shifts is not None else {
-                    s.id for s in scenario.shifts}
+                out |= (
+                    set(role.shifts) if role.shifts is not None else {s.id for s in scenario.shifts}
+                )
     return out
 
 
@@ -134,7 +138,8 @@ def encode(ctx: ModelContext) -> None:
                 if e >= 0:
                     lit = (
                         ctx.as_role(s, e, t, idx.r_of[tc.role])
-                        if tc.role is not None else ctx.x(s, e, t)
+                        if tc.role is not None
+                        else ctx.x(s, e, t)
                     )
                 else:
                     lit = bool(ctx.x(s, e, t))
@@ -147,17 +152,32 @@ def encode(ctx: ModelContext) -> None:
             f"people can work shifts that span it"
         )
         ctx.limit(
-            sum(terms), tc.min, None, len(terms) + 1, weight=weight_of(tc, ctx.soft_cover),
-            staff=None, days=[seg.day], scale=seg.b - seg.a, unit=60,
-            key=("time_cover", seg.source, seg.a), text=text,
+            sum(terms),
+            tc.min,
+            None,
+            len(terms) + 1,
+            weight=weight_of(tc, ctx.soft_cover),
+            staff=None,
+            days=[seg.day],
+            scale=seg.b - seg.a,
+            unit=60,
+            key=("time_cover", seg.source, seg.a),
+            text=text,
         )
         if tc.max is not None:
             ctx.limit(
-                sum(terms), None, tc.max, len(terms) + 1, weight=tc.max_weight,
-                staff=None, days=[seg.day], scale=seg.b - seg.a, unit=60,
+                sum(terms),
+                None,
+                tc.max,
+                len(terms) + 1,
+                weight=tc.max_weight,
+                staff=None,
+                days=[seg.day],
+                scale=seg.b - seg.a,
+                unit=60,
                 key=("time_cover max", seg.source, seg.a),
                 text=f"{fmt_dates([sc.dates[seg.day]])} {seg.clock()}: at most {tc.max} {what} "
-                     f"at every minute (time_cover[{seg.source}])",
+                f"at every minute (time_cover[{seg.source}])",
             )
 
 
@@ -168,7 +188,9 @@ def present(ctx: CheckContext, seg: Segment) -> int:
             for shift, role in ctx.assignments(p.id, e):
                 if shift != sid:
                     continue
-                if role is None or counts(p, role, tc.role, tc.skill):  # history: the role is not recorded
+                if role is None or counts(
+                    p, role, tc.role, tc.skill
+                ):  # history: the role is not recorded
                     n += 1
     return n
 
@@ -181,12 +203,20 @@ def check(ctx: CheckContext) -> Iterator[Violation]:
         when = f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}"
         if n < tc.min:
             yield ctx.violation(
-                RULE, None, [seg.day], hours_short(seg, tc.min - n), weight_of(tc, ctx.soft_cover),
+                RULE,
+                None,
+                [seg.day],
+                hours_short(seg, tc.min - n),
+                weight_of(tc, ctx.soft_cover),
                 f"{when}: {n} {what} present, needs {tc.min} (person-hours short, rounded up)",
             )
         if tc.max is not None and n > tc.max:
             yield ctx.violation(
-                RULE, None, [seg.day], hours_short(seg, n - tc.max), tc.max_weight,
+                RULE,
+                None,
+                [seg.day],
+                hours_short(seg, n - tc.max),
+                tc.max_weight,
                 f"{when}: {n} {what} present, at most {tc.max} (person-hours over, rounded up)",
             )
 

@@ -32,11 +32,17 @@ class Window(SumRule):
 
     kind: Literal["window"]
     what: Literal["work", "shifts", "duties"] = Field(
-        "work", description="work: days worked; shifts: shifts of the types in `shifts` "
-        "(and duties in `duties`); duties: the on-call duties in `duties`")
+        "work",
+        description="work: days worked; shifts: shifts of the types in `shifts` "
+        "(and duties in `duties`); duties: the on-call duties in `duties`",
+    )
     days: int = Field(ge=1, le=366, description="the window's length in days")
-    min: int | None = Field(None, ge=0, le=MAX_COUNT, description="at least this many in every window")
-    max: int | None = Field(None, ge=0, le=MAX_COUNT, description="at most this many in every window")
+    min: int | None = Field(
+        None, ge=0, le=MAX_COUNT, description="at least this many in every window"
+    )
+    max: int | None = Field(
+        None, ge=0, le=MAX_COUNT, description="at most this many in every window"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Window:
@@ -44,11 +50,12 @@ class Window(SumRule):
         if self.what == "shifts" and not self.shifts:
             raise ValueError("what: shifts needs the shift types to count in 'shifts'")
         if self.what == "duties" and (not self.duties or self.shifts is not None):
-            raise ValueError("what: duties needs the duties to count in 'duties' (and no "
-                             "'shifts')")
+            raise ValueError("what: duties needs the duties to count in 'duties' (and no 'shifts')")
         if self.what == "work" and (self.shifts is not None or self.duties is not None):
-            raise ValueError("what: work counts every day worked; for some shifts or duties "
-                             "write what: shifts or what: duties")
+            raise ValueError(
+                "what: work counts every day worked; for some shifts or duties "
+                "write what: shifts or what: duties"
+            )
         return self
 
     @property
@@ -84,7 +91,10 @@ class Window(SumRule):
             seen.add(tuple(days))
             a = scenario.horizon.start + dt.timedelta(days=w0)
             b = scenario.horizon.start + dt.timedelta(days=w1 - 1)
-            complete = (w1 - w0 == self.days and (sc.from_ is None or sc.from_ <= a)
-                        and (sc.to is None or b <= sc.to))
+            complete = (
+                w1 - w0 == self.days
+                and (sc.from_ is None or sc.from_ <= a)
+                and (sc.to is None or b <= sc.to)
+            )
             out.append((days, complete))
         return out

@@ -44,15 +44,18 @@ def parse(text: str, source: str = "<curtois>") -> dict[str, list[list[str]]]:
             current = line
             sections[current] = []
         elif current is None:
-            raise ScenarioError([("file", f"data before the first SECTION_ line: {line!r}")],
-                                source)
+            raise ScenarioError(
+                [("file", f"data before the first SECTION_ line: {line!r}")], source
+            )
         else:
             sections[current].append([f.strip() for f in line.split(",")])
     needed = ["SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF"]
     missing = [s for s in needed if s not in sections]
     if missing:
-        raise ScenarioError([("file", f"missing {', '.join(missing)}; is this a Curtois "
-                              "& Qu .txt instance?")], source)
+        raise ScenarioError(
+            [("file", f"missing {', '.join(missing)}; is this a Curtois & Qu .txt instance?")],
+            source,
+        )
     return sections
 
 
@@ -76,15 +79,15 @@ def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
     for sid, length, cannot in sec["SECTION_SHIFTS"]:
         minutes = int(length)
         end = 8 * 60 + minutes
-        shifts.append({"id": sid, "start": "08:00",
-                       "end": f"{(end // 60) % 24:02d}:{end % 60:02d}"})
+        shifts.append(
+            {"id": sid, "start": "08:00", "end": f"{(end // 60) % 24:02d}:{end % 60:02d}"}
+        )
         then = tuple(t for t in cannot.split("|") if t)
         if then:
             firsts[then].append(sid)
     # shifts with the same forbidden followers share one rule
     successions = [
-        {"kind": "succession", "first": first, "then": list(then)}
-        for then, first in firsts.items()
+        {"kind": "succession", "first": first, "then": list(then)} for then, first in firsts.items()
     ]
     weekends = days // 7 + (1 if days % 7 > 5 else 0)
 
@@ -93,22 +96,32 @@ def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
     staff = []
     for row in sec["SECTION_STAFF"]:
         sid, max_shifts, max_min, min_min, max_cons, min_cons, min_off, max_we = row
-        limits = tuple(sorted(
-            (k, int(v)) for k, v in (pair.split("=") for pair in max_shifts.split("|") if pair)
-        ))
-        key = (limits, int(max_min), int(min_min), int(max_cons), int(min_cons), int(min_off),
-               int(max_we))
+        limits = tuple(
+            sorted(
+                (k, int(v)) for k, v in (pair.split("=") for pair in max_shifts.split("|") if pair)
+            )
+        )
+        key = (
+            limits,
+            int(max_min),
+            int(min_min),
+            int(max_cons),
+            int(min_cons),
+            int(min_off),
+            int(max_we),
+        )
         if key not in contracts:
             cid = f"c{len(contracts) + 1}"
             contracts[key] = cid
             rules: list[dict[str, Any]] = [
-                {"kind": "shift_count", "shifts": [t], "max": n}
-                for t, n in limits if n < days
+                {"kind": "shift_count", "shifts": [t], "max": n} for t, n in limits if n < days
             ]
-            rules.append({"kind": "hours", "min_minutes": int(min_min),
-                          "max_minutes": int(max_min)})
-            rules.append({"kind": "consecutive", "what": "work", "min": int(min_cons),
-                          "max": int(max_cons)})
+            rules.append(
+                {"kind": "hours", "min_minutes": int(min_min), "max_minutes": int(max_min)}
+            )
+            rules.append(
+                {"kind": "consecutive", "what": "work", "min": int(min_cons), "max": int(max_cons)}
+            )
             if int(min_off) > 1:
                 rules.append({"kind": "consecutive", "what": "off", "min": int(min_off)})
             if int(max_we) < weekends:
@@ -122,7 +135,10 @@ def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
         dates = [_date(d) for d in row[1:] if d]
         if dates:
             person.setdefault("unavailable", []).append({"dates": dates})
-    for section, want in (("SECTION_SHIFT_ON_REQUESTS", "on"), ("SECTION_SHIFT_OFF_REQUESTS", "off")):
+    for section, want in (
+        ("SECTION_SHIFT_ON_REQUESTS", "on"),
+        ("SECTION_SHIFT_OFF_REQUESTS", "off"),
+    ):
         for emp, day, shift, weight in sec.get(section, []):
             by_id[emp].setdefault("requests", []).append(
                 {"dates": [_date(day)], "shift": shift, "want": want, "weight": int(weight)}
@@ -132,8 +148,16 @@ def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
     for day, shift, req, under, over in sec.get("SECTION_COVER", []):
         grouped[(shift, int(req), int(under), int(over))].append(_date(day))
     for (shift, req, under, over), dates in grouped.items():
-        demand.append({"shift": shift, "role": ROLE, "dates": dates, "preferred": req,
-                       "under_weight": under, "over_weight": over})
+        demand.append(
+            {
+                "shift": shift,
+                "role": ROLE,
+                "dates": dates,
+                "preferred": req,
+                "under_weight": under,
+                "over_weight": over,
+            }
+        )
     return {
         "name": name,
         "description": f"Curtois & Qu benchmark instance {name}, converted by roster import",

@@ -60,8 +60,9 @@ class ModelContext:
         # explaining keeps every cell, so that leave and limits can be blamed
         if blocked is None:
             blocked = set() if explain else blocked_cells(scenario, self.index)
-        self.vars = Variables.create(self.model, scenario, self.index, blocked=blocked,
-                                     free=free, pinned=pinned)
+        self.vars = Variables.create(
+            self.model, scenario, self.index, blocked=blocked, free=free, pinned=pinned
+        )
         #: a sub-model: only the ``free`` cells are decided, penalties are up to a constant
         self.partial = free is not None
         #: staff and days with a variable (all, unless re-optimising a neighbourhood)
@@ -186,7 +187,9 @@ class ModelContext:
     def _label(self) -> str:
         return self.rule.label if self.rule is not None else self.origin
 
-    def enforce(self, ct: cp_model.Constraint, staff: int | None, key: Any, text: str | None) -> None:
+    def enforce(
+        self, ct: cp_model.Constraint, staff: int | None, key: Any, text: str | None
+    ) -> None:
         """Make a hard constraint switchable when explaining infeasibility:
         one assumption literal per rule instance (``key``, default: this rule
         for this person), described by ``text`` in the explanation."""
@@ -198,11 +201,20 @@ class ModelContext:
                 who = self.index.staff[staff] if staff is not None else "everyone in scope"
                 desc = self.rule.describe() if self.rule is not None else "rule"
                 text = f"{who}: {desc} ({self.origin})"
-            self.assumptions[key] = (self.model.new_bool_var(f"assume{len(self.assumptions)}"), text)
+            self.assumptions[key] = (
+                self.model.new_bool_var(f"assume{len(self.assumptions)}"),
+                text,
+            )
         ct.only_enforce_if(self.assumptions[key][0])
 
-    def penalize(self, amount: Expr, weight: int, staff: int | None, days: Sequence[int],
-                 rule: str | None = None) -> None:
+    def penalize(
+        self,
+        amount: Expr,
+        weight: int,
+        staff: int | None,
+        days: Sequence[int],
+        rule: str | None = None,
+    ) -> None:
         if weight and not self.explain:
             who = self.index.staff[staff] if staff is not None else None
             self.penalties.append(Penalty(amount, weight, rule or self._label(), who, tuple(days)))
@@ -258,9 +270,18 @@ class ModelContext:
                 self.model.add(unit * amount <= scale * over + unit - 1)
             self.penalize(amount, weight, staff, days, rule)
 
-    def _limit_one_literal(self, expr: Expr, lo: int | None, hi: int | None, weight: int,
-                           staff: int | None, days: Sequence[int], unit: int, scale: int,
-                           rule: str | None) -> bool:
+    def _limit_one_literal(
+        self,
+        expr: Expr,
+        lo: int | None,
+        hi: int | None,
+        weight: int,
+        staff: int | None,
+        days: Sequence[int],
+        unit: int,
+        scale: int,
+        rule: str | None,
+    ) -> bool:
         """A soft limit on ``offset + coeff * b`` for one Boolean b is the exact
         penalty ``p0 + (p1 - p0) * b``, no auxiliary variable (``soft_one``).
         Neighbourhoods are full of these: the max-equalities they replace
@@ -314,14 +335,16 @@ class ModelContext:
     def objective(self) -> Expr:
         """The weighted sum of the penalties (built once: it is large)."""
         if self._objective is None or self._objective[0] != len(self.penalties):
-            terms = cp_model.LinearExpr.weighted_sum([p.amount for p in self.penalties],
-                                                     [p.weight for p in self.penalties])
+            terms = cp_model.LinearExpr.weighted_sum(
+                [p.amount for p in self.penalties], [p.weight for p in self.penalties]
+            )
             self._objective = (len(self.penalties), terms)
         return self._objective[1]
 
 
-def soft_one(offset: int, coeff: int, lo: int | None, hi: int | None, unit: int = 1,
-             scale: int = 1) -> tuple[int, int]:
+def soft_one(
+    offset: int, coeff: int, lo: int | None, hi: int | None, unit: int = 1, scale: int = 1
+) -> tuple[int, int]:
     """The penalty units of soft ``lo <= offset + coeff * b <= hi`` at b = 0
     and at b = 1: the penalty is then exactly ``p0 + (p1 - p0) * b``."""
     low, high = lo or 0, hi if hi is not None else 1 << 62
@@ -369,8 +392,9 @@ def build(
     group fairness) are left out: each person's penalty is then their own,
     exactly, which is what decomposition prices.
     """
-    ctx = ModelContext(scenario, explain=explain, soft_cover=soft_cover, free=free,
-                       pinned=pinned, blocked=blocked)
+    ctx = ModelContext(
+        scenario, explain=explain, soft_cover=soft_cover, free=free, pinned=pinned, blocked=blocked
+    )
     for family in sections:
         if not linking and links_people(family):
             continue

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from roster.scenario import Scenario
 
 
-def _infeasible(model: cp_model.CpModel, lits: list, seconds: float, seed: int) -> tuple[bool, list[int]]:
+def _infeasible(
+    model: cp_model.CpModel, lits: list, seconds: float, seed: int
+) -> tuple[bool, list[int]]:
     """Solve under these assumptions; (infeasible?, core as literal indexes)."""
     model.clear_assumptions()
     model.add_assumptions(lits)
@@ -39,8 +41,10 @@ def explain(scenario: Scenario, params: SolveParams) -> list[str]:
     ctx = build(scenario, explain=True)
     entries = list(ctx.assumptions.values())
     if not entries:
-        return ["the structural rules (one shift a day, no overlaps, roles) cannot hold "
-                "with the history and pinned shifts"]
+        return [
+            "the structural rules (one shift a day, no overlaps, roles) cannot hold "
+            "with the history and pinned shifts"
+        ]
     lits = [lit for lit, _ in entries]
     by_index = {lit.index: i for i, lit in enumerate(lits)}
     ok, core = _infeasible(ctx.model, lits, deadline - time.perf_counter(), params.seed)
@@ -50,7 +54,7 @@ def explain(scenario: Scenario, params: SolveParams) -> list[str]:
     # deletion: drop each member in turn, keep the drop if still infeasible
     k = 0
     while k < len(current) and time.perf_counter() < deadline:
-        trial = current[:k] + current[k + 1:]
+        trial = current[:k] + current[k + 1 :]
         left = deadline - time.perf_counter()
         ok, core = _infeasible(ctx.model, [lits[i] for i in trial], min(left, 5.0), params.seed)
         if ok:

@@ -39,9 +39,14 @@ Cells = list[tuple[int, int]]
 #: CP-SAT's local search alone, on one worker, after a light presolve, up to
 #: its first roster: how a construction step first looks for one
 LOCAL_SEARCH: dict[str, object] = dict(
-    num_workers=1, use_ls_only=True, stop_after_first_solution=True,
-    max_presolve_iterations=1, cp_model_probing_level=0, symmetry_level=0,
-    find_big_linear_overlap=False, presolve_inclusion_work_limit=0,
+    num_workers=1,
+    use_ls_only=True,
+    stop_after_first_solution=True,
+    max_presolve_iterations=1,
+    cp_model_probing_level=0,
+    symmetry_level=0,
+    find_big_linear_overlap=False,
+    presolve_inclusion_work_limit=0,
     merge_at_most_one_work_limit=0,
 )
 
@@ -52,7 +57,8 @@ LOCAL_SEARCH: dict[str, object] = dict(
 #: is learnt while placing (``Search.attempt_order``), and a round of
 #: attempts that finds nothing is repeated with twice the time
 PLACE_ATTEMPTS: list[tuple[dict[str, object], float]] = [
-    (LOCAL_SEARCH, 1.0), (dict(stop_after_first_solution=True), 2.0),
+    (LOCAL_SEARCH, 1.0),
+    (dict(stop_after_first_solution=True), 2.0),
 ]
 
 
@@ -96,7 +102,8 @@ class Search:
     steps: list[Step] = field(default_factory=list)
     #: per entry of PLACE_ATTEMPTS: [seconds spent, people placed]
     attempt_stats: list[list[float]] = field(
-        default_factory=lambda: [[0.0, 0] for _ in PLACE_ATTEMPTS])
+        default_factory=lambda: [[0.0, 0] for _ in PLACE_ATTEMPTS]
+    )
 
     def __post_init__(self) -> None:
         self.index = Index.of(self.scenario)
@@ -105,8 +112,9 @@ class Search:
         #: the shifts each person can work on some day, to find people who
         #: can stand in for each other (they share cover)
         blocked_days = Counter((s, t) for s, _, t in self.blocked)
-        self.can_work = [{t for t in self.index.T if blocked_days[s, t] < days}
-                         for s in self.index.S]
+        self.can_work = [
+            {t for t in self.index.T if blocked_days[s, t] < days} for s in self.index.S
+        ]
         self.rng = random.Random(self.seed)
         self._solver: cp_model.CpSolver | None = None
         self._lock = threading.Lock()
@@ -118,8 +126,9 @@ class Search:
             if self._solver is not None:
                 self._solver.stop_search()
 
-    def _run(self, model: cp_model.CpModel, time_limit: float, **extra: object) -> tuple[
-            cp_model.CpSolver, int]:
+    def _run(
+        self, model: cp_model.CpModel, time_limit: float, **extra: object
+    ) -> tuple[cp_model.CpSolver, int]:
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = time_limit
@@ -138,16 +147,28 @@ class Search:
             with self._lock:
                 self._solver = None
 
-    def step(self, roster: Pinned, cells: Cells, kind: str, time_limit: float,
-             compare: bool = True, blocked: set[tuple[int, int, int]] | None = None,
-             **extra: object) -> tuple[Pinned | None, int]:
+    def step(
+        self,
+        roster: Pinned,
+        cells: Cells,
+        kind: str,
+        time_limit: float,
+        compare: bool = True,
+        blocked: set[tuple[int, int, int]] | None = None,
+        **extra: object,
+    ) -> tuple[Pinned | None, int]:
         """Re-optimise ``cells``; (new roster, gain) when at least as good.
         Without ``compare``, any roster found is taken (gain 0). ``blocked``:
         (person, day, shift) cells not to work, besides the scenario's.
         ``extra``: CP-SAT parameters for the search."""
         start = time.perf_counter()
-        ctx = build(self.scenario, soft_cover=True, free=cells, pinned=roster,
-                    blocked=self.blocked | blocked if blocked else self.blocked)
+        ctx = build(
+            self.scenario,
+            soft_cover=True,
+            free=cells,
+            pinned=roster,
+            blocked=self.blocked | blocked if blocked else self.blocked,
+        )
         model = ctx.model
         if compare:  # construction starts from nothing: no hint to give
             ctx.vars.hint(model, roster)
@@ -155,15 +176,22 @@ class Search:
         # the current cells' sub-objective: the hint, every decision fixed
         before = None
         if compare:
-            solver, code = self._run(model, time_limit,
-                                     fix_variables_to_their_hinted_value=True)
+            solver, code = self._run(model, time_limit, fix_variables_to_their_hinted_value=True)
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 before = round(solver.value(objective))
         solver, code = self._run(model, time_limit, **extra)
         ok = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         after = round(solver.value(objective)) if ok else None
-        self.steps.append(Step(kind, len(cells), solver.status_name(code), before, after,
-                               time.perf_counter() - start))
+        self.steps.append(
+            Step(
+                kind,
+                len(cells),
+                solver.status_name(code),
+                before,
+                after,
+                time.perf_counter() - start,
+            )
+        )
         if compare and code == cp_model.OPTIMAL:  # construction steps do not steer the size
             self.size = min(self.size * 1.15, len(self.index.staff) * self.index.days)
         elif compare and code != cp_model.INFEASIBLE:
@@ -171,7 +199,8 @@ class Search:
         if after is None or (before is not None and after > before):
             return None, 0
         return ctx.vars.solution(solver.boolean_value), (
-            before - after if before is not None else 0)
+            before - after if before is not None else 0
+        )
 
     def roster(self, cells: Pinned) -> Roster:
         return roster_of(cells, self.scenario, self.index)
@@ -192,8 +221,9 @@ class Search:
         else:
             staff = self.rng.sample(range(n_staff), k)
             kind = "all staff" if k == n_staff else f"{k} staff"
-        return f"{kind} x {width} days", [(s, d) for s in staff
-                                          for d in range(first, first + width)]
+        return f"{kind} x {width} days", [
+            (s, d) for s in staff for d in range(first, first + width)
+        ]
 
     def related(self, k: int) -> list[int]:
         """A random person and k - 1 of those most alike in what they can work."""
@@ -212,8 +242,9 @@ class Search:
         rule): groups placed at once, each blind to the other, could then
         break it together."""
         sc = self.scenario
-        return (any(dm.max is not None and dm.max_weight is None for dm in sc.demand)
-                or any(inst.rule.group_rule and inst.rule.hard for inst in sc.rule_instances))
+        return any(dm.max is not None and dm.max_weight is None for dm in sc.demand) or any(
+            inst.rule.group_rule and inst.rule.hard for inst in sc.rule_instances
+        )
 
     # -- the two phases -----------------------------------------------------------
     def attempt_order(self) -> list[int]:
@@ -223,8 +254,10 @@ class Search:
         Curtois 24 in 0.5 s where the complete search takes 2 s or more, and
         never places one of Curtois 22, where the complete search takes 1 s:
         the order that suits one scenario costs the other half its time."""
-        return sorted(range(len(PLACE_ATTEMPTS)),
-                      key=lambda i: (self.attempt_stats[i][0] + 1) / (self.attempt_stats[i][1] + 1))
+        return sorted(
+            range(len(PLACE_ATTEMPTS)),
+            key=lambda i: (self.attempt_stats[i][0] + 1) / (self.attempt_stats[i][1] + 1),
+        )
 
     def place(self, roster: Pinned, staff: list[int], deadline: float) -> Pinned | None:
         """``staff`` placed over the whole horizon around ``roster``: their
@@ -239,8 +272,14 @@ class Search:
                 left = deadline - time.perf_counter()
                 if left <= 0 or self.stop.is_set():
                     return None
-                new, _ = self.step(roster, cells, "construct", min(limit * 2**attempt, left),
-                                   compare=False, **extra)
+                new, _ = self.step(
+                    roster,
+                    cells,
+                    "construct",
+                    min(limit * 2**attempt, left),
+                    compare=False,
+                    **extra,
+                )
                 stats = self.attempt_stats[i]
                 stats[0] += self.steps[-1].seconds
                 if new is not None:
@@ -250,8 +289,9 @@ class Search:
                     return None
         raise AssertionError("unreachable")
 
-    def construct(self, deadline: float, on_step: Callable[[Pinned], None] | None = None,
-                  processes: int = 1) -> Pinned | None:
+    def construct(
+        self, deadline: float, on_step: Callable[[Pinned], None] | None = None, processes: int = 1
+    ) -> Pinned | None:
         """A first roster from nothing: groups of staff in turn, each placed
         over the whole horizon around those placed before; with
         ``processes`` > 1, that many groups at once in worker processes
@@ -263,7 +303,7 @@ class Search:
         order = list(self.index.S)
         self.rng.shuffle(order)
         size = max(1, int(self.size) // days)
-        groups = [order[i:i + size] for i in range(0, len(order), size)]
+        groups = [order[i : i + size] for i in range(0, len(order), size)]
         roster: Pinned = {}
 
         def placed(cells: Pinned | None) -> bool:
@@ -282,8 +322,10 @@ class Search:
         share = max(1, (self.workers or os.cpu_count() or 1) // processes)
         with mp.get_context("fork").Pool(processes, _start_worker, (self, share)) as pool:
             todo = iter(groups)
-            running = [pool.apply_async(_place, (roster, g, deadline))
-                       for g in itertools.islice(todo, processes)]
+            running = [
+                pool.apply_async(_place, (roster, g, deadline))
+                for g in itertools.islice(todo, processes)
+            ]
             while running:
                 done = [job for job in running if job.ready()]
                 if not done:
@@ -297,13 +339,19 @@ class Search:
                     self.steps.extend(steps)
                     if not placed(cells):
                         return None
-                    running.extend(pool.apply_async(_place, (roster, g, deadline))
-                                   for g in itertools.islice(todo, 1))
+                    running.extend(
+                        pool.apply_async(_place, (roster, g, deadline))
+                        for g in itertools.islice(todo, 1)
+                    )
         return roster
 
-    def improve(self, roster: Pinned, deadline: float,
-                on_step: Callable[[Pinned, int], None] | None = None,
-                done: Callable[[], bool] | None = None) -> Pinned:
+    def improve(
+        self,
+        roster: Pinned,
+        deadline: float,
+        on_step: Callable[[Pinned, int], None] | None = None,
+        done: Callable[[], bool] | None = None,
+    ) -> Pinned:
         """Neighbourhood steps until the deadline, a stop, or ``done()``."""
         while not self.stop.is_set() and (done is None or not done()):
             left = deadline - time.perf_counter()

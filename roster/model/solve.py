@@ -104,8 +104,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.best_solution_s = now
             if self.target is not None and self.objective_value <= self.target + 1e-6:
                 self.stop_search()
-            self.state = Progress(now, self.objective_value, self.best_objective_bound,
-                                  self.state.solutions + 1)
+            self.state = Progress(
+                now, self.objective_value, self.best_objective_bound, self.state.solutions + 1
+            )
 
     def on_log(self, line: str) -> None:
         match = _BOUND.search(line)
@@ -113,8 +114,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             with self.lock:
                 bound = float(match.group(1))
                 if self.state.bound is None or bound > self.state.bound:
-                    self.state = Progress(self.state.elapsed, self.state.objective, bound,
-                                          self.state.solutions)
+                    self.state = Progress(
+                        self.state.elapsed, self.state.objective, bound, self.state.solutions
+                    )
 
 
 def _whole(value: float) -> float:
@@ -211,8 +213,9 @@ class _Run:
         with self.lock:
             objective, bound, n = self.best_objective, self.bound, self.solutions
             watcher = self.watcher
-            if self.search_score is not None and (objective is None
-                                                  or self.search_score < objective):
+            if self.search_score is not None and (
+                objective is None or self.search_score < objective
+            ):
                 objective = self.search_score
         if watcher is not None:
             with watcher.lock:
@@ -224,8 +227,13 @@ class _Run:
             n += w.solutions
         return Progress(now, objective, bound, n)
 
-    def offer(self, roster: Roster, objective: int, found: float | None = None,
-              cpsat_objective: float | None = None) -> None:
+    def offer(
+        self,
+        roster: Roster,
+        objective: int,
+        found: float | None = None,
+        cpsat_objective: float | None = None,
+    ) -> None:
         """A roster for the scenario as given (found at ``found``, a
         perf_counter time); kept when better. ``cpsat_objective``: CP-SAT's
         own value for it, reported only while it is the roster kept."""
@@ -241,9 +249,14 @@ class _Run:
     def done(self) -> bool:
         """Stopped, at the target, or the best roster proven optimal."""
         target, best = self.params.target, self.best_objective
-        return self.stop.is_set() or best is not None and (
-            (target is not None and best <= target)
-            or (self.bound is not None and best <= self.bound))
+        return (
+            self.stop.is_set()
+            or (best is not None
+            and (
+                (target is not None and best <= target)
+                or (self.bound is not None and best <= self.bound)
+            ))
+        )
 
     # -- phases ----------------------------------------------------------------
     def cpsat(self, until: float, hint: Roster | None) -> int:
@@ -273,7 +286,8 @@ class _Run:
             raise RuntimeError(f"internal error, invalid CP-SAT model: {ctx.model.validate()}")
         has_objective = bool(ctx.penalties)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE) and (
-                has_objective or code != cp_model.FEASIBLE):
+            has_objective or code != cp_model.FEASIBLE
+        ):
             bound = _whole(solver.best_objective_bound) if has_objective else 0
             with self.lock:
                 self.bound = bound if self.bound is None else max(self.bound, bound)
@@ -287,8 +301,9 @@ class _Run:
             if watcher.first_solution_s is not None and self.first_solution_s is None:
                 self.first_solution_s = watcher.first_solution_s
             found = watcher.best_solution_s
-            self.offer(roster, objective, None if found is None else self.start + found,
-                       cpsat_objective)
+            self.offer(
+                roster, objective, None if found is None else self.start + found, cpsat_objective
+            )
             self.solutions += watcher.state.solutions
         return code
 
@@ -343,8 +358,11 @@ class _Run:
                 self.search_score = score
                 self.solutions += 1
             proven = self.bound is not None and score <= self.bound  # optimal: stop now
-            if now - last["offered"] > OFFER_EVERY or proven or (
-                    target is not None and score <= target):
+            if (
+                now - last["offered"] > OFFER_EVERY
+                or proven
+                or (target is not None and score <= target)
+            ):
                 self._offer(search.roster(roster), now)
                 last["offered"], offered = now, score
 
@@ -352,8 +370,9 @@ class _Run:
         if score < offered:  # a year-long roster takes seconds to check: only when better
             self._offer(search.roster(last["cells"]), last["found"])
 
-    def _offer(self, roster: Roster, found: float | None = None,
-               soft: CheckReport | None = None) -> None:
+    def _offer(
+        self, roster: Roster, found: float | None = None, soft: CheckReport | None = None
+    ) -> None:
         """Check a roster of the search and offer it; ``soft``: its check with
         cover soft, which is the check needed when no cover minimum is hard
         (a year of 150 staff takes seconds to check)."""
@@ -382,12 +401,21 @@ class _Run:
                 self.status = SolveStatus.INFEASIBLE
             if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or self.done():
                 return
-        with ColumnGeneration(self.scenario, soft_cover=params.soft_cover,
-                              processes=params.workers or os.cpu_count() or 1,
-                              seed=params.seed, log=print if params.log else None) as cg:
+        with ColumnGeneration(
+            self.scenario,
+            soft_cover=params.soft_cover,
+            processes=params.workers or os.cpu_count() or 1,
+            seed=params.seed,
+            log=print if params.log else None,
+        ) as cg:
             if self.best is None:  # the search builds one, with time enough to do so
-                self.lns(max(first, time.perf_counter()
-                             + (self.deadline - time.perf_counter()) * CG_FIRST_SHARE))
+                self.lns(
+                    max(
+                        first,
+                        time.perf_counter()
+                        + (self.deadline - time.perf_counter()) * CG_FIRST_SHARE,
+                    )
+                )
             cg.say(f"first roster: {self.best_objective} at {time.perf_counter() - start:.1f} s")
             if self.best is not None:
                 cg.add(cg.columns_of(self.best))
@@ -402,8 +430,12 @@ class _Run:
                 return best is not None and math.ceil(bound - 1e-6) >= best
 
             try:
-                cg.run(start + budget * CG_SHARE if finite else self.deadline, self.stop,
-                       on_bound, proven)
+                cg.run(
+                    start + budget * CG_SHARE if finite else self.deadline,
+                    self.stop,
+                    on_bound,
+                    proven,
+                )
                 # no LP value: out of time before everyone had a schedule
                 if cg.lp_value is not None and not self.done():
                     self.from_lp(cg, finite)
@@ -436,13 +468,20 @@ class _Run:
                 break  # nothing more to allow
             size = len(allowed)
             blocked = {(s, d, t) for s, d in cells for t in idx.T if (s, d, t) not in allowed}
-            new, _ = search.step(hint, cells, f"LP schedules + {extra}",
-                                 max(0.1, until - time.perf_counter()), compare=extra > 0,
-                                 blocked=blocked)
+            new, _ = search.step(
+                hint,
+                cells,
+                f"LP schedules + {extra}",
+                max(0.1, until - time.perf_counter()),
+                compare=extra > 0,
+                blocked=blocked,
+            )
             step = search.steps[-1]
-            cg.say(f"CP-SAT held to the LP's schedules + {extra} more each "
-                   f"({len(allowed)} of {len(cells) * len(idx.T)} cells): {step.status}, "
-                   f"sub-model {step.before} -> {step.after}")
+            cg.say(
+                f"CP-SAT held to the LP's schedules + {extra} more each "
+                f"({len(allowed)} of {len(cells) * len(idx.T)} cells): {step.status}, "
+                f"sub-model {step.before} -> {step.after}"
+            )
             if new is not None:
                 hint = new
                 self._offer(search.roster(new))
@@ -468,10 +507,15 @@ class _Run:
             hard_cover = not params.soft_cover and _hard_cover(sc)
             small = people_days <= SMALL or (hard_cover and cells <= LARGE)
             # decomposition's master does not price on-call duties yet
-            strategy = ("cpsat" if params.time_limit is None
-                        else "cg" if (cells <= CG_CELLS and not sc.duties
-                                      and params.time_limit >= CG_MIN_TIME)
-                        else "cpsat" if small else "lns")
+            strategy = (
+                "cpsat"
+                if params.time_limit is None
+                else "cg"
+                if (cells <= CG_CELLS and not sc.duties and params.time_limit >= CG_MIN_TIME)
+                else "cpsat"
+                if small
+                else "lns"
+            )
         if strategy == "cg":
             self.colgen(whole=cells <= LARGE)
             if self.status == SolveStatus.INFEASIBLE:
@@ -480,8 +524,9 @@ class _Run:
             code = self.cpsat(self.deadline, self.hint)
             self.status = _STATUS.get(code, SolveStatus.UNKNOWN)
             if self.status != SolveStatus.INFEASIBLE and self.best is not None:
-                self.status = SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else (
-                    SolveStatus.FEASIBLE)
+                self.status = (
+                    SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else (SolveStatus.FEASIBLE)
+                )
             return
         else:
             budget = self.deadline - time.perf_counter()
@@ -493,8 +538,11 @@ class _Run:
                     self.status = SolveStatus.INFEASIBLE
                     return
         if self.best is not None:
-            proven = self.bound is not None and self.best_objective is not None and (
-                self.best_objective <= self.bound)
+            proven = (
+                self.bound is not None
+                and self.best_objective is not None
+                and (self.best_objective <= self.bound)
+            )
             self.status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
             if self.bound is None:
                 self.bound = 0  # every penalty is >= 0: the trivial bound
@@ -502,16 +550,19 @@ class _Run:
 
 def _hard_cover(scenario: Scenario) -> bool:
     """Whether some cover minimum is hard."""
-    return (any(dm.min > 0 and dm.min_weight is None for dm in scenario.demand)
-            or any(tc.min > 0 and tc.weight is None for tc in scenario.time_cover))
+    return any(dm.min > 0 and dm.min_weight is None for dm in scenario.demand) or any(
+        tc.min > 0 and tc.weight is None for tc in scenario.time_cover
+    )
 
 
 def unsupported(scenario: Scenario, params: SolveParams) -> str | None:
     """Why these settings cannot solve this scenario, or None (front ends
     ask before they start)."""
     if params.strategy == "cg" and scenario.duties:
-        return ("--strategy cg: decomposition does not handle on-call duties yet; use auto, "
-                "cpsat or lns")
+        return (
+            "--strategy cg: decomposition does not handle on-call duties yet; use auto, "
+            "cpsat or lns"
+        )
     return None
 
 
@@ -575,17 +626,20 @@ def solve(
             # the explanation lives within the time limit too (at least half
             # a second of it, so that a quick reason is still found)
             left = (params.time_limit - wall) if params.time_limit is not None else None
-            seconds = params.explain_time_limit if left is None else min(
-                params.explain_time_limit, max(0.5, left))
+            seconds = (
+                params.explain_time_limit
+                if left is None
+                else min(params.explain_time_limit, max(0.5, left))
+            )
             try:
-                explanation = explain(scenario, params.model_copy(
-                    update={"explain_time_limit": seconds}))
+                explanation = explain(
+                    scenario, params.model_copy(update={"explain_time_limit": seconds})
+                )
             except KeyboardInterrupt:
                 stopped = True
                 explanation = ["stopped by Ctrl-C before a reason was found"]
             wall = time.perf_counter() - run.start
-        return Result(status, None, None, wall, None, None, explanation,
-                      stopped_by_user=stopped)
+        return Result(status, None, None, wall, None, None, explanation, stopped_by_user=stopped)
     report = check(scenario, run.best, soft_cover=params.soft_cover)
     return Result(
         status=status,

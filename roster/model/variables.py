@@ -140,8 +140,12 @@ class Variables:
             live = [v for v in row if v is not False]
             duty: list[Lit | bool] = []
             if index.duties:
-                duty = [model.new_bool_var("") if held[s][k] >= 0
-                        and (s, d, n + k) not in blocked else False for k in index.K]
+                duty = [
+                    model.new_bool_var("")
+                    if held[s][k] >= 0 and (s, d, n + k) not in blocked
+                    else False
+                    for k in index.K
+                ]
                 ys = [v for v in duty if v is not False]
                 if len(ys) > 1:
                     model.add_at_most_one(ys)  # one duty a day
@@ -158,9 +162,17 @@ class Variables:
                 model.add(cp_model.LinearExpr.sum(live) == w)
             x[s, d] = row
             works[s, d] = w
-        return cls(index=index, roles=roles, x=x, works=works, role=role,
-                   pinned=dict(pinned or {}) if free is not None else {},
-                   y=y, duty_role=held, resident=resident)
+        return cls(
+            index=index,
+            roles=roles,
+            x=x,
+            works=works,
+            role=role,
+            pinned=dict(pinned or {}) if free is not None else {},
+            y=y,
+            duty_role=held,
+            resident=resident,
+        )
 
     def lit(self, s: int, d: int, t: int) -> Lit | bool:
         """s works t on horizon day d: a literal, or a constant when fixed
@@ -238,8 +250,9 @@ class Variables:
                     r = self.roles[s][u][0]
                 else:
                     r = next(r for r, lit in choice.items() if value(lit))
-            k = next((k for k, v in enumerate(self.y.get((s, d), ())) if v is not False
-                      and value(v)), -1)
+            k = next(
+                (k for k, v in enumerate(self.y.get((s, d), ())) if v is not False and value(v)), -1
+            )
             if t >= 0 or k >= 0:
                 cells[s, d] = (t, r, k)
         return cells
@@ -263,8 +276,12 @@ class Variables:
         idx = self.index
         shifts, duties = roster.layers(scenario)
         # (s, d, code index) of every shift and duty in the roster
-        worked = {(idx.s_of[sid], d, idx.t_of[code]) for table in (shifts, duties)
-                  for (sid, d), cells in table.items() for code, _ in cells}
+        worked = {
+            (idx.s_of[sid], d, idx.t_of[code])
+            for table in (shifts, duties)
+            for (sid, d), cells in table.items()
+            for code, _ in cells
+        }
         for v, (s, d, t) in self.all_literals():
             model.add(v == int((s, d, t) in worked))
         if any(self.lit(s, d, t) is False for s, d, t in worked):

@@ -12,15 +12,27 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from helpers import START, roster, scenario, solve_and_check
 from ortools.sat.python import cp_model
 
+from helpers import START, roster, scenario, solve_and_check
 from roster import Roster, SolveStatus, check
 from roster.model.build import build
 from roster.result import CheckReport
 
-__all__ = ["START", "day", "found", "infeasible", "optimum", "person", "pin", "pinned",
-           "report", "roster", "scenario", "with_roles"]
+__all__ = [
+    "START",
+    "day",
+    "found",
+    "infeasible",
+    "optimum",
+    "person",
+    "pin",
+    "pinned",
+    "report",
+    "roster",
+    "scenario",
+    "with_roles",
+]
 
 
 def day(d: int, start: dt.date = START) -> str:
@@ -32,8 +44,9 @@ def report(sc: Any, rows: Any, soft_cover: bool = False) -> CheckReport:
     return check(sc, roster(sc, rows), soft_cover=soft_cover)
 
 
-def found(sc: Any, rows: Any, rule: str | None = None, soft_cover: bool = False
-          ) -> list[tuple[str | None, int, int | None, list[int]]]:
+def found(
+    sc: Any, rows: Any, rule: str | None = None, soft_cover: bool = False
+) -> list[tuple[str | None, int, int | None, list[int]]]:
     """(staff, amount, weight, day indexes) of each violation of ``rule``."""
     start = sc.horizon.start
     return [
@@ -45,9 +58,12 @@ def found(sc: Any, rows: Any, rule: str | None = None, soft_cover: bool = False
 
 def with_roles(sc: Any, rows: list[tuple[str, int, str, str]]) -> Roster:
     """A roster from (staff, day, shift, role) rows, roles given explicitly."""
-    return Roster(pd.DataFrame(
-        [(s, sc.horizon.start + dt.timedelta(days=d), t, r) for s, d, t, r in rows],
-        columns=["staff", "date", "shift", "role"]))
+    return Roster(
+        pd.DataFrame(
+            [(s, sc.horizon.start + dt.timedelta(days=d), t, r) for s, d, t, r in rows],
+            columns=["staff", "date", "shift", "role"],
+        )
+    )
 
 
 def pinned(sc: Any, rows: Any, soft_cover: bool = False) -> float | None:

@@ -18,7 +18,9 @@ def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
 def test_whole_weekends_leave_out_cut_ones():
     assert whole_weekends(scenario(horizon={"start": "2026-12-06", "days": 14})) == [[6, 7]]
     assert whole_weekends(scenario(horizon=TWO_WEEKS, weekend=["fri", "sat", "sun"])) == [
-        [4, 5, 6], [11, 12, 13]]
+        [4, 5, 6],
+        [11, 12, 13],
+    ]
 
 
 # -- check ----------------------------------------------------------------------

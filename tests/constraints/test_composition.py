@@ -13,8 +13,11 @@ STAFF = [{"id": "A", "roles": ["RN", "HCA"]}, {"id": "B", "roles": ["HCA"]}]
 
 
 def violations(sc, rows):  # type: ignore[no-untyped-def]
-    return [(v.staff, v.amount, v.weight, v.message)
-            for v in check(sc, with_roles(sc, rows)).violations if v.rule == RULE]
+    return [
+        (v.staff, v.amount, v.weight, v.message)
+        for v in check(sc, with_roles(sc, rows)).violations
+        if v.rule == RULE
+    ]
 
 
 def test_check_role_not_held_or_not_allowed_on_the_shift():
@@ -31,8 +34,11 @@ def test_encode_only_allowed_roles():
     staff = [STAFF[0], {"id": "B", "roles": ["HCA"], "fixed": pin("N")}]
     assert infeasible(scenario(roles=ROLES, staff=staff))
     # a night needs an RN: A has to be it, as RN
-    sc = scenario(roles=ROLES, staff=STAFF,
-                  demand=[{"shift": "N", "role": "RN", "min": 1, "dates": ["2026-12-07"]}])
+    sc = scenario(
+        roles=ROLES,
+        staff=STAFF,
+        demand=[{"shift": "N", "role": "RN", "min": 1, "dates": ["2026-12-07"]}],
+    )
     df = optimum(sc).roster.df
     night = df[df["shift"] == "N"]
     assert list(zip(night["staff"], night["role"])) == [("A", "RN")]

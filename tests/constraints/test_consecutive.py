@@ -90,8 +90,7 @@ def test_min_with_history_run_continuing_into_the_horizon():
 
 # -- what: off / shift --------------------------------------------------------
 def test_days_off_runs():
-    sc = sc_with({"what": "off", "min": 2, "max": 2, "weight": 1,
-                  "scope": {"staff": ["S1", "S2"]}})
+    sc = sc_with({"what": "off", "min": 2, "max": 2, "weight": 1, "scope": {"staff": ["S1", "S2"]}})
     # S1 off runs: day 1 (1, short by 1), days 3-5 (3, long by 1);
     # S2: days 0-2 (open at the start but 1 too long), days 5-6 fine
     assert found(sc, {"S1": "E.E...E", "S2": "...EE.."}, RULE) == [
@@ -115,8 +114,7 @@ def test_shift_runs_are_broken_by_other_shifts():
 
 
 def test_shift_runs_of_several_types_and_history():
-    sc = sc_with({"what": "shift", "shifts": ["E", "L"], "max": 2, "weight": 1},
-                 {"S1": ["L"]})
+    sc = sc_with({"what": "shift", "shifts": ["E", "L"], "max": 2, "weight": 1}, {"S1": ["L"]})
     # history L, then E L: a run of 3 E/L days, 1 too many; N breaks the run
     assert found(sc, {"S1": "ELNEL.."}, RULE) == [("S1", 1, 1, [0, 1])]
 
@@ -139,15 +137,19 @@ def test_encode_hard_max_counts_history():
 
 def test_encode_soft_max_forced_by_cover():
     # one person, cover needs them all 7 days: a run of 7 with max 3 costs 4
-    sc = sc_with({"max": 3, "weight": 2}, staff=[person("S1")],
-                 demand=[{"shift": "E", "role": "RN", "min": 1}])
+    sc = sc_with(
+        {"max": 3, "weight": 2},
+        staff=[person("S1")],
+        demand=[{"shift": "E", "role": "RN", "min": 1}],
+    )
     assert optimum(sc).objective == 8
 
 
 def test_encode_soft_max_with_history():
     # history 3 days + 3 pinned days = a run of 6; max 4: 2 units of 7
-    sc = sc_with({"max": 4, "weight": 7}, {"S1": ["E", "E", "E"]},
-                 staff=[person("S1", fixed=pin("EEE"))])
+    sc = sc_with(
+        {"max": 4, "weight": 7}, {"S1": ["E", "E", "E"]}, staff=[person("S1", fixed=pin("EEE"))]
+    )
     assert optimum(sc).objective == 14
 
 
@@ -163,8 +165,9 @@ def test_encode_soft_max_with_history():
 )
 def test_encode_soft_min_at_the_start(history, expected):
     requests = [{"dates": [{"from": "2026-12-08", "to": "2026-12-13"}], "want": "off"}]
-    sc = sc_with({"min": 3, "weight": 5}, history,
-                 staff=[person("S1", fixed=pin("E"), requests=requests)])
+    sc = sc_with(
+        {"min": 3, "weight": 5}, history, staff=[person("S1", fixed=pin("E"), requests=requests)]
+    )
     assert optimum(sc).objective == expected
 
 
@@ -172,17 +175,21 @@ def test_encode_soft_min_in_the_middle():
     # pinned on Thu; off requested (weight 3) Tue, Wed, Fri, Sat.
     # alone: 2 short = 10; Wed-Thu: 5 + 3 = 8; any run of 3 with Thu: 6;
     # Mon..Thu: 6 as well
-    requests = [{"dates": [date], "want": "off", "weight": 3}
-                for date in ("2026-12-08", "2026-12-09", "2026-12-11", "2026-12-12")]
-    sc = sc_with({"min": 3, "weight": 5},
-                 staff=[person("S1", fixed=pin("...E"), requests=requests)])
+    requests = [
+        {"dates": [date], "want": "off", "weight": 3}
+        for date in ("2026-12-08", "2026-12-09", "2026-12-11", "2026-12-12")
+    ]
+    sc = sc_with(
+        {"min": 3, "weight": 5}, staff=[person("S1", fixed=pin("...E"), requests=requests)]
+    )
     assert optimum(sc).objective == 6
 
 
 def test_encode_soft_min_at_the_end_is_open():
     requests = [{"dates": [{"from": "2026-12-07", "to": "2026-12-12"}], "want": "off"}]
-    sc = sc_with({"min": 3, "weight": 5},
-                 staff=[person("S1", fixed=pin("......E"), requests=requests)])
+    sc = sc_with(
+        {"min": 3, "weight": 5}, staff=[person("S1", fixed=pin("......E"), requests=requests)]
+    )
     assert optimum(sc).objective == 0
 
 
@@ -222,8 +229,12 @@ def test_encode_soft_days_off_max_after_history():
     # 2 days off in the history, max 2 off: working day 0 costs nothing, off 5.
     # The penalty is 5 * (1 - works): a negated literal, whose constant part
     # the objective's domain in build.py once forgot (working was cut off)
-    sc = sc_with({"what": "off", "max": 2, "weight": 5}, {"S1": ["-", "-"]},
-                 staff=[person("S1")], horizon={"start": "2026-12-07", "days": 1})
+    sc = sc_with(
+        {"what": "off", "max": 2, "weight": 5},
+        {"S1": ["-", "-"]},
+        staff=[person("S1")],
+        horizon={"start": "2026-12-07", "days": 1},
+    )
     assert found(sc, {"S1": "E"}, RULE) == []
     assert found(sc, {"S1": "."}, RULE) == [("S1", 1, 5, [0])]
     assert pinned(sc, {"S1": "E"}) == 0
@@ -264,8 +275,11 @@ def test_implied_windows_remove_no_roster_the_rules_allow():
     sc = scenario(rules=rules, staff=staff, horizon={"start": "2026-12-07", "days": 8})
     from roster.model.build import build
 
-    windows = [c for c in build(sc).model.proto.constraints
-               if c.has_linear() and list(c.linear.domain)[-1] == 3]
+    windows = [
+        c
+        for c in build(sc).model.proto.constraints
+        if c.has_linear() and list(c.linear.domain)[-1] == 3
+    ]
     assert len(windows) == 8 - 5 + 1
     for rows in _patterns(8):
         if rows["S1"][2] == "E":

@@ -42,13 +42,26 @@ def on(df: pd.DataFrame, date: str, shift: str) -> pd.DataFrame:
 
 
 def cover_violations(sc, roster: Roster, soft_cover: bool = False):  # type: ignore[no-untyped-def]
-    return [(v.amount, v.weight, [(x - sc.horizon.start).days for x in v.dates])
-            for v in check(sc, roster, soft_cover=soft_cover).violations if v.rule == RULE]
+    return [
+        (v.amount, v.weight, [(x - sc.horizon.start).days for x in v.dates])
+        for v in check(sc, roster, soft_cover=soft_cover).violations
+        if v.rule == RULE
+    ]
 
 
 # -- check ----------------------------------------------------------------------
-LEVELS = {"shift": "E", "role": "RN", "dates": [MON], "min": 2, "min_weight": 5,
-          "preferred": 3, "under_weight": 2, "over_weight": 1, "max": 4, "max_weight": 7}
+LEVELS = {
+    "shift": "E",
+    "role": "RN",
+    "dates": [MON],
+    "min": 2,
+    "min_weight": 5,
+    "preferred": 3,
+    "under_weight": 2,
+    "over_weight": 1,
+    "max": 4,
+    "max_weight": 7,
+}
 
 
 @pytest.mark.parametrize(
@@ -72,21 +85,20 @@ def test_levels(working, expected):
 
 
 def test_hard_min_and_max_and_soft_cover():
-    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "min": 2, "max": 2},
-                 staff=five())
+    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "min": 2, "max": 2}, staff=five())
     assert found(sc, {"S1": "E"}, RULE) == [(None, 1, None, [0])]
     assert found(sc, {"S1": "E", "S2": "E", "S3": "E"}, RULE) == [(None, 1, None, [0])]
     # --soft-cover: a hard minimum becomes a heavy soft one; the max stays hard
-    assert found(sc, {"S1": "E"}, RULE, soft_cover=True) == [
-        (None, 1, SOFT_COVER_WEIGHT, [0])]
+    assert found(sc, {"S1": "E"}, RULE, soft_cover=True) == [(None, 1, SOFT_COVER_WEIGHT, [0])]
     assert pinned(sc, {"S1": "E"}) is None
     assert pinned(sc, {"S1": "E"}, soft_cover=True) == SOFT_COVER_WEIGHT
     assert pinned(sc, {"S1": "E", "S2": "E", "S3": "E"}, soft_cover=True) is None
 
 
 def test_every_day_of_a_weekday_pattern():
-    sc = sc_with({"shift": "L", "role": "RN", "weekdays": ["sat", "sun"], "min": 1,
-                  "min_weight": 3})
+    sc = sc_with(
+        {"shift": "L", "role": "RN", "weekdays": ["sat", "sun"], "min": 1, "min_weight": 3}
+    )
     assert found(sc, {"S1": "LLLLLL."}, RULE) == [(None, 1, 3, [6])]
     sc = sc_with({"shift": "L", "role": "RN", "min": 1, "min_weight": 3})
     assert found(sc, {"S1": "LLLLLL."}, RULE) == [(None, 1, 3, [6])]
@@ -94,9 +106,10 @@ def test_every_day_of_a_weekday_pattern():
 
 
 def test_dates_override_weekday_entries():
-    sc = sc_with({"shift": "E", "role": "RN", "min": 1, "min_weight": 1},
-                 {"shift": "E", "role": "RN", "dates": ["2026-12-09"], "min": 2,
-                  "min_weight": 4})
+    sc = sc_with(
+        {"shift": "E", "role": "RN", "min": 1, "min_weight": 1},
+        {"shift": "E", "role": "RN", "dates": ["2026-12-09"], "min": 2, "min_weight": 4},
+    )
     assert found(sc, {"S1": "EEEEEEE"}, RULE) == [(None, 1, 4, [2])]
     needs = [(n.day, n.demand.min) for n in demand_table(sc)]
     assert needs == [(0, 1), (1, 1), (2, 2), (3, 1), (4, 1), (5, 1), (6, 1)]
@@ -104,31 +117,48 @@ def test_dates_override_weekday_entries():
 
 def test_two_weekday_entries_for_the_same_day_are_an_error():
     with pytest.raises(ScenarioError, match="demand"):
-        sc_with({"shift": "E", "role": "RN", "min": 1},
-                {"shift": "E", "role": "RN", "weekdays": ["mon"], "min": 2})
+        sc_with(
+            {"shift": "E", "role": "RN", "min": 1},
+            {"shift": "E", "role": "RN", "weekdays": ["mon"], "min": 2},
+        )
     # a different skill is a different key
-    sc_with({"shift": "E", "role": "RN", "min": 1},
-            {"shift": "E", "role": "RN", "skill": "charge", "min": 1}, skills=SKILLS)
+    sc_with(
+        {"shift": "E", "role": "RN", "min": 1},
+        {"shift": "E", "role": "RN", "skill": "charge", "min": 1},
+        skills=SKILLS,
+    )
 
 
 def test_role_counts_only_when_worked_as_that_role():
     staff = [{"id": "A", "roles": ["RN", "HCA"]}, {"id": "B", "roles": ["HCA"]}]
-    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "min": 1, "min_weight": 1},
-                 {"shift": "E", "role": "HCA", "dates": [MON], "min": 1, "min_weight": 1},
-                 roles=ROLES, staff=staff)
+    sc = sc_with(
+        {"shift": "E", "role": "RN", "dates": [MON], "min": 1, "min_weight": 1},
+        {"shift": "E", "role": "HCA", "dates": [MON], "min": 1, "min_weight": 1},
+        roles=ROLES,
+        staff=staff,
+    )
     # A as HCA, B as HCA: no RN
     assert cover_violations(sc, with_roles(sc, [("A", 0, "E", "HCA"), ("B", 0, "E", "HCA")])) == [
-        (1, 1, [0])]
+        (1, 1, [0])
+    ]
     assert cover_violations(sc, with_roles(sc, [("A", 0, "E", "RN"), ("B", 0, "E", "HCA")])) == []
 
 
 def test_skills_with_and_without_a_role():
-    staff = [{"id": "A", "roles": ["RN"], "skills": ["charge"]},
-             {"id": "B", "roles": ["RN"]},
-             {"id": "C", "roles": ["HCA"], "skills": ["charge"]}]
+    staff = [
+        {"id": "A", "roles": ["RN"], "skills": ["charge"]},
+        {"id": "B", "roles": ["RN"]},
+        {"id": "C", "roles": ["HCA"], "skills": ["charge"]},
+    ]
     skill_only = {"shift": "E", "skill": "charge", "dates": [MON], "min": 2, "min_weight": 1}
-    rn_charge = {"shift": "E", "role": "RN", "skill": "charge", "dates": [MON], "min": 1,
-                 "min_weight": 10}
+    rn_charge = {
+        "shift": "E",
+        "role": "RN",
+        "skill": "charge",
+        "dates": [MON],
+        "min": 1,
+        "min_weight": 10,
+    }
     sc = sc_with(skill_only, rn_charge, roles=ROLES, skills=SKILLS, staff=staff)
     # B has no skill; C has it but works as HCA: 1 with the skill, no RN with it
     assert found(sc, {"B": "E", "C": "E"}, RULE) == [(None, 1, 1, [0]), (None, 1, 10, [0])]
@@ -157,10 +187,15 @@ def test_encode_preferred_traded_against_requests():
     # at least 1, preferably 2 (3 per person short). Off requests on Mon:
     # S1 1, S2 5, S3 2. One person: 3 + 1 = 4; two: S1 + S3 = 3; three: 8
     off = lambda w: [{"dates": [MON], "want": "off", "weight": w}]
-    staff = [person("S1", requests=off(1)), person("S2", requests=off(5)),
-             person("S3", requests=off(2))]
-    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "min": 1, "preferred": 2,
-                  "under_weight": 3}, staff=staff)
+    staff = [
+        person("S1", requests=off(1)),
+        person("S2", requests=off(5)),
+        person("S3", requests=off(2)),
+    ]
+    sc = sc_with(
+        {"shift": "E", "role": "RN", "dates": [MON], "min": 1, "preferred": 2, "under_weight": 3},
+        staff=staff,
+    )
     result = optimum(sc)
     assert result.objective == 3
     assert sorted(on(result.roster.df, MON, "E")["staff"]) == ["S1", "S3"]
@@ -168,29 +203,45 @@ def test_encode_preferred_traded_against_requests():
 
 def test_encode_over_preferred_and_soft_max():
     staff = [person(f"S{i}", fixed=pin("E")) for i in range(1, 5)]
-    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "preferred": 1,
-                  "over_weight": 2, "max": 2, "max_weight": 5}, staff=staff)
+    sc = sc_with(
+        {
+            "shift": "E",
+            "role": "RN",
+            "dates": [MON],
+            "preferred": 1,
+            "over_weight": 2,
+            "max": 2,
+            "max_weight": 5,
+        },
+        staff=staff,
+    )
     # 4 pinned: 3 above preferred (6), 2 above max (10)
     assert optimum(sc).objective == 16
 
 
 def test_encode_role_choice_for_multi_role_staff():
     staff = [{"id": "A", "roles": ["HCA", "RN"]}, {"id": "B", "roles": ["HCA"]}]
-    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "min": 1, "max": 1},
-                 {"shift": "E", "role": "HCA", "dates": [MON], "min": 1, "max": 1},
-                 roles=ROLES, staff=staff)
+    sc = sc_with(
+        {"shift": "E", "role": "RN", "dates": [MON], "min": 1, "max": 1},
+        {"shift": "E", "role": "HCA", "dates": [MON], "min": 1, "max": 1},
+        roles=ROLES,
+        staff=staff,
+    )
     df = on(optimum(sc).roster.df, MON, "E")
     assert sorted(zip(df["staff"], df["role"])) == [("A", "RN"), ("B", "HCA")]
     # B cannot be an RN: two RNs are impossible
-    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "min": 2},
-                 roles=ROLES, staff=staff)
+    sc = sc_with({"shift": "E", "role": "RN", "dates": [MON], "min": 2}, roles=ROLES, staff=staff)
     assert infeasible(sc)
 
 
 def test_encode_skill_only_cover():
     staff = [{"id": "A", "roles": ["RN"]}, {"id": "C", "roles": ["HCA"], "skills": ["charge"]}]
-    sc = sc_with({"shift": "N", "skill": "charge", "dates": [MON], "min": 1},
-                 roles=ROLES, skills=SKILLS, staff=staff)
+    sc = sc_with(
+        {"shift": "N", "skill": "charge", "dates": [MON], "min": 1},
+        roles=ROLES,
+        skills=SKILLS,
+        staff=staff,
+    )
     assert "C" in set(on(optimum(sc).roster.df, MON, "N")["staff"])
 
 
@@ -202,15 +253,20 @@ def test_a_list_of_shifts_counts_people_on_any():
     short = [v for v in found(sc, rows, RULE) if v[3] == [0] or v[3] == [1]]
     assert short == [(None, 1, 3, [1])]
     assert pinned(sc, rows) == 3 * (1 + 2 * 5)  # Tue 1 short, Wed-Sun 2 short each
-    from roster.constraints.cover import coverage
     from ruletools import roster
+
+    from roster.constraints.cover import coverage
 
     table = coverage(sc, roster(sc, rows))
     assert list(table["shift"][:2]) == ["L+N", "L+N"] and list(table["assigned"][:2]) == [2, 1]
 
 
 def test_a_list_of_shifts_hard_in_the_solver():
-    sc = scenario(demand=[{"shift": ["E", "L"], "role": "RN", "min": 1, "max": 1},
-                          {"shift": "N", "role": "RN", "max": 0}])
+    sc = scenario(
+        demand=[
+            {"shift": ["E", "L"], "role": "RN", "min": 1, "max": 1},
+            {"shift": "N", "role": "RN", "max": 0},
+        ]
+    )
     df = optimum(sc).roster.df
     assert df.groupby("date").size().tolist() == [1] * 7

@@ -58,22 +58,27 @@ def test_people_without_hours_count_as_the_largest_contract():
     staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=20), person("S3")]
     sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
     assert loads(sc, {"S1": "N......", "S2": "N......", "S3": "N......"}) == [
-        {"S1": 1, "S2": 2, "S3": 1}]
+        {"S1": 1, "S2": 2, "S3": 1}
+    ]
 
 
 def test_contract_hours_and_zero_hours():
-    staff = [person("S1", contract="FT"), person("S2", contract="PT"),
-             person("S3", hours_per_week=0)]
+    staff = [
+        person("S1", contract="FT"),
+        person("S2", contract="PT"),
+        person("S3", hours_per_week=0),
+    ]
     contracts = [{"id": "FT", "hours_per_week": 37.5}, {"id": "PT", "hours_per_week": 25}]
     sc = sc_with({"measure": "nights", "weight": 1}, staff=staff, contracts=contracts)
     # S3 has no capacity: left out. PT: 2 nights x 2250/1500 = 3
-    assert loads(sc, {"S1": "NNN....", "S2": "NN.....", "S3": "NNNNNNN"}) == [
-        {"S1": 3, "S2": 3}]
+    assert loads(sc, {"S1": "NNN....", "S2": "NN.....", "S3": "NNNNNNN"}) == [{"S1": 3, "S2": 3}]
 
 
 def test_leave_lowers_capacity_and_loads_are_exact():
-    staff = [person("S1", hours_per_week=40),
-             person("S2", hours_per_week=40, leave=[{"from": "2026-12-11", "to": "2026-12-13"}])]
+    staff = [
+        person("S1", hours_per_week=40),
+        person("S2", hours_per_week=40, leave=[{"from": "2026-12-11", "to": "2026-12-13"}]),
+    ]
     sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
     # S2 is available 4 of 7 days: 2 nights x 7/4 = 3.5, not rounded
     assert loads(sc, {"S1": "NNNN...", "S2": "NN....."}) == [{"S1": 4, "S2": Fraction(7, 2)}]
@@ -98,20 +103,30 @@ def test_a_spread_below_the_next_whole_unit_is_charged():
 
 
 def test_unavailable_days_do_not_lower_capacity():
-    staff = [person("S1", hours_per_week=40),
-             person("S2", hours_per_week=40,
-                    unavailable=[{"dates": [{"from": "2026-12-11", "to": "2026-12-13"}]}])]
+    staff = [
+        person("S1", hours_per_week=40),
+        person(
+            "S2",
+            hours_per_week=40,
+            unavailable=[{"dates": [{"from": "2026-12-11", "to": "2026-12-13"}]}],
+        ),
+    ]
     sc = sc_with({"measure": "nights", "weight": 1}, staff=staff)
     assert loads(sc, {"S1": "NNNN...", "S2": "NN....."}) == [{"S1": 4, "S2": 2}]
 
 
 def test_many_capacities_pinned_equals_check():
-    staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=30),
-             person("S3", hours_per_week=20, leave=["2026-12-13"]),
-             person("S4", hours_per_week=30)]
-    for rule in ({"measure": "nights", "weight": 3},
-                 {"measure": "hours", "weight": 1, "max_spread": 2},
-                 {"measure": "shifts", "weight": 2, "max_spread": 1}):
+    staff = [
+        person("S1", hours_per_week=40),
+        person("S2", hours_per_week=30),
+        person("S3", hours_per_week=20, leave=["2026-12-13"]),
+        person("S4", hours_per_week=30),
+    ]
+    for rule in (
+        {"measure": "nights", "weight": 3},
+        {"measure": "hours", "weight": 1, "max_spread": 2},
+        {"measure": "shifts", "weight": 2, "max_spread": 1},
+    ):
         sc = sc_with(rule, staff=staff)
         rows = {"S1": "NN..E..", "S2": "N..LL..", "S3": "EN.....", "S4": "......."}
         penalty = sum(v.amount * v.weight for v in found_violations(sc, rows))
@@ -120,8 +135,10 @@ def test_many_capacities_pinned_equals_check():
 
 
 def test_hours_in_whole_hours():
-    shifts = [{"id": "E", "start": "07:00", "end": "15:00"},
-              {"id": "D", "start": "07:00", "end": "19:30", "break_minutes": 30}]
+    shifts = [
+        {"id": "E", "start": "07:00", "end": "15:00"},
+        {"id": "D", "start": "07:00", "end": "19:30", "break_minutes": 30},
+    ]
     sc = sc_with({"measure": "hours", "weight": 2}, shifts=shifts)
     # 16 h, 12 h (paid), 8 h: spread 8
     rows = {"S1": "EE.....", "S2": "D......", "S3": "E......"}
@@ -143,20 +160,30 @@ def test_weekends_and_shift_types():
 
 def test_groups_by_first_role():
     roles = [{"id": "RN"}, {"id": "HCA"}]
-    staff = [person("S1"), {"id": "S2", "roles": ["RN", "HCA"]},
-             {"id": "S3", "roles": ["HCA", "RN"]}, {"id": "S4", "roles": ["HCA"]},
-             {"id": "S5", "roles": ["RN"], "hours_per_week": 10}]
-    rule = {"kind": RULE, "measure": "nights", "weight": 1, "scope": {"staff": ["S1", "S2",
-                                                                              "S3", "S4"]}}
+    staff = [
+        person("S1"),
+        {"id": "S2", "roles": ["RN", "HCA"]},
+        {"id": "S3", "roles": ["HCA", "RN"]},
+        {"id": "S4", "roles": ["HCA"]},
+        {"id": "S5", "roles": ["RN"], "hours_per_week": 10},
+    ]
+    rule = {
+        "kind": RULE,
+        "measure": "nights",
+        "weight": 1,
+        "scope": {"staff": ["S1", "S2", "S3", "S4"]},
+    }
     sc = scenario(roles=roles, staff=staff, rules=[rule])
-    rows = {"S1": "NNN....", "S2": "N......", "S3": "NNNN...", "S4": "NNNN...",
-            "S5": "NNNNNNN"}
+    rows = {"S1": "NNN....", "S2": "N......", "S3": "NNNN...", "S4": "NNNN...", "S5": "NNNNNNN"}
     # RN group: S1 3, S2 1 -> 2; HCA group: S3 4, S4 4 -> 0; S5 is out of scope
     assert loads(sc, rows) == [{"S1": 3, "S2": 1}, {"S3": 4, "S4": 4}]
     assert found(sc, rows, RULE) == [(None, 2, 1, [])]
     # a one-person group is not judged
-    sc = scenario(roles=roles, staff=staff[:1] + staff[3:4],
-                  rules=[{"kind": RULE, "measure": "nights", "weight": 1}])
+    sc = scenario(
+        roles=roles,
+        staff=staff[:1] + staff[3:4],
+        rules=[{"kind": RULE, "measure": "nights", "weight": 1}],
+    )
     assert found(sc, {"S1": "NNN....", "S4": "......."}, RULE) == []
 
 
@@ -170,29 +197,44 @@ def test_hard():
 # -- encode ---------------------------------------------------------------------
 def one_night_demand(days: list[str]) -> list[dict]:
     """Exactly one N on these dates, no N on other days."""
-    return [{"shift": "N", "role": "RN", "max": 0},
-            {"shift": "N", "role": "RN", "min": 1, "max": 1, "dates": days}]
+    return [
+        {"shift": "N", "role": "RN", "max": 0},
+        {"shift": "N", "role": "RN", "min": 1, "max": 1, "dates": days},
+    ]
 
 
 def test_encode_hard_one_night_cannot_be_shared():
     assert infeasible(sc_with({"measure": "nights"}, demand=one_night_demand(["2026-12-07"])))
-    assert optimum(sc_with({"measure": "nights", "max_spread": 1},
-                           demand=one_night_demand(["2026-12-07"]))).objective == 0
-    assert optimum(sc_with({"measure": "nights", "weight": 5},
-                           demand=one_night_demand(["2026-12-07"]))).objective == 5
+    assert (
+        optimum(
+            sc_with({"measure": "nights", "max_spread": 1}, demand=one_night_demand(["2026-12-07"]))
+        ).objective
+        == 0
+    )
+    assert (
+        optimum(
+            sc_with({"measure": "nights", "weight": 5}, demand=one_night_demand(["2026-12-07"]))
+        ).objective
+        == 5
+    )
 
 
 def test_encode_pro_rata_split():
     # 3 nights for a full-timer and a half-timer: 2 + 1 is the only fair split
     staff = [person("S1", hours_per_week=40), person("S2", hours_per_week=20)]
-    sc = sc_with({"measure": "nights"}, staff=staff,
-                 demand=one_night_demand(["2026-12-07", "2026-12-08", "2026-12-09"]))
+    sc = sc_with(
+        {"measure": "nights"},
+        staff=staff,
+        demand=one_night_demand(["2026-12-07", "2026-12-08", "2026-12-09"]),
+    )
     df = optimum(sc).roster.df
     assert df[df["shift"] == "N"].groupby("staff").size().to_dict() == {"S1": 2, "S2": 1}
     # 4 nights: 3 + 1 -> loads 3, 2; 2 + 2 -> 2, 4: the best spread is 1
-    sc = sc_with({"measure": "nights", "weight": 7}, staff=staff,
-                 demand=one_night_demand(["2026-12-07", "2026-12-08", "2026-12-09",
-                                          "2026-12-10"]))
+    sc = sc_with(
+        {"measure": "nights", "weight": 7},
+        staff=staff,
+        demand=one_night_demand(["2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"]),
+    )
     assert optimum(sc).objective == 7
 
 
@@ -201,9 +243,16 @@ def test_encode_soft_hours():
     # 16/8 at best: spread 8 hours, weight 1
     staff = [person("S1"), person("S2")]
     demand = [{"shift": s, "role": "RN", "max": 0} for s in ("L", "N")]
-    demand += [{"shift": "E", "role": "RN", "max": 0},
-               {"shift": "E", "role": "RN", "min": 1, "max": 1,
-                "dates": [{"from": "2026-12-07", "to": "2026-12-09"}]}]
+    demand += [
+        {"shift": "E", "role": "RN", "max": 0},
+        {
+            "shift": "E",
+            "role": "RN",
+            "min": 1,
+            "max": 1,
+            "dates": [{"from": "2026-12-07", "to": "2026-12-09"}],
+        },
+    ]
     sc = sc_with({"measure": "hours", "weight": 1}, staff=staff, demand=demand)
     assert optimum(sc).objective == 8
 
@@ -219,16 +268,23 @@ def test_carry_adds_earlier_counts_and_days():
     assert found(sc, {"S1": ".......", "S2": "NNN...."}, RULE) == []
     assert found(sc, {"S1": "NNN....", "S2": "......."}, RULE) == [(None, 6, 1, [])]
     # a count of some shift types only does not use the carried shift total
-    sc = sc_with({"measure": "shifts", "shifts": ["N"], "weight": 1}, staff=staff,
-                 carry={"S1": {"days": 7, "shifts": 5}})
+    sc = sc_with(
+        {"measure": "shifts", "shifts": ["N"], "weight": 1},
+        staff=staff,
+        carry={"S1": {"days": 7, "shifts": 5}},
+    )
     assert loads(sc, {"S1": ".......", "S2": "......."}) == [{"S1": 0, "S2": 0}]
 
 
 def test_encode_carry_evens_out_over_weeks():
     staff = [person("S1"), person("S2")]
     carry = {"S1": {"days": 7, "nights": 2}, "S2": {"days": 7}}
-    sc = sc_with({"measure": "nights"}, staff=staff, carry=carry,
-                 demand=one_night_demand(["2026-12-07", "2026-12-08"]))
+    sc = sc_with(
+        {"measure": "nights"},
+        staff=staff,
+        carry=carry,
+        demand=one_night_demand(["2026-12-07", "2026-12-08"]),
+    )
     df = optimum(sc).roster.df
     # hard: the two nights must go to S2, who had none last week
     assert df[df["shift"] == "N"]["staff"].tolist() == ["S2", "S2"]

@@ -45,12 +45,12 @@ def test_min_over_the_horizon():
 
 def test_min_is_lowered_pro_rata_for_leave():
     leave = ["2026-12-12", "2026-12-13"]
-    sc = sc_with({"min_hours": 28, "weight": 1},
-                 staff=[person("S1", leave=leave)])
+    sc = sc_with({"min_hours": 28, "weight": 1}, staff=[person("S1", leave=leave)])
     # 28 h x 5/7 = 20 h; 16 h worked: 4 short
     assert found(sc, {"S1": "EE....."}, RULE) == [("S1", 4, 1, list(range(7)))]
-    sc = sc_with({"min_hours": 28, "weight": 1, "reduce_for_leave": False},
-                 staff=[person("S1", leave=leave)])
+    sc = sc_with(
+        {"min_hours": 28, "weight": 1, "reduce_for_leave": False}, staff=[person("S1", leave=leave)]
+    )
     assert found(sc, {"S1": "EE....."}, RULE) == [("S1", 12, 1, list(range(7)))]
     # rounding down: 600 min x 6/7 = 514 min; one E is 480 min: 34 min = 1 hour
     sc = sc_with({"min_hours": 10, "weight": 1}, staff=[person("S1", leave=["2026-12-08"])])
@@ -60,9 +60,11 @@ def test_min_is_lowered_pro_rata_for_leave():
 def test_per_week_counts_the_history_of_the_first_week():
     # Wed start: week 1 = Mon, Tue (history) + Wed..Sun (days 0-4);
     # week 2 = Mon, Tue (days 5, 6)
-    sc = sc_with({"max_hours": 40, "per": "week", "weight": 1},
-                 horizon={"start": WED.isoformat(), "days": 7},
-                 history={"S1": ["E", "E"], "S2": ["-", "-"]})
+    sc = sc_with(
+        {"max_hours": 40, "per": "week", "weight": 1},
+        horizon={"start": WED.isoformat(), "days": 7},
+        history={"S1": ["E", "E"], "S2": ["-", "-"]},
+    )
     rows = {"S1": "EEEE...", "S2": "EEEEE..", "S3": ".....NN"}
     # S1: 16 h history + 32 h = 48 h: 8 over; S2: 40 h: fine; S3 19 h
     assert found(sc, rows, RULE) == [("S1", 8, 1, [0, 1, 2, 3, 4])]
@@ -70,8 +72,9 @@ def test_per_week_counts_the_history_of_the_first_week():
 
 def test_per_week_minimum_only_for_weeks_wholly_known():
     rule = {"min_hours": 16, "per": "week", "weight": 1}
-    sc = sc_with(rule, horizon={"start": WED.isoformat(), "days": 7},
-                 history={"S1": ["-", "-"], "S2": ["-"]})
+    sc = sc_with(
+        rule, horizon={"start": WED.isoformat(), "days": 7}, history={"S1": ["-", "-"], "S2": ["-"]}
+    )
     # S1 knows the whole first week: 8 h short; S2 and S3 do not;
     # nobody's second week (Mon, Tue only) is complete
     rows = {"S1": "E......", "S2": "E......", "S3": "......."}
@@ -102,8 +105,9 @@ def test_hard_hours_violation():
 # -- encode ---------------------------------------------------------------------
 def test_encode_hard_max():
     assert infeasible(sc_with({"max_hours": 20}, staff=[person("S1", fixed=pin("EEE"))]))
-    assert optimum(sc_with({"max_hours": 20}, staff=[person("S1", fixed=pin("E.L"))])
-                   ).objective == 0
+    assert (
+        optimum(sc_with({"max_hours": 20}, staff=[person("S1", fixed=pin("E.L"))])).objective == 0
+    )
 
 
 def test_encode_soft_max_rounds_up():
@@ -115,8 +119,7 @@ def test_encode_soft_min_traded_against_requests():
     # every worked day breaks an off request (5). k shifts cost 5k plus the
     # started hours short of 30 h: 0 -> 30, N -> 26, NN -> 21, NNN (28.5 h)
     # -> 17, four shifts -> 20. The optimum works three nights.
-    requests = [{"dates": [{"from": "2026-12-07", "to": "2026-12-13"}], "want": "off",
-                 "weight": 5}]
+    requests = [{"dates": [{"from": "2026-12-07", "to": "2026-12-13"}], "want": "off", "weight": 5}]
     sc = sc_with({"min_hours": 30, "weight": 1}, staff=[person("S1", requests=requests)])
     result = optimum(sc)
     assert result.objective == 17
@@ -142,4 +145,3 @@ def test_encode_per_week_min_reduced_to_nothing_by_leave():
     assert optimum(sc_with(rule, staff=[person("S1", leave=leave)], **kw)).objective == 0
     rule["reduce_for_leave"] = False
     assert infeasible(sc_with(rule, staff=[person("S1", leave=leave)], **kw))
-

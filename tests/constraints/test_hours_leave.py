@@ -15,18 +15,21 @@ from roster.result import Result, SolveStatus
 
 RULE = "hours"
 #: paid: E 8 h; the week is Mon 7 - Sun 13 December 2026
-SHIFTS = [{"id": "E", "start": "07:00", "end": "15:00"},
-          {"id": "N", "start": "21:00", "end": "07:00"}]
+SHIFTS = [
+    {"id": "E", "start": "07:00", "end": "15:00"},
+    {"id": "N", "start": "21:00", "end": "07:00"},
+]
 WEEKDAYS = {d: 7.5 for d in ("mon", "tue", "wed", "thu", "fri")}
-CONTRACT = {"id": "FT", "hours_per_week": 37.5,
-            "leave_hours": {"annual": WEEKDAYS, "sick": 7.5}}
+CONTRACT = {"id": "FT", "hours_per_week": 37.5, "leave_hours": {"annual": WEEKDAYS, "sick": 7.5}}
 MON_WED = {"from": "2026-12-07", "to": "2026-12-09"}
 
 
 def ward(leave_type: str = "annual", **rule: object):  # type: ignore[no-untyped-def]
     rules = [{"kind": RULE, "per": "week", **rule}]
-    staff = [person("S1", contract="FT", leave=[{**MON_WED, "type": leave_type}]),
-             person("S2", contract="FT")]
+    staff = [
+        person("S1", contract="FT", leave=[{**MON_WED, "type": leave_type}]),
+        person("S2", contract="FT"),
+    ]
     return scenario(shifts=SHIFTS, contracts=[CONTRACT], staff=staff, rules=rules)
 
 
@@ -54,8 +57,7 @@ def test_the_message_counts_the_leave_in():
     sc = ward(max_hours=40, weight=1)
     from ruletools import report
 
-    [v] = [v for v in report(sc, {"S1": "...EEEE", "S2": "......."}).violations
-           if v.rule == RULE]
+    [v] = [v for v in report(sc, {"S1": "...EEEE", "S2": "......."}).violations if v.rule == RULE]
     assert "54.5 hours (22.5 of them leave)" in v.message and "at most 40" in v.message
 
 
@@ -66,16 +68,18 @@ def test_an_uncredited_type_credits_nothing():
     assert found(sc, {"S1": "...EEEE", "S2": "EEEEE.."}, RULE) == []
     # min: lowered pro rata to 4 of 7 days, 2250 min x 4 // 7 = 1285 min;
     # Thu-Fri 16 h = 960 min: 325 short -> 6 hours
-    assert found(sc, {"S1": "...EE..", "S2": "EEEEE.."}, RULE) == [
-        ("S1", 6, 1, list(range(7)))]
+    assert found(sc, {"S1": "...EE..", "S2": "EEEEE.."}, RULE) == [("S1", 6, 1, list(range(7)))]
 
 
 def test_per_weekday_credit():
     # annual leave on Sat-Sun credits nothing under the weekday form; sick
     # leave credits 7.5 every day
-    staff = [person("S1", contract="FT", leave=[{"from": "2026-12-11", "to": "2026-12-13"}]),
-             person("S2", contract="FT",
-                    leave=[{"from": "2026-12-11", "to": "2026-12-13", "type": "sick"}])]
+    staff = [
+        person("S1", contract="FT", leave=[{"from": "2026-12-11", "to": "2026-12-13"}]),
+        person(
+            "S2", contract="FT", leave=[{"from": "2026-12-11", "to": "2026-12-13", "type": "sick"}]
+        ),
+    ]
     sc = scenario(shifts=SHIFTS, contracts=[CONTRACT], staff=staff)
     assert sc.credit == {"S1": {4: 450}, "S2": {4: 450, 5: 450, 6: 450}}
 
@@ -100,10 +104,13 @@ def test_report_figures_agree():
     from roster import check
     from roster.report import view
 
-    [row] = [p for g in view(sc, r, check(sc, r))["groups"] for p in g["people"]
-             if p["id"] == "S1"]
+    [row] = [p for g in view(sc, r, check(sc, r))["groups"] for p in g["people"] if p["id"] == "S1"]
     assert (row["totals"]["hours"], row["totals"]["leave_hours"], row["due"], row["over"]) == (
-        32, 22.5, 37.5, True)
+        32,
+        22.5,
+        37.5,
+        True,
+    )
     unpaid = ward("unpaid", max_hours=40, weight=1)
     assert hours_due(unpaid, "S1") == pytest.approx(37.5 * 4 / 7)
     assert staff_totals(unpaid, roster(unpaid, {"S1": "...EEEE"}))["S1"]["leave_hours"] == 0
@@ -113,11 +120,14 @@ def test_solve_keeps_a_hard_maximum_with_credit():
     # 6 E and 4 N needed Thu-Sun... S1 has 22.5 h of leave credit and a hard
     # 40 h week: at most 2 shifts (16 h); the rest falls to S2 and S3
     staff = [person("S1", contract="FT", leave=[MON_WED]), person("S2"), person("S3")]
-    demand = [{"shift": "E", "role": "RN", "min": 1, "max": 1},
-              {"shift": "N", "role": "RN", "max": 0}]
-    rules = [{"kind": RULE, "per": "week", "max_hours": 40, "scope": {"staff": ["S1"]}},
-             {"kind": RULE, "per": "week", "min_hours": 40, "weight": 1,
-              "scope": {"staff": ["S1"]}}]
+    demand = [
+        {"shift": "E", "role": "RN", "min": 1, "max": 1},
+        {"shift": "N", "role": "RN", "max": 0},
+    ]
+    rules = [
+        {"kind": RULE, "per": "week", "max_hours": 40, "scope": {"staff": ["S1"]}},
+        {"kind": RULE, "per": "week", "min_hours": 40, "weight": 1, "scope": {"staff": ["S1"]}},
+    ]
     sc = scenario(shifts=SHIFTS, contracts=[CONTRACT], staff=staff, demand=demand, rules=rules)
     result = optimum(sc)
     df = result.roster.df

@@ -14,9 +14,14 @@ MON, TUE, WED = "2026-12-07", "2026-12-08", "2026-12-09"
 def test_blocked_days_and_shifts():
     staff = [
         person("S1", leave=[MON, {"from": "2026-12-12", "to": "2026-12-20"}]),
-        person("S2", unavailable=[{"dates": [TUE], "shifts": ["N"]},
-                                  {"dates": [TUE, WED], "shifts": ["L"]},
-                                  {"dates": [{"from": "2026-12-01", "to": MON}]}]),
+        person(
+            "S2",
+            unavailable=[
+                {"dates": [TUE], "shifts": ["N"]},
+                {"dates": [TUE, WED], "shifts": ["L"]},
+                {"dates": [{"from": "2026-12-01", "to": MON}]},
+            ],
+        ),
         person("S3", leave=[TUE], unavailable=[{"dates": [TUE], "shifts": ["E"]}]),
     ]
     sc = scenario(staff=staff)
@@ -28,8 +33,10 @@ def test_blocked_days_and_shifts():
 
 
 def test_check_each_shift_on_leave():
-    staff = [person("S1", leave=[MON, TUE]),
-             person("S2", unavailable=[{"dates": [TUE], "shifts": ["N", "L"]}])]
+    staff = [
+        person("S1", leave=[MON, TUE]),
+        person("S2", unavailable=[{"dates": [TUE], "shifts": ["N", "L"]}]),
+    ]
     sc = scenario(staff=staff)
     assert found(sc, {"S1": "EL.....", "S2": "EEN...."}, RULE) == [
         ("S1", 1, None, [0]),
@@ -61,11 +68,17 @@ def test_encode_leave_moves_work_to_others():
 
 # -- recurring unavailability ----------------------------------------------------------
 def test_never_nights_and_not_on_mondays():
-    staff = [person("S1", unavailable=[{"shifts": ["N"]}]),
-             person("S2", unavailable=[{"weekdays": ["mon"]}]),
-             person("S3", unavailable=[{"weekdays": ["sat", "sun"], "shifts": ["L"]},
-                                       {"dates": [{"from": "2026-12-07", "to": "2026-12-13"}],
-                                        "weekdays": ["wed"]}])]
+    staff = [
+        person("S1", unavailable=[{"shifts": ["N"]}]),
+        person("S2", unavailable=[{"weekdays": ["mon"]}]),
+        person(
+            "S3",
+            unavailable=[
+                {"weekdays": ["sat", "sun"], "shifts": ["L"]},
+                {"dates": [{"from": "2026-12-07", "to": "2026-12-13"}], "weekdays": ["wed"]},
+            ],
+        ),
+    ]
     sc = scenario(staff=staff)
     assert sc.away_days == {"S1": frozenset(), "S2": frozenset({0}), "S3": frozenset({2})}
     rows = {"S1": "...N...", "S2": "E......", "S3": "..E..LE"}

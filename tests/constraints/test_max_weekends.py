@@ -58,32 +58,43 @@ def test_hard():
 # -- encode ---------------------------------------------------------------------
 def test_encode_hard():
     assert infeasible(sc_with({"max": 0}, staff=[person("S1", fixed=pin(".....E"))]))
-    assert infeasible(sc_with({"max": 1}, horizon=TWO_WEEKS,
-                              staff=[person("S1", fixed=pin("......E.....L"))]))
-    assert optimum(sc_with({"max": 1}, horizon=TWO_WEEKS,
-                           staff=[person("S1", fixed=pin(".....EL"))])).objective == 0
+    assert infeasible(
+        sc_with({"max": 1}, horizon=TWO_WEEKS, staff=[person("S1", fixed=pin("......E.....L"))])
+    )
+    assert (
+        optimum(
+            sc_with({"max": 1}, horizon=TWO_WEEKS, staff=[person("S1", fixed=pin(".....EL"))])
+        ).objective
+        == 0
+    )
 
 
 def test_encode_hard_pushes_work_into_one_weekend():
     # cover on both Saturdays and Sundays needs S1 (only person) 4 days; with
     # at most 1 weekend that is impossible, with soft weight 6 it costs 6
     demand = [{"shift": "E", "role": "RN", "min": 1, "weekdays": ["sat", "sun"]}]
-    assert infeasible(sc_with({"max": 1}, horizon=TWO_WEEKS, staff=[person("S1")],
-                              demand=demand))
-    assert optimum(sc_with({"max": 1, "weight": 6}, horizon=TWO_WEEKS, staff=[person("S1")],
-                           demand=demand)).objective == 6
+    assert infeasible(sc_with({"max": 1}, horizon=TWO_WEEKS, staff=[person("S1")], demand=demand))
+    assert (
+        optimum(
+            sc_with({"max": 1, "weight": 6}, horizon=TWO_WEEKS, staff=[person("S1")], demand=demand)
+        ).objective
+        == 6
+    )
 
 
 def test_encode_soft_counts_weekends_not_days():
     # pinned Sat+Sun of week 1 and Sat of week 2: 2 weekends, max 0 -> 2 x 5
-    sc = sc_with({"max": 0, "weight": 5}, horizon=TWO_WEEKS,
-                 staff=[person("S1", fixed=pin(".....EE.....E"))])
+    sc = sc_with(
+        {"max": 0, "weight": 5}, horizon=TWO_WEEKS, staff=[person("S1", fixed=pin(".....EE.....E"))]
+    )
     assert optimum(sc).objective == 10
 
 
 def test_one_weekend_in_two():
-    sc = scenario(rules=[{"kind": RULE, "max": 1, "window": 2, "weight": 3}],
-                  horizon={"start": "2026-12-07", "days": 28})
+    sc = scenario(
+        rules=[{"kind": RULE, "max": 1, "window": 2, "weight": 3}],
+        horizon={"start": "2026-12-07", "days": 28},
+    )
     # weekends 1 and 2 worked: over in window (1, 2); weekends 1 and 3: fine
     one_two = "." * 5 + "E." + "." * 5 + ".E" + "." * 14
     one_three = "." * 5 + "E." + "." * 7 + "." * 5 + "E." + "." * 7

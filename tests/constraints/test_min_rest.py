@@ -29,8 +29,14 @@ def test_short_pairs_from_clock_times():
     # L->N 23.5 h (6.5 -> 7), N->L 6.5 h (23.5 -> 24), N->N 14 h (16);
     # two days on, N (ends 07:30) -> E at 07:00 rests 23.5 h (7)
     assert sorted(MinRest(kind=RULE, hours=30).short_pairs(sc, 0)) == [
-        (1, "E", "E", 14), (1, "E", "L", 7), (1, "L", "E", 21), (1, "L", "L", 14),
-        (1, "L", "N", 7), (1, "N", "L", 24), (1, "N", "N", 16), (2, "N", "E", 7),
+        (1, "E", "E", 14),
+        (1, "E", "L", 7),
+        (1, "L", "E", 21),
+        (1, "L", "L", 14),
+        (1, "L", "N", 7),
+        (1, "N", "L", 24),
+        (1, "N", "N", 16),
+        (2, "N", "E", 7),
     ]
 
 
@@ -64,8 +70,10 @@ def test_history_counts():
 
 
 def test_scope_is_the_day_of_the_first_shift():
-    sc = sc_with({"hours": 11, "weight": 1, "scope": {"weekdays": ["mon"]}},
-                 horizon={"start": "2026-12-07", "days": 14})
+    sc = sc_with(
+        {"hours": 11, "weight": 1, "scope": {"weekdays": ["mon"]}},
+        horizon={"start": "2026-12-07", "days": 14},
+    )
     # L->E Mon->Tue (counted), Thu->Fri (not), Sun->Mon (not: Sunday first)
     rows = {"S1": "LE.LE.LE......"}
     assert found(sc, rows, RULE) == [("S1", 2, 1, [0, 1])]
@@ -73,13 +81,11 @@ def test_scope_is_the_day_of_the_first_shift():
 
 def test_scope_counts_history_days_in_scope():
     # history L on Sunday 2026-12-06; the rule is for rests starting on Sundays
-    sc = sc_with({"hours": 11, "weight": 1, "scope": {"weekdays": ["sun"]}},
-                 history={"S1": ["L"]})
+    sc = sc_with({"hours": 11, "weight": 1, "scope": {"weekdays": ["sun"]}}, history={"S1": ["L"]})
     assert found(sc, {"S1": "E......"}, RULE) == [("S1", 2, 1, [0])]
     assert pinned(sc, {"S1": "E......"}) == 2
     # a scope ending before the history day: not counted
-    sc = sc_with({"hours": 11, "weight": 1, "scope": {"to": "2026-12-05"}},
-                 history={"S1": ["L"]})
+    sc = sc_with({"hours": 11, "weight": 1, "scope": {"to": "2026-12-05"}}, history={"S1": ["L"]})
     assert found(sc, {"S1": "E......"}, RULE) == []
 
 
@@ -93,20 +99,22 @@ def test_hard_violation():
 # -- encode ---------------------------------------------------------------------
 def test_encode_hard():
     assert infeasible(sc_with({"hours": 11}, staff=[person("S1", fixed=pin("LE"))]))
-    assert infeasible(sc_with({"hours": 11}, history={"S1": ["L"]},
-                              staff=[person("S1", fixed=pin("E"))]))
+    assert infeasible(
+        sc_with({"hours": 11}, history={"S1": ["L"]}, staff=[person("S1", fixed=pin("E"))])
+    )
     assert infeasible(sc_with({"hours": 30}, staff=[person("S1", fixed=pin("N.E"))]))
-    assert optimum(sc_with({"hours": 11}, staff=[person("S1", fixed=pin("L.E"))])
-                   ).objective == 0
+    assert optimum(sc_with({"hours": 11}, staff=[person("S1", fixed=pin("L.E"))])).objective == 0
 
 
 def test_encode_hard_forces_a_day_off_between():
     # at 30 h, pinned E on Mon and Wed with cover asking for someone every day:
     # only two staff, so the other person covers Tue; nothing fits before Wed
     # for S1 (E on Tue rests 16 h)
-    sc = sc_with({"hours": 30}, staff=[person("S1", fixed=pin("E.E")), person("S2")],
-                 demand=[{"shift": "E", "role": "RN", "min": 1,
-                          "dates": ["2026-12-08"]}])
+    sc = sc_with(
+        {"hours": 30},
+        staff=[person("S1", fixed=pin("E.E")), person("S2")],
+        demand=[{"shift": "E", "role": "RN", "min": 1, "dates": ["2026-12-08"]}],
+    )
     roster = optimum(sc).roster.df
     tue = roster[roster["date"].astype(str) == "2026-12-08"]
     assert list(tue["staff"]) == ["S2"]
@@ -114,20 +122,29 @@ def test_encode_hard_forces_a_day_off_between():
 
 def test_encode_soft_history_constant_penalty():
     # history L, pinned E on day 0: 2 h short, weight 3
-    sc = sc_with({"hours": 11, "weight": 3}, history={"S1": ["L"]},
-                 staff=[person("S1", fixed=pin("E"))])
+    sc = sc_with(
+        {"hours": 11, "weight": 3}, history={"S1": ["L"]}, staff=[person("S1", fixed=pin("E"))]
+    )
     assert optimum(sc).objective == 6
 
 
 def test_encode_soft_cover_forces_short_rest():
     # one person; cover: L on Mon, E on Tue: 9 h rest, 2 short (x4)
-    sc = sc_with({"hours": 11, "weight": 4}, staff=[person("S1")],
-                 demand=[{"shift": "L", "role": "RN", "min": 1, "dates": ["2026-12-07"]},
-                         {"shift": "E", "role": "RN", "min": 1, "dates": ["2026-12-08"]}])
+    sc = sc_with(
+        {"hours": 11, "weight": 4},
+        staff=[person("S1")],
+        demand=[
+            {"shift": "L", "role": "RN", "min": 1, "dates": ["2026-12-07"]},
+            {"shift": "E", "role": "RN", "min": 1, "dates": ["2026-12-08"]},
+        ],
+    )
     assert optimum(sc).objective == 8
 
 
 def test_encode_scope_counts_history_days():
-    sc = sc_with({"hours": 11, "scope": {"weekdays": ["sun"]}}, history={"S1": ["L"]},
-                 staff=[person("S1", fixed=pin("E"))])
+    sc = sc_with(
+        {"hours": 11, "scope": {"weekdays": ["sun"]}},
+        history={"S1": ["L"]},
+        staff=[person("S1", fixed=pin("E"))],
+    )
     assert infeasible(sc)

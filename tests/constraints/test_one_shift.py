@@ -12,9 +12,11 @@ RULE = "one_shift"
 
 def test_overlapping_pairs():
     assert overlapping_pairs(scenario(), 0) == [("N", "E")]
-    shifts = [{"id": "D", "start": "07:00", "end": "19:30"},
-              {"id": "T", "start": "19:00", "end": "07:30"},
-              {"id": "X", "start": "07:30", "end": "12:00"}]
+    shifts = [
+        {"id": "D", "start": "07:00", "end": "19:30"},
+        {"id": "T", "start": "19:00", "end": "07:30"},
+        {"id": "X", "start": "07:30", "end": "12:00"},
+    ]
     # T ends 07:30: overlaps D (07:00) but not X (07:30); D never reaches the next day
     assert overlapping_pairs(scenario(shifts=shifts), 0) == [("T", "D")]
 
@@ -23,7 +25,8 @@ def test_check_two_shifts_a_day():
     sc = scenario()
     assert found(sc, [("S1", 0, "E"), ("S1", 0, "L")], RULE) == [("S1", 1, None, [0])]
     assert found(sc, [("S1", 2, "E"), ("S1", 2, "L"), ("S1", 2, "N")], RULE) == [
-        ("S1", 2, None, [2])]
+        ("S1", 2, None, [2])
+    ]
 
 
 def test_check_overlap_with_the_next_day_and_history():
@@ -39,11 +42,15 @@ def test_encode():
     assert infeasible(scenario(staff=[person("S1", fixed=pin("NE"))]))
     assert infeasible(scenario(staff=[person("S1", fixed=pin("E"))], history={"S1": ["N"]}))
     # a night then a late is fine; cover can need one person on both
-    sc = scenario(staff=[person("S1", fixed=pin("N"))],
-                  demand=[{"shift": "L", "role": "RN", "min": 1, "dates": ["2026-12-08"]}])
+    sc = scenario(
+        staff=[person("S1", fixed=pin("N"))],
+        demand=[{"shift": "L", "role": "RN", "min": 1, "dates": ["2026-12-08"]}],
+    )
     assert optimum(sc).objective == 0
-    sc = scenario(staff=[person("S1", fixed=pin("N"))],
-                  demand=[{"shift": "E", "role": "RN", "min": 1, "dates": ["2026-12-08"]}])
+    sc = scenario(
+        staff=[person("S1", fixed=pin("N"))],
+        demand=[{"shift": "E", "role": "RN", "min": 1, "dates": ["2026-12-08"]}],
+    )
     assert infeasible(sc)
     # cover for E and L on one day needs two people
     demand = [{"shift": t, "role": "RN", "min": 1, "dates": ["2026-12-07"]} for t in "EL"]

@@ -13,9 +13,12 @@ PUBLISHED = [("S1", 0, "E"), ("S1", 1, "E"), ("S1", 2, "E"), ("S2", 0, "N"), ("S
 
 
 def sc_with(**params):  # type: ignore[no-untyped-def]
-    rule = {"kind": RULE, "weight": 10,
-            "assignments": [{"staff": s, "date": day(d), "shift": t} for s, d, t in PUBLISHED],
-            **params}
+    rule = {
+        "kind": RULE,
+        "weight": 10,
+        "assignments": [{"staff": s, "date": day(d), "shift": t} for s, d, t in PUBLISHED],
+        **params,
+    }
     return scenario(rules=[rule])
 
 
@@ -25,8 +28,7 @@ def test_each_changed_person_day_costs() -> None:
     same = {"S1": "EEE....", "S2": "N......", "S3": ".L....."}
     assert found(sc, same, RULE) == []
     moved = {"S1": "ELE....", "S2": "N......", "S3": "......E"}  # a swap, a drop, an addition
-    assert found(sc, moved, RULE) == [("S1", 1, 10, [1]), ("S3", 1, 10, [1]),
-                                      ("S3", 1, 10, [6])]
+    assert found(sc, moved, RULE) == [("S1", 1, 10, [1]), ("S3", 1, 10, [1]), ("S3", 1, 10, [6])]
 
 
 def test_short_notice_and_days_off_cost_more() -> None:
@@ -34,8 +36,7 @@ def test_short_notice_and_days_off_cost_more() -> None:
     rows = {"S1": "E.E....", "S2": "N......", "S3": ".L.E..E"}
     # S1 drops Tuesday (short notice: 10 + 5); S3 works Thursday and Sunday,
     # both published days off (10 + 3), neither at short notice
-    assert found(sc, rows, RULE) == [("S1", 1, 15, [1]), ("S3", 1, 13, [3]),
-                                     ("S3", 1, 13, [6])]
+    assert found(sc, rows, RULE) == [("S1", 1, 15, [1]), ("S3", 1, 13, [3]), ("S3", 1, 13, [6])]
 
 
 def test_days_before_from_are_hard() -> None:
@@ -45,17 +46,21 @@ def test_days_before_from_are_hard() -> None:
 
 
 def test_without_weight_nothing_may_change() -> None:
-    sc = scenario(rules=[{"kind": RULE, "assignments": [{"staff": "S1", "date": day(0),
-                                                         "shift": "E"}]}])
+    sc = scenario(
+        rules=[{"kind": RULE, "assignments": [{"staff": "S1", "date": day(0), "shift": "E"}]}]
+    )
     assert found(sc, {"S1": "E.....E"}, RULE) == [("S1", 1, None, [6])]
 
 
 # -- encode ---------------------------------------------------------------------
-@pytest.mark.parametrize("rows, expected", [
-    ({"S1": "EEE....", "S2": "N......", "S3": ".L....."}, 0),
-    ({"S1": "ELE....", "S2": "N......", "S3": "......E"}, 30),
-    ({"S1": ".......", "S2": ".......", "S3": "......."}, 50),
-])
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ({"S1": "EEE....", "S2": "N......", "S3": ".L....."}, 0),
+        ({"S1": "ELE....", "S2": "N......", "S3": "......E"}, 30),
+        ({"S1": ".......", "S2": ".......", "S3": "......."}, 50),
+    ],
+)
 def test_model_prices_changes_like_the_checker(rows, expected) -> None:  # type: ignore[no-untyped-def]
     assert pinned(sc_with(), rows) == expected
 
@@ -75,26 +80,47 @@ def test_model_keeps_days_before_from() -> None:
 def test_solve_returns_the_published_roster_when_nothing_else_matters() -> None:
     result = optimum(sc_with(**{"from": day(1), "day_off_weight": 2}))
     assert result.objective == 0
-    worked = {(r.staff, (r.date - result.roster.df["date"].min()).days, r.shift)
-              for r in result.roster.df.itertuples()}
+    worked = {
+        (r.staff, (r.date - result.roster.df["date"].min()).days, r.shift)
+        for r in result.roster.df.itertuples()
+    }
     assert worked == set(PUBLISHED)
 
 
 def test_unknown_ids_are_errors() -> None:
     with pytest.raises(ScenarioError, match=r"assignments\[0\]\.staff: unknown staff 'X9'"):
-        scenario(rules=[{"kind": RULE, "weight": 1,
-                         "assignments": [{"staff": "X9", "date": day(0), "shift": "E"}]}])
+        scenario(
+            rules=[
+                {
+                    "kind": RULE,
+                    "weight": 1,
+                    "assignments": [{"staff": "X9", "date": day(0), "shift": "E"}],
+                }
+            ]
+        )
     with pytest.raises(ScenarioError, match=r"assignments\[0\]\.shift: unknown shift 'Q'"):
-        scenario(rules=[{"kind": RULE, "weight": 1,
-                         "assignments": [{"staff": "S1", "date": day(0), "shift": "Q"}]}])
+        scenario(
+            rules=[
+                {
+                    "kind": RULE,
+                    "weight": 1,
+                    "assignments": [{"staff": "S1", "date": day(0), "shift": "Q"}],
+                }
+            ]
+        )
 
 
 def test_problems_in_later_rules_keep_their_own_path() -> None:
     with pytest.raises(ScenarioError) as info:
-        scenario(rules=[
-            {"kind": RULE, "weight": 1,
-             "assignments": [{"staff": "X9", "date": day(0), "shift": "E"}]},
-            {"kind": "succession", "first": "N", "then": ["Q"]},
-        ])
+        scenario(
+            rules=[
+                {
+                    "kind": RULE,
+                    "weight": 1,
+                    "assignments": [{"staff": "X9", "date": day(0), "shift": "E"}],
+                },
+                {"kind": "succession", "first": "N", "then": ["Q"]},
+            ]
+        )
     paths = [path for path, _ in info.value.problems]
     assert paths == ["rules[0] (published).assignments[0].staff", "rules[1] (succession).then"]

@@ -14,8 +14,10 @@ def with_requests(*requests: dict, **extra):  # type: ignore[no-untyped-def]
 
 
 def test_off_whole_day_and_one_shift():
-    sc = with_requests({"dates": [MON, WED], "want": "off", "weight": 3},
-                       {"dates": [TUE], "want": "off", "shift": "N", "weight": 2})
+    sc = with_requests(
+        {"dates": [MON, WED], "want": "off", "weight": 3},
+        {"dates": [TUE], "want": "off", "shift": "N", "weight": 2},
+    )
     # Mon worked (3), Tue an L (not the N asked off), Wed off
     assert found(sc, {"S1": "EL....."}, RULE) == [("S1", 1, 3, [0])]
     assert found(sc, {"S1": "EN.L..."}, RULE) == [("S1", 1, 3, [0]), ("S1", 1, 2, [1])]
@@ -23,17 +25,24 @@ def test_off_whole_day_and_one_shift():
 
 
 def test_on_whole_day_and_one_shift():
-    sc = with_requests({"dates": [{"from": MON, "to": WED}], "want": "on"},
-                       {"dates": ["2026-12-11"], "want": "on", "shift": "L", "weight": 4})
+    sc = with_requests(
+        {"dates": [{"from": MON, "to": WED}], "want": "on"},
+        {"dates": ["2026-12-11"], "want": "on", "shift": "L", "weight": 4},
+    )
     # Mon and Wed not worked (1 each); Fri E instead of L (4)
     assert found(sc, {"S1": ".N..E.."}, RULE) == [
-        ("S1", 1, 1, [0]), ("S1", 1, 1, [2]), ("S1", 1, 4, [4])]
+        ("S1", 1, 1, [0]),
+        ("S1", 1, 1, [2]),
+        ("S1", 1, 4, [4]),
+    ]
     assert found(sc, {"S1": "ELN.L.."}, RULE) == []
 
 
 def test_dates_outside_the_horizon_and_zero_weight():
-    sc = with_requests({"dates": [{"from": "2026-12-01", "to": MON}], "want": "off"},
-                       {"dates": [TUE], "want": "off", "weight": 0})
+    sc = with_requests(
+        {"dates": [{"from": "2026-12-01", "to": MON}], "want": "off"},
+        {"dates": [TUE], "want": "off", "weight": 0},
+    )
     # Dec 1-6 are before the horizon; the zero-weight one is listed, costs nothing
     assert found(sc, {"S1": "EE....."}, RULE) == [("S1", 1, 1, [0]), ("S1", 1, 0, [1])]
     assert pinned(sc, {"S1": "EE....."}) == 1
@@ -50,8 +59,10 @@ def test_requests_are_never_hard():
 
 
 def test_encode_off_requests_are_granted_when_free():
-    sc = with_requests({"dates": [MON, TUE], "want": "off", "weight": 3},
-                       {"dates": [WED], "want": "off", "shift": "N"})
+    sc = with_requests(
+        {"dates": [MON, TUE], "want": "off", "weight": 3},
+        {"dates": [WED], "want": "off", "shift": "N"},
+    )
     result = optimum(sc)
     assert result.objective == 0
     worked = dict(zip(result.roster.df["date"].astype(str), result.roster.df["shift"]))
@@ -68,16 +79,20 @@ def test_encode_on_request_is_granted_when_free():
 
 def test_encode_conflicts_cost_both_requests():
     # pinned E on Mon: a wish for Mon off (2) cannot be met, nor L on Mon (3)
-    sc = with_requests({"dates": [MON], "want": "off", "weight": 2},
-                       {"dates": [MON], "want": "on", "shift": "L", "weight": 3},
-                       fixed=pin("E"))
+    sc = with_requests(
+        {"dates": [MON], "want": "off", "weight": 2},
+        {"dates": [MON], "want": "on", "shift": "L", "weight": 3},
+        fixed=pin("E"),
+    )
     assert optimum(sc).objective == 5
 
 
 def test_encode_the_heavier_of_two_wishes_wins():
     # off on Tue (2) against a night on Tue (3): work the night, pay 2
-    sc = with_requests({"dates": [TUE], "want": "off", "weight": 2},
-                       {"dates": [TUE], "want": "on", "shift": "N", "weight": 3})
+    sc = with_requests(
+        {"dates": [TUE], "want": "off", "weight": 2},
+        {"dates": [TUE], "want": "on", "shift": "N", "weight": 3},
+    )
     result = optimum(sc)
     assert result.objective == 2
     assert TUE in set(result.roster.df["date"].astype(str))
@@ -85,9 +100,21 @@ def test_encode_the_heavier_of_two_wishes_wins():
 
 # -- several shifts in one request ---------------------------------------------------
 def test_off_for_a_list_of_shifts():
-    sc = scenario(staff=[person("S1", requests=[{"dates": ["2026-12-07", "2026-12-08"],
-                                                 "shift": ["N", "L"], "want": "off",
-                                                 "weight": 4}])])
+    sc = scenario(
+        staff=[
+            person(
+                "S1",
+                requests=[
+                    {
+                        "dates": ["2026-12-07", "2026-12-08"],
+                        "shift": ["N", "L"],
+                        "want": "off",
+                        "weight": 4,
+                    }
+                ],
+            )
+        ]
+    )
     # Mon L (refused), Tue E (granted)
     assert found(sc, {"S1": "LE....."}, RULE) == [("S1", 1, 4, [0])]
     [v] = report(sc, {"S1": "LE....."}).violations
@@ -96,8 +123,16 @@ def test_off_for_a_list_of_shifts():
 
 
 def test_on_for_a_list_of_shifts_is_granted_by_any():
-    sc = scenario(staff=[person("S1", requests=[{"dates": ["2026-12-07"], "shift": ["E", "L"],
-                                                 "want": "on", "weight": 2}])])
+    sc = scenario(
+        staff=[
+            person(
+                "S1",
+                requests=[
+                    {"dates": ["2026-12-07"], "shift": ["E", "L"], "want": "on", "weight": 2}
+                ],
+            )
+        ]
+    )
     assert found(sc, {"S1": "L......"}, RULE) == []
     assert found(sc, {"S1": "N......"}, RULE) == [("S1", 1, 2, [0])]
     assert optimum(sc).objective == 0

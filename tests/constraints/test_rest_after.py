@@ -7,9 +7,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import roster
 from ruletools import found, infeasible, optimum, pinned, scenario
 
+from helpers import roster
 from roster import ScenarioError, load_scenario
 from roster.checker import check
 
@@ -45,17 +45,23 @@ def test_real_time_across_the_clocks_going_back():
     # an hour later than on the wall clock's count. Tuesday's 07:00 early is
     # 47.5 h after on the wall clock, 47.5 h in real time too (the extra hour
     # is inside the night): the early of Tue needs 48 h, short by 1
-    data = {"timezone": "Europe/London", "horizon": {"start": "2026-10-19", "days": 14},
-            "shifts": [{"id": "E", "start": "07:00", "end": "15:00"},
-                       {"id": "N", "start": "21:30", "end": "07:30"}],
-            "roles": [{"id": "RN"}], "staff": [{"id": "S1", "roles": ["RN"]}],
-            "rules": [{"kind": RULE, "shifts": ["N"], "hours": 48, "weight": 1}]}
+    data = {
+        "timezone": "Europe/London",
+        "horizon": {"start": "2026-10-19", "days": 14},
+        "shifts": [
+            {"id": "E", "start": "07:00", "end": "15:00"},
+            {"id": "N", "start": "21:30", "end": "07:30"},
+        ],
+        "roles": [{"id": "RN"}],
+        "staff": [{"id": "S1", "roles": ["RN"]}],
+        "rules": [{"kind": RULE, "shifts": ["N"], "hours": 48, "weight": 1}],
+    }
     sc = load_scenario(data)
     r = roster(sc, {"S1": "....NN..E....."})
     [v] = [v for v in check(sc, r).violations if v.rule == RULE]
     tz_end = dt.datetime(2026, 10, 25, 7, 30, tzinfo=ZoneInfo("Europe/London"))
     tz_next = dt.datetime(2026, 10, 27, 7, 0, tzinfo=tz_end.tzinfo)
-    real = (tz_next.astimezone(dt.timezone.utc) - tz_end.astimezone(dt.timezone.utc))
+    real = tz_next.astimezone(dt.UTC) - tz_end.astimezone(dt.UTC)
     assert real == dt.timedelta(hours=47, minutes=30)
     assert v.amount == 1
 
@@ -63,9 +69,21 @@ def test_real_time_across_the_clocks_going_back():
 def test_encode_keeps_the_rest():
     # one person, nights pinned Mon-Tue, an early wanted every day after
     pins = [{"date": "2026-12-07", "shift": "N"}, {"date": "2026-12-08", "shift": "N"}]
-    staff = [{"id": "S1", "roles": ["RN"], "fixed": pins,
-              "requests": [{"dates": [{"from": "2026-12-09", "to": "2026-12-13"}],
-                            "shift": "E", "want": "on", "weight": 1}]}]
+    staff = [
+        {
+            "id": "S1",
+            "roles": ["RN"],
+            "fixed": pins,
+            "requests": [
+                {
+                    "dates": [{"from": "2026-12-09", "to": "2026-12-13"}],
+                    "shift": "E",
+                    "want": "on",
+                    "weight": 1,
+                }
+            ],
+        }
+    ]
     sc = sc_with({"shifts": ["N"], "hours": 48}, staff=staff)
     df = optimum(sc).roster.df
     # the nights end Wed 07:30: Wed's early overlaps, Thu's and Fri's are too

@@ -36,8 +36,9 @@ def test_last_day_is_not_judged_against_the_unknown():
 
 
 def test_scope_is_the_day_of_first():
-    sc = sc_with({"weight": 1, "scope": {"weekdays": ["sun"]}},
-                 horizon={"start": "2026-12-07", "days": 14})
+    sc = sc_with(
+        {"weight": 1, "scope": {"weekdays": ["sun"]}}, horizon={"start": "2026-12-07", "days": 14}
+    )
     # N on Sun then L on Mon (counted); N on Mon then L on Tue (not)
     assert found(sc, {"S1": "......NL......", "S2": "NL............"}, RULE) == [
         ("S1", 1, 1, [6, 7]),
@@ -72,9 +73,13 @@ def test_encode_hard():
 def test_encode_hard_steers_the_choice_of_shift():
     # S1 pinned N on Mon must work Tue too (2 shifts in Mon-Tue) but not E or
     # L after the night: the solver has to give another night
-    sc = scenario(staff=[person("S1", fixed=pin("N"))],
-                  rules=[{"kind": RULE, "first": "N", "then": ["E", "L"]},
-                         {"kind": "shift_count", "min": 2, "scope": {"to": "2026-12-08"}}])
+    sc = scenario(
+        staff=[person("S1", fixed=pin("N"))],
+        rules=[
+            {"kind": RULE, "first": "N", "then": ["E", "L"]},
+            {"kind": "shift_count", "min": 2, "scope": {"to": "2026-12-08"}},
+        ],
+    )
     df = optimum(sc).roster.df
     assert list(df[df["date"].astype(str) <= "2026-12-08"]["shift"]) == ["N", "N"]
 
@@ -84,9 +89,11 @@ def test_encode_soft():
     sc = sc_with({"weight": 4}, history={"S1": ["N"]}, staff=[person("S1", fixed=pin("L"))])
     assert optimum(sc).objective == 4
     # cover forces L the day after a pinned N: 2 occurrences over the week
-    sc = sc_with({"weight": 5}, staff=[person("S1", fixed=pin("N...N"))],
-                 demand=[{"shift": "L", "role": "RN", "min": 1,
-                          "dates": ["2026-12-08", "2026-12-12"]}])
+    sc = sc_with(
+        {"weight": 5},
+        staff=[person("S1", fixed=pin("N...N"))],
+        demand=[{"shift": "L", "role": "RN", "min": 1, "dates": ["2026-12-08", "2026-12-12"]}],
+    )
     assert optimum(sc).objective == 10
 
 
@@ -107,8 +114,7 @@ def test_several_first_shifts_share_one_rule():
 
 
 def test_several_first_shifts_hard_with_history():
-    sc = scenario(rules=[{"kind": RULE, "first": ["N", "L"], "then": ["E"]}],
-                  history={"S1": ["L"]})
+    sc = scenario(rules=[{"kind": RULE, "first": ["N", "L"], "then": ["E"]}], history={"S1": ["L"]})
     assert pinned(sc, {"S1": "E......"}) is None
     assert pinned(sc, {"S1": "N......"}) == 0
     assert pinned(sc, {"S2": "LE....."}) is None
@@ -137,11 +143,26 @@ def test_gap_reaches_into_the_history():
 
 def test_encode_gap():
     # one person, a night pinned Mon, an early wanted every day: not on Thu
-    staff = [person("S1", fixed=pin("N......"),
-                    requests=[{"dates": [{"from": "2026-12-08", "to": "2026-12-13"}],
-                               "shift": "E", "want": "on", "weight": 1}])]
+    staff = [
+        person(
+            "S1",
+            fixed=pin("N......"),
+            requests=[
+                {
+                    "dates": [{"from": "2026-12-08", "to": "2026-12-13"}],
+                    "shift": "E",
+                    "want": "on",
+                    "weight": 1,
+                }
+            ],
+        )
+    ]
     sc = scenario(staff=staff, rules=[{"kind": RULE, "first": "N", "gap": 3}])
     df = optimum(sc).roster.df
     assert "2026-12-10" not in set(df[df["shift"] == "E"]["date"].astype(str))
-    assert infeasible(scenario(staff=[person("S1", fixed=pin("N..E..."))],
-                               rules=[{"kind": RULE, "first": "N", "gap": 3}]))
+    assert infeasible(
+        scenario(
+            staff=[person("S1", fixed=pin("N..E..."))],
+            rules=[{"kind": RULE, "first": "N", "gap": 3}],
+        )
+    )

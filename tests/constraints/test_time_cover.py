@@ -34,15 +34,21 @@ def test_segments_of_a_night_window():
     # the last day's window stops at midnight
     sc = sc_with(NIGHT | {"dates": ["2026-12-13"]})
     assert [(s.clock(), s.b - s.a) for s in segments(sc)] == [
-        ("19:00-21:30", 150), ("21:30-22:00", 30), ("22:00-00:00", 120)]
+        ("19:00-21:30", 150),
+        ("21:30-22:00", 30),
+        ("22:00-00:00", 120),
+    ]
 
 
 def test_segments_cut_only_at_shifts_the_role_can_work():
     # HCAs work E and L only: N's start at 21:30 is no cut for an HCA window
     roles = [{"id": "RN"}, {"id": "HCA", "shifts": ["E", "L"]}]
     staff = [{"id": "H", "roles": ["HCA"]}, {"id": "R", "roles": ["RN"]}]
-    sc = sc_with({"role": "HCA", "from": "19:00", "to": "07:00", "min": 1, "dates": [MON]},
-                 roles=roles, staff=staff)
+    sc = sc_with(
+        {"role": "HCA", "from": "19:00", "to": "07:00", "min": 1, "dates": [MON]},
+        roles=roles,
+        staff=staff,
+    )
     assert [(s.clock(), s.spans) for s in segments(sc)] == [
         ("19:00-22:00", ((0, "L"),)),
         ("22:00-07:00", ()),
@@ -75,11 +81,15 @@ def test_min_two_counts_each_missing_person():
 
 
 def test_mixed_shift_lengths():
-    shifts = [{"id": "D", "start": "07:00", "end": "19:00"},
-              {"id": "E", "start": "07:00", "end": "15:00"},
-              {"id": "L", "start": "14:00", "end": "22:00"}]
-    sc = sc_with({"role": "RN", "from": "07:00", "to": "19:00", "min": 2, "weight": 1,
-                  "dates": [MON]}, shifts=shifts)
+    shifts = [
+        {"id": "D", "start": "07:00", "end": "19:00"},
+        {"id": "E", "start": "07:00", "end": "15:00"},
+        {"id": "L", "start": "14:00", "end": "22:00"},
+    ]
+    sc = sc_with(
+        {"role": "RN", "from": "07:00", "to": "19:00", "min": 2, "weight": 1, "dates": [MON]},
+        shifts=shifts,
+    )
     # segments 07-14, 14-15, 15-19. D + E: 15:00-19:00 has only D (4 h);
     # D + L: 07:00-14:00 only D (7 h); E + L + D: fine
     assert found(sc, {"S1": "D", "S2": "E"}, RULE) == [(None, 4, 1, [0])]
@@ -90,8 +100,7 @@ def test_mixed_shift_lengths():
 
 
 def test_history_night_covers_the_first_morning():
-    entry = {"role": "RN", "from": "00:00", "to": "06:00", "min": 1, "weight": 4,
-             "dates": [MON]}
+    entry = {"role": "RN", "from": "00:00", "to": "06:00", "min": 1, "weight": 4, "dates": [MON]}
     assert found(sc_with(entry, history={"S1": ["N"]}), {}, RULE) == []
     assert found(sc_with(entry, history={"S1": ["L"]}), {}, RULE) == [(None, 6, 4, [0])]
     assert found(sc_with(entry), {}, RULE) == [(None, 6, 4, [0])]
@@ -105,15 +114,25 @@ def test_last_day_window_is_cut_at_midnight():
 
 def test_role_and_skill():
     roles = [{"id": "RN"}, {"id": "HCA"}]
-    staff = [{"id": "A", "roles": ["HCA", "RN"]}, {"id": "B", "roles": ["HCA"],
-                                                   "skills": ["charge"]}]
-    sc = sc_with({"role": "RN", "from": "08:00", "to": "12:00", "min": 1, "weight": 1,
-                  "dates": [MON]}, roles=roles, staff=staff, skills=[{"id": "charge"}])
+    staff = [
+        {"id": "A", "roles": ["HCA", "RN"]},
+        {"id": "B", "roles": ["HCA"], "skills": ["charge"]},
+    ]
+    sc = sc_with(
+        {"role": "RN", "from": "08:00", "to": "12:00", "min": 1, "weight": 1, "dates": [MON]},
+        roles=roles,
+        staff=staff,
+        skills=[{"id": "charge"}],
+    )
     # A works as HCA (the roster helper uses the first role): no RN present
     # for the 4 hours of the window
     assert found(sc, {"A": "E", "B": "E"}, RULE) == [(None, 4, 1, [0])]
-    sc = sc_with({"skill": "charge", "from": "08:00", "to": "12:00", "min": 1, "weight": 1,
-                  "dates": [MON]}, roles=roles, staff=staff, skills=[{"id": "charge"}])
+    sc = sc_with(
+        {"skill": "charge", "from": "08:00", "to": "12:00", "min": 1, "weight": 1, "dates": [MON]},
+        roles=roles,
+        staff=staff,
+        skills=[{"id": "charge"}],
+    )
     assert found(sc, {"B": "E"}, RULE) == []
     assert found(sc, {"A": "E"}, RULE) == [(None, 4, 1, [0])]
 
@@ -139,8 +158,7 @@ def test_encode_one_person_cannot_cover_a_night_every_day():
 def test_encode_soft_on_a_one_day_horizon():
     # one person, one day (the window stops at midnight): L leaves 22:00-24:00
     # empty (2 h), N leaves 19:00-21:30 (2.5 h -> 3), nothing 3 + 1 + 2 = 6
-    sc = sc_with(NIGHT | {"weight": 3}, staff=[person("S1")],
-                 horizon={"start": MON, "days": 1})
+    sc = sc_with(NIGHT | {"weight": 3}, staff=[person("S1")], horizon={"start": MON, "days": 1})
     result = optimum(sc)
     assert result.objective == 6
     assert list(result.roster.df["shift"]) == ["L"]
@@ -154,8 +172,14 @@ def test_encode_history_night():
 
 # -- max: at most so many people at every minute -------------------------------------
 def test_max_caps_people_present_per_segment():
-    tc = {"role": "RN", "from": "07:00", "to": "15:00", "max": 1, "max_weight": 2,
-          "dates": ["2026-12-07"]}
+    tc = {
+        "role": "RN",
+        "from": "07:00",
+        "to": "15:00",
+        "max": 1,
+        "max_weight": 2,
+        "dates": ["2026-12-07"],
+    }
     sc = scenario(time_cover=[tc])
     # two earlies (07:00-15:00) and a late (14:00-22:00) on Monday; segments
     # cut at 07:30 (the night's end) and 14:00: 1 over for 0.5 h (-> 1) and
@@ -168,8 +192,7 @@ def test_max_caps_people_present_per_segment():
 
 
 def test_max_hard_and_min_together():
-    tc = {"role": "RN", "from": "07:00", "to": "15:00", "min": 1, "max": 1,
-          "dates": ["2026-12-07"]}
+    tc = {"role": "RN", "from": "07:00", "to": "15:00", "min": 1, "max": 1, "dates": ["2026-12-07"]}
     sc = scenario(time_cover=[tc])
     assert pinned(sc, {"S1": "E......", "S2": "E......"}) is None
     assert optimum(sc).roster.df.query("shift == 'E'").shape[0] == 1

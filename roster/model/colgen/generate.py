@@ -61,8 +61,15 @@ class Infeasible(Exception):
 class ColumnGeneration:
     """The column pool, the master and the best bound for one scenario."""
 
-    def __init__(self, scenario: Scenario, *, soft_cover: bool = False, processes: int = 1,
-                 seed: int = 0, log: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        soft_cover: bool = False,
+        processes: int = 1,
+        seed: int = 0,
+        log: Callable[[str], None] | None = None,
+    ):
         self.scenario, self.soft_cover, self.seed = scenario, soft_cover, seed
         self.index = Index.of(scenario)
         self.blocked = blocked_cells(scenario, self.index)
@@ -79,11 +86,15 @@ class ColumnGeneration:
         self.converged = False
         started = time.perf_counter()
         self.say: Callable[[str], None] = (
-            (lambda line: log(f"{time.perf_counter() - started:7.1f} s  {line}")) if log
-            else (lambda line: None))
+            (lambda line: log(f"{time.perf_counter() - started:7.1f} s  {line}"))
+            if log
+            else (lambda line: None)
+        )
         if self.rows.left_out:
-            self.say("column generation: left out of the bound (penalties >= 0, scored "
-                     f"exactly in the rosters): {', '.join(self.rows.left_out)}")
+            self.say(
+                "column generation: left out of the bound (penalties >= 0, scored "
+                f"exactly in the rosters): {', '.join(self.rows.left_out)}"
+            )
 
     # -- the pool ---------------------------------------------------------------
     def add(self, columns: list[Column]) -> int:
@@ -123,13 +134,28 @@ class ColumnGeneration:
     def __exit__(self, *exc: object) -> None:
         self.pricer.__exit__(*exc)
 
-    def price(self, people: list[int], sigma: list[float], pi: list[float], limit: float,
-              stop: threading.Event) -> tuple[list[Column], float, float] | None:
+    def price(
+        self,
+        people: list[int],
+        sigma: list[float],
+        pi: list[float],
+        limit: float,
+        stop: threading.Event,
+    ) -> tuple[list[Column], float, float] | None:
         """One pricing round over ``people`` at duals ``sigma``: (columns,
         the sum of their proven minima of ``own - sigma . a``, the smallest
         reduced cost bound against ``pi``); None when stopped."""
-        jobs = [(s, self.rows.cell_duals(s, sigma), pi[s], limit, COLUMNS_PER_CALL,
-                 self.seed + self.rounds) for s in people]
+        jobs = [
+            (
+                s,
+                self.rows.cell_duals(s, sigma),
+                pi[s],
+                limit,
+                COLUMNS_PER_CALL,
+                self.seed + self.rounds,
+            )
+            for s in people
+        ]
         found: list[Column] = []
         mins, least = 0.0, math.inf
         for priced in self.pricer.price(jobs):
@@ -143,9 +169,13 @@ class ColumnGeneration:
         self.rounds += 1
         return found, mins, least
 
-    def run(self, deadline: float, stop: threading.Event,
-            on_bound: Callable[[float], None] | None = None,
-            good_enough: Callable[[float], bool] | None = None) -> None:
+    def run(
+        self,
+        deadline: float,
+        stop: threading.Event,
+        on_bound: Callable[[float], None] | None = None,
+        good_enough: Callable[[float], bool] | None = None,
+    ) -> None:
         """Rounds until the bound's ceiling meets the LP value's, the
         deadline, ``stop``, or ``good_enough(bound)``."""
         people = list(self.index.S)
@@ -170,8 +200,10 @@ class ColumnGeneration:
                 return
             z, duals, pi, _ = self.master.solve()
             self.lp_value = z
-            self.say(f"column generation round {self.rounds}: LP {z:.2f}, bound "
-                     f"{self.bound:.2f}, {added} new columns, {len(self.pool)} in all")
+            self.say(
+                f"column generation round {self.rounds}: LP {z:.2f}, bound "
+                f"{self.bound:.2f}, {added} new columns, {len(self.pool)} in all"
+            )
             # penalties are whole numbers: once the bound's ceiling reaches
             # the LP's, no more columns can raise the roster bound
             self.converged = math.ceil(self.bound - 1e-6) >= math.ceil(z - 1e-6)

@@ -55,14 +55,20 @@ class Master:
         column values)."""
         try:
             result = self.solver.solve()
-        except Exception:  # noqa: BLE001 - GLOP's warm start can fail (ABNORMAL) after
+        except Exception:
             # many changes: solve again from scratch
             self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
             result = self.solver.solve()
         if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
             raise RuntimeError(f"master LP not solved: {result.termination}")
         dual = result.dual_values(self.cover)
-        duals = [min(max(d, lo), hi) for d, (lo, hi) in
-                 zip(dual, map(self.rows.box, range(len(self.cover))))]
-        return (result.objective_value(), duals, result.dual_values(self.convex),
-                result.variable_values(self.vars))
+        duals = [
+            min(max(d, lo), hi)
+            for d, (lo, hi) in zip(dual, map(self.rows.box, range(len(self.cover))))
+        ]
+        return (
+            result.objective_value(),
+            duals,
+            result.dual_values(self.convex),
+            result.variable_values(self.vars),
+        )

@@ -35,8 +35,9 @@ SCALE = 1000
 #: CP-SAT settings measured for one-person models (see benchmarks/RESULTS.md):
 #: the full LP relaxation proves a person's optimum several times faster;
 #: no probing saves a quarter of a call on 28 days
-PRICING_PARAMS: dict[str, object] = dict(num_workers=1, linearization_level=2,
-                                         cp_model_probing_level=0)
+PRICING_PARAMS: dict[str, object] = dict(
+    num_workers=1, linearization_level=2, cp_model_probing_level=0
+)
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,13 @@ class Priced:
 class PersonModel:
     """The one-person sub-model of person ``s``, built once."""
 
-    def __init__(self, scenario: Scenario, index: Index, s: int,
-                 blocked: set[tuple[int, int, int]]):
+    def __init__(
+        self, scenario: Scenario, index: Index, s: int, blocked: set[tuple[int, int, int]]
+    ):
         self.s = s
-        ctx = build(scenario, free=[(s, d) for d in index.D], pinned={}, blocked=blocked,
-                    linking=False)
+        ctx = build(
+            scenario, free=[(s, d) for d in index.D], pinned={}, blocked=blocked, linking=False
+        )
         self.ctx = ctx
         self.own = ctx.objective() if ctx.penalties else cp_model.LinearExpr.constant(0)
         self.lits: dict[Cell, cp_model.IntVar] = {}
@@ -82,8 +85,14 @@ class PersonModel:
         cells = self.ctx.vars.solution(value)  # type: ignore[arg-type]
         return tuple(sorted((d, t, r) for (_, d), (t, r, _) in cells.items()))
 
-    def price(self, duals: dict[Cell, float], offset: float, time_limit: float,
-              max_columns: int, seed: int = 0) -> Priced:
+    def price(
+        self,
+        duals: dict[Cell, float],
+        offset: float,
+        time_limit: float,
+        max_columns: int,
+        seed: int = 0,
+    ) -> Priced:
         """Schedules with ``own - duals - offset < 0`` (the best one always),
         and the bound on ``min(own - duals)``."""
         model = self.ctx.model
@@ -136,8 +145,11 @@ class _Collector(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         reduced = self.objective_value / SCALE - self.offset
-        col = Column(self.person.s, self.person.schedule(self.boolean_value),
-                     round(self.value(self.person.own)))
+        col = Column(
+            self.person.s,
+            self.person.schedule(self.boolean_value),
+            round(self.value(self.person.own)),
+        )
         if reduced < -1e-6 or not self.columns:
             self.columns.append(col)
         else:
@@ -181,8 +193,13 @@ class Pricer:
     in this one). Use as a context manager: the processes live as long as
     the column generation does, and keep their models between rounds."""
 
-    def __init__(self, scenario: Scenario, index: Index, blocked: set[tuple[int, int, int]],
-                 processes: int = 1):
+    def __init__(
+        self,
+        scenario: Scenario,
+        index: Index,
+        blocked: set[tuple[int, int, int]],
+        processes: int = 1,
+    ):
         self.ctx = _Context(scenario, index, blocked, {})
         self.processes = processes
         self._pool: mp.pool.Pool | None = None

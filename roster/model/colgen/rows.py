@@ -102,8 +102,15 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
             i = len(rows)
             sense, rhs = (1, lo) if lo is not None else (-1, hi)
             hard = weight is None
-            rows.append(Row(sense, rhs, HARD if hard else float(weight),  # type: ignore[arg-type]
-                            hard, f"cover {need.day} {need.shift} {need.what()} {label}"))
+            rows.append(
+                Row(
+                    sense,
+                    rhs,
+                    HARD if hard else float(weight),  # type: ignore[arg-type]
+                    hard,
+                    f"cover {need.day} {need.shift} {need.what()} {label}",
+                )
+            )
             for s in who[group]:
                 for t in ts:
                     for cell in cells_of(s, need.day, t, need.role):
@@ -126,15 +133,30 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
                         hits.append((s, cell))
                 elif len(history) + e >= 0 and history[len(history) + e] == sid:
                     fixed += 1
-        rows.append(Row(1, tc.min - fixed, HARD * hours if weight is None
-                        else weight * hours, weight is None,
-                        f"time_cover {seg.day} {seg.clock()}", seg.b - seg.a))
+        rows.append(
+            Row(
+                1,
+                tc.min - fixed,
+                HARD * hours if weight is None else weight * hours,
+                weight is None,
+                f"time_cover {seg.day} {seg.clock()}",
+                seg.b - seg.a,
+            )
+        )
         if tc.max is not None:  # the same people, at most max
-            rows.append(Row(-1, tc.max - fixed, HARD * hours if tc.max_weight is None
-                            else tc.max_weight * hours, tc.max_weight is None,
-                            f"time_cover {seg.day} {seg.clock()} max", seg.b - seg.a))
+            rows.append(
+                Row(
+                    -1,
+                    tc.max - fixed,
+                    HARD * hours if tc.max_weight is None else tc.max_weight * hours,
+                    tc.max_weight is None,
+                    f"time_cover {seg.day} {seg.clock()} max",
+                    seg.b - seg.a,
+                )
+            )
             for s, cell in hits:
                 touch[s][cell].append(i + 1)
-    left_out = sorted({inst.rule.label for inst in scenario.rule_instances
-                       if links_people(inst.rule)})
+    left_out = sorted(
+        {inst.rule.label for inst in scenario.rule_instances if links_people(inst.rule)}
+    )
     return Rows(rows, [{c: tuple(v) for c, v in m.items()} for m in touch], left_out)
