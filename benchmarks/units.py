@@ -4,7 +4,8 @@
                                          [--long-days yes|no] [--short-staffed]
 
 Each unit goes to <OUT>/<name>.yaml (unit-30x28.yaml, unit-30x28-s3.yaml for
-seed 3, unit-30x28-short.yaml short-staffed); ``roster solve`` or ``roster bench units --scenarios OUT`` reads them.
+seed 3, unit-30x28-short.yaml short-staffed); ``roster solve`` or ``roster bench units
+--scenarios OUT`` reads them.
 """
 
 from __future__ import annotations

@@ -123,7 +123,8 @@ def batch_rows(tmp: Path, n: int, time_limit: float) -> list[str]:
     )
     reused = int(pd.read_csv(out / "batch.csv")["reused"].sum())
     return [
-        "| files | wall s | statuses | every file listed | broken file | infeasible | rerun s (reused) |",
+        "| files | wall s | statuses | every file listed | broken file | infeasible "
+        "| rerun s (reused) |",
         "|---|---|---|---|---|---|---|",
         f"| {len(files)} | {wall:.1f} | {counts} | {listed} | "
         f"{table.loc[table['file'] == str(broken), 'status'].item()} | "
@@ -161,7 +162,8 @@ def main() -> None:
             "",
             *whatif_lines,
             "",
-            f"`roster batch` over {args.scenarios} variants of the 4-day test ward, a broken file and "
+            f"`roster batch` over {args.scenarios} variants of the 4-day test ward, a broken file "
+            "and "
             f"an infeasible scenario, `--jobs 2 --time-limit {args.batch_time_limit:g}`:",
             "",
             *batch_lines,

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 #: what every suite reports about an instance and its solve
 SIZE = ["instance", "staff", "days", "status", "objective", "best_bound"]
 EFFORT = ["first_roster_s", "best_roster_s", "wall_s", "peak_mb"]
-COLUMNS = SIZE + ["best_known", "gap_to_best_known_pct", "gap_to_bound_pct"] + EFFORT
-UNIT_COLUMNS = SIZE + ["gap_pct"] + EFFORT
+COLUMNS = [*SIZE, "best_known", "gap_to_best_known_pct", "gap_to_bound_pct", *EFFORT]
+UNIT_COLUMNS = [*SIZE, "gap_pct", *EFFORT]
 
 Row = dict[str, Any]
 

@@ -896,7 +896,8 @@ def _type_name(annotation: object) -> str:
     if args and typing.get_origin(annotation) in (typing.Union, types.UnionType):
         return " | ".join(_type_name(a) for a in args)
     if args:
-        return f"{getattr(typing.get_origin(annotation), '__name__', '?')}[{', '.join(_type_name(a) for a in args)}]"
+        origin = getattr(typing.get_origin(annotation), "__name__", "?")
+        return f"{origin}[{', '.join(_type_name(a) for a in args)}]"
     return "None" if annotation is type(None) else getattr(annotation, "__name__", str(annotation))
 
 

@@ -234,7 +234,8 @@ def describe_errors(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
                 allowed = f"; allowed: {', '.join(names)}"
             msg = f"unknown field '{loc[-1]}'{allowed}"
         elif kind == "union_tag_invalid":
-            msg = f"unknown rule kind {err['input'].get('kind')!r}; allowed: {', '.join(sorted(registry))}"
+            kind = err["input"].get("kind")
+            msg = f"unknown rule kind {kind!r}; allowed: {', '.join(sorted(registry))}"
         elif kind == "union_tag_not_found":
             msg = f"a rule needs a 'kind'; allowed: {', '.join(sorted(registry))}"
         elif kind == "missing":

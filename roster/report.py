@@ -207,7 +207,10 @@ def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]
             ("penalty", str(report.total_penalty)),
             ("hard violations", str(len(report.hard_violations))),
         ]
-    fmt = lambda v: "-" if v is None else f"{v:g}"
+
+    def fmt(v):
+        return "-" if v is None else f"{v:g}"
+
     return [
         ("status", result.status.value),
         ("objective", fmt(result.objective)),

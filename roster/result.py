@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from roster.roster import Roster
 
 
-class SolveStatus(str, Enum):
+class SolveStatus(str, Enum):  # noqa: UP042 - StrEnum would change str(status)
     OPTIMAL = "OPTIMAL"
     FEASIBLE = "FEASIBLE"
     INFEASIBLE = "INFEASIBLE"

@@ -257,7 +257,8 @@ LeaveSpec = Annotated[
 #: hours a leave day credits: the same every day, or per weekday (others 0)
 DayHours = Annotated[float, Field(ge=0, le=24)]
 LeaveCredit = Annotated[
-    Annotated[DayHours, Tag("credit_hours")] | Annotated[dict[Weekday, DayHours], Tag("credit_by_weekday")],
+    Annotated[DayHours, Tag("credit_hours")]
+    | Annotated[dict[Weekday, DayHours], Tag("credit_by_weekday")],
     Discriminator(lambda v: "credit_by_weekday" if isinstance(v, dict) else "credit_hours"),
 ]
 
@@ -342,7 +343,8 @@ class Staff(Frozen):
     )
     rules: list[AnyRule] = Field(  # type: ignore[valid-type]
         [],
-        description="rules for this person; replace contract/scenario rules of the same name (or kind)",
+        description="rules for this person; replace contract/scenario rules of the same name "
+        "(or kind)",
     )
     leave: list[LeaveSpec] = Field(
         [], description="days away: dates, ranges {from, to}, each with an optional type"
@@ -770,14 +772,10 @@ class Scenario(Frozen):
     def in_scope(self, rule: Rule, person: Staff) -> bool:
         sc = rule.scope
         return not (
-            (sc.staff is not None
-            and person.id not in sc.staff)
-            or (sc.roles is not None
-            and not set(sc.roles) & set(person.roles))
-            or (sc.skills is not None
-            and not set(sc.skills) & set(person.skills))
-            or (sc.contracts is not None
-            and person.contract not in sc.contracts)
+            (sc.staff is not None and person.id not in sc.staff)
+            or (sc.roles is not None and not set(sc.roles) & set(person.roles))
+            or (sc.skills is not None and not set(sc.skills) & set(person.skills))
+            or (sc.contracts is not None and person.contract not in sc.contracts)
         )
 
     @cached_property

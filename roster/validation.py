@@ -261,7 +261,7 @@ def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-un
         for field in rule.shift_fields:
             value = getattr(rule, field)
             values = value if isinstance(value, list) else [value]
-            for j, v in enumerate(values):
+            for v in values:
                 if v is not None and v not in known["shift"]:
                     problems.append(
                         (f"{at}.{field}", f"unknown shift '{v}'; {_allowed(known['shift'])}")

@@ -8,8 +8,9 @@ scenario file. The keys:
     Headcount change, a whole number: ``+2`` adds two people cloned from the
     template (a person, or a contract; default: any of the role) without their
     leave, pins or requests, and like the most common profile (contract,
-    roles, skills, hours) among the template's people; ``-1`` removes the last-listed person who has only that role (and
-    matches the template), preferring people without pinned shifts.
+    roles, skills, hours) among the template's people; ``-1`` removes the
+    last-listed person who has only that role (and matches the template),
+    preferring people without pinned shifts.
 ``demand.<role or skill>[.<filter>...]``
     Cover levels (``min``, ``preferred``, ``max``) of the matching ``demand``
     and ``time_cover`` entries (a role: its entries without a skill; a skill:

@@ -163,7 +163,7 @@ def test_whatif_rows_and_measures_agree_with_the_written_rosters(ward_whatif) ->
 
 def test_whatif_fewer_nurses_leave_more_uncovered(ward_whatif) -> None:
     _, table = ward_whatif
-    for demand, part in table.groupby("demand.RN.N"):
+    for _demand, part in table.groupby("demand.RN.N"):
         part = part.sort_values("staff.RN", key=lambda s: s.astype(int))
         if set(part["status"]) == {"OPTIMAL"}:  # proven: more staff never leave more uncovered
             assert part["uncovered_hours"].is_monotonic_decreasing, part

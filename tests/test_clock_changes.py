@@ -6,6 +6,7 @@ an independent computation from first principles (aware datetimes from
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -125,7 +126,7 @@ def rest_gaps(zone: str, sc, rows: dict[str, str]) -> dict[str, list[float]]:  #
             for d, c in enumerate(line)
             if c != "."
         ]
-        out[sid] = [(b[0] - a[1]).total_seconds() / 3600 for a, b in zip(worked, worked[1:])]
+        out[sid] = [(b[0] - a[1]).total_seconds() / 3600 for a, b in itertools.pairwise(worked)]
     return out
 
 
@@ -267,7 +268,7 @@ def test_clock_cover_windows_are_real_time() -> None:
     short = [v for v in report.violations if v.rule == "time_cover"]
     segs = time_cover.segments(sc)
     assert sum(seg.b - seg.a for seg in segs) == 13 * 60
-    assert [seg.clock() for seg in segs][0].startswith("19:00")
+    assert next(seg.clock() for seg in segs).startswith("19:00")
     assert [seg.clock() for seg in segs][-1].endswith("07:00")
     # X (00:30-04:30) spans the repeated hour: 5 real hours
     assert [seg.b - seg.a for seg in segs if seg.clock() == "00:30-04:30"] == [300]

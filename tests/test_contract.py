@@ -322,7 +322,10 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
         "staff_ids": staff_ids,
         "date": lambda d: (start + dt.timedelta(days=d)).isoformat(),
     }
-    in_horizon = lambda d: ctx["date"](d)
+
+    def in_horizon(d):
+        return ctx["date"](d)
+
     roles = [{"id": "RN"}, {"id": "HCA"}]
     if draw(st.booleans()):
         roles[1]["shifts"] = draw(st.lists(st.sampled_from(shift_ids), min_size=1, unique=True))
@@ -474,7 +477,7 @@ def scenario_data(draw: Any, hard: bool = True) -> dict[str, Any]:
     for sid in staff_ids:
         if draw(st.booleans()):
             codes = shift_ids + duty_ids + [f"{t}+{k}" for t in shift_ids[:1] for k in duty_ids]
-            history[sid] = draw(st.lists(st.sampled_from(codes + ["-", "-"]), max_size=8))
+            history[sid] = draw(st.lists(st.sampled_from([*codes, "-", "-"]), max_size=8))
 
     carry = {}  # earlier rosters' totals, which fairness rules add in
     for sid in staff_ids:

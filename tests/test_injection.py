@@ -69,8 +69,7 @@ def test_every_written_csv_and_xlsx_is_formula_free(tmp_path: Path) -> None:
         t
         for t in texts
         if t[:1] in ("=", "+", "@", "\t", "\r")
-        or (t[:1] == "-"
-        and not t.lstrip("-").replace(".", "").isdigit())
+        or (t[:1] == "-" and not t.lstrip("-").replace(".", "").isdigit())
     ]
     wb = load_workbook(out / "roster.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]

@@ -75,7 +75,7 @@ def test_a_folder_holding_other_files_is_refused_and_untouched(tmp_path, small, 
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     (out / "calendars").mkdir()
-    with pytest.raises(OSError, match="calendars, notes.txt, which roster did not write"):
+    with pytest.raises(OSError, match=r"calendars, notes\.txt, which roster did not write"):
         write_result(solved, small, out)
     assert _names(out) == ["calendars", "notes.txt"]
     assert _names(tmp_path) == ["out"]

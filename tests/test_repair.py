@@ -53,7 +53,10 @@ def test_repair_an_absence(published: Path, tmp_path: Path) -> None:
     before = Roster.from_csv(published, sc)
     # the absent person is off, Friday (before --from) is as published
     assert (who, sc.day_index(sat)) not in after.cells(sc)
-    friday = lambda r: {k: v for k, v in r.cells(sc).items() if k[1] == 0}
+
+    def friday(r):
+        return {k: v for k, v in r.cells(sc).items() if k[1] == 0}
+
     assert friday(after) == friday(before)
     # the penalty is what the checker finds in the files, changes included
     assert check(sc, after, soft_cover=True).total_penalty == result.objective

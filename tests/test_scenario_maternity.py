@@ -6,6 +6,7 @@ published table's real start and end instants, dates and weekdays alone
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def shifts_of(table):  # type: ignore[no-untyped-def]
 
 def test_48_hours_off_after_nights_and_11_hours_between_shifts(table) -> None:
     for sid, mine in shifts_of(table).items():
-        for a, b in zip(mine, mine[1:]):
+        for a, b in itertools.pairwise(mine):
             rest = b["start"] - a["end"]
             assert rest >= 11 * HOUR, (sid, a["date"], b["date"])
             if a["shift"] == "LN" and b["shift"] != "LN":
@@ -41,7 +42,7 @@ def test_48_hours_off_after_nights_and_11_hours_between_shifts(table) -> None:
 def test_one_weekend_in_two(table) -> None:
     for sid, mine in shifts_of(table).items():
         weeks = sorted({r["date"].isocalendar()[1] for r in mine if r["date"].weekday() >= 5})
-        assert all(b - a >= 2 for a, b in zip(weeks, weeks[1:])), (sid, weeks)
+        assert all(b - a >= 2 for a, b in itertools.pairwise(weeks)), (sid, weeks)
 
 
 def test_the_new_midwife_works_only_with_a_preceptor(table) -> None:

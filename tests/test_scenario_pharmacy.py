@@ -6,6 +6,7 @@ published table's real start and end instants, dates and weekdays alone
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def test_on_call_beside_the_day_shift_and_never_overlapping_it(table) -> None:
     same_evening = 0
     for sid, mine in by_person.items():
         mine.sort(key=lambda r: r["start"])
-        for a, b in zip(mine, mine[1:]):
+        for a, b in itertools.pairwise(mine):
             assert a["end"] <= b["start"], (sid, a["shift"], a["date"], b["shift"], b["date"])
             same_evening += a["shift"] == "D" and b["shift"] == "OC" and a["date"] == b["date"]
     assert same_evening > 0  # the point of a duty beside a shift
@@ -72,7 +73,7 @@ def test_at_most_one_on_call_in_any_three_days(table) -> None:
         days[r["staff"]].append(r["date"])
     for sid, mine in days.items():
         mine.sort()
-        assert all((b - a).days >= 3 for a, b in zip(mine, mine[1:])), (sid, mine)
+        assert all((b - a).days >= 3 for a, b in itertools.pairwise(mine)), (sid, mine)
 
 
 def test_monday_off_after_a_saturday_on_call(table) -> None:
@@ -130,4 +131,4 @@ def test_working_time(table) -> None:
             (r for r in rows(table) if r["staff"] == sid and r["shift"] != "OC"),
             key=lambda r: r["start"],
         )
-        assert all(b["start"] - a["end"] >= 11 * HOUR for a, b in zip(mine, mine[1:]))
+        assert all(b["start"] - a["end"] >= 11 * HOUR for a, b in itertools.pairwise(mine))

@@ -5,6 +5,7 @@ instants, dates and roles alone (not the library's checker)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def test_nursing_rest_and_night_cover(table) -> None:
     work = table[table["role"].isin(NURSING)].sort_values("start")
     for sid, mine in work.groupby("staff"):
         recs = mine.to_dict("records")
-        for a, b in zip(recs, recs[1:]):
+        for a, b in itertools.pairwise(recs):
             assert b["start"] - a["end"] >= 11 * HOUR, (sid, a["date"], b["date"])
     # cover: at least 3 RNs at every hour from 15:00 to 07:00 the next morning
     rn = table[table["role"] == "RN"].to_dict("records")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def test_history_keeps_the_hard_sequence_rules(staff, days):
     for person in sc.staff:
         codes = sc.history_of(person.id)
         assert len(codes) == HISTORY_DAYS
-        for a, b in zip(codes, codes[1:]):
+        for a, b in itertools.pairwise(codes):
             assert b not in FORBIDDEN.get(a or "", ()), (person.id, codes)
         if person.contract == "nights":
             assert set(codes) <= {"N", None}

@@ -9,8 +9,9 @@ a nurse slot.
 
 Entries with ``dates`` override weekday entries for the same shift, role and
 skill on those dates; on the scenario's holidays, entries naming the pseudo-
-weekday ``hol`` override weekday entries (and ``dates`` override both). Penalties: ``min_weight`` per person below min,
-``under_weight``/``over_weight`` per person below/above preferred,
+weekday ``hol`` override weekday entries (and ``dates`` override both).
+Penalties: ``min_weight`` per person below min, ``under_weight``/``over_weight``
+per person below/above preferred,
 ``max_weight`` per person above max; an absent min/max weight means hard.
 """
 
@@ -200,7 +201,8 @@ def encode(ctx: ModelContext) -> None:
                     _explain(sc, need)
                     if lo is not None
                     else (
-                        f"{fmt_dates([sc.dates[need.day]])} {need.shift}: at most {hi} {need.what()}"
+                        f"{fmt_dates([sc.dates[need.day]])} {need.shift}: "
+                        f"at most {hi} {need.what()}"
                     )
                 )
             ctx.limit(

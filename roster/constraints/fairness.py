@@ -183,16 +183,16 @@ class Fairness(Rule):
             key = (ctx.origin, tuple(group))
             terms, spans = [], []
             for k in classes:
-                for l in classes:
-                    if k == l and len(classes[k]) == 1:
+                for m in classes:
+                    if k == m and len(classes[k]) == 1:
                         continue
-                    # load_k - load_l - max_spread, over the common denominator
-                    # unit * k * l: (hi_k * ref * l - lo_l * ref * k) - max_spread * unit * k * l
-                    a, b, den = ref * l, ref * k, unit * k * l
+                    # load_k - load_m - max_spread, over the common denominator
+                    # unit * k * m: (hi_k * ref * m - lo_m * ref * k) - max_spread * unit * k * m
+                    a, b, den = ref * m, ref * k, unit * k * m
                     g = math.gcd(a, b, den)
                     a, b, den = a // g, b // g, den // g
                     allowed = self.max_spread * den
-                    excess = a * ends[k][0] - b * ends[l][1]
+                    excess = a * ends[k][0] - b * ends[m][1]
                     if self.weight is None:
                         ctx.enforce(ctx.model.add(excess <= allowed), None, key, text)
                         continue

@@ -19,6 +19,7 @@ hours (one person short for 30 minutes costs one hour). ``max`` (with
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -99,7 +100,7 @@ def segments(scenario: Scenario) -> list[Segment]:
                 if sh.id in relevant[i]
             ]
             cuts = sorted({lo, hi} | {x for *_, a, b in shifts for x in (a, b) if lo < x < hi})
-            for a, b in zip(cuts, cuts[1:]):
+            for a, b in itertools.pairwise(cuts):
                 spans = tuple((e, sid) for e, sid, sa, sb in shifts if sa <= a and b <= sb)
                 out.append(Segment(i, tc, d, a, b, spans, f"{tl.clock(a)}-{tl.clock(b)}"))
     return out

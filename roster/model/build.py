@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
@@ -20,7 +20,7 @@ from roster.model.index import Index
 from roster.model.variables import Pinned, Variables
 from roster.scenario import Scenario
 
-Lit = Union[cp_model.IntVar, bool]
+Lit = cp_model.IntVar | bool
 Expr = Any  # a CP-SAT linear expression
 
 

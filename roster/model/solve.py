@@ -249,13 +249,12 @@ class _Run:
     def done(self) -> bool:
         """Stopped, at the target, or the best roster proven optimal."""
         target, best = self.params.target, self.best_objective
-        return (
-            self.stop.is_set()
-            or (best is not None
+        return self.stop.is_set() or (
+            best is not None
             and (
                 (target is not None and best <= target)
                 or (self.bound is not None and best <= self.bound)
-            ))
+            )
         )
 
     # -- phases ----------------------------------------------------------------

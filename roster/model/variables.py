@@ -286,7 +286,7 @@ class Variables:
             model.add(v == int((s, d, t) in worked))
         if any(self.lit(s, d, t) is False for s, d, t in worked):
             model.add_bool_or([])  # a cell no roster may use (leave, role, limit 0)
-        for (sid, d), held in duties.items():
+        for (sid, _d), held in duties.items():
             s = idx.s_of[sid]
             for duty, role in held:
                 if self.duty_role[s][idx.t_of[duty] - len(idx.shifts)] != idx.r_of.get(role):

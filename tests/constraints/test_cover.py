@@ -186,7 +186,9 @@ def test_encode_hard_max():
 def test_encode_preferred_traded_against_requests():
     # at least 1, preferably 2 (3 per person short). Off requests on Mon:
     # S1 1, S2 5, S3 2. One person: 3 + 1 = 4; two: S1 + S3 = 3; three: 8
-    off = lambda w: [{"dates": [MON], "want": "off", "weight": w}]
+    def off(w):
+        return [{"dates": [MON], "want": "off", "weight": w}]
+
     staff = [
         person("S1", requests=off(1)),
         person("S2", requests=off(5)),

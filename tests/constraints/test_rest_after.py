@@ -89,7 +89,7 @@ def test_encode_keeps_the_rest():
     # the nights end Wed 07:30: Wed's early overlaps, Thu's and Fri's are too
     # soon (23.5 h, 47.5 h): Sat and Sun only
     assert sorted(df[df["shift"] == "E"]["date"].astype(str)) == ["2026-12-12", "2026-12-13"]
-    staff[0]["fixed"] = pins + [{"date": "2026-12-10", "shift": "E"}]
+    staff[0]["fixed"] = [*pins, {"date": "2026-12-10", "shift": "E"}]
     assert infeasible(sc_with({"shifts": ["N"], "hours": 48}, staff=staff))
 
 

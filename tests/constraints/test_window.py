@@ -4,6 +4,8 @@ window."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from ruletools import found, infeasible, optimum, pinned, scenario
 
@@ -66,7 +68,7 @@ def test_encode_spreads_nights():
     roster = optimum(sc).roster.df
     for sid, group in roster.groupby("staff"):
         days = sorted(group["date"])
-        assert all((b - a).days >= 2 for a, b in zip(days, days[1:])), sid
+        assert all((b - a).days >= 2 for a, b in itertools.pairwise(days)), sid
     # with 1 in any 4 days, three people cannot cover seven nights
     assert infeasible(
         sc_with({"what": "shifts", "shifts": ["N"], "days": 4, "max": 1}, demand=demand)
