@@ -161,13 +161,14 @@ def cross_check(sc: Scenario) -> None:
         else:
             ref(f"demand[{i}].{field}", field, value)
         if dm.duty is not None and dm.role is not None:
-            for k in dm.shifts:
-                allowed = sc.duty_by_id[k].roles if k in sc.duty_by_id else None
+            for code in dm.shifts:
+                allowed = sc.duty_by_id[code].roles if code in sc.duty_by_id else None
                 if allowed is not None and dm.role not in allowed:
                     problems.append(
                         (
                             f"demand[{i}].role",
-                            f"{k} is held only by {', '.join(allowed)}; '{dm.role}' never counts",
+                            f"{code} is held only by {', '.join(allowed)}; "
+                            f"'{dm.role}' never counts",
                         )
                     )
         ref(f"demand[{i}].role", "role", dm.role)

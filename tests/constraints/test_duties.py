@@ -82,6 +82,8 @@ def test_a_duty_for_some_roles_only() -> None:
     }
     sc = scenario(**data)
     assert sc.duty_roles == {("S1", "OC"): "RN"}
+    with pytest.raises(ScenarioError, match="OC is held only by RN; 'HCA' never counts"):
+        scenario(**data | {"demand": [{"duty": "OC", "role": "HCA", "min": 1}]})
     with pytest.raises(ScenarioError, match="none of the roles that may hold OC"):
         scenario(
             **data
