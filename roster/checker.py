@@ -41,7 +41,8 @@ class CheckContext:
         if d < 0:
             hist = self.scenario.history_of(staff)
             k = len(hist) + d
-            return [(hist[k], None)] if k >= 0 and hist[k] is not None else []
+            code = hist[k] if k >= 0 else None
+            return [] if code is None else [(code, None)]
         return self._cells.get((staff, d), [])
 
     def shifts(self, staff: str, d: int) -> list[str]:

@@ -7,7 +7,9 @@ and ``roster.csv``), and are written atomically.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
+from typing import Any
 
 from roster.output import atomic_write, coverage_table, hours_due, staff_totals
 from roster.result import CheckReport
@@ -34,7 +36,7 @@ def write_xlsx(
     leave = PatternFill("lightGray", fgColor="BBBBBB")
     wb = Workbook()
 
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet
     ws.title = "Roster"
     ws.append(
         [
@@ -155,8 +157,8 @@ def write_xlsx(
     # no cell is a formula: a name such as =HYPERLINK(...) stays text (the
     # product writes no formulas of its own)
     for sheet in wb.worksheets:
-        for row in sheet.iter_rows():
-            for c in row:
+        for sheet_row in sheet.iter_rows():
+            for c in sheet_row:
                 if c.data_type == "f":
                     c.data_type = "s"
     path = Path(path)
@@ -221,6 +223,10 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
         cal.add_missing_timezones()
         data = cal.to_ical()
         path = folder / f"{p.id}.ics"
-        atomic_write(path, lambda fh, data=data: fh.write(data), mode="wb")
+        atomic_write(path, functools.partial(_write_bytes, data), mode="wb")
         written.append(path)
     return written
+
+
+def _write_bytes(data: bytes, fh: Any) -> None:
+    fh.write(data)

@@ -313,7 +313,7 @@ def _requests(
     wishes a person every four weeks, none on leave days."""
     free = [d.isoformat() for d in dates if d.isoformat() not in on_leave]
     kinds = [("day off", 0.9), ("shift off", 0.7), ("shift on", 0.4)]
-    out = []
+    out: list[dict[str, Any]] = []
     for kind, mean in kinds:
         for _ in range(_count(rng, mean * per_4_weeks)):
             if not free:

@@ -79,9 +79,9 @@ def carried_data(
                 held = [t for t, _ in cells.get((p.id, d), [])[:1] + held_on.get((p.id, d), [])[:1]]
                 codes.append("+".join(held) if held else "-")
             elif x < before.dates[0]:  # older than the previous roster: its history
-                old = before.history.get(p.id, [])
+                past = before.history.get(p.id, [])
                 back = (before.dates[0] - x).days
-                codes.append(old[-back] if back <= len(old) else "-")
+                codes.append(past[-back] if back <= len(past) else "-")
             else:  # a gap between the two rosters
                 codes.append("-")
         while codes and codes[0] == "-":

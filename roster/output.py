@@ -58,8 +58,10 @@ def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> N
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, mode, **text) as fh:
+        text = "b" not in mode
+        with os.fdopen(
+            fd, mode, encoding="utf-8" if text else None, newline="" if text else None
+        ) as fh:
             os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600: use the usual mode
             write(fh)
         os.replace(tmp, path)

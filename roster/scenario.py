@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
@@ -328,8 +329,10 @@ class Request(Frozen):
         return "work" if self.shifts is None else " or ".join(self.shifts)
 
 
-# a union built from the registry at run time: only typing.Union can
-AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+if TYPE_CHECKING:  # to a type checker, any rule
+    AnyRule = Rule
+else:  # to pydantic, a union built from the registry at run time (only typing.Union can)
+    AnyRule = Annotated[Union[tuple(registry.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class Staff(Frozen):
@@ -341,7 +344,7 @@ class Staff(Frozen):
     hours_per_week: float | None = Field(
         None, ge=0, le=168, description="contracted hours; overrides the contract's"
     )
-    rules: list[AnyRule] = Field(  # type: ignore[valid-type]
+    rules: list[AnyRule] = Field(
         [],
         description="rules for this person; replace contract/scenario rules of the same name "
         "(or kind)",
@@ -366,7 +369,7 @@ class Contract(Frozen):
         description="hours a leave day of each type counts as worked, e.g. {annual: 7.5} "
         "or {annual: {mon: 7.5, tue: 7.5, wed: 7.5, thu: 7.5, fri: 7.5}}; unlisted types: 0",
     )
-    rules: list[AnyRule] = []  # type: ignore[valid-type]
+    rules: list[AnyRule] = []
 
 
 class Demand(Frozen):
@@ -530,7 +533,7 @@ class Scenario(Frozen):
     carry: dict[Id, Carry] = Field(
         {}, description="per person: totals over earlier rosters, counted by fairness rules"
     )
-    rules: list[AnyRule] = []  # type: ignore[valid-type]
+    rules: list[AnyRule] = []
 
     @field_validator("timezone")
     @classmethod
@@ -638,7 +641,7 @@ class Scenario(Frozen):
         return {d: h.name for h in self.holidays if (d := self.day_index(h.date)) is not None}
 
     def cover_days(
-        self, weekdays: list[str] | None, dates: list[DateSpec] | None
+        self, weekdays: Sequence[str] | None, dates: list[DateSpec] | None
     ) -> dict[int, int]:
         """Days a cover entry (``demand``, ``time_cover``) applies on, each
         with its precedence: 3 for its dates, 2 for a holiday it names with

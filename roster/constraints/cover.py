@@ -107,7 +107,7 @@ def eligible(scenario: Scenario, role: str | None, skill: str | None) -> list[St
 
 def levels(dm: Demand, soft_cover: bool) -> list[tuple[str, int | None, int | None, int | None]]:
     """(label, lo, hi, weight) per level; weight None = hard."""
-    out = []
+    out: list[tuple[str, int | None, int | None, int | None]] = []
     if dm.min > 0:
         w = dm.min_weight
         if w is None and soft_cover:

@@ -93,7 +93,7 @@ def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
 
     contracts: dict[tuple, str] = {}
     contract_rules: dict[str, list[dict[str, Any]]] = {}
-    staff = []
+    staff: list[dict[str, Any]] = []
     for row in sec["SECTION_STAFF"]:
         sid, max_shifts, max_min, min_min, max_cons, min_cons, min_off, max_we = row
         limits = tuple(

@@ -359,7 +359,7 @@ def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]
     rule out for good (a shift limited to 0). They get no variable at all."""
     from roster.constraints.leave import blocked
 
-    out = set()
+    out: set[tuple[int, int, int]] = set()
     codes = range(len(index.shifts) + len(index.duties))
     for sid, days in blocked(scenario).items():
         s = index.s_of[sid]
