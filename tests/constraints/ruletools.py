@@ -30,9 +30,21 @@ __all__ = [
     "pinned",
     "report",
     "roster",
+    "rule_scenario",
     "scenario",
     "with_roles",
 ]
+
+
+def rule_scenario(kind: str, rule: dict[str, Any] | None = None, **sections: Any):  # type: ignore[no-untyped-def]
+    """A test file's ``sc_with(rule, **extra)``: the base scenario with one
+    rule of ``kind`` (``rule`` holds parameters every call shares) and
+    ``sections`` (then ``extra``) in place of the base's."""
+
+    def sc_with(params: dict[str, Any], **extra: Any):  # type: ignore[no-untyped-def]
+        return scenario(rules=[{"kind": kind, **(rule or {}), **params}], **{**sections, **extra})
+
+    return sc_with
 
 
 def day(d: int, start: dt.date = START) -> str:

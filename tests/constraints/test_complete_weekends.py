@@ -3,7 +3,7 @@ the horizon's edge are not judged. Penalty per incomplete weekend."""
 
 from __future__ import annotations
 
-from ruletools import found, infeasible, optimum, person, pin, pinned, scenario
+from ruletools import found, infeasible, optimum, person, pin, pinned, rule_scenario, scenario
 
 from roster.constraints.complete_weekends import whole_weekends
 
@@ -11,8 +11,7 @@ RULE = "complete_weekends"
 TWO_WEEKS = {"start": "2026-12-07", "days": 14}
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, **rule}], **extra)
+sc_with = rule_scenario(RULE)
 
 
 def test_whole_weekends_leave_out_cut_ones():

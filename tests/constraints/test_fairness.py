@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ruletools import found, infeasible, optimum, person, pinned, roster, scenario
+from ruletools import found, infeasible, optimum, person, pinned, roster, rule_scenario, scenario
 
 from roster.checker import CheckContext, check
 from roster.constraints.fairness import Fairness
@@ -17,8 +17,7 @@ RULE = "fairness"
 TWO_WEEKS = {"start": "2026-12-07", "days": 14}
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, "group_by": "all", **rule}], **extra)
+sc_with = rule_scenario(RULE, {"group_by": "all"})
 
 
 def loads(sc, rows):  # type: ignore[no-untyped-def]

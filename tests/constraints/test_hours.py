@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ruletools import found, infeasible, optimum, person, pin, pinned, report, scenario
+from ruletools import (
+    found,
+    infeasible,
+    optimum,
+    person,
+    pin,
+    pinned,
+    report,
+    rule_scenario,
+)
 
 RULE = "hours"
 
@@ -18,8 +27,7 @@ SHIFTS = [
 WED = dt.date(2026, 12, 9)  # a horizon starting mid-week: Wed..Tue
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(shifts=SHIFTS, rules=[{"kind": RULE, **rule}], **extra)
+sc_with = rule_scenario(RULE, shifts=SHIFTS)
 
 
 # -- check ----------------------------------------------------------------------

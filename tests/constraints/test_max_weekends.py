@@ -4,7 +4,7 @@ inside. Penalty per weekend too many."""
 
 from __future__ import annotations
 
-from ruletools import found, infeasible, optimum, person, pin, pinned, scenario
+from ruletools import found, infeasible, optimum, person, pin, pinned, rule_scenario, scenario
 
 from roster.constraints.base import weekend_blocks
 
@@ -12,8 +12,7 @@ RULE = "max_weekends"
 TWO_WEEKS = {"start": "2026-12-07", "days": 14}  # Mon .. Sun
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, **rule}], **extra)
+sc_with = rule_scenario(RULE)
 
 
 def test_weekend_blocks():

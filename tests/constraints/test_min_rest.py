@@ -8,15 +8,14 @@ N -> E overlaps (one_shift's business, not a rest).
 
 from __future__ import annotations
 
-from ruletools import found, infeasible, optimum, person, pin, pinned, scenario
+from ruletools import found, infeasible, optimum, person, pin, pinned, rule_scenario, scenario
 
 from roster.constraints.min_rest import MinRest
 
 RULE = "min_rest"
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, **rule}], **extra)
+sc_with = rule_scenario(RULE)
 
 
 def test_short_pairs_from_clock_times():

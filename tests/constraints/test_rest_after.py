@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from ruletools import found, infeasible, optimum, pinned, scenario
+from ruletools import found, infeasible, optimum, pinned, rule_scenario
 
 from helpers import roster
 from roster import ScenarioError, load_scenario
@@ -17,8 +17,7 @@ RULE = "rest_after"
 #: N 21:30-07:30 (helpers' shifts): E 07:00-15:00, L 14:00-22:00
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, **rule}], **extra)
+sc_with = rule_scenario(RULE)
 
 
 def test_48_hours_after_a_run_of_nights():

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ruletools import found, infeasible, optimum, person, pin, pinned, scenario
+from ruletools import found, infeasible, optimum, person, pin, pinned, rule_scenario
 
 RULE = "shift_count"
 WED = dt.date(2026, 12, 9)
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, **rule}], **extra)
+sc_with = rule_scenario(RULE)
 
 
 # -- check ----------------------------------------------------------------------

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from ruletools import found, infeasible, optimum, person, pin, pinned, scenario
+from ruletools import found, infeasible, optimum, person, pin, pinned, rule_scenario, scenario
 
 RULE = "succession"
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, "first": "N", "then": ["E", "L"], **rule}], **extra)
+sc_with = rule_scenario(RULE, {"first": "N", "then": ["E", "L"]})
 
 
 # -- check ----------------------------------------------------------------------

@@ -7,15 +7,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from ruletools import found, infeasible, optimum, pinned, scenario
+from ruletools import found, infeasible, optimum, pinned, rule_scenario
 
 from roster import ScenarioError
 
 RULE = "window"
 
 
-def sc_with(rule: dict, **extra):  # type: ignore[no-untyped-def]
-    return scenario(rules=[{"kind": RULE, **rule}], **extra)
+sc_with = rule_scenario(RULE)
 
 
 def test_at_most_one_night_in_any_three_days():
