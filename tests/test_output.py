@@ -59,6 +59,17 @@ def test_result_fields(small, solved) -> None:
     assert {v.rule for v in solved.violations if v.penalty} == {"fairness", "requests"}
 
 
+def test_progress_carries_the_bound_cp_sat_proves() -> None:
+    """The bound comes from CP-SAT's API as it rises (not from its log, which
+    stays off unless asked for), before the first roster too."""
+    sc = load_scenario(Path(__file__).parent.parent / "scenarios" / "medical-ward.yaml")
+    seen = []
+    result = solve(sc, SolveParams(time_limit=20, workers=2, seed=0), progress=seen.append)
+    bounds = [p.bound for p in seen if p.bound is not None]
+    assert bounds and bounds == sorted(bounds)
+    assert result.best_bound is not None and max(bounds) <= result.best_bound
+
+
 def test_result_without_roster() -> None:
     r = Result(SolveStatus.UNKNOWN, None, None, 1.0, None, None)
     assert r.gap is None and r.violations == [] and not r.status.has_roster

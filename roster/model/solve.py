@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -81,7 +80,6 @@ _STATUS = {
     cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
     cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
-_BOUND = re.compile(r"next:\[\s*([-\d.e+]+)")
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -108,15 +106,13 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 now, self.objective_value, self.best_objective_bound, self.state.solutions + 1
             )
 
-    def on_log(self, line: str) -> None:
-        match = _BOUND.search(line)
-        if match and line.startswith("#"):
-            with self.lock:
-                bound = float(match.group(1))
-                if self.state.bound is None or bound > self.state.bound:
-                    self.state = Progress(
-                        self.state.elapsed, self.state.objective, bound, self.state.solutions
-                    )
+    def on_bound(self, bound: float) -> None:
+        """CP-SAT proved a better bound (between solutions too)."""
+        with self.lock:
+            if self.state.bound is None or bound > self.state.bound:
+                self.state = Progress(
+                    self.state.elapsed, self.state.objective, bound, self.state.solutions
+                )
 
 
 def _whole(value: float) -> float:
@@ -269,9 +265,7 @@ class _Run:
         if until != float("inf"):
             solver.parameters.max_time_in_seconds = max(0.1, until - time.perf_counter())
         watcher = _Watcher(self.start, params.target)
-        solver.parameters.log_search_progress = True
-        solver.parameters.log_to_stdout = params.log
-        solver.log_callback = watcher.on_log
+        solver.best_bound_callback = watcher.on_bound
         with self.lock:
             if self.stop.is_set():
                 return cp_model.UNKNOWN
