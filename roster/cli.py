@@ -23,6 +23,7 @@ from rich.table import Table
 
 from roster.checker import check as check_roster
 from roster.constraints import registry, sections
+from roster.history import next_scenario
 from roster.load import load_scenario
 from roster.model.solve import Progress, SolveParams, unsupported
 from roster.model.solve import solve as solve_scenario
@@ -205,18 +206,9 @@ def solve(
     """Solve SCENARIO and write the roster files to OUTPUT."""
     sc = _load(scenario)
     if start is not None or history is not None:
-        from roster.history import carried_data, previous, roll
-        from roster.load import read_data
-
         try:
-            data = roll(read_data(scenario), start.date() if start else None)
-            if history is not None:
-                before, done = previous(history)
-                data = carried_data(data, load_scenario(data).horizon.start, before, done)
-            sc = load_scenario(data)
+            sc = next_scenario(scenario, start.date() if start else None, history)
         except ScenarioError as exc:
-            if exc.source is None and exc.what == "scenario":
-                exc = ScenarioError(exc.problems, scenario)
             _fail(exc)
     _output_folder(outdir)
     params = SolveParams(

@@ -15,6 +15,7 @@ from typing import Any
 from roster.checker import check
 from roster.constraints import requests
 from roster.constraints.base import weekend_blocks
+from roster.load import load_scenario, read_data
 from roster.output import load_folder
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -113,3 +114,22 @@ def roll(data: dict[str, Any], start: dt.date | None) -> dict[str, Any]:
     if start is None:
         return data
     return {**data, "horizon": {**data["horizon"], "start": start.isoformat()}}
+
+
+def next_scenario(
+    path: str | Path, start: dt.date | None = None, history: str | Path | None = None
+) -> Scenario:
+    """The scenario in ``path`` moved to begin on ``start`` (same length) and,
+    with ``history`` (a folder ``roster solve`` wrote), continuing that roster:
+    its last days as history, its totals as carry. Errors in the result are
+    located at ``path``."""
+    data = roll(read_data(path), start)
+    try:
+        if history is not None:
+            before, done = previous(history)
+            data = carried_data(data, load_scenario(data).horizon.start, before, done)
+        return load_scenario(data)
+    except ScenarioError as exc:
+        if exc.source is None and exc.what == "scenario":
+            raise ScenarioError(exc.problems, str(path)) from None
+        raise
