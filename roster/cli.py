@@ -28,7 +28,7 @@ from roster.load import load_scenario
 from roster.model.solve import Progress, SolveParams, unsupported
 from roster.model.solve import solve as solve_scenario
 from roster.output import load_folder, output_problem, write_result
-from roster.result import CheckReport, SolveStatus
+from roster.result import CheckReport, Result, SolveStatus
 from roster.roster import Roster
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
@@ -233,35 +233,13 @@ def solve(
         write_result(result, sc, outdir, xlsx=xlsx)
     except OSError as exc:
         _cannot_write(outdir, exc)
-    if result.stopped_by_user:
-        err.print(
-            "stopped by Ctrl-C: "
-            + (
-                "keeping the best roster found so far"
-                if result.roster is not None
-                else "no roster yet"
-            )
-        )
-    table = Table(show_header=False, box=None)
-    table.add_row("status", result.status.value)
-    table.add_row("objective", _fmt(result.objective))
-    table.add_row("best bound", _fmt(result.best_bound))
-    table.add_row("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%")
-    table.add_row("wall time", f"{result.wall_time_s:.2f}s")
-    out.print(table)
-    if result.status == SolveStatus.INFEASIBLE:
-        err.print("[bold red]The hard rules cannot all hold.[/] These conflict:")
-        for line in result.explanation:
-            err.print(f"  - {line}", markup=False, highlight=False)
-        err.print(
-            "Relax one of them, or run with --soft-cover to get a roster "
-            "with its shortfall listed in coverage.csv."
-        )
-        sys.exit(EXIT_INFEASIBLE)
-    if result.status == SolveStatus.UNKNOWN:
-        if not result.stopped_by_user:
-            err.print(f"No roster found within {time_limit:g}s; try a longer --time-limit.")
-        sys.exit(EXIT_STOPPED if result.stopped_by_user else EXIT_NO_ROSTER)
+    _outcome(
+        result,
+        time_limit,
+        "The hard rules cannot all hold.",
+        "Relax one of them, or run with --soft-cover to get a roster "
+        "with its shortfall listed in coverage.csv.",
+    )
     assert result.report is not None
     _print_by_rule(result.report)
     out.print(
@@ -270,6 +248,35 @@ def solve(
     )
     if result.stopped_by_user:
         sys.exit(EXIT_STOPPED)
+
+
+def _outcome(result: Result, time_limit: float, conflict: str, advice: str = "") -> None:
+    """Status, objective, bound, gap and time; then exit 3 when the hard
+    rules conflict (with why), 4 when no roster was found in time (130
+    after Ctrl-C). Returns when there is a roster."""
+    if result.stopped_by_user:
+        kept = (
+            "keeping the best roster found so far" if result.roster is not None else "no roster yet"
+        )
+        err.print(f"stopped by Ctrl-C: {kept}")
+    table = Table(show_header=False, box=None)
+    table.add_row("status", result.status.value)
+    table.add_row("objective", _fmt(result.objective))
+    table.add_row("best bound", _fmt(result.best_bound))
+    table.add_row("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%")
+    table.add_row("wall time", f"{result.wall_time_s:.2f}s")
+    out.print(table)
+    if result.status == SolveStatus.INFEASIBLE:
+        err.print(f"[bold red]{conflict}[/] These conflict:")
+        for line in result.explanation:
+            err.print(f"  - {line}", markup=False, highlight=False)
+        if advice:
+            err.print(advice)
+        sys.exit(EXIT_INFEASIBLE)
+    if result.roster is None:
+        if not result.stopped_by_user:
+            err.print(f"No roster found within {time_limit:g}s; try a longer --time-limit.")
+        sys.exit(EXIT_STOPPED if result.stopped_by_user else EXIT_NO_ROSTER)
 
 
 def _print_by_rule(report: CheckReport) -> None:
@@ -981,20 +988,7 @@ def repair(
     except OSError as exc:
         _cannot_write(outdir, exc)
     result = done.result
-    out.print(
-        f"status {result.status.value}, objective {_fmt(result.objective)}, "
-        f"bound {_fmt(result.best_bound)}"
-    )
-    if result.status == SolveStatus.INFEASIBLE:
-        err.print(
-            "[bold red]The roster cannot be repaired under the hard rules.[/] These conflict:"
-        )
-        for line in result.explanation:
-            err.print(f"  - {line}", markup=False, highlight=False)
-        sys.exit(EXIT_INFEASIBLE)
-    if result.roster is None:
-        err.print(f"No repaired roster within {time_limit:g}s; try a longer --time-limit.")
-        sys.exit(EXIT_NO_ROSTER)
+    _outcome(result, time_limit, "The roster cannot be repaired under the hard rules.")
     table = Table("staff", "date", "before", "after", "reason", title="changes")
     for rec in done.changes.to_dict("records"):
         table.add_row(*(str(rec[c]) for c in ("staff", "date", "before", "after", "reason")))
@@ -1008,6 +1002,8 @@ def repair(
     else:
         out.print("every cover minimum is met")
     out.print(f"wrote {Path(outdir) / 'roster.csv'}, changes.csv and the usual files")
+    if result.stopped_by_user:
+        sys.exit(EXIT_STOPPED)
 
 
 @main.command()
