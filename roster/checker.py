@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from roster.constraints import links_people, sections
 from roster.result import CheckReport, Violation
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -113,10 +112,7 @@ def check(
     """
     ctx = CheckContext(scenario, roster, soft_cover)
     found: list[Violation] = []
-    for family in sections:
-        if linking or not links_people(family):
-            found.extend(family.check(ctx))
     for inst in scenario.rule_instances:
-        if linking or not links_people(inst.rule):
+        if linking or not inst.rule.links_people:
             found.extend(inst.rule.check(ctx, inst.staff))
     return CheckReport(tuple(v for v in found if v.amount > 0))

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from roster.checker import check as check_roster
-from roster.constraints import registry, sections
+from roster.constraints import SECTIONS, registry
 from roster.history import next_scenario
 from roster.load import load_scenario
 from roster.model.solve import Progress, SolveParams, unsupported
@@ -1187,10 +1187,10 @@ def rules() -> None:
         if t.row_count:
             out.print(t)
     out.rule("[bold]always on[/] (from scenario sections)")
-    for mod in sections:
-        name = mod.__name__.rsplit(".", 1)[-1]
-        first = (mod.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
-        out.print(f"[bold]{name}[/]: {first}", highlight=False)
+    for section in SECTIONS:
+        doc = sys.modules[type(section).__module__].__doc__ or ""
+        first = doc.strip().split("\n\n")[0].replace("\n", " ")
+        out.print(f"[bold]{section.name}[/]: {first}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from roster.constraints import registry
+from roster.constraints import SECTIONS, Section, registry
 from roster.constraints.base import MAX_COUNT, MAX_HOURS, MAX_WEIGHT, Rule, Strict
 from roster.timeline import Timeline
 
@@ -783,7 +783,8 @@ class Scenario(Frozen):
 
     @cached_property
     def rule_instances(self) -> tuple[RuleInstance, ...]:
-        """Every rule with the people it applies to and where it was written.
+        """Every rule family as it applies, with its people and where it was
+        written: the sections first (everyone), then the ``rules:`` entries.
 
         A person's own rule replaces, for them, the contract and scenario rules
         it matches: those with the same ``name`` if it has one, else the same
@@ -798,7 +799,8 @@ class Scenario(Frozen):
                     return True
             return False
 
-        out: list[RuleInstance] = []
+        everyone = tuple(p.id for p in self.staff)
+        out = [RuleInstance(section, everyone, section.name) for section in SECTIONS]
 
         def add(rule: Rule, people: list[Staff], origin: str) -> None:
             ids = tuple(p.id for p in people if self.in_scope(rule, p))
@@ -843,7 +845,7 @@ class Scenario(Frozen):
 class RuleInstance:
     """A rule as it applies: the rule, its people, and where it was written."""
 
-    rule: Rule
+    rule: Rule | Section
     staff: tuple[str, ...]
     origin: str
 

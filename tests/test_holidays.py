@@ -118,7 +118,7 @@ def test_two_entries_for_one_window_on_a_day_are_an_error():
 def test_fairness_shares_holidays():
     sc = ward(rules=[{"kind": "fairness", "measure": "holidays", "weight": 4, "group_by": "all"}])
     rows = {"S1": "....E..E...E..", "S2": ".......E......", "S3": "E............."}
-    rule: Fairness = sc.rule_instances[0].rule  # type: ignore[assignment]
+    rule = next(i.rule for i in sc.rule_instances if isinstance(i.rule, Fairness))
     ctx = CheckContext(sc, roster(sc, rows))
     assert rule.loads(ctx, ["S1", "S2", "S3"]) == {"S1": 3, "S2": 1, "S3": 0}
     [v] = [v for v in check(sc, roster(sc, rows)).violations if v.rule == "fairness"]

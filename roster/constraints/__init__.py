@@ -1,38 +1,64 @@
 """The rule library: one module per rule family.
 
-Two sorts of module live here. Rule kinds (subclasses of ``Rule``) are written
-in the scenario's ``rules:`` lists and register themselves by ``kind``.
-Section families (cover, leave, requests ...) read a section of the scenario
-and expose module-level ``encode(ctx)`` and ``check(ctx)``; they are listed
-in ``sections``. Importing this package imports every module in it.
+Every family keeps one contract: its parameters, a CP-SAT ``encode`` and an
+independent ``check``. Rule kinds (``Rule`` subclasses) are written in the
+scenario's ``rules:`` lists and register themselves by ``kind``; sections
+(``Section`` subclasses: cover, leave, requests ...) take their parameters
+from a section of the scenario and are listed in ``SECTIONS``.
+``Scenario.rule_instances`` yields both, so building, checking, explaining
+and decomposing loop over one list.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from types import ModuleType
+from roster.constraints import (
+    complete_weekends,
+    consecutive,
+    fairness,
+    hours,
+    max_weekends,
+    min_rest,
+    pairing,
+    published,
+    rest_after,
+    shift_count,
+    succession,
+    window,
+)
+from roster.constraints.base import Rule, Section, registry
+from roster.constraints.composition import Composition
+from roster.constraints.cover import Cover
+from roster.constraints.fixed import Fixed
+from roster.constraints.leave import Leave
+from roster.constraints.one_shift import OneShift
+from roster.constraints.requests import Requests
+from roster.constraints.time_cover import TimeCover
 
-from roster.constraints.base import Rule, registry
+#: the rule kinds' modules (importing one registers its kind)
+RULE_MODULES = (
+    complete_weekends,
+    consecutive,
+    fairness,
+    hours,
+    max_weekends,
+    min_rest,
+    pairing,
+    published,
+    rest_after,
+    shift_count,
+    succession,
+    window,
+)
 
-sections: list[ModuleType] = []
+#: every section family, in the order the model is built
+SECTIONS: tuple[Section, ...] = (
+    Composition(),
+    Cover(),
+    Fixed(),
+    Leave(),
+    OneShift(),
+    Requests(),
+    TimeCover(),
+)
 
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if _info.name == "base":
-        continue
-    _mod = importlib.import_module(f"{__name__}.{_info.name}")
-    if getattr(_mod, "SECTION", False):
-        sections.append(_mod)
-
-
-def links_people(family: ModuleType | Rule) -> bool:
-    """Whether a rule family ties people to each other (cover, group
-    fairness) rather than being about one person alone. Decomposition keeps
-    these in its master problem and prices everything else per person: this
-    is the only thing it needs to know about a rule."""
-    if isinstance(family, Rule):
-        return family.group_rule
-    return bool(getattr(family, "LINKS_PEOPLE", False))
-
-
-__all__ = ["Rule", "links_people", "registry", "sections"]
+__all__ = ["RULE_MODULES", "SECTIONS", "Rule", "Section", "registry"]

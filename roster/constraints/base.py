@@ -185,6 +185,49 @@ class Rule(Strict):
         """Violations of this rule in a finished roster, from assignments alone."""
         raise NotImplementedError
 
+    @property
+    def links_people(self) -> bool:
+        """Whether the rule ties people to each other (group fairness) rather
+        than being about one person alone. Decomposition keeps such rules in
+        its master problem and prices everything else per person."""
+        return self.group_rule
+
+
+class Section:
+    """A rule family that a section of the scenario states (demand, leave,
+    requests, pinned shifts ...) rather than an entry of a ``rules:`` list.
+    Its parameters are that section (validated with the scenario); it applies
+    to everyone at once; and it keeps the contract of ``Rule``: ``encode``
+    and an independent ``check``. The sections are listed in
+    ``roster.constraints.SECTIONS``."""
+
+    #: the family's name, as violations and explanations give it
+    name: ClassVar[str]
+    #: whether it counts people together (cover): see ``Rule.links_people``
+    links_people: ClassVar[bool] = False
+    #: applied to everyone at once, like a group rule
+    group_rule: ClassVar[bool] = True
+    #: a section holds hard and soft parts alike; each entry says which it is
+    hard: ClassVar[bool] = False
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def describe(self) -> str:
+        return self.name
+
+    def impossible(self, scenario: Scenario) -> Iterable[tuple[int, str]]:
+        return ()
+
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        """Add the section's constraints and penalties (``staff``: everyone)."""
+        raise NotImplementedError
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
+        """Violations of the section in a finished roster, from assignments alone."""
+        raise NotImplementedError
+
 
 def check_bounds(lo: int | None, hi: int | None) -> None:
     """The shared parameter check of min/max rules: one of them at least,

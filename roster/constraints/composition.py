@@ -7,35 +7,41 @@ shift, none for a role the shift does not allow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from roster.constraints.base import Section
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
     from roster.model.build import ModelContext
     from roster.result import Violation
 
-SECTION = True
 RULE = "composition"
 
 
-def encode(ctx: ModelContext) -> None:
-    """Nothing to add: ``Variables`` only creates allowed (person, shift, role)."""
+class Composition(Section):
+    """Each person works a shift as one of their roles, and only as a role
+    allowed on that shift."""
 
+    name = "composition"
 
-def check(ctx: CheckContext) -> Iterator[Violation]:
-    sc = ctx.scenario
-    allowed = {r.id: set(r.shifts) if r.shifts is not None else None for r in sc.roles}
-    for p in sc.staff:
-        for d in range(ctx.days):
-            for shift, role in ctx.assignments(p.id, d):
-                ok = allowed.get(role)
-                if role not in p.roles or (ok is not None and shift not in ok):
-                    yield ctx.violation(
-                        RULE,
-                        p.id,
-                        [d],
-                        1,
-                        None,
-                        f"{p.id} cannot work {shift} as {role}",
-                    )
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        """Nothing to add: ``Variables`` only creates allowed (person, shift, role)."""
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        sc = ctx.scenario
+        allowed = {r.id: set(r.shifts) if r.shifts is not None else None for r in sc.roles}
+        for p in sc.staff:
+            for d in range(ctx.days):
+                for shift, role in ctx.assignments(p.id, d):
+                    ok = allowed.get(role)
+                    if role not in p.roles or (ok is not None and shift not in ok):
+                        yield ctx.violation(
+                            RULE,
+                            p.id,
+                            [d],
+                            1,
+                            None,
+                            f"{p.id} cannot work {shift} as {role}",
+                        )

@@ -17,14 +17,14 @@ per person below/above preferred,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from roster.constraints.base import fmt_dates
+from roster.constraints.base import Section, fmt_dates
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from roster.roster import Roster
     from roster.scenario import Demand, Scenario, Staff
 
-SECTION = True
-#: counts people together: the master problem of decomposition holds it
-LINKS_PEOPLE = True
 RULE = "cover"
 #: per person short when ``--soft-cover`` turns hard minima soft
 SOFT_COVER_WEIGHT = 10_000
@@ -145,87 +142,6 @@ def _explain(scenario: Scenario, need: Need) -> str:
     return f"{head}; {len(who)} can work it ({names}){tail}"
 
 
-def encode(ctx: ModelContext) -> None:
-    from roster.model.build import soft_one
-
-    sc, idx = ctx.scenario, ctx.index
-    who: dict[tuple[str | None, str | None], tuple[list[int], set[int]]] = {}
-    levels_of: dict[int, list[tuple[str, int | None, int | None, int | None]]] = {}
-    # the fast path of a neighbourhood: soft levels of a need with one free
-    # person, each p0 + (p1 - p0) * lit (see soft_one),
-    # summed over every such need into one penalty: a year-long one-person
-    # sub-model has tens of thousands of them
-    one_lits: list = []
-    one_coefs: list[int] = []
-    one_const = 0
-    for need in sc.needs:
-        if need.day not in ctx.free_days:
-            continue  # nothing to decide: a constant penalty
-        d, ts = need.day, [idx.t_of[t] for t in need.shifts]
-        r = idx.r_of[need.role] if need.role is not None else None
-        group = (need.role, need.skill)
-        if group not in who:
-            everyone = {idx.s_of[p.id] for p in eligible(sc, *group)}
-            who[group] = (sorted(everyone & ctx.free_staff), everyone)
-        free, everyone = who[group]
-        if need.source not in levels_of:
-            levels_of[need.source] = levels(need.demand, ctx.soft_cover)
-        lits: list = []
-        for s in free:
-            if ctx.is_free(s, d):
-                for t in ts:
-                    lit = ctx.as_role(s, d, t, r) if r is not None else ctx.x(s, d, t)
-                    if lit is not False:
-                        lits.append(lit)
-        if not lits and ctx.partial and all(w is not None for *_, w in levels_of[need.source]):
-            continue  # a sub-model: a soft penalty that is a constant
-        fixed = sum(
-            1
-            for t in ts
-            for s, role in ctx.pinned_at.get((d, t), ())
-            if s in everyone and (r is None or role == r)
-        )
-        for label, lo, hi, weight in levels_of[need.source]:
-            if (
-                len(lits) == 1 and len(ts) == 1 and weight is not None
-            ):  # (explaining ignores penalties)
-                p0, p1 = soft_one(fixed, 1, lo, hi)
-                one_const += weight * p0
-                if p1 != p0:
-                    one_lits.append(lits[0])
-                    one_coefs.append(weight * (p1 - p0))
-                continue
-            text = None
-            if ctx.explain:  # the sentence costs time; only explanations read it
-                text = (
-                    _explain(sc, need)
-                    if lo is not None
-                    else (
-                        f"{fmt_dates([sc.dates[need.day]])} {need.shift}: "
-                        f"at most {hi} {need.what()}"
-                    )
-                )
-            ctx.limit(
-                sum(lits, fixed),
-                lo,
-                hi,
-                len(lits) + fixed,
-                weight=weight,
-                staff=None,
-                days=[need.day],
-                key=("cover", need.day, need.shift, need.role, need.skill, label),
-                text=text,
-            )
-    if one_lits or one_const:
-        ctx.penalize(
-            cp_model.LinearExpr.weighted_sum(one_lits, one_coefs) + one_const,
-            1,
-            staff=None,
-            days=(),
-            rule=RULE,
-        )
-
-
 def assigned(ctx: CheckContext, need: Need) -> int:
     """How many count towards the need in the roster."""
     staff = ctx.scenario.staff_by_id
@@ -237,25 +153,6 @@ def assigned(ctx: CheckContext, need: Need) -> int:
         and counts(p, role, need.role, need.skill)
         and (need.role is None or need.role in p.roles)
     )
-
-
-def check(ctx: CheckContext) -> Iterator[Violation]:
-    soft_cover = ctx.soft_cover
-    for need in ctx.scenario.needs:
-        n = assigned(ctx, need)
-        for label, lo, hi, weight in levels(need.demand, soft_cover):
-            amount = max(0, lo - n) if lo is not None else max(0, n - hi)  # type: ignore[operator]
-            if amount:
-                level = lo if lo is not None else hi
-                yield ctx.violation(
-                    RULE,
-                    None,
-                    [need.day],
-                    amount,
-                    weight,
-                    f"{fmt_dates([ctx.date(need.day)])} {need.shift}: {n} {need.what()}, "
-                    f"{label} {level}",
-                )
 
 
 def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
@@ -283,3 +180,108 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+class Cover(Section):
+    """Cover per shift and on-call duty, from the scenario's ``demand``."""
+
+    name = "cover"
+    links_people = True  # counts people together: decomposition's master holds it
+
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        from roster.model.build import soft_one
+
+        sc, idx = ctx.scenario, ctx.index
+        who: dict[tuple[str | None, str | None], tuple[list[int], set[int]]] = {}
+        levels_of: dict[int, list[tuple[str, int | None, int | None, int | None]]] = {}
+        # the fast path of a neighbourhood: soft levels of a need with one free
+        # person, each p0 + (p1 - p0) * lit (see soft_one),
+        # summed over every such need into one penalty: a year-long one-person
+        # sub-model has tens of thousands of them
+        one_lits: list = []
+        one_coefs: list[int] = []
+        one_const = 0
+        for need in sc.needs:
+            if need.day not in ctx.free_days:
+                continue  # nothing to decide: a constant penalty
+            d, ts = need.day, [idx.t_of[t] for t in need.shifts]
+            r = idx.r_of[need.role] if need.role is not None else None
+            group = (need.role, need.skill)
+            if group not in who:
+                everyone = {idx.s_of[p.id] for p in eligible(sc, *group)}
+                who[group] = (sorted(everyone & ctx.free_staff), everyone)
+            free, everyone = who[group]
+            if need.source not in levels_of:
+                levels_of[need.source] = levels(need.demand, ctx.soft_cover)
+            lits: list = []
+            for s in free:
+                if ctx.is_free(s, d):
+                    for t in ts:
+                        lit = ctx.as_role(s, d, t, r) if r is not None else ctx.x(s, d, t)
+                        if lit is not False:
+                            lits.append(lit)
+            if not lits and ctx.partial and all(w is not None for *_, w in levels_of[need.source]):
+                continue  # a sub-model: a soft penalty that is a constant
+            fixed = sum(
+                1
+                for t in ts
+                for s, role in ctx.pinned_at.get((d, t), ())
+                if s in everyone and (r is None or role == r)
+            )
+            for label, lo, hi, weight in levels_of[need.source]:
+                if (
+                    len(lits) == 1 and len(ts) == 1 and weight is not None
+                ):  # (explaining ignores penalties)
+                    p0, p1 = soft_one(fixed, 1, lo, hi)
+                    one_const += weight * p0
+                    if p1 != p0:
+                        one_lits.append(lits[0])
+                        one_coefs.append(weight * (p1 - p0))
+                    continue
+                text = None
+                if ctx.explain:  # the sentence costs time; only explanations read it
+                    text = (
+                        _explain(sc, need)
+                        if lo is not None
+                        else (
+                            f"{fmt_dates([sc.dates[need.day]])} {need.shift}: "
+                            f"at most {hi} {need.what()}"
+                        )
+                    )
+                ctx.limit(
+                    sum(lits, fixed),
+                    lo,
+                    hi,
+                    len(lits) + fixed,
+                    weight=weight,
+                    staff=None,
+                    days=[need.day],
+                    key=("cover", need.day, need.shift, need.role, need.skill, label),
+                    text=text,
+                )
+        if one_lits or one_const:
+            ctx.penalize(
+                cp_model.LinearExpr.weighted_sum(one_lits, one_coefs) + one_const,
+                1,
+                staff=None,
+                days=(),
+                rule=RULE,
+            )
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        soft_cover = ctx.soft_cover
+        for need in ctx.scenario.needs:
+            n = assigned(ctx, need)
+            for label, lo, hi, weight in levels(need.demand, soft_cover):
+                amount = max(0, lo - n) if lo is not None else max(0, n - hi)  # type: ignore[operator]
+                if amount:
+                    level = lo if lo is not None else hi
+                    yield ctx.violation(
+                        RULE,
+                        None,
+                        [need.day],
+                        amount,
+                        weight,
+                        f"{fmt_dates([ctx.date(need.day)])} {need.shift}: {n} {need.what()}, "
+                        f"{label} {level}",
+                    )

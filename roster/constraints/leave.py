@@ -10,10 +10,10 @@ not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from roster.constraints.base import fmt_dates
+from roster.constraints.base import Section, fmt_dates
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from roster.result import Violation
     from roster.scenario import Scenario
 
-SECTION = True
 RULE = "leave"
 
 
@@ -41,33 +40,37 @@ def blocked(scenario: Scenario) -> dict[str, dict[int, set[str] | None]]:
     return out
 
 
-def encode(ctx: ModelContext) -> None:
-    idx = ctx.index
-    for sid, days in blocked(ctx.scenario).items():
-        s = idx.s_of[sid]
-        if s not in ctx.free_staff:
-            continue  # fixed cells: nothing to decide
-        dates = [ctx.scenario.dates[d] for d in sorted(days)]
-        text = f"{sid} is on leave or unavailable on {', '.join(fmt_dates([x]) for x in dates)}"
-        for d, shifts in days.items():
-            for t in range(len(idx.shifts) + len(idx.duties)):
-                v = ctx.x(s, d, t)
-                if v is not False and (shifts is None or idx.code(t) in shifts):
-                    ct = ctx.model.add_bool_or([]) if v is True else ctx.model.add(v == 0)
-                    ctx.enforce(ct, s, ("leave", s), text)
+class Leave(Section):
+    """No work on leave or unavailable days and shifts (hard)."""
 
+    name = "leave"
 
-def check(ctx: CheckContext) -> Iterator[Violation]:
-    for sid, days in blocked(ctx.scenario).items():
-        for d, shifts in sorted(days.items()):
-            for shift in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]:
-                if shifts is None or shift in shifts:
-                    yield ctx.violation(
-                        RULE,
-                        sid,
-                        [d],
-                        1,
-                        None,
-                        f"{sid} works {shift} on {fmt_dates([ctx.date(d)])} while "
-                        f"{'on leave' if shifts is None else 'unavailable for it'}",
-                    )
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        idx = ctx.index
+        for sid, days in blocked(ctx.scenario).items():
+            s = idx.s_of[sid]
+            if s not in ctx.free_staff:
+                continue  # fixed cells: nothing to decide
+            dates = [ctx.scenario.dates[d] for d in sorted(days)]
+            text = f"{sid} is on leave or unavailable on {', '.join(fmt_dates([x]) for x in dates)}"
+            for d, shifts in days.items():
+                for t in range(len(idx.shifts) + len(idx.duties)):
+                    v = ctx.x(s, d, t)
+                    if v is not False and (shifts is None or idx.code(t) in shifts):
+                        ct = ctx.model.add_bool_or([]) if v is True else ctx.model.add(v == 0)
+                        ctx.enforce(ct, s, ("leave", s), text)
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        for sid, days in blocked(ctx.scenario).items():
+            for d, shifts in sorted(days.items()):
+                for shift in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]:
+                    if shifts is None or shift in shifts:
+                        yield ctx.violation(
+                            RULE,
+                            sid,
+                            [d],
+                            1,
+                            None,
+                            f"{sid} works {shift} on {fmt_dates([ctx.date(d)])} while "
+                            f"{'on leave' if shifts is None else 'unavailable for it'}",
+                        )

@@ -8,8 +8,10 @@ Always hard. The one-per-day halves live in the variables.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from roster.constraints.base import Section
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -17,7 +19,6 @@ if TYPE_CHECKING:
     from roster.result import Violation
     from roster.scenario import Scenario
 
-SECTION = True
 RULE = "one_shift"
 
 
@@ -43,72 +44,76 @@ def same_day_pairs(scenario: Scenario, d: int) -> list[tuple[str, str]]:
     return out
 
 
-def encode(ctx: ModelContext) -> None:
-    from roster.model.build import neg
+class OneShift(Section):
+    """At most one shift and one duty a day, none overlapping in real time."""
 
-    idx = ctx.index
-    staff = sorted(ctx.free_staff)
+    name = "one_shift"
 
-    def forbid(s: int, first: object, second: object) -> None:
-        if first is None or first is False or second is None or second is False:
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        from roster.model.build import neg
+
+        idx = ctx.index
+        staff = sorted(ctx.free_staff)
+
+        def forbid(s: int, first: object, second: object) -> None:
+            if first is None or first is False or second is None or second is False:
+                return
+            ctx.model.add_bool_or([neg(lit) for lit in (first, second) if lit is not True])
+
+        for d in range(-1, idx.days - 1):
+            pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario, d)]
+            for s in staff:
+                for a, b in pairs:
+                    forbid(s, ctx.x(s, d, a), ctx.x(s, d + 1, b))
+        if not idx.duties:
             return
-        ctx.model.add_bool_or([neg(lit) for lit in (first, second) if lit is not True])
+        for d in range(idx.days):
+            pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in same_day_pairs(ctx.scenario, d)]
+            for s in staff:
+                for a, b in pairs:
+                    forbid(s, ctx.x(s, d, a), ctx.x(s, d, b))
 
-    for d in range(-1, idx.days - 1):
-        pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario, d)]
-        for s in staff:
-            for a, b in pairs:
-                forbid(s, ctx.x(s, d, a), ctx.x(s, d + 1, b))
-    if not idx.duties:
-        return
-    for d in range(idx.days):
-        pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in same_day_pairs(ctx.scenario, d)]
-        for s in staff:
-            for a, b in pairs:
-                forbid(s, ctx.x(s, d, a), ctx.x(s, d, b))
-
-
-def check(ctx: CheckContext) -> Iterator[Violation]:
-    sc = ctx.scenario
-    for p in sc.staff:
-        for d in range(ctx.days):
-            shifts, duties = ctx.shifts(p.id, d), ctx.duties(p.id, d)
-            for what, held in (("shifts", shifts), ("on-call duties", duties)):
-                if len(held) > 1:
-                    yield ctx.violation(
-                        RULE,
-                        p.id,
-                        [d],
-                        len(held) - 1,
-                        None,
-                        f"{p.id} has {len(held)} {what} ({', '.join(held)}) on one day",
-                    )
-            if shifts and duties:
-                same = set(same_day_pairs(sc, d))
-                for a in shifts:
-                    for b in duties:
-                        if (a, b) in same:
-                            yield ctx.violation(
-                                RULE,
-                                p.id,
-                                [d],
-                                1,
-                                None,
-                                f"{p.id}: {a} and on-call {b} overlap on one day",
-                            )
-            before = [*ctx.shifts(p.id, d - 1), *ctx.duties(p.id, d - 1)]
-            now = [*shifts, *duties]
-            if not before or not now:
-                continue
-            pairs = set(overlapping_pairs(sc, d - 1))
-            for a in before:
-                for b in now:
-                    if (a, b) in pairs:
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        sc = ctx.scenario
+        for p in sc.staff:
+            for d in range(ctx.days):
+                shifts, duties = ctx.shifts(p.id, d), ctx.duties(p.id, d)
+                for what, held in (("shifts", shifts), ("on-call duties", duties)):
+                    if len(held) > 1:
                         yield ctx.violation(
                             RULE,
                             p.id,
-                            [d - 1, d],
-                            1,
+                            [d],
+                            len(held) - 1,
                             None,
-                            f"{p.id}: {a} overlaps the next day's {b}",
+                            f"{p.id} has {len(held)} {what} ({', '.join(held)}) on one day",
                         )
+                if shifts and duties:
+                    same = set(same_day_pairs(sc, d))
+                    for a in shifts:
+                        for b in duties:
+                            if (a, b) in same:
+                                yield ctx.violation(
+                                    RULE,
+                                    p.id,
+                                    [d],
+                                    1,
+                                    None,
+                                    f"{p.id}: {a} and on-call {b} overlap on one day",
+                                )
+                before = [*ctx.shifts(p.id, d - 1), *ctx.duties(p.id, d - 1)]
+                now = [*shifts, *duties]
+                if not before or not now:
+                    continue
+                pairs = set(overlapping_pairs(sc, d - 1))
+                for a in before:
+                    for b in now:
+                        if (a, b) in pairs:
+                            yield ctx.violation(
+                                RULE,
+                                p.id,
+                                [d - 1, d],
+                                1,
+                                None,
+                                f"{p.id}: {a} overlaps the next day's {b}",
+                            )

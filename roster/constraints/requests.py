@@ -9,10 +9,10 @@ Penalty ``weight`` for each requested day the request is not met.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from roster.constraints.base import fmt_dates
+from roster.constraints.base import Section, fmt_dates
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from roster.result import CheckReport, Violation
     from roster.scenario import Request, Scenario
 
-SECTION = True
 RULE = "requests"
 
 
@@ -51,45 +50,49 @@ def refused(scenario: Scenario, report: CheckReport) -> set[tuple[str, int]]:
     }
 
 
-def encode(ctx: ModelContext) -> None:
-    from roster.model.build import neg
+class Requests(Section):
+    """Shift and day requests, from each person's ``requests`` (soft)."""
 
-    idx = ctx.index
-    free = [idx.staff[s] for s in sorted(ctx.free_staff)]
-    for sid, d, q in each_request(ctx.scenario, free):
-        s = idx.s_of[sid]
-        if not ctx.is_free(s, d):
-            continue  # a fixed cell: a constant penalty
-        shifts = q.shifts
-        if shifts is None and not idx.duties:
-            lit = ctx.works(s, d)
-        else:
-            codes = (
-                [idx.t_of[t] for t in dict.fromkeys(shifts)]
-                if shifts is not None
-                else range(len(idx.shifts) + len(idx.duties))
-            )
-            lits = [ctx.x(s, d, t) for t in codes]
-            mixed = any(t >= len(idx.shifts) for t in codes)
-            lit = ctx.any_of(lits) if mixed else ctx.one_of(lits)  # type: ignore[arg-type]
-        assert lit is not None
-        unmet = lit if q.want == "off" else neg(lit)
-        ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])
+    name = "requests"
 
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        from roster.model.build import neg
 
-def check(ctx: CheckContext) -> Iterator[Violation]:
-    for sid, d, q in each_request(ctx.scenario):
-        shifts = [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
-        asked = q.shifts
-        worked = bool(shifts) if asked is None else any(t in shifts for t in asked)
-        if worked == (q.want == "off"):
-            verb = "asked not to work" if q.want == "off" else "asked to work"
-            what = "" if asked is None else f" {q.text()}"
-            yield ctx.violation(
-                RULE,
-                sid,
-                [d],
-                1,
-                q.weight,
-                f"{sid} {verb}{what} on {fmt_dates([ctx.date(d)])}",
-            )
+        idx = ctx.index
+        free = [idx.staff[s] for s in sorted(ctx.free_staff)]
+        for sid, d, q in each_request(ctx.scenario, free):
+            s = idx.s_of[sid]
+            if not ctx.is_free(s, d):
+                continue  # a fixed cell: a constant penalty
+            shifts = q.shifts
+            if shifts is None and not idx.duties:
+                lit = ctx.works(s, d)
+            else:
+                codes = (
+                    [idx.t_of[t] for t in dict.fromkeys(shifts)]
+                    if shifts is not None
+                    else range(len(idx.shifts) + len(idx.duties))
+                )
+                lits = [ctx.x(s, d, t) for t in codes]
+                mixed = any(t >= len(idx.shifts) for t in codes)
+                lit = ctx.any_of(lits) if mixed else ctx.one_of(lits)  # type: ignore[arg-type]
+            assert lit is not None
+            unmet = lit if q.want == "off" else neg(lit)
+            ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        for sid, d, q in each_request(ctx.scenario):
+            shifts = [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
+            asked = q.shifts
+            worked = bool(shifts) if asked is None else any(t in shifts for t in asked)
+            if worked == (q.want == "off"):
+                verb = "asked not to work" if q.want == "off" else "asked to work"
+                what = "" if asked is None else f" {q.text()}"
+                yield ctx.violation(
+                    RULE,
+                    sid,
+                    [d],
+                    1,
+                    q.weight,
+                    f"{sid} {verb}{what} on {fmt_dates([ctx.date(d)])}",
+                )

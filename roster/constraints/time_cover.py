@@ -20,13 +20,13 @@ hours (one person short for 30 minutes costs one hour). ``max`` (with
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from roster.constraints.base import fmt_dates
+from roster.constraints.base import Section, fmt_dates
 from roster.constraints.cover import SOFT_COVER_WEIGHT, counts, eligible
 
 if TYPE_CHECKING:
@@ -36,9 +36,6 @@ if TYPE_CHECKING:
     from roster.roster import Roster
     from roster.scenario import Scenario, TimeCover
 
-SECTION = True
-#: counts people together: the master problem of decomposition holds it
-LINKS_PEOPLE = True
 RULE = "time_cover"
 
 
@@ -127,61 +124,6 @@ def weight_of(tc: TimeCover, soft_cover: bool) -> int | None:
     return SOFT_COVER_WEIGHT if tc.weight is None and soft_cover else tc.weight
 
 
-def encode(ctx: ModelContext) -> None:
-    sc, idx = ctx.scenario, ctx.index
-    for seg in segments(sc):
-        tc = seg.entry
-        terms: list = []
-        for p in eligible(sc, tc.role, tc.skill):
-            s = idx.s_of[p.id]
-            for e, sid in seg.spans:
-                t = idx.t_of[sid]
-                if e >= 0:
-                    lit = (
-                        ctx.as_role(s, e, t, idx.r_of[tc.role])
-                        if tc.role is not None
-                        else ctx.x(s, e, t)
-                    )
-                else:
-                    lit = bool(ctx.x(s, e, t))
-                if lit is not None and lit is not False:
-                    terms.append(1 if lit is True else lit)
-        what = " with ".join(x for x in (tc.role, tc.skill) if x)
-        text = (
-            f"{fmt_dates([sc.dates[seg.day]])} {seg.clock()}: at least {tc.min} {what} at "
-            f"every minute (time_cover[{seg.source}]); {len(eligible(sc, tc.role, tc.skill))} "
-            f"people can work shifts that span it"
-        )
-        ctx.limit(
-            sum(terms),
-            tc.min,
-            None,
-            len(terms) + 1,
-            weight=weight_of(tc, ctx.soft_cover),
-            staff=None,
-            days=[seg.day],
-            scale=seg.b - seg.a,
-            unit=60,
-            key=("time_cover", seg.source, seg.a),
-            text=text,
-        )
-        if tc.max is not None:
-            ctx.limit(
-                sum(terms),
-                None,
-                tc.max,
-                len(terms) + 1,
-                weight=tc.max_weight,
-                staff=None,
-                days=[seg.day],
-                scale=seg.b - seg.a,
-                unit=60,
-                key=("time_cover max", seg.source, seg.a),
-                text=f"{fmt_dates([sc.dates[seg.day]])} {seg.clock()}: at most {tc.max} {what} "
-                f"at every minute (time_cover[{seg.source}])",
-            )
-
-
 def present(ctx: CheckContext, seg: Segment) -> int:
     tc, n = seg.entry, 0
     for p in eligible(ctx.scenario, tc.role, tc.skill):
@@ -194,32 +136,6 @@ def present(ctx: CheckContext, seg: Segment) -> int:
                 ):  # history: the role is not recorded
                     n += 1
     return n
-
-
-def check(ctx: CheckContext) -> Iterator[Violation]:
-    for seg in segments(ctx.scenario):
-        n = present(ctx, seg)
-        tc = seg.entry
-        what = " with ".join(x for x in (tc.role, tc.skill) if x)
-        when = f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}"
-        if n < tc.min:
-            yield ctx.violation(
-                RULE,
-                None,
-                [seg.day],
-                hours_short(seg, tc.min - n),
-                weight_of(tc, ctx.soft_cover),
-                f"{when}: {n} {what} present, needs {tc.min} (person-hours short, rounded up)",
-            )
-        if tc.max is not None and n > tc.max:
-            yield ctx.violation(
-                RULE,
-                None,
-                [seg.day],
-                hours_short(seg, n - tc.max),
-                tc.max_weight,
-                f"{when}: {n} {what} present, at most {tc.max} (person-hours over, rounded up)",
-            )
 
 
 def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
@@ -246,3 +162,89 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+class TimeCover(Section):
+    """Cover over clock time, from the scenario's ``time_cover``."""
+
+    name = "time_cover"
+    links_people = True  # counts people together: decomposition's master holds it
+
+    def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
+        sc, idx = ctx.scenario, ctx.index
+        for seg in segments(sc):
+            tc = seg.entry
+            terms: list = []
+            for p in eligible(sc, tc.role, tc.skill):
+                s = idx.s_of[p.id]
+                for e, sid in seg.spans:
+                    t = idx.t_of[sid]
+                    if e >= 0:
+                        lit = (
+                            ctx.as_role(s, e, t, idx.r_of[tc.role])
+                            if tc.role is not None
+                            else ctx.x(s, e, t)
+                        )
+                    else:
+                        lit = bool(ctx.x(s, e, t))
+                    if lit is not None and lit is not False:
+                        terms.append(1 if lit is True else lit)
+            what = " with ".join(x for x in (tc.role, tc.skill) if x)
+            text = (
+                f"{fmt_dates([sc.dates[seg.day]])} {seg.clock()}: at least {tc.min} {what} at "
+                f"every minute (time_cover[{seg.source}]); {len(eligible(sc, tc.role, tc.skill))} "
+                f"people can work shifts that span it"
+            )
+            ctx.limit(
+                sum(terms),
+                tc.min,
+                None,
+                len(terms) + 1,
+                weight=weight_of(tc, ctx.soft_cover),
+                staff=None,
+                days=[seg.day],
+                scale=seg.b - seg.a,
+                unit=60,
+                key=("time_cover", seg.source, seg.a),
+                text=text,
+            )
+            if tc.max is not None:
+                ctx.limit(
+                    sum(terms),
+                    None,
+                    tc.max,
+                    len(terms) + 1,
+                    weight=tc.max_weight,
+                    staff=None,
+                    days=[seg.day],
+                    scale=seg.b - seg.a,
+                    unit=60,
+                    key=("time_cover max", seg.source, seg.a),
+                    text=f"{fmt_dates([sc.dates[seg.day]])} {seg.clock()}: at most {tc.max} {what} "
+                    f"at every minute (time_cover[{seg.source}])",
+                )
+
+    def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        for seg in segments(ctx.scenario):
+            n = present(ctx, seg)
+            tc = seg.entry
+            what = " with ".join(x for x in (tc.role, tc.skill) if x)
+            when = f"{fmt_dates([ctx.date(seg.day)])} {seg.clock()}"
+            if n < tc.min:
+                yield ctx.violation(
+                    RULE,
+                    None,
+                    [seg.day],
+                    hours_short(seg, tc.min - n),
+                    weight_of(tc, ctx.soft_cover),
+                    f"{when}: {n} {what} present, needs {tc.min} (person-hours short, rounded up)",
+                )
+            if tc.max is not None and n > tc.max:
+                yield ctx.violation(
+                    RULE,
+                    None,
+                    [seg.day],
+                    hours_short(seg, n - tc.max),
+                    tc.max_weight,
+                    f"{when}: {n} {what} present, at most {tc.max} (person-hours over, rounded up)",
+                )

@@ -14,8 +14,7 @@ from typing import Any, NamedTuple
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
-from roster.constraints import links_people, sections
-from roster.constraints.base import Rule
+from roster.constraints.base import Rule, Section
 from roster.model.index import Index
 from roster.model.variables import Pinned, Variables
 from roster.scenario import Scenario
@@ -83,7 +82,7 @@ class ModelContext:
         self.explain = explain
         self.soft_cover = soft_cover
         self.assumptions: dict[Any, tuple[cp_model.IntVar, str]] = {}
-        self.rule: Rule | None = None
+        self.rule: Rule | Section | None = None
         self.origin = ""
         self._cache: dict[Any, Any] = {}
         self._objective: tuple[int, Expr] | None = None
@@ -395,20 +394,15 @@ def build(
     ctx = ModelContext(
         scenario, explain=explain, soft_cover=soft_cover, free=free, pinned=pinned, blocked=blocked
     )
-    for family in sections:
-        if not linking and links_people(family):
-            continue
-        ctx.rule, ctx.origin = None, family.__name__.rsplit(".", 1)[-1]
-        family.encode(ctx)
     for inst in scenario.rule_instances:
-        if not linking and links_people(inst.rule):
+        if not linking and inst.rule.links_people:
             continue
         ctx.rule, ctx.origin = inst.rule, inst.origin
         staff = [ctx.index.s_of[s] for s in inst.staff]
         if not inst.rule.group_rule:
             staff = [s for s in staff if s in ctx.free_staff]
-        elif not ctx.free_staff.intersection(staff):
-            continue
+        elif ctx.partial and not ctx.free_staff.intersection(staff):
+            continue  # a neighbourhood none of whose people it touches: a constant
         if staff:
             inst.rule.encode(ctx, staff)
     ctx.rule = None

@@ -23,8 +23,8 @@ sc_with = rule_scenario(RULE, {"group_by": "all"})
 def loads(sc, rows):  # type: ignore[no-untyped-def]
     """Each group's full-time-equivalent loads, as the checker computes them."""
     ctx = CheckContext(sc, roster(sc, rows))
-    inst = sc.rule_instances[0]
-    rule: Fairness = inst.rule  # type: ignore[assignment]
+    inst = next(i for i in sc.rule_instances if isinstance(i.rule, Fairness))
+    rule = inst.rule
     return [rule.loads(ctx, g) for g in rule.groups(sc, inst.staff)]
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from roster.constraints import links_people
+from roster.constraints import Section
 from roster.constraints.cover import SOFT_COVER_WEIGHT, eligible, levels
 from roster.constraints.time_cover import segments, weight_of
 from roster.model.index import Index
@@ -156,7 +156,11 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
             )
             for s, cell in hits:
                 touch[s][cell].append(i + 1)
-    left_out = sorted(
-        {inst.rule.label for inst in scenario.rule_instances if links_people(inst.rule)}
+    left_out = sorted(  # the linking rules the rows above leave out (cover is in them)
+        {
+            inst.rule.label
+            for inst in scenario.rule_instances
+            if inst.rule.links_people and not isinstance(inst.rule, Section)
+        }
     )
     return Rows(rows, [{c: tuple(v) for c, v in m.items()} for m in touch], left_out)
