@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from roster.constraints.base import MAX_COUNT, Rule, check_bounds, fmt_dates, runs
+from roster.constraints.literals import Lit, neg
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
-    from roster.model.build import Lit, ModelContext
+    from roster.model.build import ModelContext
     from roster.result import Violation
 
 
@@ -87,8 +88,6 @@ class Consecutive(Rule):
     # -- encode -----------------------------------------------------------
     def _flags(self, ctx: ModelContext, s: int) -> dict[int, Lit | None]:
         """day -> literal 'the day is in a run' for every known day."""
-        from roster.model.build import neg
-
         idx = ctx.index
         leave = ctx.scenario.leave_days[idx.staff[s]]
         out: dict[int, Lit | None] = {}
@@ -106,8 +105,6 @@ class Consecutive(Rule):
         return out
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        from roster.model.build import neg
-
         for s in staff:
             f = self._flags(ctx, s)
             first, end = -ctx.history_len(s), ctx.index.days

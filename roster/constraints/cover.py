@@ -25,6 +25,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from roster.constraints.base import Section, fmt_dates
+from roster.constraints.literals import soft_one
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -189,8 +190,6 @@ class Cover(Section):
     links_people = True  # counts people together: decomposition's master holds it
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        from roster.model.build import soft_one
-
         sc, idx = ctx.scenario, ctx.index
         who: dict[tuple[str | None, str | None], tuple[list[int], set[int]]] = {}
         levels_of: dict[int, list[tuple[str, int | None, int | None, int | None]]] = {}

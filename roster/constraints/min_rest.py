@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field
 
 from roster.constraints.base import Rule, fmt_dates
+from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -63,8 +64,6 @@ class MinRest(Rule):
         return out
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        from roster.model.build import neg
-
         idx, sc = ctx.index, ctx.scenario
         first = -max((ctx.history_len(s) for s in staff), default=0)
         pairs = {

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from roster.constraints.base import Section
+from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -50,8 +51,6 @@ class OneShift(Section):
     name = "one_shift"
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        from roster.model.build import neg
-
         idx = ctx.index
         staff = sorted(ctx.free_staff)
 

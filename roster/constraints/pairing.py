@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from roster.constraints.base import Rule, Scope, fmt_dates
+from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -65,8 +66,6 @@ class Together(_Pairing):
         return f"{', '.join(self.staff)} only with {' or '.join(self.with_)}"
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        from roster.model.build import neg
-
         idx = ctx.index
         mentors = [idx.s_of[m] for m in self.with_]
         for sid in self.staff:

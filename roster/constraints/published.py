@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roster.constraints.base import MAX_COUNT, MAX_WEIGHT, Rule, fmt_dates
+from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -93,8 +94,6 @@ class Published(Rule):
 
     # -- the contract -----------------------------------------------------------
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        from roster.model.build import neg
-
         sc, idx = ctx.scenario, ctx.index
         published, on_call = self.table(sc), self.table(sc, duties=True)
         first = self.first_free(sc)

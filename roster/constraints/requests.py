@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from roster.constraints.base import Section, fmt_dates
+from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
     from roster.checker import CheckContext
@@ -56,8 +57,6 @@ class Requests(Section):
     name = "requests"
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
-        from roster.model.build import neg
-
         idx = ctx.index
         free = [idx.staff[s] for s in sorted(ctx.free_staff)]
         for sid, d, q in each_request(ctx.scenario, free):

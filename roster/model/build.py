@@ -15,12 +15,10 @@ from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
 from roster.constraints.base import Rule, Section
+from roster.constraints.literals import Expr, Lit, neg, soft_one
 from roster.model.index import Index
 from roster.model.variables import Pinned, Variables
 from roster.scenario import Scenario
-
-Lit = cp_model.IntVar | bool
-Expr = Any  # a CP-SAT linear expression
 
 
 class Penalty(NamedTuple):
@@ -34,10 +32,6 @@ class Penalty(NamedTuple):
     rule: str
     staff: str | None
     days: tuple[int, ...]
-
-
-def neg(lit: Lit) -> Lit:
-    return (not lit) if isinstance(lit, bool) else ~lit
 
 
 class ModelContext:
@@ -339,18 +333,6 @@ class ModelContext:
             )
             self._objective = (len(self.penalties), terms)
         return self._objective[1]
-
-
-def soft_one(
-    offset: int, coeff: int, lo: int | None, hi: int | None, unit: int = 1, scale: int = 1
-) -> tuple[int, int]:
-    """The penalty units of soft ``lo <= offset + coeff * b <= hi`` at b = 0
-    and at b = 1: the penalty is then exactly ``p0 + (p1 - p0) * b``."""
-    low, high = lo or 0, hi if hi is not None else 1 << 62
-    at0, at1 = offset, offset + coeff
-    p0 = -(-(max(0, low - at0) + max(0, at0 - high)) * scale // unit)
-    p1 = -(-(max(0, low - at1) + max(0, at1 - high)) * scale // unit)
-    return p0, p1
 
 
 def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]:
