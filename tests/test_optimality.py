@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roster import Roster, SolveParams, SolveStatus, check, load_scenario, solve
+from roster.constraints import registry
 
 START = dt.date(2026, 12, 12)  # a Saturday: the horizon holds a weekend
 SHIFTS = [
@@ -27,74 +28,15 @@ weights = st.one_of(st.none(), st.integers(1, 9))
 
 
 @st.composite
-def rules(draw):  # type: ignore[no-untyped-def]
-    pick = draw(
-        st.sampled_from(
-            [
-                "consecutive",
-                "consecutive_off",
-                "consecutive_shift",
-                "shift_count",
-                "hours",
-                "min_rest",
-                "succession",
-                "max_weekends",
-                "complete_weekends",
-                "fairness",
-                "window",
-                "rest_after",
-            ]
-        )
-    )
-    w = draw(weights)
-    if pick == "consecutive":
-        return {"kind": "consecutive", "min": draw(st.integers(1, 2)), "max": 2, "weight": w}
-    if pick == "consecutive_off":
-        return {"kind": "consecutive", "what": "off", "min": 2, "weight": w}
-    if pick == "consecutive_shift":
-        return {
-            "kind": "consecutive",
-            "what": "shift",
-            "shifts": ["E"],
-            "min": 2,
-            "max": 2,
-            "weight": w,
-        }
-    if pick == "shift_count":
-        return {
-            "kind": "shift_count",
-            "min": draw(st.integers(0, 2)),
-            "max": draw(st.integers(2, 3)),
-            "weight": w,
-        }
-    if pick == "hours":
-        return {"kind": "hours", "max_hours": draw(st.sampled_from([8, 12.5, 16])), "weight": w}
-    if pick == "min_rest":
-        return {"kind": "min_rest", "hours": draw(st.sampled_from([11, 16])), "weight": w}
-    if pick == "succession":
-        return {"kind": "succession", "first": "L", "then": ["E"], "weight": w}
-    if pick == "max_weekends":
-        return {"kind": "max_weekends", "max": 0, "weight": w}
-    if pick == "complete_weekends":
-        return {"kind": "complete_weekends", "weight": w}
-    if pick == "rest_after":
-        return {"kind": "rest_after", "shifts": ["L"], "hours": 36, "weight": w}
-    if pick == "window":
-        some = draw(st.booleans())
-        return {
-            "kind": "window",
-            "what": "shifts" if some else "work",
-            "days": 2,
-            **({"shifts": ["E"]} if some else {}),
-            "min": draw(st.sampled_from([None, 1])),
-            "max": 1,
-            "weight": w,
-        }
-    return {
-        "kind": "fairness",
-        "measure": draw(st.sampled_from(["nights", "hours", "shifts"])),
-        "weight": draw(st.integers(1, 5)),
-    }
+def rules(draw, ids):  # type: ignore[no-untyped-def]
+    """Any rule kind in the registry, with parameters it draws itself."""
+    kind = draw(st.sampled_from(sorted(registry)))
+    rule = {"kind": kind, **registry[kind].draw_parameters(draw, ids)}
+    rule = {k: v for k, v in rule.items() if v is not None}
+    weight = draw(weights)
+    if weight is not None:
+        rule["weight"] = weight
+    return rule
 
 
 @st.composite
@@ -138,7 +80,20 @@ def scenarios(draw):  # type: ignore[no-untyped-def]
         "roles": [{"id": "RN"}],
         "staff": staff,
         "demand": demand,
-        "rules": draw(st.lists(rules(), max_size=3)),
+        "rules": draw(
+            st.lists(
+                rules(
+                    {
+                        "staff_ids": [p["id"] for p in staff],
+                        "shift_ids": ids,
+                        "duty_ids": [],
+                        "days": days,
+                        "date": lambda d: (START + dt.timedelta(d)).isoformat(),
+                    }
+                ),
+                max_size=3,
+            )
+        ),
     }
     if draw(st.booleans()):
         data["history"] = {

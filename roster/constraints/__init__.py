@@ -26,13 +26,13 @@ from roster.constraints import (
     window,
 )
 from roster.constraints.base import Rule, Section, registry
-from roster.constraints.composition import Composition
-from roster.constraints.cover import Cover
-from roster.constraints.fixed import Fixed
-from roster.constraints.leave import Leave
-from roster.constraints.one_shift import OneShift
-from roster.constraints.requests import Requests
-from roster.constraints.time_cover import TimeCover
+from roster.constraints.composition import CompositionSection
+from roster.constraints.cover import CoverSection
+from roster.constraints.fixed import FixedSection
+from roster.constraints.leave import LeaveSection
+from roster.constraints.one_shift import OneShiftSection
+from roster.constraints.requests import RequestsSection
+from roster.constraints.time_cover import TimeCoverSection
 
 #: the rule kinds' modules (importing one registers its kind)
 RULE_MODULES = (
@@ -52,13 +52,13 @@ RULE_MODULES = (
 
 #: every section family, in the order the model is built
 SECTIONS: tuple[Section, ...] = (
-    Composition(),
-    Cover(),
-    Fixed(),
-    Leave(),
-    OneShift(),
-    Requests(),
-    TimeCover(),
+    CompositionSection(),
+    CoverSection(),
+    FixedSection(),
+    LeaveSection(),
+    OneShiftSection(),
+    RequestsSection(),
+    TimeCoverSection(),
 )
 
 __all__ = ["RULE_MODULES", "SECTIONS", "Rule", "Section", "registry"]

@@ -185,6 +185,15 @@ class Rule(Strict):
         """Violations of this rule in a finished roster, from assignments alone."""
         raise NotImplementedError
 
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters of this kind for the property tests, drawn with
+        hypothesis's ``draw``; ``ids`` holds what they may name: ``staff_ids``,
+        ``shift_ids``, ``duty_ids``, ``days`` and ``date`` (day index to ISO
+        date). Every kind supplies one, so the registry-wide tests need no
+        list of kinds."""
+        raise NotImplementedError(f"{cls.__name__} has no draw_parameters for the property tests")
+
     @property
     def links_people(self) -> bool:
         """Whether the rule ties people to each other (group fairness) rather
@@ -531,3 +540,27 @@ class CountRule(SumRule):
 
     def _span(self) -> str:
         return "per week" if self.per == "week" else "over the roster"
+
+
+def draw_bounds(draw: Any, lo: int, hi: int) -> tuple[int | None, int | None]:
+    """A random (min, max) within [lo, hi], either may be absent but not both."""
+    from hypothesis import strategies as st  # a test dependency
+
+    a = draw(st.one_of(st.none(), st.integers(lo, hi)))
+    b = draw(st.one_of(st.none(), st.integers(a or lo, hi)))
+    if a is None and b is None:
+        b = draw(st.integers(lo, hi))
+    return a, b
+
+
+def draw_count_common(draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+    """Random parameters every ``CountRule`` has."""
+    from hypothesis import strategies as st  # a test dependency
+
+    out: dict[str, Any] = {"per": draw(st.sampled_from(["horizon", "week"]))}
+    if draw(st.booleans()):
+        out["shifts"] = draw(st.lists(st.sampled_from(ids["shift_ids"]), min_size=1, unique=True))
+    if ids.get("duty_ids") and draw(st.booleans()):
+        out["duties"] = draw(st.lists(st.sampled_from(ids["duty_ids"]), max_size=2, unique=True))
+    out["reduce_for_leave"] = draw(st.booleans())
+    return out

@@ -7,7 +7,7 @@ Soft penalty per incomplete weekend.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from roster.constraints.base import Rule, fmt_dates, weekend_blocks
 
@@ -67,3 +67,8 @@ class CompleteWeekends(Rule):
                         f"{sid} works only part of the weekend "
                         f"{fmt_dates([ctx.date(block[0]), ctx.date(block[-1])])}",
                     )
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        return {}

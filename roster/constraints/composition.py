@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 RULE = "composition"
 
 
-class Composition(Section):
+class CompositionSection(Section):
     """Each person works a shift as one of their roles, and only as a role
     allowed on that shift."""
 

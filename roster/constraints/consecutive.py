@@ -24,11 +24,11 @@ roster two to three times faster.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_COUNT, Rule, check_bounds, fmt_dates, runs
+from roster.constraints.base import MAX_COUNT, Rule, check_bounds, draw_bounds, fmt_dates, runs
 from roster.constraints.literals import Lit, neg
 
 if TYPE_CHECKING:
@@ -204,3 +204,17 @@ class Consecutive(Rule):
                         f"{sid}: only {length} consecutive {self._noun()} ({span}), "
                         f"at least {self.min}",
                     )
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        what = draw(st.sampled_from(["work", "off", "shift"]))
+        lo, hi = draw_bounds(draw, 1, 5)
+        out: dict[str, Any] = {"what": what, "min": lo, "max": hi}
+        if what == "shift":  # repeated ids allowed: they must count once
+            out["shifts"] = draw(
+                st.lists(st.sampled_from(ids["shift_ids"]), min_size=1, max_size=3)
+            )
+        return out

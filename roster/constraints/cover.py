@@ -183,7 +183,7 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-class Cover(Section):
+class CoverSection(Section):
     """Cover per shift and on-call duty, from the scenario's ``demand``."""
 
     name = "cover"

@@ -251,3 +251,21 @@ class Fairness(Rule):
                     f"({hi} {float(loads[hi]):.2f}, {lo} {float(loads[lo]):.2f}; "
                     "full-time equivalents)",
                 )
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        out = {
+            "measure": draw(
+                st.sampled_from(["nights", "weekends", "hours", "shifts", "holidays", "duties"])
+            ),
+            "group_by": draw(st.sampled_from(["role", "all"])),
+            "max_spread": draw(st.integers(0, 2)),
+        }
+        if out["measure"] == "shifts" and draw(st.booleans()):
+            out["shifts"] = [draw(st.sampled_from(ids["shift_ids"]))]
+        if out["measure"] == "duties" and ids.get("duty_ids") and draw(st.booleans()):
+            out["duties"] = [draw(st.sampled_from(ids["duty_ids"]))]
+        return out

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 RULE = "fixed"
 
 
-class Fixed(Section):
+class FixedSection(Section):
     """Pinned shifts and duties, from each person's ``fixed`` (hard)."""
 
     name = "fixed"

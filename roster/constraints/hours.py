@@ -14,11 +14,11 @@ no leave. Soft penalty per started hour over or under (ceil of the minutes /
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_HOURS, CountRule
+from roster.constraints.base import MAX_HOURS, CountRule, draw_bounds, draw_count_common
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -80,3 +80,14 @@ class Hours(CountRule):
 
     def _fmt(self, v: int) -> str:
         return f"{v / 60:g}"
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        lo, hi = draw_bounds(draw, 0, 12)
+        out = draw_count_common(draw, ids)
+        out["min_hours"] = None if lo is None else lo * 4.25
+        out["max_hours"] = None if hi is None else hi * 4.25 + draw(st.sampled_from([0, 0.5]))
+        return out

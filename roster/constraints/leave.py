@@ -40,7 +40,7 @@ def blocked(scenario: Scenario) -> dict[str, dict[int, set[str] | None]]:
     return out
 
 
-class Leave(Section):
+class LeaveSection(Section):
     """No work on leave or unavailable days and shifts (hard)."""
 
     name = "leave"

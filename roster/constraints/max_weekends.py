@@ -11,7 +11,7 @@ Soft penalty per weekend too many, per window.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -90,3 +90,10 @@ class MaxWeekends(Rule):
                         self.weight,
                         f"{sid} works {len(worked)} weekends{within}, at most {self.max}",
                     )
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        return {"max": draw(st.integers(0, 2)), "window": draw(st.sampled_from([None, 1, 2]))}

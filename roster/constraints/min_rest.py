@@ -12,7 +12,7 @@ Soft penalty per missing hour of rest, rounded up, per short rest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -116,3 +116,10 @@ class MinRest(Rule):
                                     f"{fmt_dates([ctx.date(d + k)])}: {m} h short of "
                                     f"{self.hours:g} h rest",
                                 )
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        return {"hours": draw(st.sampled_from([8, 11, 12.5, 16, 30]))}

@@ -45,7 +45,7 @@ def same_day_pairs(scenario: Scenario, d: int) -> list[tuple[str, str]]:
     return out
 
 
-class OneShift(Section):
+class OneShiftSection(Section):
     """At most one shift and one duty a day, none overlapping in real time."""
 
     name = "one_shift"

@@ -14,7 +14,7 @@ Soft penalty: ``together``, per shift worked without any of ``with``;
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -111,6 +111,16 @@ class Together(_Pairing):
                             f"{' or '.join(self.with_)}",
                         )
 
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        people = draw(
+            st.lists(st.sampled_from(ids["staff_ids"]), min_size=2, max_size=3, unique=True)
+        )
+        return {"staff": people[:1], "with": people[1:]}
+
 
 class Apart(_Pairing):
     """The listed people never work the same shift on the same date."""
@@ -159,3 +169,14 @@ class Apart(_Pairing):
                         self.weight,
                         f"{', '.join(on)} all work {t} on {fmt_dates([ctx.date(d)])}",
                     )
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        return {
+            "staff": draw(
+                st.lists(st.sampled_from(ids["staff_ids"]), min_size=2, max_size=3, unique=True)
+            )
+        }

@@ -152,6 +152,30 @@ class Published(Rule):
                     + (" (a day before the change date)" if d < first else ""),
                 )
 
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        rows = draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(ids["staff_ids"]),
+                    st.integers(-1, ids["days"]),  # some outside the horizon
+                    st.sampled_from(ids["shift_ids"]),
+                ),
+                max_size=12,
+                unique_by=lambda r: r[:2],
+            )
+        )
+        return {
+            "assignments": [{"staff": s, "date": ids["date"](d), "shift": t} for s, d, t in rows],
+            "from": ids["date"](draw(st.integers(0, ids["days"]))),
+            "notice_days": draw(st.integers(0, 3)),
+            "notice_weight": draw(st.integers(0, 3)),
+            "day_off_weight": draw(st.integers(0, 3)),
+        }
+
 
 def published_rule(rows: Iterable[tuple[str, dt.date, str]], **params: Any) -> dict[str, Any]:
     """The rule entry, as scenario data, for a published roster's rows."""

@@ -51,7 +51,7 @@ def refused(scenario: Scenario, report: CheckReport) -> set[tuple[str, int]]:
     }
 
 
-class Requests(Section):
+class RequestsSection(Section):
     """Shift and day requests, from each person's ``requests`` (soft)."""
 
     name = "requests"

@@ -9,7 +9,7 @@ Soft penalty per missing hour of rest, rounded up, per short rest.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -37,3 +37,15 @@ class RestAfter(MinRest):
         run: list[Shift | Duty] = [s for s in scenario.shifts if s.id in self.shifts]
         after = [s for s in scenario.shifts if s.id not in self.shifts]
         return run, [*after, *(k for k in scenario.duties if k.resident)]
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        return {
+            "shifts": draw(
+                st.lists(st.sampled_from(ids["shift_ids"]), min_size=1, max_size=2, unique=True)
+            ),
+            "hours": draw(st.sampled_from([11, 24, 48, 60.5])),
+        }

@@ -3,11 +3,17 @@ over the roster or per calendar week. Penalty per shift too many or too few."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_COUNT, CountRule, check_bounds
+from roster.constraints.base import (
+    MAX_COUNT,
+    CountRule,
+    check_bounds,
+    draw_bounds,
+    draw_count_common,
+)
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -30,3 +36,9 @@ class ShiftCount(CountRule):
 
     def value(self, scenario: Scenario, d: int, shift: str) -> int:
         return 1
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        lo, hi = draw_bounds(draw, 0, 6)
+        return draw_count_common(draw, ids) | {"min": lo, "max": hi}

@@ -14,7 +14,7 @@ per pair.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -130,3 +130,18 @@ class Succession(Rule):
                         f"{sid}: {a} on {fmt_dates([ctx.date(d)])} then "
                         f"{b} on {fmt_dates([ctx.date(d + k)])}",
                     )
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        codes = ids["shift_ids"] + (ids.get("duty_ids") or [])
+        one = st.sampled_from(codes)
+        return {
+            "first": draw(st.one_of(one, st.lists(one, min_size=1, max_size=2))),
+            "then": draw(
+                st.one_of(st.none(), st.lists(st.sampled_from(codes), min_size=1, max_size=3))
+            ),
+            "gap": draw(st.sampled_from([1, 1, 2, 3])),
+        }

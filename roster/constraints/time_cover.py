@@ -164,7 +164,7 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-class TimeCover(Section):
+class TimeCoverSection(Section):
     """Cover over clock time, from the scenario's ``time_cover``."""
 
     name = "time_cover"

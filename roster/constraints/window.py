@@ -17,11 +17,11 @@ overlapping windows that each break the maximum costs three.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_COUNT, SumRule, check_bounds
+from roster.constraints.base import MAX_COUNT, SumRule, check_bounds, draw_bounds
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -97,4 +97,27 @@ class Window(SumRule):
                 and (sc.to is None or b <= sc.to)
             )
             out.append((days, complete))
+        return out
+
+    @classmethod
+    def draw_parameters(cls, draw: Any, ids: dict[str, Any]) -> dict[str, Any]:
+        """Random parameters for the property tests (``ids``: what they may name)."""
+        from hypothesis import strategies as st  # a test dependency
+
+        lo, hi = draw_bounds(draw, 0, 3)
+        duty_ids = ids.get("duty_ids") or []
+        what = draw(st.sampled_from(["work", "shifts"] + (["duties"] if duty_ids else [])))
+        out = {
+            "what": what,
+            "days": draw(st.integers(1, 5)),
+            "min": lo,
+            "max": hi,
+            "reduce_for_leave": draw(st.booleans()),
+        }
+        if what == "shifts":
+            out["shifts"] = draw(
+                st.lists(st.sampled_from(ids["shift_ids"]), min_size=1, max_size=2, unique=True)
+            )
+        if what == "duties" or (what == "shifts" and duty_ids and draw(st.booleans())):
+            out["duties"] = draw(st.lists(st.sampled_from(duty_ids), min_size=1, unique=True))
         return out
