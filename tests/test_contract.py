@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from roster import Roster, ScenarioError, SolveParams, check, load_scenario, solve
 from roster.constraints import RULE_MODULES, SECTIONS, leave, one_shift, registry
+from roster.constraints.published import Published
 from roster.model.build import build
 from roster.model.index import Index
 from roster.model.variables import pinned_cells
@@ -434,9 +435,12 @@ def load(data: dict[str, Any]):  # type: ignore[no-untyped-def]
 @st.composite
 def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
     """Random assignments, each in a role allowed on its shift. ``legal``:
-    also keep leave, pinned shifts, one shift a day and no overlaps."""
+    also keep leave, pinned shifts, days a published roster freezes, one
+    shift a day and no overlaps (a scenario that pins a shift on a leave day
+    has no legal roster: such examples are dropped)."""
     allowed = {r.id: r.shifts for r in sc.roles}
     blocked = leave.blocked(sc)
+    frozen = _frozen(sc) if legal else {}
     rows = []
     for p in sc.staff:
         hist = sc.history_of(p.id)
@@ -463,6 +467,11 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
                 else st.just([])
             )
             worked = []
+            if (p.id, d) in frozen:  # kept as published: that and nothing else
+                worked = _as_published(sc, p, d, frozen[p.id, d], blocked, allowed, pinned)
+                rows.extend((p.id, date, shift, role) for shift, role in worked)
+                before = [shift for shift, _ in worked]
+                continue
             if legal and d in pinned:
                 picked, f = [], pinned[d]
                 roles = [r for r in p.roles if allowed[r] is None or f.shift in allowed[r]]
@@ -470,6 +479,8 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
                     worked = [(f.shift, sc.duty_roles[p.id, f.shift])]
                 elif f.role in roles or (f.role is None and roles):
                     worked = [(f.shift, f.role or roles[0])]
+                no = blocked.get(p.id, {}).get(d, set())
+                assume(no is not None and f.shift not in no)  # pinned on leave: no legal roster
             for shift in picked:
                 roles = [r for r in p.roles if allowed[r] is None or shift in allowed[r]]
                 if roles:
@@ -485,6 +496,45 @@ def roster_for(draw: Any, sc: Any, legal: bool = False) -> Roster:
                 rows.append((p.id, date, shift, role))
             before = [shift for shift, _ in worked]
     return Roster(pd.DataFrame(rows, columns=["staff", "date", "shift", "role"]))
+
+
+def _frozen(sc: Any) -> dict[tuple[str, int], tuple[str | None, str | None]]:
+    """(staff, day) -> (shift, duty) a published rule keeps: the days before
+    its ``from``, or every day when it is hard."""
+    out: dict[tuple[str, int], tuple[str | None, str | None]] = {}
+    for inst in sc.rule_instances:
+        rule = inst.rule
+        if isinstance(rule, Published):
+            shifts, duties = rule.table(sc), rule.table(sc, duties=True)
+            last = sc.horizon.days if rule.hard else rule.first_free(sc)
+            for sid in inst.staff:
+                for d in range(last):
+                    out[sid, d] = (shifts.get((sid, d)), duties.get((sid, d)))
+    return out
+
+
+def _as_published(
+    sc: Any,
+    p: Any,
+    d: int,
+    kept: tuple[str | None, str | None],
+    blocked: Any,
+    allowed: Any,
+    pinned: Any,
+) -> list[tuple[str, str]]:
+    """The day as published; assume() away what no legal roster can hold."""
+    shift, duty = kept
+    no = blocked.get(p.id, {}).get(d, set())
+    worked = []
+    if shift is not None:
+        roles = [r for r in p.roles if allowed[r] is None or shift in allowed[r]]
+        assume(roles and no is not None and shift not in no)
+        worked.append((shift, roles[0]))
+    if duty is not None:
+        assume((p.id, duty) in sc.duty_roles and no is not None and duty not in no)
+        worked.append((duty, sc.duty_roles[p.id, duty]))
+    assume(d not in pinned or pinned[d].shift in {shift, duty})
+    return worked
 
 
 def _duty_for(
