@@ -29,9 +29,6 @@ from roster.constraints import SECTIONS, Section, registry
 from roster.constraints.base import MAX_COUNT, MAX_HOURS, MAX_WEIGHT, Rule, Strict
 from roster.timeline import Timeline
 
-if TYPE_CHECKING:
-    from roster.constraints.cover import Need
-
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 #: a weekday, or ``hol``: the scenario's holidays, whatever their weekday
@@ -685,8 +682,6 @@ class Scenario(Frozen):
     def needs(self) -> tuple[Need, ...]:
         """The demand resolved to one need per day, shift, role and skill
         (computed once: every sub-model of a search asks for it)."""
-        from roster.constraints.cover import demand_table
-
         return tuple(demand_table(self))
 
     @cached_property
@@ -852,3 +847,50 @@ class RuleInstance:
 
 def rule_types() -> list[type[Rule]]:
     return list(registry.values())
+
+
+@dataclass(frozen=True)
+class Need:
+    day: int
+    shift: str  # its label: 'N', or 'N+LN' for several counted together
+    role: str | None
+    skill: str | None
+    demand: Demand
+    source: int  # index in scenario.demand
+    shifts: tuple[str, ...] = ()  # the shifts counted
+
+    def __post_init__(self) -> None:
+        if not self.shifts:
+            object.__setattr__(self, "shifts", (self.shift,))
+
+    def what(self) -> str:
+        if self.role and self.skill:
+            return f"{self.role} with {self.skill}"
+        return self.role or f"{self.skill}-skilled staff"
+
+
+def demand_table(scenario: Scenario) -> list[Need]:
+    """Resolve weekday patterns and date exceptions into one need per key.
+
+    Raises ValueError when two entries of the same kind set the same key.
+    """
+    chosen: dict[tuple[int, str, str | None, str | None], tuple[int, int]] = {}
+    for i, dm in enumerate(scenario.demand):
+        for d, prio in scenario.cover_days(dm.weekdays, dm.dates).items():
+            key = (d, "+".join(dm.shifts), dm.role, dm.skill)
+            old = chosen.get(key)
+            if old is not None and old[0] == prio:
+                raise ValueError(
+                    f"demand[{old[1]}] and demand[{i}] both set {key[1]} "
+                    f"{dm.role or ''}{'/' + dm.skill if dm.skill else ''} on "
+                    f"{scenario.dates[d]}; use dates: (or 'hol' on a holiday) to override "
+                    "a weekday pattern"
+                )
+            if old is None or prio > old[0]:
+                chosen[key] = (prio, i)
+    return [
+        Need(d, shift, role, skill, scenario.demand[i], i, scenario.demand[i].shifts)
+        for (d, shift, role, skill), (_, i) in sorted(
+            chosen.items(), key=lambda kv: (kv[0][0], kv[0][1], str(kv[0][2]), str(kv[0][3]))
+        )
+    ]

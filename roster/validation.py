@@ -213,8 +213,8 @@ def cross_check(sc: Scenario) -> None:
                 )
 
     if not problems:
-        from roster.constraints.cover import demand_table
         from roster.constraints.time_cover import applying
+        from roster.scenario import demand_table
 
         for section, resolve in (("demand", demand_table), ("time_cover", applying)):
             try:

@@ -18,7 +18,6 @@ per person below/above preferred,
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -32,58 +31,11 @@ if TYPE_CHECKING:
     from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.roster import Roster
-    from roster.scenario import Demand, Scenario, Staff
+    from roster.scenario import Demand, Need, Scenario, Staff
 
 RULE = "cover"
 #: per person short when ``--soft-cover`` turns hard minima soft
 SOFT_COVER_WEIGHT = 10_000
-
-
-@dataclass(frozen=True)
-class Need:
-    day: int
-    shift: str  # its label: 'N', or 'N+LN' for several counted together
-    role: str | None
-    skill: str | None
-    demand: Demand
-    source: int  # index in scenario.demand
-    shifts: tuple[str, ...] = ()  # the shifts counted
-
-    def __post_init__(self) -> None:
-        if not self.shifts:
-            object.__setattr__(self, "shifts", (self.shift,))
-
-    def what(self) -> str:
-        if self.role and self.skill:
-            return f"{self.role} with {self.skill}"
-        return self.role or f"{self.skill}-skilled staff"
-
-
-def demand_table(scenario: Scenario) -> list[Need]:
-    """Resolve weekday patterns and date exceptions into one need per key.
-
-    Raises ValueError when two entries of the same kind set the same key.
-    """
-    chosen: dict[tuple[int, str, str | None, str | None], tuple[int, int]] = {}
-    for i, dm in enumerate(scenario.demand):
-        for d, prio in scenario.cover_days(dm.weekdays, dm.dates).items():
-            key = (d, "+".join(dm.shifts), dm.role, dm.skill)
-            old = chosen.get(key)
-            if old is not None and old[0] == prio:
-                raise ValueError(
-                    f"demand[{old[1]}] and demand[{i}] both set {key[1]} "
-                    f"{dm.role or ''}{'/' + dm.skill if dm.skill else ''} on "
-                    f"{scenario.dates[d]}; use dates: (or 'hol' on a holiday) to override "
-                    "a weekday pattern"
-                )
-            if old is None or prio > old[0]:
-                chosen[key] = (prio, i)
-    return [
-        Need(d, shift, role, skill, scenario.demand[i], i, scenario.demand[i].shifts)
-        for (d, shift, role, skill), (_, i) in sorted(
-            chosen.items(), key=lambda kv: (kv[0][0], kv[0][1], str(kv[0][2]), str(kv[0][3]))
-        )
-    ]
 
 
 def counts(

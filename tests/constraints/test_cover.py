@@ -21,7 +21,8 @@ from ruletools import (
 )
 
 from roster import Roster, ScenarioError, check
-from roster.constraints.cover import SOFT_COVER_WEIGHT, demand_table
+from roster.constraints.cover import SOFT_COVER_WEIGHT
+from roster.scenario import demand_table
 
 RULE = "cover"
 MON = "2026-12-07"
