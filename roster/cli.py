@@ -136,6 +136,29 @@ def main() -> None:
 STRATEGIES = ["auto", "cpsat", "lns", "cg"]
 
 
+def time_limit(default: float, help_text: str) -> typing.Callable[..., typing.Any]:
+    """--time-limit, in seconds, with the command's own default."""
+    return click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0, min_open=True),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
+
+
+WORKERS = click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="CP-SAT search workers (0 = all cores).",
+)
+SEED = click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="The solver's seed."
+)
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option(
@@ -146,21 +169,9 @@ STRATEGIES = ["auto", "cpsat", "lns", "cg"]
     type=click.Path(file_okay=False),
     help="Folder for roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds; the best roster found by then is written.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="CP-SAT search workers (0 = all cores).",
-)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@time_limit(60.0, "Seconds; the best roster found by then is written.")
+@WORKERS
+@SEED
 @click.option(
     "--strategy",
     type=click.Choice(STRATEGIES),
@@ -395,21 +406,9 @@ def bench_options(command: typing.Callable[..., None]) -> typing.Callable[..., N
     """The options every benchmark suite takes: how to solve, where to write."""
     for option in reversed(
         [
-            click.option(
-                "--time-limit",
-                type=click.FloatRange(min=0, min_open=True),
-                default=60.0,
-                show_default=True,
-                help="Seconds per instance.",
-            ),
-            click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True),
-            click.option(
-                "--seed",
-                type=click.IntRange(min=0),
-                default=0,
-                show_default=True,
-                help="The solver's seed.",
-            ),
+            time_limit(60.0, "Seconds per instance."),
+            WORKERS,
+            SEED,
             click.option(
                 "--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True
             ),
@@ -615,7 +614,7 @@ def many_solves(command: typing.Callable[..., None]) -> typing.Callable[..., Non
     """The options of commands that run many solves: seed and where they run."""
     for option in reversed(
         [
-            click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True),
+            SEED,
             click.option(
                 "--jobs",
                 type=click.IntRange(min=1),
@@ -667,13 +666,7 @@ def many_solves(command: typing.Callable[..., None]) -> typing.Callable[..., Non
     help="Folder for whatif.csv, effects.csv, needed.csv, whatif.png and one "
     "folder of roster files per variant.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Seconds per variant.",
-)
+@time_limit(30.0, "Seconds per variant.")
 @click.option(
     "--gap-threshold",
     type=click.FloatRange(min=0, max=100),
@@ -791,13 +784,7 @@ def whatif(
     type=click.Path(file_okay=False),
     help="Folder for batch.csv and one folder of roster files per scenario.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds per scenario.",
-)
+@time_limit(60.0, "Seconds per scenario.")
 @many_solves
 @click.option(
     "--force",
@@ -935,21 +922,9 @@ COMMON = ("name", "weight", "scope")
     show_default=True,
     help="Changes within this many days of --from cost more.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Seconds.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="CP-SAT search workers (0 = all cores).",
-)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@time_limit(30.0, "Seconds.")
+@WORKERS
+@SEED
 def repair(
     scenario: str,
     published_csv: str,
