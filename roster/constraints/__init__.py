@@ -11,7 +11,8 @@ and decomposing loop over one list.
 
 from __future__ import annotations
 
-from roster.constraints import (
+# the rule kinds: importing a module registers its kind
+from roster.constraints import (  # noqa: F401
     complete_weekends,
     consecutive,
     fairness,
@@ -34,22 +35,6 @@ from roster.constraints.one_shift import OneShiftSection
 from roster.constraints.requests import RequestsSection
 from roster.constraints.time_cover import TimeCoverSection
 
-#: the rule kinds' modules (importing one registers its kind)
-RULE_MODULES = (
-    complete_weekends,
-    consecutive,
-    fairness,
-    hours,
-    max_weekends,
-    min_rest,
-    pairing,
-    published,
-    rest_after,
-    shift_count,
-    succession,
-    window,
-)
-
 #: every section family, in the order the model is built
 SECTIONS: tuple[Section, ...] = (
     CompositionSection(),
@@ -61,4 +46,4 @@ SECTIONS: tuple[Section, ...] = (
     TimeCoverSection(),
 )
 
-__all__ = ["RULE_MODULES", "SECTIONS", "Rule", "Section", "registry"]
+__all__ = ["SECTIONS", "Rule", "Section", "registry"]
