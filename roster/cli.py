@@ -147,6 +147,13 @@ def time_limit(default: float, help_text: str) -> typing.Callable[..., typing.An
     )
 
 
+def output_folder(help_text: str) -> typing.Callable[..., typing.Any]:
+    """-o/--output: the folder a command writes its files to."""
+    return click.option(
+        "-o", "--output", "outdir", required=True, type=click.Path(file_okay=False), help=help_text
+    )
+
+
 WORKERS = click.option(
     "--workers",
     type=click.IntRange(min=0),
@@ -161,14 +168,7 @@ SEED = click.option(
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json.",
-)
+@output_folder("Folder for roster.csv, grid.csv, coverage.csv, penalties.csv, summary.json.")
 @time_limit(60.0, "Seconds; the best roster found by then is written.")
 @WORKERS
 @SEED
@@ -657,14 +657,9 @@ def many_solves(command: typing.Callable[..., None]) -> typing.Callable[..., Non
     type=click.Path(dir_okay=False),
     help="A CSV (one column per KEY) or YAML list of variants, instead of --vary.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for whatif.csv, effects.csv, needed.csv, whatif.png and one "
-    "folder of roster files per variant.",
+@output_folder(
+    "Folder for whatif.csv, effects.csv, needed.csv, whatif.png and one "
+    "folder of roster files per variant."
 )
 @time_limit(30.0, "Seconds per variant.")
 @click.option(
@@ -776,14 +771,7 @@ def whatif(
 
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for batch.csv and one folder of roster files per scenario.",
-)
+@output_folder("Folder for batch.csv and one folder of roster files per scenario.")
 @time_limit(60.0, "Seconds per scenario.")
 @many_solves
 @click.option(
@@ -893,14 +881,7 @@ COMMON = ("name", "weight", "scope")
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.argument("published_csv", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for the repaired roster's files and changes.csv.",
-)
+@output_folder("Folder for the repaired roster's files and changes.csv.")
 @click.option(
     "--absent",
     "absent",
