@@ -142,32 +142,22 @@ def test_rest_of_eleven_hours_in_real_time(zone, monday, change, gain) -> None:
     assert gap == 11 + gain / 60
     broken = [v for v in check(sc, roster(sc, rows)).violations if v.rule == "min_rest"]
     assert bool(broken) == (gap < 11)
+    # the same two shifts pinned: the solver agrees with the check
+    pins = [
+        {"date": sc.dates[d - 1].isoformat(), "shift": "L"},
+        {"date": sc.dates[d].isoformat(), "shift": "E"},
+    ]
+    pinned = ward(
+        zone,
+        monday,
+        rules=[{"kind": "min_rest", "hours": 11}],
+        staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}],
+    )
     if broken:
         assert broken[0].amount == 1  # one hour short
-        # pinned, the solver finds it infeasible
-        pins = [
-            {"date": sc.dates[d - 1].isoformat(), "shift": "L"},
-            {"date": sc.dates[d].isoformat(), "shift": "E"},
-        ]
-        pinned = ward(
-            zone,
-            monday,
-            rules=[{"kind": "min_rest", "hours": 11}],
-            staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}],
-        )
         result = solve(pinned, SolveParams(time_limit=10, workers=1, explain=False))
         assert result.roster is None and result.status.value == "INFEASIBLE"
     else:  # 12 h: allowed, and the solver accepts it
-        pins = [
-            {"date": sc.dates[d - 1].isoformat(), "shift": "L"},
-            {"date": sc.dates[d].isoformat(), "shift": "E"},
-        ]
-        pinned = ward(
-            zone,
-            monday,
-            rules=[{"kind": "min_rest", "hours": 11}],
-            staff=[{"id": "S1", "roles": ["RN"], "fixed": pins}],
-        )
         assert solve_and_check(pinned).roster is not None
 
 
