@@ -161,7 +161,7 @@ def batch(
             error = f"{path}: cannot read it: {exc}"
         except ScenarioError as exc:
             error = exc.render()
-        except Exception as exc:
+        except Exception as exc:  # one bad file never stops the batch
             error = f"{path}: cannot use it: {type(exc).__name__}: {exc}"
         else:
             todo.append((path, name, text))

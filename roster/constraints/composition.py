@@ -24,7 +24,7 @@ class CompositionSection(Section):
     """Each person works a shift as one of their roles, and only as a role
     allowed on that shift."""
 
-    name = "composition"
+    name = RULE
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         """Nothing to add: ``Variables`` only creates allowed (person, shift, role)."""

@@ -138,7 +138,7 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
 class CoverSection(Section):
     """Cover per shift and on-call duty, from the scenario's ``demand``."""
 
-    name = "cover"
+    name = RULE
     links_people = True  # counts people together: decomposition's master holds it
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:

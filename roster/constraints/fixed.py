@@ -19,7 +19,7 @@ RULE = "fixed"
 class FixedSection(Section):
     """Pinned shifts and duties, from each person's ``fixed`` (hard)."""
 
-    name = "fixed"
+    name = RULE
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         idx, sc = ctx.index, ctx.scenario

@@ -43,7 +43,7 @@ def blocked(scenario: Scenario) -> dict[str, dict[int, set[str] | None]]:
 class LeaveSection(Section):
     """No work on leave or unavailable days and shifts (hard)."""
 
-    name = "leave"
+    name = RULE
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         idx = ctx.index

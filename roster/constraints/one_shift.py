@@ -48,7 +48,7 @@ def same_day_pairs(scenario: Scenario, d: int) -> list[tuple[str, str]]:
 class OneShiftSection(Section):
     """At most one shift and one duty a day, none overlapping in real time."""
 
-    name = "one_shift"
+    name = RULE
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         idx = ctx.index

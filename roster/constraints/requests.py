@@ -54,7 +54,7 @@ def refused(scenario: Scenario, report: CheckReport) -> set[tuple[str, int]]:
 class RequestsSection(Section):
     """Shift and day requests, from each person's ``requests`` (soft)."""
 
-    name = "requests"
+    name = RULE
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
         idx = ctx.index

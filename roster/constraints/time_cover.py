@@ -167,7 +167,7 @@ def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
 class TimeCoverSection(Section):
     """Cover over clock time, from the scenario's ``time_cover``."""
 
-    name = "time_cover"
+    name = RULE
     links_people = True  # counts people together: decomposition's master holds it
 
     def encode(self, ctx: ModelContext, staff: Sequence[int]) -> None:
