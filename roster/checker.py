@@ -14,8 +14,9 @@ from roster.roster import Roster
 from roster.scenario import Scenario
 
 
-class CheckContext:
-    """Read-only view of a roster (plus history) by person and day index."""
+class RosterView:
+    """Read-only view of a roster (plus history) by person and day index:
+    the ``CheckContext`` every rule's check reads."""
 
     def __init__(self, scenario: Scenario, roster: Roster, soft_cover: bool = False):
         self.scenario = scenario
@@ -110,7 +111,7 @@ def check(
     as ``solve(..., soft_cover=True)`` optimises them. Without ``linking``,
     only the rules about one person at a time (what decomposition prices).
     """
-    ctx = CheckContext(scenario, roster, soft_cover)
+    ctx = RosterView(scenario, roster, soft_cover)
     found: list[Violation] = []
     for inst in scenario.rule_instances:
         if linking or not inst.rule.links_people:

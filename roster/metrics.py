@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from roster.checker import CheckContext
+from roster.checker import RosterView
 from roster.constraints import cover, requests, time_cover
 from roster.constraints.fairness import Fairness
 from roster.output import hours_due, staff_totals
@@ -49,7 +49,7 @@ class Shortfall:
 def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
     """Every shortfall below the hard cover minima (the staffing required; a
     minimum with a weight is a wish, priced in the objective)."""
-    ctx = CheckContext(scenario, roster)
+    ctx = RosterView(scenario, roster)
     out = []
     for need in scenario.needs:
         short = need.demand.min - cover.assigned(ctx, need)
@@ -115,7 +115,7 @@ def fair_loads(scenario: Scenario, roster: Roster, measure: str) -> list[dict[st
     (exact fractions), measured as the fairness rule does (pro rata to
     contract and days not on leave)."""
     rule = Fairness(kind="fairness", measure=measure)  # type: ignore[arg-type]
-    ctx = CheckContext(scenario, roster)
+    ctx = RosterView(scenario, roster)
     groups = rule.groups(scenario, [p.id for p in scenario.staff])
     return [loads for group in groups if (loads := rule.loads(ctx, group))]
 

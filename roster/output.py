@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from roster.checker import RosterView
 from roster.constraints import cover, time_cover
 from roster.constraints.base import weekend_blocks
 from roster.load import load_scenario
@@ -297,7 +298,8 @@ def _umask() -> int:
 
 
 def coverage_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
-    parts = [cover.coverage(scenario, roster), time_cover.coverage(scenario, roster)]
+    view = RosterView(scenario, roster)
+    parts = [cover.coverage(view), time_cover.coverage(view)]
     parts = [p for p in parts if not p.empty]
     return (
         pd.concat(parts, ignore_index=True)

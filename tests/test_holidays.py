@@ -10,7 +10,7 @@ import pytest
 
 from helpers import BASE, roster, scenario
 from roster import ScenarioError, check
-from roster.checker import CheckContext
+from roster.checker import RosterView
 from roster.constraints import time_cover
 from roster.constraints.fairness import Fairness
 from roster.export import write_xlsx
@@ -119,7 +119,7 @@ def test_fairness_shares_holidays():
     sc = ward(rules=[{"kind": "fairness", "measure": "holidays", "weight": 4, "group_by": "all"}])
     rows = {"S1": "....E..E...E..", "S2": ".......E......", "S3": "E............."}
     rule = next(i.rule for i in sc.rule_instances if isinstance(i.rule, Fairness))
-    ctx = CheckContext(sc, roster(sc, rows))
+    ctx = RosterView(sc, roster(sc, rows))
     assert rule.loads(ctx, ["S1", "S2", "S3"]) == {"S1": 3, "S2": 1, "S3": 0}
     [v] = [v for v in check(sc, roster(sc, rows)).violations if v.rule == "fairness"]
     assert (v.amount, v.weight) == (3, 4)

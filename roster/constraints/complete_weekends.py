@@ -10,10 +10,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from roster.constraints.base import Rule, fmt_dates, weekend_blocks
+from roster.constraints.context import CheckContext, ModelContext
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario
 
@@ -38,17 +37,17 @@ class CompleteWeekends(Rule):
                 days = [ctx.works(s, d) for d in block]
                 if self.weight is None:
                     for w in days[1:]:
-                        ctx.enforce(ctx.model.add(w == days[0]), s, None, None)
+                        ctx.require(w == days[0], staff=s)
                     continue
                 # broken = "some but not all days worked", exactly, by linear
                 # inequalities that keep the objective's LP bound tight
-                broken = ctx.model.new_bool_var("incomplete")
+                broken = ctx.new_bool("incomplete")
                 for a in days:
                     for b in days:
                         if a is not b:
-                            ctx.model.add(broken >= a - b)
-                ctx.model.add(broken <= sum(days))
-                ctx.model.add(broken <= len(days) - sum(days))
+                            ctx.always(broken >= a - b)
+                ctx.always(broken <= sum(days))
+                ctx.always(broken <= len(days) - sum(days))
                 ctx.penalize(broken, self.weight, s, block)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:

@@ -29,11 +29,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from roster.constraints.base import MAX_COUNT, Rule, check_bounds, draw_bounds, fmt_dates, runs
+from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import Lit, neg
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
 
 
@@ -153,7 +152,7 @@ class Consecutive(Rule):
             live = [lit for lit in lits if not isinstance(lit, bool)]
             known = sum(1 for lit in lits if lit is True)
             if len(live) + known > m:
-                ctx.model.add(sum(live) <= m - known)
+                ctx.require(sum(live) <= m - known, staff=s)
 
     # -- check ------------------------------------------------------------
     def _day_flag(self, ctx: CheckContext, sid: str, d: int) -> bool | None:

@@ -24,13 +24,11 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from roster.constraints.base import Section, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import soft_one
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
-    from roster.roster import Roster
     from roster.scenario import Demand, Need, Scenario, Staff
 
 RULE = "cover"
@@ -108,11 +106,9 @@ def assigned(ctx: CheckContext, need: Need) -> int:
     )
 
 
-def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
+def coverage(ctx: CheckContext) -> pd.DataFrame:
     """Per date, shift and role/skill: the levels, who is there, what is missing."""
-    from roster.checker import CheckContext
-
-    ctx = CheckContext(scenario, roster)
+    scenario = ctx.scenario
     rows = []
     for need in scenario.needs:
         dm, n = need.demand, assigned(ctx, need)

@@ -27,11 +27,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
+from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.max_weekends import worked_weekend
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario
 
@@ -160,8 +159,8 @@ class Fairness(Rule):
                         if (w := self.worth(sc, d, idx.code(t)))
                     )
                 most = days_most
-                var = ctx.model.new_int_var(before, most + before, f"value[{sid}]")
-                ctx.model.add(var == value + before)
+                var = ctx.new_int(before, most + before, f"value[{sid}]")
+                ctx.always(var == value + before)
                 values[sid] = var
                 top = max(top, most + before)
             # people of equal capacity compare by their counts alone: only the
@@ -174,10 +173,10 @@ class Fairness(Rule):
                 if len(members) == 1:
                     ends[c] = (values[members[0]], values[members[0]])
                     continue
-                hi = ctx.model.new_int_var(0, top, "")
-                lo = ctx.model.new_int_var(0, top, "")
-                ctx.model.add_max_equality(hi, [values[m] for m in members])
-                ctx.model.add_min_equality(lo, [values[m] for m in members])
+                hi = ctx.new_int(0, top, "")
+                lo = ctx.new_int(0, top, "")
+                ctx.define_max(hi, [values[m] for m in members])
+                ctx.define_min(lo, [values[m] for m in members])
                 ends[c] = (hi, lo)
             text = f"{', '.join(group)}: {self.describe()} ({ctx.origin})"
             key = (ctx.origin, tuple(group))
@@ -194,21 +193,21 @@ class Fairness(Rule):
                     allowed = self.max_spread * den
                     excess = a * ends[k][0] - b * ends[m][1]
                     if self.weight is None:
-                        ctx.enforce(ctx.model.add(excess <= allowed), None, key, text)
+                        ctx.require(excess <= allowed, staff=None, key=key, text=text)
                         continue
                     span = -(-(a * top - allowed) // den)
                     if span <= 0:
                         continue
-                    t = ctx.model.new_int_var(-(-(-b * top - allowed) // den) - 1, span, "")
+                    t = ctx.new_int(-(-(-b * top - allowed) // den) - 1, span, "")
                     # t = ceil((excess - allowed) / den), as two inequalities
-                    ctx.model.add(den * t >= excess - allowed)
-                    ctx.model.add(den * t <= excess - allowed + den - 1)
+                    ctx.always(den * t >= excess - allowed)
+                    ctx.always(den * t <= excess - allowed + den - 1)
                     terms.append(t)
                     spans.append(span)
             if self.weight is None or not terms or ctx.explain or self.weight == 0:
                 continue
-            over = ctx.model.new_int_var(0, max(spans), "spread_over")
-            ctx.model.add_max_equality(over, [0, *terms])
+            over = ctx.new_int(0, max(spans), "spread_over")
+            ctx.define_max(over, [0, *terms])
             ctx.penalize(over, self.weight, None, [])
 
     def loads(self, ctx: CheckContext, group: list[str]) -> dict[str, Fraction]:

@@ -7,10 +7,9 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from roster.constraints.base import Section, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
 
 RULE = "fixed"
@@ -37,11 +36,8 @@ class FixedSection(Section):
                 )
                 if lit is True:
                     continue
-                if lit is None or lit is False:
-                    ct = ctx.model.add_bool_or([])  # pinned to something impossible
-                else:
-                    ct = ctx.model.add(lit == 1)
-                ctx.enforce(ct, s, key, text)
+                # pinned to something impossible when the literal is False
+                ctx.require_any([lit], staff=s, key=key, text=text)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
         sc = ctx.scenario

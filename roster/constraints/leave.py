@@ -14,10 +14,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from roster.constraints.base import Section, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
+from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario
 
@@ -57,8 +57,7 @@ class LeaveSection(Section):
                 for t in range(len(idx.shifts) + len(idx.duties)):
                     v = ctx.x(s, d, t)
                     if v is not False and (shifts is None or idx.code(t) in shifts):
-                        ct = ctx.model.add_bool_or([]) if v is True else ctx.model.add(v == 0)
-                        ctx.enforce(ct, s, ("leave", s), text)
+                        ctx.require_any([neg(v)], staff=s, key=("leave", s), text=text)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
         for sid, days in blocked(ctx.scenario).items():

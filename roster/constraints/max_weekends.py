@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
+from roster.constraints.context import CheckContext, ModelContext
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
 
 
@@ -33,8 +32,8 @@ def worked_weekend(ctx: ModelContext, s: int, block: list[int]):  # type: ignore
         return days[0] if days else False
 
     def make():  # type: ignore[no-untyped-def]
-        w = ctx.model.new_bool_var("")
-        ctx.model.add_max_equality(w, days)
+        w = ctx.new_bool()
+        ctx.define_max(w, days)
         return w
 
     return ctx.cached(("weekend", s, block[0]), make)

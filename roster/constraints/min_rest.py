@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field
 
 from roster.constraints.base import Rule, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Duty, Scenario, Shift
 

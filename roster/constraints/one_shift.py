@@ -12,11 +12,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from roster.constraints.base import Section
-from roster.constraints.literals import neg
+from roster.constraints.context import CheckContext, ModelContext
+from roster.constraints.literals import Lit
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario
 
@@ -54,10 +53,10 @@ class OneShiftSection(Section):
         idx = ctx.index
         staff = sorted(ctx.free_staff)
 
-        def forbid(s: int, first: object, second: object) -> None:
-            if first is None or first is False or second is None or second is False:
-                return
-            ctx.model.add_bool_or([neg(lit) for lit in (first, second) if lit is not True])
+        def forbid(s: int, first: Lit, second: Lit) -> None:
+            # one person, one place: a fact, not a rule the explainer may drop
+            if first is not False and second is not False:
+                ctx.always(first + second <= 1)
 
         for d in range(-1, idx.days - 1):
             pairs = [(idx.t_of[a], idx.t_of[b]) for a, b in overlapping_pairs(ctx.scenario, d)]

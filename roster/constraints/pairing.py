@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from roster.constraints.base import Rule, Scope, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
 
 
@@ -84,16 +83,15 @@ class Together(_Pairing):
                         continue
                     text = f"{sid} works only with {' or '.join(self.with_)} ({ctx.origin})"
                     if self.weight is None:
-                        ct = ctx.model.add_bool_or(
-                            [neg(mine), *theirs] if mine is not True else theirs
+                        ctx.require_any(
+                            [neg(mine), *theirs], staff=s, key=(ctx.origin, sid), text=text
                         )
-                        ctx.enforce(ct, s, (ctx.origin, sid), text)
                         continue
                     if not theirs:
                         ctx.forbid([mine], weight=self.weight, staff=s, days=[d])
                         continue
-                    anyone = ctx.model.new_bool_var("")
-                    ctx.model.add_max_equality(anyone, theirs)
+                    anyone = ctx.new_bool()
+                    ctx.define_max(anyone, theirs)
                     ctx.forbid([mine, neg(anyone)], weight=self.weight, staff=s, days=[d])
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:

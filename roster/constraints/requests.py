@@ -13,11 +13,10 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from roster.constraints.base import Section, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import CheckReport, Violation
     from roster.scenario import Request, Scenario
 

@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, field_validator
 
 from roster.constraints.base import Rule, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
     from roster.scenario import Scenario
 
@@ -100,15 +99,7 @@ class Succession(Rule):
                         days=[e for e in (d, d + k) if e >= 0],
                     )
                     continue
-                lits = [lit for lit in today + tomorrow if lit is not False and lit is not None]
-                on = sum(1 for lit in lits if lit is True)
-                live = [lit for lit in lits if lit is not True]
-                if on > 1:
-                    ctx.enforce(ctx.model.add_bool_or([]), s, None, None)
-                elif on == 1 and live:
-                    ctx.enforce(ctx.model.add(sum(live) == 0), s, None, None)
-                elif len(live) > 1:
-                    ctx.enforce(ctx.model.add_at_most_one(live), s, None, None)
+                ctx.require_at_most_one(today + tomorrow, staff=s)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterable[Violation]:
         then, k = set(self.followers(ctx.scenario)), self.gap

@@ -27,13 +27,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from roster.constraints.base import Section, fmt_dates
+from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.cover import SOFT_COVER_WEIGHT, counts, eligible
 
 if TYPE_CHECKING:
-    from roster.checker import CheckContext
-    from roster.model.build import ModelContext
     from roster.result import Violation
-    from roster.roster import Roster
     from roster.scenario import Scenario, TimeCover
 
 RULE = "time_cover"
@@ -138,10 +136,9 @@ def present(ctx: CheckContext, seg: Segment) -> int:
     return n
 
 
-def coverage(scenario: Scenario, roster: Roster) -> pd.DataFrame:
-    from roster.checker import CheckContext
-
-    ctx = CheckContext(scenario, roster)
+def coverage(ctx: CheckContext) -> pd.DataFrame:
+    """Per date and clock window: the levels, who is there, what is missing."""
+    scenario = ctx.scenario
     rows = []
     for seg in segments(scenario):
         n = present(ctx, seg)

@@ -1,14 +1,17 @@
 """The model builder: variables, the one-shift skeleton, every rule's encode().
 
-Rules talk to the model through ``ModelContext``, which hands out literals
-(history days as constants) and turns "this must hold" into either a hard
-constraint or an exact, named penalty, so no rule writes that twice.
+``BuiltModel`` holds the CP-SAT model, its variables and penalties. Each rule
+instance sees it through its own ``RuleContext`` (the constraints layer's
+``ModelContext`` protocol): literals (history days as constants), and the
+only ways to add to the model. "This must hold" becomes either a hard
+constraint the infeasibility explainer can switch off, or an exact, named
+penalty, so no rule writes that twice and no hard rule escapes explanation.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ortools.sat.python import cp_model
@@ -34,8 +37,10 @@ class Penalty(NamedTuple):
     days: tuple[int, ...]
 
 
-class ModelContext:
-    """What a rule's encode() sees: literals, and hard/soft helpers."""
+class BuiltModel:
+    """The CP-SAT model of a scenario (or of a neighbourhood of a roster):
+    variables, literals shared between rules, penalties and, when
+    explaining, the assumption literals that switch hard rules on."""
 
     def __init__(
         self,
@@ -76,8 +81,6 @@ class ModelContext:
         self.explain = explain
         self.soft_cover = soft_cover
         self.assumptions: dict[Any, tuple[cp_model.IntVar, str]] = {}
-        self.rule: Rule | Section | None = None
-        self.origin = ""
         self._cache: dict[Any, Any] = {}
         self._objective: tuple[int, Expr] | None = None
         self._hist = [scenario.history_of(p) for p in self.index.staff]
@@ -87,18 +90,18 @@ class ModelContext:
     def history_len(self, s: int) -> int:
         return len(self._hist[s])
 
-    def x(self, s: int, d: int, t: int) -> Lit | None:
+    def x(self, s: int, d: int, t: int) -> Lit:
         """s works shift t on day d: a literal in the horizon, a constant in
-        the history, None where unknown (before the history, after the end).
-        A code index from ``len(shifts)`` on is a duty (see ``duty_row``)."""
+        the history, False outside what is known (before the history, after
+        the end). A code index from ``len(shifts)`` on is a duty."""
         n = len(self.index.shifts)
         if t >= n:
             return self.duty_row(s, d)[t - n]
         return self.row(s, d)[t]
 
-    def duty_row(self, s: int, d: int) -> Sequence[Lit | None]:
+    def duty_row(self, s: int, d: int) -> Sequence[Lit]:
         """s holds duty k on day d, for every duty k: a constant in the
-        history, None where unknown."""
+        history, False outside what is known."""
         if 0 <= d < self.index.days:
             row = self.vars.y.get((s, d))
             if row is not None:
@@ -107,9 +110,9 @@ class ModelContext:
         hist = self._hist_duty[s]
         if d < 0 and len(hist) + d >= 0:
             return [hist[len(hist) + d] == duty for duty in self.index.duties]
-        return [None] * len(self.index.duties)
+        return [False] * len(self.index.duties)
 
-    def row(self, s: int, d: int) -> Sequence[Lit | None]:
+    def row(self, s: int, d: int) -> Sequence[Lit]:
         """``x(s, d, t)`` for every shift t at once (the fast path)."""
         if 0 <= d < self.index.days:
             row = self.vars.x.get((s, d))
@@ -120,10 +123,11 @@ class ModelContext:
         hist = self._hist[s]
         if d < 0 and len(hist) + d >= 0:
             return [hist[len(hist) + d] == shift for shift in self.index.shifts]
-        return [None] * len(self.index.shifts)
+        return [False] * len(self.index.shifts)
 
-    def works(self, s: int, d: int) -> Lit | None:
-        """s works on day d: a shift or a resident duty."""
+    def works(self, s: int, d: int) -> Lit:
+        """s works on day d: a shift or a resident duty (False outside what
+        is known)."""
         if 0 <= d < self.index.days:
             return self.vars.worked(s, d)
         hist = self._hist[s]
@@ -131,26 +135,26 @@ class ModelContext:
             k = len(hist) + d
             duty = self._hist_duty[s][k]
             return hist[k] is not None or duty in self.scenario.resident_duties
-        return None
+        return False
 
     def as_role(self, s: int, d: int, t: int, r: int) -> Lit:
         """s works t on horizon day d as role r."""
         return self.vars.as_role(s, d, t, r)
 
-    def one_of(self, lits: Sequence[Lit | None]) -> Lit:
+    def one_of(self, lits: Sequence[Lit]) -> Lit:
         """A literal for "one of these" when at most one can hold (shifts of
         one person on one day), shared between rules."""
         return self._either(lits, exclusive=True)
 
-    def any_of(self, lits: Sequence[Lit | None]) -> Lit:
+    def any_of(self, lits: Sequence[Lit]) -> Lit:
         """A literal for "any of these" (several may hold: a shift and a
         duty on one day), shared between rules."""
         return self._either(lits, exclusive=False)
 
-    def _either(self, lits: Sequence[Lit | None], exclusive: bool) -> Lit:
+    def _either(self, lits: Sequence[Lit], exclusive: bool) -> Lit:
         if any(lit is True for lit in lits):
             return True
-        live = [lit for lit in lits if lit is not False and lit is not None]
+        live = [lit for lit in lits if not isinstance(lit, bool)]
         if len(live) <= 1:
             return live[0] if live else False
 
@@ -170,36 +174,125 @@ class ModelContext:
     def is_free(self, s: int, d: int) -> bool:
         return (s, d) in self.vars.x
 
-    def cached(self, key: Any, make: Any) -> Any:
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
         """Build an auxiliary variable once and share it between rules."""
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
 
-    # -- hard or soft ----------------------------------------------------------
-    def _label(self) -> str:
-        return self.rule.label if self.rule is not None else self.origin
+    def objective(self) -> Expr:
+        """The weighted sum of the penalties (built once: it is large)."""
+        if self._objective is None or self._objective[0] != len(self.penalties):
+            terms = cp_model.LinearExpr.weighted_sum(
+                [p.amount for p in self.penalties], [p.weight for p in self.penalties]
+            )
+            self._objective = (len(self.penalties), terms)
+        return self._objective[1]
 
-    def enforce(
+
+class RuleContext:
+    """What one rule instance's encode() sees: the ``ModelContext`` protocol.
+
+    The literals of the model it is built on, and the only ways a rule adds
+    to the model: ``require*`` (hard, switched off by the infeasibility
+    explainer per rule instance), ``limit``/``forbid``/``penalize`` (hard or
+    an exact penalty) and ``always``/``new_*`` for auxiliary variables and
+    their definitions. ``origin`` is where the rule was written.
+    """
+
+    def __init__(self, built: BuiltModel, rule: Rule | Section, origin: str):
+        self._built = built
+        self._model = built.model
+        self.rule = rule
+        self.origin = origin
+        self.scenario = built.scenario
+        self.index = built.index
+        self.partial = built.partial
+        self.explain = built.explain
+        self.soft_cover = built.soft_cover
+        self.free_staff = built.free_staff
+        self.free_days = built.free_days
+        self.pinned_at = built.pinned_at
+        # the literal readers are the model's own (bound once: the hot path)
+        self.history_len = built.history_len
+        self.x = built.x
+        self.row = built.row
+        self.duty_row = built.duty_row
+        self.works = built.works
+        self.as_role = built.as_role
+        self.one_of = built.one_of
+        self.any_of = built.any_of
+        self.is_free = built.is_free
+        self.cached = built.cached
+
+    # -- auxiliary variables: definitions, never switched off ------------------
+    def new_bool(self, name: str = "") -> cp_model.IntVar:
+        return self._model.new_bool_var(name)
+
+    def new_int(self, lo: int, hi: int, name: str = "") -> cp_model.IntVar:
+        return self._model.new_int_var(lo, hi, name)
+
+    def always(self, constraint: Any) -> None:
+        """A linear constraint that defines an auxiliary variable, or a fact
+        of the world (one person, one place at a time): it holds even while
+        explaining, where only rules are switched off."""
+        self._model.add(constraint)
+
+    def define_max(self, target: cp_model.IntVar, exprs: Sequence[Expr]) -> None:
+        """target = max(exprs), a definition."""
+        self._model.add_max_equality(target, exprs)
+
+    def define_min(self, target: cp_model.IntVar, exprs: Sequence[Expr]) -> None:
+        """target = min(exprs), a definition."""
+        self._model.add_min_equality(target, exprs)
+
+    # -- hard ------------------------------------------------------------------
+    def require(
+        self, constraint: Any, *, staff: int | None, key: Any = None, text: str | None = None
+    ) -> None:
+        """A hard linear constraint of this rule (see ``_switchable``)."""
+        self._switchable(self._model.add(constraint), staff, key, text)
+
+    def require_any(
+        self, lits: Sequence[Lit], *, staff: int | None, key: Any = None, text: str | None = None
+    ) -> None:
+        """At least one of ``lits`` holds (none given: the rule cannot hold)."""
+        if any(lit is True for lit in lits):
+            return
+        live = [lit for lit in lits if not isinstance(lit, bool)]
+        self._switchable(self._model.add_bool_or(live), staff, key, text)
+
+    def require_at_most_one(
+        self, lits: Sequence[Lit], *, staff: int | None, key: Any = None, text: str | None = None
+    ) -> None:
+        """At most one of ``lits`` holds."""
+        on = sum(1 for lit in lits if lit is True)
+        live = [lit for lit in lits if not isinstance(lit, bool)]
+        if on > 1:
+            self.require_any([], staff=staff, key=key, text=text)
+        elif on == 1 and live:
+            self.require(sum(live) == 0, staff=staff, key=key, text=text)
+        elif len(live) > 1:
+            self._switchable(self._model.add_at_most_one(live), staff, key, text)
+
+    def _switchable(
         self, ct: cp_model.Constraint, staff: int | None, key: Any, text: str | None
     ) -> None:
-        """Make a hard constraint switchable when explaining infeasibility:
-        one assumption literal per rule instance (``key``, default: this rule
-        for this person), described by ``text`` in the explanation."""
+        """When explaining, ``ct`` holds only under its rule instance's
+        assumption literal: one per ``key`` (default: this rule for this
+        person), described by ``text`` in the explanation."""
         if not self.explain:
             return
+        assumptions = self._built.assumptions
         key = key if key is not None else (self.origin, staff)
-        if key not in self.assumptions:
+        if key not in assumptions:
             if text is None:
                 who = self.index.staff[staff] if staff is not None else "everyone in scope"
-                desc = self.rule.describe() if self.rule is not None else "rule"
-                text = f"{who}: {desc} ({self.origin})"
-            self.assumptions[key] = (
-                self.model.new_bool_var(f"assume{len(self.assumptions)}"),
-                text,
-            )
-        ct.only_enforce_if(self.assumptions[key][0])
+                text = f"{who}: {self.rule.describe()} ({self.origin})"
+            assumptions[key] = (self._model.new_bool_var(f"assume{len(assumptions)}"), text)
+        ct.only_enforce_if(assumptions[key][0])
 
+    # -- hard or soft ----------------------------------------------------------
     def penalize(
         self,
         amount: Expr,
@@ -208,9 +301,13 @@ class ModelContext:
         days: Sequence[int],
         rule: str | None = None,
     ) -> None:
+        """``weight * amount`` in the objective, named for reports (``rule``,
+        default this rule's label)."""
         if weight and not self.explain:
             who = self.index.staff[staff] if staff is not None else None
-            self.penalties.append(Penalty(amount, weight, rule or self._label(), who, tuple(days)))
+            self._built.penalties.append(
+                Penalty(amount, weight, rule or self.rule.label, who, tuple(days))
+            )
 
     def limit(
         self,
@@ -237,15 +334,15 @@ class ModelContext:
         if isinstance(expr, int):  # every cell fixed: nothing to decide
             short = max(0, (lo or 0) - expr) + max(0, expr - hi if hi is not None else 0)
             if short and weight is None:
-                self.enforce(self.model.add_bool_or([]), staff, key, text)
+                self.require_any([], staff=staff, key=key, text=text)
             elif short and not self.explain:
                 self.penalize(-(-short * scale // unit), weight, staff, days, rule)
             return
         if weight is None:
             if lo is not None and lo > 0:
-                self.enforce(self.model.add(expr >= lo), staff, key, text)
+                self.require(expr >= lo, staff=staff, key=key, text=text)
             if hi is not None:
-                self.enforce(self.model.add(expr <= hi), staff, key, text)
+                self.require(expr <= hi, staff=staff, key=key, text=text)
             return
         if self.explain or weight == 0:
             return
@@ -253,14 +350,14 @@ class ModelContext:
             return
         for excess in ([expr - hi] if hi is not None else []) + ([lo - expr] if lo else []):
             top = max(ub, lo or 0)
-            over = self.model.new_int_var(0, top, "over")
-            self.model.add_max_equality(over, [excess, 0])
+            over = self.new_int(0, top, "over")
+            self.define_max(over, [excess, 0])
             amount = over
             if unit > 1 or scale > 1:
-                amount = self.model.new_int_var(0, -(-top * scale // unit), "units")
+                amount = self.new_int(0, -(-top * scale // unit), "units")
                 # amount = ceil(over * scale / unit), as two linear inequalities
-                self.model.add(unit * amount >= scale * over)
-                self.model.add(unit * amount <= scale * over + unit - 1)
+                self.always(unit * amount >= scale * over)
+                self.always(unit * amount <= scale * over + unit - 1)
             self.penalize(amount, weight, staff, days, rule)
 
     def _limit_one_literal(
@@ -303,13 +400,13 @@ class ModelContext:
         text: str | None = None,
     ) -> None:
         """The conjunction of ``lits`` must not hold (hard) or costs
-        ``weight * amount`` when it does (soft). An unknown literal (None: a
-        duty before the horizon) counts as not holding."""
-        if any(lit is False or lit is None for lit in lits):
+        ``weight * amount`` when it does (soft). A False literal (a cell
+        decided otherwise, a day outside what is known) means it cannot."""
+        if any(lit is False for lit in lits):
             return
         live = [lit for lit in lits if lit is not True]
         if weight is None:
-            self.enforce(self.model.add_bool_or([neg(lit) for lit in live]), staff, key, text)
+            self.require_any([neg(lit) for lit in live], staff=staff, key=key, text=text)
             return
         if self.explain or weight == 0 or amount == 0:
             return
@@ -319,20 +416,11 @@ class ModelContext:
         if len(live) == 1:
             self.penalize(amount * live[0], weight, staff, days)
             return
-        both = self.model.new_bool_var("pattern")
-        self.model.add_bool_or([neg(lit) for lit in live] + [both])
+        both = self.new_bool("pattern")
+        self._model.add_bool_or([neg(lit) for lit in live] + [both])
         for lit in live:
-            self.model.add_implication(both, lit)
+            self._model.add_implication(both, lit)
         self.penalize(amount * both, weight, staff, days)
-
-    def objective(self) -> Expr:
-        """The weighted sum of the penalties (built once: it is large)."""
-        if self._objective is None or self._objective[0] != len(self.penalties):
-            terms = cp_model.LinearExpr.weighted_sum(
-                [p.amount for p in self.penalties], [p.weight for p in self.penalties]
-            )
-            self._objective = (len(self.penalties), terms)
-        return self._objective[1]
 
 
 def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]:
@@ -362,7 +450,7 @@ def build(
     pinned: Pinned | None = None,
     blocked: set[tuple[int, int, int]] | None = None,
     linking: bool = True,
-) -> ModelContext:
+) -> BuiltModel:
     """The CP-SAT model for a scenario, objective included.
 
     With ``free`` (s, d) cells, only those are decided; every other cell is
@@ -373,21 +461,19 @@ def build(
     group fairness) are left out: each person's penalty is then their own,
     exactly, which is what decomposition prices.
     """
-    ctx = ModelContext(
+    ctx = BuiltModel(
         scenario, explain=explain, soft_cover=soft_cover, free=free, pinned=pinned, blocked=blocked
     )
     for inst in scenario.rule_instances:
         if not linking and inst.rule.links_people:
             continue
-        ctx.rule, ctx.origin = inst.rule, inst.origin
         staff = [ctx.index.s_of[s] for s in inst.staff]
         if not inst.rule.group_rule:
             staff = [s for s in staff if s in ctx.free_staff]
         elif ctx.partial and not ctx.free_staff.intersection(staff):
             continue  # a neighbourhood none of whose people it touches: a constant
         if staff:
-            inst.rule.encode(ctx, staff)
-    ctx.rule = None
+            inst.rule.encode(RuleContext(ctx, inst.rule, inst.origin), staff)
     if not explain and ctx.penalties:
         ctx.model.minimize(ctx.objective())
         # every penalty is >= 0; saying so keeps CP-SAT's bound from dipping

@@ -4,7 +4,7 @@ Only *free* cells get variables. A cell is fixed when a hard rule rules it
 out for good (leave, a role that may not work the shift, a shift limited to
 0) or when it lies outside the neighbourhood being re-optimised: then it is
 a constant taken from a given roster. Rules never see the difference: they
-ask ``ModelContext.x()`` and get a literal or a constant.
+ask ``ModelContext.x()`` (``roster.constraints.context``) and get a literal or a constant.
 
 A person with one role needs no role variables: their role is implied. A
 person with several gets one Boolean per allowed role, exactly one of which

@@ -21,6 +21,7 @@ from ruletools import (
 )
 
 from roster import Roster, ScenarioError, check
+from roster.checker import RosterView
 from roster.constraints.cover import SOFT_COVER_WEIGHT
 from roster.scenario import demand_table
 
@@ -260,7 +261,7 @@ def test_a_list_of_shifts_counts_people_on_any():
 
     from roster.constraints.cover import coverage
 
-    table = coverage(sc, roster(sc, rows))
+    table = coverage(RosterView(sc, roster(sc, rows)))
     assert list(table["shift"][:2]) == ["L+N", "L+N"] and list(table["assigned"][:2]) == [2, 1]
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from ruletools import found, infeasible, optimum, person, pinned, roster, rule_scenario, scenario
 
-from roster.checker import CheckContext, check
+from roster.checker import RosterView, check
 from roster.constraints.fairness import Fairness
 
 RULE = "fairness"
@@ -22,7 +22,7 @@ sc_with = rule_scenario(RULE, {"group_by": "all"})
 
 def loads(sc, rows):  # type: ignore[no-untyped-def]
     """Each group's full-time-equivalent loads, as the checker computes them."""
-    ctx = CheckContext(sc, roster(sc, rows))
+    ctx = RosterView(sc, roster(sc, rows))
     inst = next(i for i in sc.rule_instances if isinstance(i.rule, Fairness))
     rule = inst.rule
     return [rule.loads(ctx, g) for g in rule.groups(sc, inst.staff)]
