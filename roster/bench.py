@@ -19,19 +19,42 @@ import subprocess
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from roster.model.solve import SolveParams
-    from roster.roster import Roster
-    from roster.scenario import Scenario
+from roster.checker import check
+from roster.errors import InputError
+from roster.generate import MIN_STAFF, name, parse_sizes, unit
+from roster.importers.curtois import read, roster_rows
+from roster.load import load_scenario
+from roster.model.solve import SolveParams, solve
+from roster.output import atomic_write, safe_cell, write_scenario, write_table
+from roster.roster import Roster
+from roster.scenario import Scenario
 
 #: what every suite reports about an instance and its solve
 SIZE = ["instance", "staff", "days", "status", "objective", "best_bound"]
 EFFORT = ["first_roster_s", "best_roster_s", "wall_s", "peak_mb"]
 COLUMNS = [*SIZE, "best_known", "gap_to_best_known_pct", "gap_to_bound_pct", *EFFORT]
 UNIT_COLUMNS = [*SIZE, "gap_pct", *EFFORT]
+#: short headings of the columns in a table on a terminal
+LABELS = {
+    "instance": "instance",
+    "staff": "staff",
+    "days": "days",
+    "status": "status",
+    "objective": "objective",
+    "best_bound": "bound",
+    "best_known": "best known",
+    "gap_to_best_known_pct": "gap bk %",
+    "gap_to_bound_pct": "gap bound %",
+    "gap_pct": "gap %",
+    "first_roster_s": "first s",
+    "best_roster_s": "best s",
+    "wall_s": "wall s",
+    "peak_mb": "peak MB",
+}
 
 Row = dict[str, Any]
 
@@ -54,6 +77,63 @@ def parse_range(spec: str) -> list[int]:
         a, _, b = part.strip().partition("-")
         out.extend(range(int(a), int(b or a) + 1))
     return out
+
+
+def instance_numbers(spec: str, data_dir: str | Path) -> list[int]:
+    """The Curtois instances ``spec`` names ('1-12', '1,3,5-7'), each checked
+    to be in ``data_dir``, so a typo fails before hours of solving."""
+    try:
+        which = parse_range(spec)
+    except ValueError:
+        raise InputError(
+            [("instances", f"cannot read {spec!r}; write e.g. 1-12 or 1,3,5-7")], what=None
+        ) from None
+    missing = [i for i in which if not (Path(data_dir) / f"Instance{i}.txt").exists()]
+    if missing:
+        raise InputError([(f"data {data_dir}", f"no Instance{missing[0]}.txt there")], what=None)
+    return which
+
+
+def unit_sizes(spec: str) -> list[tuple[int, int]]:
+    """The (staff, days) of the units ``spec`` asks for ('30x28,120x56' or
+    'standard'), each checked to be a unit the generator can make."""
+    try:
+        which = parse_sizes(spec)
+    except ValueError:
+        raise InputError(
+            [("sizes", f"cannot read {spec!r}; write e.g. 30x28,120x56 or standard")], what=None
+        ) from None
+    bad = [(s, d) for s, d in which if s < MIN_STAFF or not 7 <= d <= 366]
+    if bad:
+        staff, days = bad[0]
+        raise InputError(
+            [("sizes", f"{staff}x{days}: a unit has at least {MIN_STAFF} staff and 7 to 366 days")],
+            what=None,
+        )
+    return which
+
+
+def scenario_files(folder: str | Path) -> list[Path]:
+    """The .yaml and .json scenarios in ``folder``, in name order (at least one)."""
+    files = sorted(p for p in Path(folder).iterdir() if p.suffix in (".yaml", ".json"))
+    if not files:
+        raise InputError([(f"scenarios {folder}", "no .yaml or .json files there")], what=None)
+    return files
+
+
+def rosters_dir(output: str | Path) -> Path:
+    """Where a suite's rosters go: beside its results CSV, as <name>-rosters/."""
+    out_path = Path(output)
+    return out_path.parent / f"{out_path.stem}-rosters"
+
+
+def row_line(row: Row) -> str:
+    """One finished instance as a line of progress."""
+    known = f"best known {row['best_known']}, " if "best_known" in row else ""
+    return (
+        f"{row['instance']}: {row['status']} objective {row['objective']} "
+        f"({known}bound {row['best_bound']}) in {row['wall_s']} s"
+    )
 
 
 def best_known(data_dir: Path) -> dict[str, dict[str, str]]:
@@ -80,8 +160,6 @@ def _bound_gap_pct(objective: float | None, bound: float | None) -> float | None
 
 def run_one(run: Run, params: SolveParams) -> Row:
     """Load, solve and write one instance (runs in a child process)."""
-    from roster import check, solve
-
     sc = run.load()
     res = solve(sc, params)
     row: Row = {
@@ -129,16 +207,11 @@ def _round(v: float | None) -> float | None:
 
 
 def _curtois_scenario(path: str) -> Scenario:
-    from roster import load_scenario
-    from roster.importers.curtois import read
-
     return load_scenario(read(path))
 
 
 def _curtois_roster(sc: Scenario, roster: Roster, path: Path) -> None:
     """The benchmark's own layout, employee,day,shift (0-based day)."""
-    from roster.importers.curtois import roster_rows
-
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["employee", "day", "shift"])
@@ -175,15 +248,11 @@ def bench_curtois(
 
 
 def _scenario_file(path: str) -> Scenario:
-    from roster import load_scenario
-
     return load_scenario(path)
 
 
 def _roster_csv(sc: Scenario, roster: Roster, path: Path) -> None:
     """As ``roster solve`` writes roster.csv, which ``roster check`` reads."""
-    from roster.output import write_table
-
     write_table(path, roster.table(sc))
 
 
@@ -193,9 +262,6 @@ def unit_files(
     """Generate the units (``short``-staffed or not) and write them as
     scenario files into ``outdir`` (beside their rosters, so that ``roster
     check`` can score each)."""
-    from roster.generate import name, unit
-    from roster.output import write_scenario
-
     paths = []
     for staff, days in sizes:
         path = outdir / f"{name(staff, days, seed, short)}.yaml"
@@ -222,8 +288,6 @@ def bench_units(
 
 
 def write_csv(rows: list[Row], path: Path, columns: list[str] = COLUMNS) -> None:
-    from roster.output import atomic_write, safe_cell
-
     def write(fh: Any) -> None:
         w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
@@ -235,8 +299,6 @@ def write_csv(rows: list[Row], path: Path, columns: list[str] = COLUMNS) -> None
 def markdown(
     rows: list[Row], title: str, columns: list[str], time_limit: float, workers: int, command: str
 ) -> str:
-    import ortools
-
     commit = (
         subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
@@ -245,7 +307,7 @@ def markdown(
     )
     head = (
         f"## {title} — {dt.date.today()} — commit {commit} — OR-Tools "
-        f"{ortools.__version__} — {platform.machine()}, {workers or 'all'} workers, "
+        f"{version('ortools')} — {platform.machine()}, {workers or 'all'} workers, "
         f"{time_limit:g} s per instance"
     )
     lines = [

@@ -29,7 +29,7 @@ HISTORY_DAYS = 14
 def previous(path: str | Path) -> tuple[Scenario, Roster]:
     """A roster folder written by ``roster solve`` (or its roster.csv)."""
     path = Path(path)
-    return load_folder(path.parent if path.is_file() else path, where="--history")
+    return load_folder(path.parent if path.is_file() else path, where="history")
 
 
 def carried_data(
@@ -42,23 +42,23 @@ def carried_data(
         raise ScenarioError(
             [
                 (
-                    "--history",
+                    "history",
                     "the previous roster shares no staff with this "
                     "scenario: is it another unit's folder?",
                 )
             ],
-            what="command line",
+            what="arguments",
         )
     if before.horizon.start >= start:
         raise ScenarioError(
             [
                 (
-                    "--history",
+                    "history",
                     f"the previous roster starts on "
                     f"{before.horizon.start}, not before this one ({start})",
                 )
             ],
-            what="command line",
+            what="arguments",
         )
     cells, held_on = roster.layers(before)
     refused = requests.refused(before, check(before, roster))

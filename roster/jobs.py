@@ -210,14 +210,14 @@ class Dask(Executor):
             from dask.distributed import Client
         except ImportError:
             raise ScenarioError(
-                [("--scheduler", "Dask is not installed; pip install 'roster[distributed]'")],
-                what="command line",
+                [("scheduler", "Dask is not installed; pip install 'roster[distributed]'")],
+                what="arguments",
             ) from None
         try:
             self.client = Client(address, timeout=timeout or CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise ScenarioError(
-                [("--scheduler", f"cannot reach {address}: {exc}")], what="command line"
+                [("scheduler", f"cannot reach {address}: {exc}")], what="arguments"
             ) from None
         # each solve gets the cores of its worker divided among its threads
         cores = self.client.run(os.cpu_count)

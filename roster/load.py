@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -295,3 +296,29 @@ def _plain(kind: str, msg: str, ctx: dict[str, Any]) -> str:
 
 def _num(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def dump_yaml(data: object, fh: typing.IO[str]) -> None:
+    """Write plain scenario data as YAML 1.2 that ``read_data`` reads back
+    unchanged (so codes like ``OFF`` stay strings), laid out for people:
+    block style for sections, flow style for each small record."""
+
+    def flow(node: object, depth: int) -> object:
+        if isinstance(node, dict):
+            m = CommentedMap((k, flow(v, depth + 1)) for k, v in node.items())
+            if depth >= 2 and not any(
+                isinstance(v, (dict, list)) and len(v) > 8 for v in node.values()
+            ):
+                m.fa.set_flow_style()
+            return m
+        if isinstance(node, list):
+            seq = CommentedSeq(flow(v, depth + 1) for v in node)
+            if all(not isinstance(v, (dict, list)) for v in node):
+                seq.fa.set_flow_style()
+            return seq
+        return node
+
+    yaml = YAML()
+    yaml.version = (1, 2)
+    yaml.width = 4096
+    yaml.dump(flow(data, 0), fh)

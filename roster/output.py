@@ -30,7 +30,7 @@ import pandas as pd
 from roster.checker import RosterView
 from roster.constraints import cover, time_cover
 from roster.constraints.base import weekend_blocks
-from roster.load import load_scenario
+from roster.load import dump_yaml, load_scenario
 from roster.result import CheckReport, Result
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -103,32 +103,6 @@ def write_table(path: Path, df: pd.DataFrame, index: bool = False) -> None:
     spreadsheet (every CSV goes through here)."""
     safe = safe_table(df)
     atomic_write(path, lambda fh: safe.to_csv(fh, index=index))
-
-
-def dump_yaml(data: object, fh: object) -> None:
-    """Block style for sections, flow style for each small record."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    def flow(node: object, depth: int) -> object:
-        if isinstance(node, dict):
-            m = CommentedMap((k, flow(v, depth + 1)) for k, v in node.items())
-            if depth >= 2 and not any(
-                isinstance(v, (dict, list)) and len(v) > 8 for v in node.values()
-            ):
-                m.fa.set_flow_style()
-            return m
-        if isinstance(node, list):
-            seq = CommentedSeq(flow(v, depth + 1) for v in node)
-            if all(not isinstance(v, (dict, list)) for v in node):
-                seq.fa.set_flow_style()
-            return seq
-        return node
-
-    yaml = YAML()
-    yaml.version = (1, 2)
-    yaml.width = 4096
-    yaml.dump(flow(data, 0), fh)
 
 
 def write_scenario(data: dict[str, Any], path: Path) -> None:

@@ -10,6 +10,7 @@ published roster as the hint) and checked by the same checker.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pandas as pd
 
 from roster.checker import check
 from roster.constraints.published import published_rule
+from roster.edits import EditError, add_leave
 from roster.load import load_scenario, read_data
 from roster.metrics import Shortfall, shortfalls
 from roster.model.solve import SolveParams, solve
@@ -27,7 +29,6 @@ from roster.output import write_result
 from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
-from roster.variants import VaryError, apply
 
 #: cost of one changed person-day; high, so that the fewest changes win over
 #: the soft rules' penalties (and still below restoring a person of cover,
@@ -54,13 +55,13 @@ class Absence:
             first = dt.date.fromisoformat(a)
             last = dt.date.fromisoformat(b) if dots else first
         except ValueError:
-            raise VaryError(
-                f"--absent {text!r}: write STAFF:DATE or STAFF:DATE..DATE, dates as YYYY-MM-DD"
+            raise EditError(
+                f"absent {text!r}", "write STAFF:DATE or STAFF:DATE..DATE, dates as YYYY-MM-DD"
             ) from None
         if not sep or not staff:
-            raise VaryError(f"--absent {text!r}: write STAFF:DATE or STAFF:DATE..DATE")
+            raise EditError(f"absent {text!r}", "write STAFF:DATE or STAFF:DATE..DATE")
         if last < first:
-            raise VaryError(f"--absent {text!r}: the last date is before the first")
+            raise EditError(f"absent {text!r}", "the last date is before the first")
         return cls(staff, first, last)
 
 
@@ -95,15 +96,13 @@ def repair_scenario(
     weights: tuple[int, int, int] = (CHANGE_WEIGHT, NOTICE_WEIGHT, DAY_OFF_WEIGHT),
 ) -> dict[str, Any]:
     """The scenario data to solve: absences as leave, the published rule."""
-    out = data
+    out = copy.deepcopy(data)
     for a in absences:
         if a.staff not in base.staff_by_id:
-            raise VaryError(
-                f"--absent {a.staff}: unknown staff; allowed: {', '.join(base.staff_by_id)}"
+            raise EditError(
+                f"absent {a.staff}", f"unknown staff; allowed: {', '.join(base.staff_by_id)}"
             )
-        span = a.first.isoformat() + ("" if a.last == a.first else f"..{a.last.isoformat()}")
-        out = apply(out, load_scenario(out), {f"leave.{a.staff}": span})
-    out = dict(out)
+        add_leave(out, a.staff, a.first, a.last, where=f"absent {a.staff}")
     weight, notice, day_off = weights
     rows = [(s, d, t) for s, d, t, _ in published.df.itertuples(index=False)]
     out["rules"] = [

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from roster.roster import Roster
@@ -122,3 +122,49 @@ class Result:
     @property
     def violations(self) -> list[Violation]:
         return list(self.report.violations) if self.report else []
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The outcome as (label, value) lines: status, objective, best bound,
+        gap and wall time, written the same by every front end that states
+        how a solve went (``solve``, ``repair``)."""
+        return [
+            ("status", self.status.value),
+            ("objective", number(self.objective)),
+            ("best bound", number(self.best_bound)),
+            ("gap", percent(self.gap)),
+            ("wall time", f"{self.wall_time_s:.2f}s"),
+        ]
+
+
+def number(v: float | None) -> str:
+    """An objective or bound as shown: ``-`` when there is none."""
+    return "-" if v is None else f"{v:g}"
+
+
+def percent(fraction: float | None) -> str:
+    """A gap as shown: a percentage to two places, ``-`` when there is none."""
+    return "-" if fraction is None else f"{100 * fraction:.2f}%"
+
+
+class SearchState(Protocol):
+    """What the search reports while it runs (``roster.model.solve.Progress``)."""
+
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def objective(self) -> float | None: ...
+    @property
+    def bound(self) -> float | None: ...
+    @property
+    def solutions(self) -> int: ...
+    @property
+    def gap(self) -> float | None: ...
+
+
+def progress_line(p: SearchState) -> str:
+    """One line of live progress (time, objective, bound, gap, rosters found),
+    so every front end showing a running solve shows the same figures."""
+    return (
+        f"solving  {p.elapsed:6.1f}s  objective {number(p.objective)}  "
+        f"bound {number(p.bound)}  gap {percent(p.gap)}  rosters found {p.solutions}"
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from roster.checker import check
+from roster.errors import InputError
 from roster.result import CheckReport
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -53,12 +54,32 @@ def _delta(before: CheckReport, after: CheckReport) -> dict[str, int]:
     return {k: v for k, v in out.items() if v}
 
 
+def check_request(scenario: Scenario, date: dt.date, shift: str, role: str | None) -> None:
+    """An InputError naming each of ``date``, ``shift`` and ``role`` that the
+    scenario does not know, so a caller learns of all of them at once
+    before anyone is tried."""
+    problems = []
+    if shift not in scenario.shift_by_id and not scenario.is_duty(shift):
+        codes = ", ".join([*scenario.shift_by_id, *scenario.duty_by_id])
+        problems.append(("shift", f"unknown shift '{shift}'; allowed: {codes}"))
+    if role is not None and role not in {r.id for r in scenario.roles}:
+        known = ", ".join(r.id for r in scenario.roles)
+        problems.append(("role", f"unknown role '{role}'; allowed: {known}"))
+    if scenario.day_index(date) is None:
+        span = f"{scenario.dates[0]}..{scenario.dates[-1]}"
+        problems.append(("date", f"{date} is outside the horizon {span}"))
+    if problems:
+        raise InputError(problems, what="arguments")
+
+
 def suggest(
     scenario: Scenario, roster: Roster, date: dt.date, shift: str, role: str | None = None
 ) -> list[Candidate]:
     """Everyone who could be put on ``shift`` on ``date`` (as ``role``):
     those who break no hard rule first, cheapest first; then the others, with
-    the hard rules they would break."""
+    the hard rules they would break. An unknown shift or role, or a date
+    outside the horizon, is an InputError (``check_request``)."""
+    check_request(scenario, date, shift, role)
     before = check(scenario, roster, soft_cover=True)
     base_hard = {v.message for v in before.hard_violations}
     df = roster.df

@@ -5,26 +5,26 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from roster.errors import InputError
+
 if TYPE_CHECKING:
     from roster.scenario import Scenario
 
 
-class ScenarioError(Exception):
-    """Bad input: a list of (field path, what is wrong and what is allowed)."""
+class ScenarioError(InputError):
+    """Bad input in a scenario (or a roster, or a folder of them): a list of
+    (field path, what is wrong and what is allowed)."""
 
     def __init__(
         self, problems: list[tuple[str, str]], source: str | None = None, what: str = "scenario"
-    ):
-        self.problems = problems
-        self.source = source
-        self.what = what
-        super().__init__(self.render())
+    ) -> None:
+        super().__init__(problems, source, what)
 
-    def render(self) -> str:
-        head = f"{self.source}: " if self.source else ""
-        lines = [f"{head}{len(self.problems)} problem(s) in the {self.what}:"]
-        lines += [f"  {path}: {msg}" for path, msg in self.problems]
-        return "\n".join(lines)
+    @property
+    def neutral(self) -> bool:
+        """A scenario's field paths are its own (its ``history`` section is
+        no front end's ``--history``); a roster folder's are neutral."""
+        return self.what != "scenario"
 
 
 def _allowed(ids: list[str] | set[str]) -> str:
@@ -225,7 +225,7 @@ def cross_check(sc: Scenario) -> None:
         raise ScenarioError(problems)
 
 
-def check_rules(sc, path, rules, known, problems) -> None:  # type: ignore[no-untyped-def]
+def check_rules(sc, path, rules, known, problems) -> None:
     for i, rule in enumerate(rules):
         at = f"{path}[{i}] ({rule.kind})"
         if getattr(rule, "scenario_only", False) and path != "rules":

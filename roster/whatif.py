@@ -64,12 +64,21 @@ def plan(
     variants_file: str | Path | None = None,
 ) -> Plan:
     """The variants to solve and their scenario data, all checked before any
-    solve: a bad key or an invalid variant is a VaryError."""
+    solve: a bad key or an invalid variant is a VaryError whose source is
+    the scenario varied."""
+    try:
+        return _plan(scenario, vary, variants_file)
+    except VaryError as exc:
+        exc.source = exc.source or str(scenario)
+        raise
+
+
+def _plan(scenario: str | Path, vary: Sequence[str], variants_file: str | Path | None) -> Plan:
     data = read_data(scenario)
     base = load_scenario(scenario)
     if variants_file is not None:
         if vary:
-            raise VaryError("give --vary or --variants, not both")
+            raise VaryError("", "give {vary} or {variants}, not both")
         keys, variants = read_variants(variants_file)
         axes = [
             Axis(k, tuple(dict.fromkeys(v.values[k] for v in variants if k in v.values)))
@@ -77,7 +86,7 @@ def plan(
         ]
     else:
         if not vary:
-            raise VaryError("nothing to vary: give --vary KEY=VALUES or --variants FILE")
+            raise VaryError("", "nothing to vary: give {vary} KEY=VALUES or {variants} FILE")
         axes = [parse_vary(spec) for spec in vary]
         variants = grid(axes)
     datas, loaded = {}, {}
@@ -86,7 +95,9 @@ def plan(
         try:
             loaded[v.name] = load_scenario(changed)
         except ScenarioError as exc:
-            raise VaryError(f"variant {v.name} is not a valid scenario: {exc.render()}") from None
+            raise VaryError(
+                "", f"variant {v.name} is not a valid scenario: {exc.render()}"
+            ) from None
         datas[v.name] = changed
     return Plan(str(scenario), base, axes, variants, datas, loaded)
 
@@ -204,20 +215,21 @@ def time_cap(
     params: SolveParams, gap_threshold: float, max_gap: float | None, max_time: float | None
 ) -> float | None:
     """The seconds each variant may take in all when ``max_gap`` asks for more
-    time (None: one solve each); a value that makes no sense is a VaryError,
-    named by its command-line option."""
-    for option, pct in (("--gap-threshold", gap_threshold), ("--max-gap", max_gap)):
+    time (None: one solve each); a value that makes no sense is a VaryError
+    located at its parameter."""
+    for option, pct in (("gap_threshold", gap_threshold), ("max_gap", max_gap)):
         if pct is not None and not 0 <= pct <= 100:
-            raise VaryError(f"{option} {pct:g}: give a percentage from 0 to 100")
+            raise VaryError(f"{option} {pct:g}", "give a percentage from 0 to 100")
     if max_gap is None:
         if max_time is not None:
-            raise VaryError("--max-time caps the time --max-gap adds: give --max-gap too")
+            raise VaryError("", "{max_time} caps the time {max_gap} adds: give {max_gap} too")
         return None
     limit = params.time_limit
     if max_time is not None and limit is not None and max_time < limit:
         raise VaryError(
-            f"--max-time {max_time:g} is less than --time-limit {limit:g}: it is "
-            "each variant's time in all, its first solve included"
+            "",
+            f"{{max_time}} {max_time:g} is less than {{time_limit}} {limit:g}: it is "
+            "each variant's time in all, its first solve included",
         )
     if limit is None:  # solved to the end already
         return None
