@@ -308,7 +308,7 @@ def test_batch_cli_passes_the_solve_options(tmp_path: Path, monkeypatch) -> None
         seen.update(params=params, **kw)
         return pd.DataFrame({"status": ["OPTIMAL"]})
 
-    monkeypatch.setattr("roster.batch.batch", fake)
+    monkeypatch.setattr("roster.cli.solving.run_batch", fake)
     result = CliRunner().invoke(
         main,
         [

@@ -222,7 +222,7 @@ def test_no_roster_in_time_exit_4(tmp_path: Path) -> None:
 
 def test_exit_4_when_solver_reports_unknown(tmp_path: Path, monkeypatch) -> None:
     """The same, independent of solver speed."""
-    from roster import cli
+    from roster.cli import solving as cli
 
     def unknown(scenario, params, progress=None):
         assert params.time_limit == 2.5
@@ -243,7 +243,7 @@ def test_api_solve_unknown_with_tiny_time_limit() -> None:
 
 
 def test_solve_options_are_passed(tmp_path: Path, monkeypatch) -> None:
-    from roster import cli
+    from roster.cli import solving as cli
 
     seen = {}
 
