@@ -7,7 +7,7 @@ objective must agree with.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from roster.result import CheckReport, Violation
 from roster.roster import Roster
@@ -36,7 +36,7 @@ class RosterView:
     def known(self, staff: str, d: int) -> bool:
         return -self.history_len(staff) <= d < self.days
 
-    def assignments(self, staff: str, d: int) -> list[tuple[str, str | None]]:
+    def assignments(self, staff: str, d: int) -> Sequence[tuple[str, str | None]]:
         """[(shift, role)] worked by ``staff`` on day ``d`` (history for d < 0)."""
         if d < 0:
             hist = self.scenario.history_of(staff)

@@ -166,7 +166,7 @@ def write_xlsx(
     return path
 
 
-def _header(ws, bold) -> None:  # type: ignore[no-untyped-def]
+def _header(ws, bold) -> None:
     for c in ws[1]:
         c.font = bold
     ws.freeze_panes = "A2"

@@ -114,7 +114,7 @@ def fair_loads(scenario: Scenario, roster: Roster, measure: str) -> list[dict[st
     """Per role, each person's nights or weekends as full-time equivalents
     (exact fractions), measured as the fairness rule does (pro rata to
     contract and days not on leave)."""
-    rule = Fairness(kind="fairness", measure=measure)  # type: ignore[arg-type]
+    rule = Fairness(kind="fairness", measure=measure)
     ctx = RosterView(scenario, roster)
     groups = rule.groups(scenario, [p.id for p in scenario.staff])
     return [loads for group in groups if (loads := rule.loads(ctx, group))]

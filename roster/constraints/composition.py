@@ -34,7 +34,7 @@ class CompositionSection(Section):
         for p in sc.staff:
             for d in range(ctx.days):
                 for shift, role in ctx.assignments(p.id, d):
-                    ok = allowed.get(role)
+                    ok = allowed.get(role) if role is not None else None
                     if role not in p.roles or (ok is not None and shift not in ok):
                         yield ctx.violation(
                             RULE,

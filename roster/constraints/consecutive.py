@@ -94,9 +94,9 @@ class Consecutive(Rule):
             if d in leave:
                 out[d] = None  # neither in a run nor a border of one
             elif self.what == "work":
-                out[d] = ctx.works(s, d)  # type: ignore[assignment]
+                out[d] = ctx.works(s, d)
             elif self.what == "off":
-                out[d] = neg(ctx.works(s, d))  # type: ignore[arg-type]
+                out[d] = neg(ctx.works(s, d))
             else:
                 # each type once: a repeated id would make sum(live) == on unsatisfiable
                 lits = [ctx.x(s, d, idx.t_of[t]) for t in dict.fromkeys(self.shifts or [])]
@@ -110,8 +110,9 @@ class Consecutive(Rule):
             if self.max is not None:
                 m = self.max
                 for w in range(max(first, -m), end - m):
-                    lits = [f[d] for d in range(w, w + m + 1)]
-                    if all(lit is not None for lit in lits):  # leave ends runs
+                    window = [f[d] for d in range(w, w + m + 1)]
+                    lits = [lit for lit in window if lit is not None]
+                    if len(lits) == len(window):  # leave ends runs
                         ctx.forbid(
                             lits,
                             weight=self.weight,
@@ -124,8 +125,9 @@ class Consecutive(Rule):
                 for length in range(1, self.min):
                     # a run exactly [d, d + length) bordered by known days
                     for d in range(max(first + 1, 1 - length), end - length):
-                        lits = [f[e] for e in range(d - 1, d + length + 1)]
-                        if any(lit is None for lit in lits):
+                        run = [f[e] for e in range(d - 1, d + length + 1)]
+                        lits = [lit for lit in run if lit is not None]
+                        if len(lits) < len(run):
                             continue
                         lits[0], lits[-1] = neg(lits[0]), neg(lits[-1])
                         ctx.forbid(
@@ -146,8 +148,9 @@ class Consecutive(Rule):
         assert m is not None
         span = m + min_off
         for w in range(0, ctx.index.days - span + 1):
-            lits = [f[d] for d in range(w, w + span)]
-            if any(lit is None for lit in lits):
+            window = [f[d] for d in range(w, w + span)]
+            lits = [lit for lit in window if lit is not None]
+            if len(lits) < len(window):
                 continue  # leave ends runs: the implication does not hold across it
             live = [lit for lit in lits if not isinstance(lit, bool)]
             known = sum(1 for lit in lits if lit is True)

@@ -83,7 +83,8 @@ class Fairness(Rule):
         default = max((h for h in hours.values() if h), default=1.0)
         out = {}
         for sid in group:
-            h = hours[sid] if hours[sid] is not None else default
+            h = hours[sid]
+            h = h if h is not None else default
             free = scenario.horizon.days - len(scenario.leave_days[sid])
             out[sid] = round(h * 60) * (free + scenario.carried(sid).days)
         out = {k: v for k, v in out.items() if v > 0}

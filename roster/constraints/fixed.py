@@ -45,7 +45,7 @@ class FixedSection(Section):
             for f in p.fixed:
                 d = sc.day_index(f.date)
                 assert d is not None
-                worked = ctx.assignments(p.id, d) + [
+                worked = [*ctx.assignments(p.id, d)] + [
                     (k, sc.duty_roles.get((p.id, k))) for k in ctx.duties(p.id, d)
                 ]
                 if not any(t == f.shift and (f.role is None or r == f.role) for t, r in worked):

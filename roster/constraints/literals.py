@@ -15,7 +15,9 @@ Expr = Any
 
 def neg(lit: Lit) -> Lit:
     """The negation of a literal or a constant."""
-    return (not lit) if isinstance(lit, bool) else ~lit
+    if isinstance(lit, bool):
+        return not lit
+    return ~lit  # type: ignore[return-value]  # a negated Boolean is a literal too
 
 
 def soft_one(

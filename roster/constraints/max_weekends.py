@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from roster.result import Violation
 
 
-def worked_weekend(ctx: ModelContext, s: int, block: list[int]):  # type: ignore[no-untyped-def]
+def worked_weekend(ctx: ModelContext, s: int, block: list[int]):
     """A literal: person s works some day of this weekend (cached)."""
     days = [ctx.works(s, d) for d in block]
     if any(w is True for w in days):
@@ -31,7 +31,7 @@ def worked_weekend(ctx: ModelContext, s: int, block: list[int]):  # type: ignore
     if len(days) <= 1:
         return days[0] if days else False
 
-    def make():  # type: ignore[no-untyped-def]
+    def make():
         w = ctx.new_bool()
         ctx.define_max(w, days)
         return w

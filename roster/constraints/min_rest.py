@@ -39,7 +39,7 @@ class MinRest(Rule):
     def pairs_of(self, scenario: Scenario) -> tuple[list[Shift | Duty], list[Shift | Duty]]:
         """What a rest follows, and what it comes before: shifts and
         resident duties."""
-        work = [*scenario.shifts, *(k for k in scenario.duties if k.resident)]
+        work: list[Shift | Duty] = [*scenario.shifts, *(k for k in scenario.duties if k.resident)]
         return work, work
 
     def short_pairs(self, scenario: Scenario, d: int) -> list[tuple[int, str, str, int]]:

@@ -102,7 +102,7 @@ class Published(Rule):
                 shift, duty = published.get((sid, d)), on_call.get((sid, d))
                 changed = (
                     ctx.one_of(ctx.row(s, d))
-                    if shift is None  # type: ignore[arg-type]
+                    if shift is None
                     else neg(ctx.x(s, d, idx.t_of[shift]))
                 )
                 if idx.duties:  # the day changes when its shift or its duty does

@@ -73,7 +73,7 @@ class RequestsSection(Section):
                 )
                 lits = [ctx.x(s, d, t) for t in codes]
                 mixed = any(t >= len(idx.shifts) for t in codes)
-                lit = ctx.any_of(lits) if mixed else ctx.one_of(lits)  # type: ignore[arg-type]
+                lit = ctx.any_of(lits) if mixed else ctx.one_of(lits)
             assert lit is not None
             unmet = lit if q.want == "off" else neg(lit)
             ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])

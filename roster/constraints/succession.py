@@ -86,7 +86,7 @@ class Succession(Rule):
                     ctx.forbid(
                         lits,
                         weight=self.weight,
-                        staff=s,  # type: ignore[arg-type]
+                        staff=s,
                         days=[e for e in (d, d + k) if e >= 0],
                     )
                     continue
@@ -95,7 +95,7 @@ class Succession(Rule):
                     ctx.forbid(
                         lits,
                         weight=self.weight,
-                        staff=s,  # type: ignore[arg-type]
+                        staff=s,
                         days=[e for e in (d, d + k) if e >= 0],
                     )
                     continue

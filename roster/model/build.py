@@ -335,7 +335,7 @@ class RuleContext:
             short = max(0, (lo or 0) - expr) + max(0, expr - hi if hi is not None else 0)
             if short and weight is None:
                 self.require_any([], staff=staff, key=key, text=text)
-            elif short and not self.explain:
+            elif short and weight is not None and not self.explain:
                 self.penalize(-(-short * scale // unit), weight, staff, days, rule)
             return
         if weight is None:

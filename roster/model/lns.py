@@ -23,10 +23,12 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model_helper import CpSolverStatus
 
 from roster.model.build import blocked_cells, build
 from roster.model.index import Index
@@ -127,8 +129,8 @@ class Search:
                 self._solver.stop_search()
 
     def _run(
-        self, model: cp_model.CpModel, time_limit: float, **extra: object
-    ) -> tuple[cp_model.CpSolver, int]:
+        self, model: cp_model.CpModel, time_limit: float, extra: Mapping[str, object]
+    ) -> tuple[cp_model.CpSolver, CpSolverStatus]:
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = time_limit
@@ -155,7 +157,7 @@ class Search:
         time_limit: float,
         compare: bool = True,
         blocked: set[tuple[int, int, int]] | None = None,
-        **extra: object,
+        extra: Mapping[str, object] = MappingProxyType({}),
     ) -> tuple[Pinned | None, int]:
         """Re-optimise ``cells``; (new roster, gain) when at least as good.
         Without ``compare``, any roster found is taken (gain 0). ``blocked``:
@@ -176,10 +178,12 @@ class Search:
         # the current cells' sub-objective: the hint, every decision fixed
         before = None
         if compare:
-            solver, code = self._run(model, time_limit, fix_variables_to_their_hinted_value=True)
+            solver, code = self._run(
+                model, time_limit, {"fix_variables_to_their_hinted_value": True}
+            )
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 before = round(solver.value(objective))
-        solver, code = self._run(model, time_limit, **extra)
+        solver, code = self._run(model, time_limit, extra)
         ok = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         after = round(solver.value(objective)) if ok else None
         self.steps.append(
@@ -278,7 +282,7 @@ class Search:
                     "construct",
                     min(limit * 2**attempt, left),
                     compare=False,
-                    **extra,
+                    extra=extra,
                 )
                 stats = self.attempt_stats[i]
                 stats[0] += self.steps[-1].seconds

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model_helper import CpSolverStatus
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from roster.checker import CheckReport, check
@@ -207,7 +208,8 @@ class _Run:
     def state(self) -> Progress:
         now = time.perf_counter() - self.start
         with self.lock:
-            objective, bound, n = self.best_objective, self.bound, self.solutions
+            objective: float | None = self.best_objective
+            bound, n = self.bound, self.solutions
             watcher = self.watcher
             if self.search_score is not None and (
                 objective is None or self.search_score < objective
@@ -254,7 +256,7 @@ class _Run:
         )
 
     # -- phases ----------------------------------------------------------------
-    def cpsat(self, until: float, hint: Roster | None) -> int:
+    def cpsat(self, until: float, hint: Roster | None) -> CpSolverStatus:
         """CP-SAT on the whole model until ``until``; returns its status code."""
         params = self.params
         ctx = build(self.scenario, soft_cover=params.soft_cover)
@@ -311,7 +313,7 @@ class _Run:
         sc, index = self.scenario, search.index
         # the search scores cover softly; tracked: that score of ``current``
         current: Pinned | None = None
-        score = 0
+        score: int | None = 0
         start_roster = self.best or self.hint
         checked = time.perf_counter()
         if start_roster is not None:
@@ -330,18 +332,24 @@ class _Run:
             report = check(sc, first, soft_cover=True)
             score = report.total_penalty
             self._offer(first, built, soft=report)
+        assert score is not None
         # the last roster is checked when the search ends: that time is kept
         # for it (seconds for a year of 150 staff), so the limit holds
         check_s = time.perf_counter() - checked
 
         # checking a roster costs as much as several steps on large rosters:
         # the best is checked and kept every OFFER_EVERY seconds and at the end
-        last = {"cells": current, "found": time.perf_counter(), "offered": time.perf_counter()}
-        offered = score  # the search score of the last roster offered
+        last: dict[str, Any] = {
+            "cells": current,
+            "found": time.perf_counter(),
+            "offered": time.perf_counter(),
+        }
+        offered: int = score  # the search score of the last roster offered
         target = params.target
 
         def improved(roster: Pinned, gain: int) -> None:
             nonlocal score, offered
+            assert score is not None
             score -= gain
             last["cells"] = roster
             if gain <= 0:
@@ -360,7 +368,9 @@ class _Run:
                 last["offered"], offered = now, score
 
         search.improve(current, until - check_s, improved, self.done)
-        if score < offered:  # a year-long roster takes seconds to check: only when better
+        if (
+            score is not None and score < offered
+        ):  # a year-long roster takes seconds to check: only when better
             self._offer(search.roster(last["cells"]), last["found"])
 
     def _offer(

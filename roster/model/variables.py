@@ -27,6 +27,7 @@ from roster.model.index import Index
 from roster.roster import Roster
 from roster.scenario import Scenario
 
+#: a CP-SAT Boolean of the model (cells without one read False)
 Lit = cp_model.IntVar
 #: (s, d) -> (t, r, k): the shift and role worked and the duty held in a
 #: fixed cell; t = -1 (and r = -1) for no shift, k = -1 for no duty
@@ -137,7 +138,7 @@ class Variables:
                     model.add(sum(choice.values()) == v)
                     role[s, d, t] = choice
             w = model.new_bool_var("")
-            live = [v for v in row if v is not False]
+            live = [v for v in row if not isinstance(v, bool)]
             duty: list[Lit | bool] = []
             if index.duties:
                 duty = [
@@ -146,11 +147,13 @@ class Variables:
                     else False
                     for k in index.K
                 ]
-                ys = [v for v in duty if v is not False]
+                ys = [v for v in duty if not isinstance(v, bool)]
                 if len(ys) > 1:
                     model.add_at_most_one(ys)  # one duty a day
                 y[s, d] = duty
-            on_site = [duty[k] for k in resident if duty[k] is not False] if duty else []
+            on_site = (
+                [v for v in (duty[k] for k in resident) if not isinstance(v, bool)] if duty else []
+            )
             if on_site:
                 # works = a shift or a resident duty (at most one shift)
                 model.add(cp_model.LinearExpr.sum(live) <= 1)
@@ -224,12 +227,12 @@ class Variables:
             (v, (s, d, t))
             for (s, d), row in self.x.items()
             for t, v in enumerate(row)
-            if v is not False
+            if not isinstance(v, bool)
         ] + [
             (v, (s, d, n + k))
             for (s, d), row in self.y.items()
             for k, v in enumerate(row)
-            if v is not False
+            if not isinstance(v, bool)
         ]
 
     def extract(self, value: Callable[[Lit], bool], scenario: Scenario) -> Roster:
@@ -242,7 +245,7 @@ class Variables:
         for (s, d), row in self.x.items():
             t, r = -1, -1
             for u, v in enumerate(row):
-                if v is False or not value(v):
+                if isinstance(v, bool) or not value(v):
                     continue
                 choice = self.role.get((s, d, u))
                 t = u
@@ -251,7 +254,12 @@ class Variables:
                 else:
                     r = next(r for r, lit in choice.items() if value(lit))
             k = next(
-                (k for k, v in enumerate(self.y.get((s, d), ())) if v is not False and value(v)), -1
+                (
+                    k
+                    for k, v in enumerate(self.y.get((s, d), ()))
+                    if not isinstance(v, bool) and value(v)
+                ),
+                -1,
             )
             if t >= 0 or k >= 0:
                 cells[s, d] = (t, r, k)
@@ -262,13 +270,13 @@ class Variables:
         for (s, d), row in self.x.items():
             cur = cells.get((s, d))
             for t, v in enumerate(row):
-                if v is False:
+                if isinstance(v, bool):
                     continue
                 model.add_hint(v, cur is not None and cur[0] == t)
                 for r, lit in self.role.get((s, d, t), {}).items():
                     model.add_hint(lit, cur is not None and cur[:2] == (t, r))
             for k, v in enumerate(self.y.get((s, d), ())):
-                if v is not False:
+                if not isinstance(v, bool):
                     model.add_hint(v, cur is not None and cur[2] == k)
 
     def fix(self, model: cp_model.CpModel, roster: Roster, scenario: Scenario) -> None:

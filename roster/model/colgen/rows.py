@@ -101,6 +101,7 @@ def master_rows(scenario: Scenario, index: Index, soft_cover: bool = False) -> R
         for label, lo, hi, weight in levels(need.demand, soft_cover):
             i = len(rows)
             sense, rhs = (1, lo) if lo is not None else (-1, hi)
+            assert rhs is not None  # a level is a minimum or a maximum
             hard = weight is None
             rows.append(
                 Row(
