@@ -21,7 +21,8 @@ from typing import Any
 from roster.constraints import registry
 from roster.constraints.time_cover import applying
 from roster.errors import InputError
-from roster.scenario import WEEKDAYS, Scenario, expand, format_clock
+from roster.records import WEEKDAYS, expand, format_clock
+from roster.scenario import Scenario
 
 _WINDOW = re.compile(r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from roster.output import atomic_write, coverage_table, hours_due, staff_totals
+from roster.records import format_clock
 from roster.result import CheckReport
 from roster.roster import Roster
-from roster.scenario import Scenario, format_clock
+from roster.scenario import Scenario
 
 
 def write_xlsx(

@@ -16,7 +16,8 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from roster.constraints import registry
-from roster.scenario import ID_PATTERN, Scenario
+from roster.records import ID_PATTERN
+from roster.scenario import Scenario
 from roster.validation import ScenarioError
 
 #: input limits: a file's size, the values in it (aliases counted each time

@@ -16,9 +16,10 @@ from roster.checker import RosterView
 from roster.constraints import cover, requests, time_cover
 from roster.constraints.fairness import Fairness
 from roster.output import hours_due, staff_totals
+from roster.records import format_clock
 from roster.result import Result
 from roster.roster import Roster
-from roster.scenario import Scenario, format_clock
+from roster.scenario import Scenario
 
 
 def who(role: str | None, skill: str | None) -> str:

@@ -17,9 +17,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from roster.constraints import requests, time_cover
 from roster.metrics import fair_loads, who
 from roster.output import atomic_write, coverage_table, hours_due, staff_totals
+from roster.records import format_clock
 from roster.result import CheckReport, Result, SolveStatus
 from roster.roster import Roster
-from roster.scenario import Scenario, format_clock
+from roster.scenario import Scenario
 
 #: shift colours: light enough to print, distinct on screen
 PALETTE = [

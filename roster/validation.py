@@ -56,7 +56,7 @@ def cross_check(sc: Scenario) -> None:
         ("contracts", contracts),
     ):
         unique(section, ids)
-    from roster.scenario import LEAVE_TYPES, Leave, leave_type
+    from roster.records import LEAVE_TYPES, Leave, leave_type
 
     unique("leave_types", list(sc.leave_types))
     for i, k in enumerate(sc.duties):
@@ -214,7 +214,7 @@ def cross_check(sc: Scenario) -> None:
 
     if not problems:
         from roster.constraints.time_cover import applying
-        from roster.scenario import demand_table
+        from roster.records import demand_table
 
         for section, resolve in (("demand", demand_table), ("time_cover", applying)):
             try:

@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roster.constraints.context import CheckContext, ModelContext
+from roster.records import MAX_WEIGHT, Strict
 
 if TYPE_CHECKING:
     from roster.result import Violation
@@ -24,15 +25,6 @@ if TYPE_CHECKING:
 
 #: kind -> rule class, filled as rule modules are imported
 registry: dict[str, type[Rule]] = {}
-
-# Input limits, chosen so that no product of them (weight x amount x people
-# x days) can overflow CP-SAT's 64-bit objective, and generous for any unit.
-#: a penalty weight per unit of violation
-MAX_WEIGHT = 1_000_000
-#: a count of people, shifts, days or weekends
-MAX_COUNT = 10_000
-#: hours in a rule or a contract (a year of hours)
-MAX_HOURS = 366 * 24
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -63,39 +55,6 @@ class Scope(BaseModel):
         if self.from_ and self.to and self.to < self.from_:
             raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
         return self
-
-
-def _numeric(annotation: Any) -> bool:
-    """Whether a field's type is a number (int or float), not a bool."""
-    args = get_args(annotation)
-    if args:
-        return any(_numeric(a) for a in args)
-    return annotation in (int, float)
-
-
-def no_bools(cls: type[BaseModel], data: Any) -> Any:
-    """Refuse ``true``/``false`` where a number is wanted: pydantic would
-    read ``days: true`` as 1."""
-    if isinstance(data, dict):
-        for name, field in cls.model_fields.items():
-            value = data.get(field.alias or name, data.get(name))
-            if isinstance(value, bool) and _numeric(field.annotation):
-                raise ValueError(
-                    f"{field.alias or name}: {str(value).lower()} is not a number; write a number"
-                )
-    return data
-
-
-class Strict(BaseModel):
-    """Frozen, no unknown fields, no booleans for numbers: the base of every
-    scenario record and rule."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_bools(cls, data: Any) -> Any:
-        return no_bools(cls, data)
 
 
 class Rule(Strict):

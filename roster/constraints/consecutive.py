@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_COUNT, Rule, check_bounds, draw_bounds, fmt_dates, runs
+from roster.constraints.base import Rule, check_bounds, draw_bounds, fmt_dates, runs
 from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import Lit, neg
+from roster.records import MAX_COUNT
 
 if TYPE_CHECKING:
     from roster.result import Violation

@@ -28,8 +28,9 @@ from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import soft_one
 
 if TYPE_CHECKING:
+    from roster.records import Demand, Need
     from roster.result import Violation
-    from roster.scenario import Demand, Need, Scenario, Staff
+    from roster.scenario import Scenario, Staff
 
 RULE = "cover"
 #: per person short when ``--soft-cover`` turns hard minima soft

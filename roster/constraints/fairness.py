@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
+from roster.constraints.base import Rule, weekend_blocks
 from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.max_weekends import worked_weekend
+from roster.records import MAX_COUNT
 
 if TYPE_CHECKING:
     from roster.result import Violation

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_HOURS, CountRule, draw_bounds, draw_count_common
+from roster.constraints.base import CountRule, draw_bounds, draw_count_common
+from roster.records import MAX_HOURS
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario

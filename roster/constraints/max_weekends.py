@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from roster.constraints.base import MAX_COUNT, Rule, weekend_blocks
+from roster.constraints.base import Rule, weekend_blocks
 from roster.constraints.context import CheckContext, ModelContext
+from roster.records import MAX_COUNT
 
 if TYPE_CHECKING:
     from roster.result import Violation

@@ -21,8 +21,9 @@ from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
+    from roster.records import Duty, Shift
     from roster.result import Violation
-    from roster.scenario import Duty, Scenario, Shift
+    from roster.scenario import Scenario
 
 
 class MinRest(Rule):

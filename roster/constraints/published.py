@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roster.constraints.base import MAX_COUNT, MAX_WEIGHT, Rule, fmt_dates
+from roster.constraints.base import Rule, fmt_dates
 from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
+from roster.records import MAX_COUNT, MAX_WEIGHT
 
 if TYPE_CHECKING:
     from roster.result import Violation

@@ -17,8 +17,9 @@ from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
 
 if TYPE_CHECKING:
+    from roster.records import Request
     from roster.result import CheckReport, Violation
-    from roster.scenario import Request, Scenario
+    from roster.scenario import Scenario
 
 RULE = "requests"
 
@@ -28,7 +29,7 @@ def each_request(
 ) -> Iterator[tuple[str, int, Request]]:
     """(person, day, request) for every requested day in the horizon, of
     ``staff`` only when given."""
-    from roster.scenario import expand
+    from roster.records import expand
 
     people = scenario.staff if staff is None else [scenario.staff_by_id[s] for s in staff]
     for p in people:

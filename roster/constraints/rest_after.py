@@ -16,7 +16,8 @@ from pydantic import Field
 from roster.constraints.min_rest import MinRest
 
 if TYPE_CHECKING:
-    from roster.scenario import Duty, Scenario, Shift
+    from roster.records import Duty, Shift
+    from roster.scenario import Scenario
 
 
 class RestAfter(MinRest):

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from roster.constraints.base import (
-    MAX_COUNT,
     CountRule,
     check_bounds,
     draw_bounds,
     draw_count_common,
 )
+from roster.records import MAX_COUNT
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario

@@ -31,8 +31,9 @@ from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.cover import SOFT_COVER_WEIGHT, counts, eligible
 
 if TYPE_CHECKING:
+    from roster.records import TimeCover
     from roster.result import Violation
-    from roster.scenario import Scenario, TimeCover
+    from roster.scenario import Scenario
 
 RULE = "time_cover"
 

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from roster.constraints.base import MAX_COUNT, SumRule, check_bounds, draw_bounds
+from roster.constraints.base import SumRule, check_bounds, draw_bounds
+from roster.records import MAX_COUNT
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario

@@ -23,7 +23,7 @@ from ruletools import (
 from roster import Roster, ScenarioError, check
 from roster.checker import RosterView
 from roster.constraints.cover import SOFT_COVER_WEIGHT
-from roster.scenario import demand_table
+from roster.records import demand_table
 
 RULE = "cover"
 MON = "2026-12-07"
