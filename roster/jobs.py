@@ -197,7 +197,7 @@ class Local(Executor):
 
 def _outcome(job: Job, future: Any) -> Outcome:
     try:
-        return future.result()  # type: ignore[no-any-return]
+        return future.result()
     except Exception as exc:
         return Outcome(job.key, None, f"the worker failed: {exc!r}")
 

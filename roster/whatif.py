@@ -178,7 +178,7 @@ def run(
                     json.dumps(datas[v.name]),
                     f"{scenario} [{v.name}].json",
                     share,
-                    max_gap=None if cap is None else max_gap / 100,
+                    max_gap=None if cap is None or max_gap is None else max_gap / 100,
                     max_time=cap,
                 )
                 for v in variants
