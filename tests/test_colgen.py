@@ -45,6 +45,7 @@ def own_penalty(sc, staff: str, cells) -> tuple[int, bool]:  # type: ignore[no-u
 @settings(
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
+@pytest.mark.slow
 @given(scenarios())
 def test_bound_never_exceeds_the_exhaustive_optimum(data):
     sc = load_scenario(data)

@@ -111,6 +111,7 @@ def test_every_instance_imports_into_a_valid_scenario(i):
         (15, "auto", 15),
     ],
 )
+@pytest.mark.slow
 def test_round_trip_matches_the_benchmarks_own_objective(i, strategy, seconds):
     path = instance(i)
     sc = load_scenario(read(path))

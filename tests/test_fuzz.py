@@ -13,6 +13,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -131,6 +132,7 @@ def test_validate_never_crashes(tmp_path_factory, case) -> None:  # type: ignore
     _validates(target)
 
 
+@pytest.mark.slow
 @SOLVE_FUZZ
 @given(mutated(names=SOLVED))
 def test_solve_never_crashes(tmp_path_factory, case) -> None:  # type: ignore[no-untyped-def]

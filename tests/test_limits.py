@@ -115,6 +115,7 @@ def test_what_if_grids_are_bounded() -> None:
         )
 
 
+@pytest.mark.slow
 def test_ctrl_c_mid_solve_exits_130_with_the_best_roster_written(tmp_path: Path) -> None:
     import json
     import signal

@@ -18,6 +18,7 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 @pytest.mark.parametrize(
     "name, soft_cover, seconds", [("medical-ward.yaml", False, 15), ("icu-4-weeks.yaml", True, 10)]
 )
+@pytest.mark.slow
 def test_lns_builds_a_roster_from_nothing_that_the_checker_accepts(name, soft_cover, seconds):
     sc = load_scenario(SCENARIOS / name)
     result = solve(
@@ -31,6 +32,7 @@ def test_lns_builds_a_roster_from_nothing_that_the_checker_accepts(name, soft_co
     assert result.best_bound is not None and result.best_bound <= result.objective
 
 
+@pytest.mark.slow
 def test_search_steps_never_make_the_roster_worse():
     sc = load_scenario(SCENARIOS / "icu-4-weeks.yaml")
     search = Search(sc, workers=1, seed=3)
@@ -48,6 +50,7 @@ def test_search_steps_never_make_the_roster_worse():
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.slow
 def test_hint_is_the_starting_point():
     sc = load_scenario(SCENARIOS / "medical-ward.yaml")
     first = solve(sc, SolveParams(time_limit=10, workers=2, seed=0))

@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,6 +136,7 @@ def assert_solver_finds(sc, choices=None) -> None:  # type: ignore[no-untyped-de
 @settings(
     max_examples=35, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
+@pytest.mark.slow
 @given(scenarios())
 def test_solver_optimum_equals_brute_force_optimum(data):
     assert_solver_finds(load_scenario(data))
@@ -199,6 +201,7 @@ def duty_scenarios(draw):  # type: ignore[no-untyped-def]
 @settings(
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
+@pytest.mark.slow
 @given(duty_scenarios())
 def test_solver_optimum_with_duties_equals_brute_force(data):
     assert_solver_finds(load_scenario(data), [(), ("D",), ("OC",), ("D", "OC")])

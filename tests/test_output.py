@@ -59,6 +59,7 @@ def test_result_fields(small, solved) -> None:
     assert {v.rule for v in solved.violations if v.penalty} == {"fairness", "requests"}
 
 
+@pytest.mark.slow
 def test_progress_carries_the_bound_cp_sat_proves() -> None:
     """The bound comes from CP-SAT's API as it rises (not from its log, which
     stays off unless asked for), before the first roster too."""

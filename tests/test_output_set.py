@@ -197,7 +197,9 @@ def test_kill_during_a_solve_leaves_the_old_set_or_the_new(tmp_path) -> None:
         "1",
         "--quiet",
     ]
-    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    # the old set: given time enough to find a roster even on a loaded machine
+    first = [*cmd[:-5], "--time-limit", "20", *cmd[-3:]]
+    assert subprocess.run(first, capture_output=True).returncode == 0
     for delay, sig in ((1.3, signal.SIGKILL), (1.45, signal.SIGINT), (1.6, signal.SIGKILL)):
         proc = subprocess.Popen(
             cmd,
@@ -211,7 +213,7 @@ def test_kill_during_a_solve_leaves_the_old_set_or_the_new(tmp_path) -> None:
             proc.send_signal(sig)
         proc.wait(timeout=30)
         assert b"Traceback" not in proc.stderr.read()
-        assert proc.returncode in (0, -9, 130)
+        assert proc.returncode in (0, 4, -9, 130)  # 4: no roster within 1 s (a loaded machine)
         summary = json.loads((out / "summary.json").read_text())
         assert output.foreign_entries(out) == []
         if summary["objective"] is None:  # stopped before a first roster

@@ -30,6 +30,7 @@ def shifts_of(table):  # type: ignore[no-untyped-def]
     return out
 
 
+@pytest.mark.slow
 def test_48_hours_off_after_nights_and_11_hours_between_shifts(table) -> None:
     for sid, mine in shifts_of(table).items():
         for a, b in itertools.pairwise(mine):

@@ -18,6 +18,7 @@ def test_the_examples_are_there():
     assert {"medical-ward.yaml", "icu-4-weeks.yaml", "infeasible-ward.yaml"} <= names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", FEASIBLE, ids=lambda p: p.stem)
 def test_example_solves_and_check_agrees(path):
     sc = load_scenario(path)

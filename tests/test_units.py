@@ -92,6 +92,7 @@ def test_sizes_parse():
         unit(5, 28)
 
 
+@pytest.mark.slow
 def test_the_smallest_unit_solves_to_a_feasible_roster_that_check_scores_the_same():
     sc = load_scenario(unit(30, 28))
     result = solve(sc, SolveParams(time_limit=5, workers=2, seed=0, explain=False))

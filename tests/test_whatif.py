@@ -191,6 +191,7 @@ def test_max_gap_solves_an_unproven_variant_again_until_its_gap_is_met(
     assert len(calls) == 3 and list(once["solves"]) == [1, 1, 1] and not once["proven"].any()
 
 
+@pytest.mark.slow
 def test_max_gap_on_a_real_search_that_needs_more_time() -> None:
     # a tenth of a second leaves the ward's roster far from proven (gap
     # above 90%); given up to 10 s more, CP-SAT proves it in a second or two
