@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 
 def whole_weekends(scenario: Scenario) -> list[list[int]]:
+    """Weekends with all their days in the horizon (day indexes): the only ones
+    the rule judges; one cut by the horizon's start or end is left out."""
     return [b for b in weekend_blocks(scenario) if len(b) == len(set(scenario.weekend))]
 
 

@@ -47,6 +47,8 @@ def counts(
 
 
 def eligible(scenario: Scenario, role: str | None, skill: str | None) -> list[Staff]:
+    """Staff who could count for a need: they may work as ``role`` and have
+    ``skill`` (None = any). Leave and rules are not considered."""
     return [
         p
         for p in scenario.staff

@@ -40,6 +40,11 @@ RULE = "time_cover"
 
 @dataclass(frozen=True)
 class Segment:
+    """A piece of one entry's window on one day that the same shifts span
+    from end to end: the unit that time cover is encoded, checked and
+    charged by (person-hours short over ``b - a`` minutes). ``source`` is the
+    entry's index in ``scenario.time_cover``."""
+
     source: int
     entry: TimeCover
     day: int  # the day the window starts
@@ -81,6 +86,9 @@ def applying(scenario: Scenario) -> list[list[int]]:
 
 
 def segments(scenario: Scenario) -> list[Segment]:
+    """Every entry's window on each day it applies, cut at the starts and ends
+    of the shifts that can count for it and at the horizon's end. Encoding,
+    checking and the coverage table all walk these, so they agree."""
     tl = scenario.timeline
     horizon_end = tl.instant(scenario.horizon.days, 0)
     relevant = [workable(scenario, tc) for tc in scenario.time_cover]
@@ -120,10 +128,14 @@ def hours_short(seg: Segment, people: int) -> int:
 
 
 def weight_of(tc: TimeCover, soft_cover: bool) -> int | None:
+    """Weight per person-hour short of ``min``; None = hard, unless
+    ``--soft-cover`` turns it into ``SOFT_COVER_WEIGHT``."""
     return SOFT_COVER_WEIGHT if tc.weight is None and soft_cover else tc.weight
 
 
 def present(ctx: CheckContext, seg: Segment) -> int:
+    """People a finished roster has on the segment: on a shift spanning it,
+    as a role that counts (history days record no role: the shift alone counts)."""
     tc, n = seg.entry, 0
     for p in eligible(ctx.scenario, tc.role, tc.skill):
         for e, sid in seg.spans:
