@@ -12,6 +12,10 @@ from roster.scenario import Scenario
 
 @dataclass(frozen=True)
 class Index:
+    """A scenario's ids in its own order, each at its dense index (``staff[s]``,
+    ``s_of[id]``); build it with ``Index.of``. Duties share the shift code
+    space from ``len(shifts)`` on."""
+
     staff: tuple[str, ...]
     shifts: tuple[str, ...]
     roles: tuple[str, ...]

@@ -63,6 +63,10 @@ class SolveParams(BaseModel):
 
 @dataclass
 class Progress:
+    """A snapshot of a running solve, as ``solve``'s ``progress`` callback gets
+    it: seconds since the start, the best objective and bound so far (None
+    until there is one) and the number of rosters found."""
+
     elapsed: float
     objective: float | None
     bound: float | None
@@ -122,6 +126,9 @@ def _whole(value: float) -> float:
 
 
 def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
+    """Set a CP-SAT solver up from ``params`` (time limit, workers and their
+    search portfolio, seed, log, extra parameters). CP-SAT leaves Ctrl-C to us,
+    so a stop keeps the best roster."""
     p = solver.parameters
     if params.time_limit is not None:
         p.max_time_in_seconds = params.time_limit

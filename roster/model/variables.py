@@ -85,6 +85,11 @@ def roster_of(cells: Pinned, scenario: Scenario, index: Index) -> Roster:
 
 @dataclass
 class Variables:
+    """A model's decision variables: per free (s, d) cell a Boolean per shift
+    and per duty, the day-worked literal and role choices; every other cell is a
+    constant (``pinned``, else not worked). Read cells through ``lit``,
+    ``duty``, ``worked`` and ``as_role``, which hide that difference."""
+
     index: Index
     #: roles[s][t] -> the roles person s may work shift t as
     roles: list[list[tuple[int, ...]]]

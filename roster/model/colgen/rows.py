@@ -57,6 +57,10 @@ class Row:
 
 @dataclass
 class Rows:
+    """The master problem's linking rows (cover per shift and over clock time),
+    and per person which rows each of their cells counts in: what pricing needs
+    to value a person's schedule against the duals."""
+
     rows: list[Row]
     #: touch[s][(d, t, r)] -> the rows person s counts in when working that cell
     touch: list[dict[Cell, tuple[int, ...]]]
