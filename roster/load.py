@@ -52,6 +52,9 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.cons
 
 
 def parse_text(text: str, source: str = "<text>", json_only: bool = False) -> Any:
+    """Parse YAML 1.2 (or JSON only) into plain data, dates left as text for
+    pydantic. ScenarioError, naming ``source``, if it does not parse or is too
+    big or deep to be a scenario (alias bombs included)."""
     data = _parse(text, source, json_only)
     problem = _too_big(data)
     if problem:
@@ -222,6 +225,9 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
 
 
 def describe_errors(exc: ValidationError, data: Any) -> list[tuple[str, str]]:
+    """pydantic's errors as (field path, message) for people who write
+    scenarios: paths name ids and rule kinds from ``data`` (``staff[3]
+    (N04).contract``), unknown fields list what is allowed, repeats dropped."""
     problems: list[tuple[str, str]] = []
     seen = set()
     for err in exc.errors(include_url=False):

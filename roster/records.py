@@ -100,6 +100,8 @@ def _parse_clock(value: Any) -> int:
 
 
 def format_clock(minutes: int) -> str:
+    """Minutes after midnight as 'HH:MM' (1440 is '24:00'): how clock fields
+    are written back and shown, the inverse of reading them."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -115,6 +117,9 @@ class Frozen(Strict):
 
 
 class Horizon(Frozen):
+    """The days being rostered: ``start`` is day index 0, and every day index
+    in the model is an offset from it (negative ones are history)."""
+
     start: dt.date = Field(ge=FIRST_DATE, le=LAST_DATE, description="first day of the roster")
     days: int = Field(ge=1, le=366, description="number of days (1 to 366)")
 
@@ -124,6 +129,10 @@ class Horizon(Frozen):
 
 
 class Shift(Frozen):
+    """A shift on the local clock. It belongs to the day it starts; an end at
+    or before the start is on the next day. Its real length on a date (clock
+    changes) comes from ``Scenario.span`` and ``Scenario.paid``."""
+
     id: Id
     name: str | None = None
     start: Clock = Field(description="clock time the shift starts, 'HH:MM'")
@@ -210,6 +219,9 @@ class Duty(Frozen):
 
 
 class Role(Frozen):
+    """What a person works a shift as (RN, pharmacist ...): cover counts
+    people by the role they work, not by every role they hold."""
+
     id: Id
     name: str | None = None
     shifts: list[Id] | None = Field(
@@ -218,11 +230,17 @@ class Role(Frozen):
 
 
 class Skill(Frozen):
+    """A qualification (charge, IV ...) that cover may ask for, with or
+    without a role."""
+
     id: Id
     name: str | None = None
 
 
 class DateRange(Frozen):
+    """``{from, to}`` in a scenario file: both dates included; ``to`` before
+    ``from`` is an error."""
+
     from_: dt.date = Field(alias="from")
     to: dt.date
 
@@ -304,10 +322,13 @@ LeaveCredit = Annotated[
 
 
 def leave_type(spec: dt.date | Leave) -> str:
+    """The type of a leave entry: a bare date is annual leave."""
     return spec.type if isinstance(spec, Leave) else "annual"
 
 
 def expand(specs: list[DateSpec]) -> list[dt.date]:
+    """The dates of a list of dates and ranges, in the order given (ranges
+    inclusive; a date listed twice stays twice)."""
     out: list[dt.date] = []
     for spec in specs:
         out.extend(spec.dates() if isinstance(spec, DateRange) else [spec])
@@ -493,6 +514,11 @@ NO_CARRY = Carry()
 
 @dataclass(frozen=True)
 class Need:
+    """One cover requirement after weekday patterns, holidays and date
+    overrides are resolved (``demand_table``): for a day, a shift (or shifts
+    counted together) and a role and/or skill, the ``demand`` entry that
+    applies, whose index is ``source``."""
+
     day: int
     shift: str  # its label: 'N', or 'N+LN' for several counted together
     role: str | None

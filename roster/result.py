@@ -13,6 +13,10 @@ if TYPE_CHECKING:
 
 
 class SolveStatus(str, Enum):  # noqa: UP042 - StrEnum would change str(status)
+    """How a solve ended, in our terms rather than CP-SAT's: OPTIMAL (proven
+    best), FEASIBLE (a roster, not proven best), INFEASIBLE (proven that none
+    exists), UNKNOWN (neither a roster nor a proof in the time given)."""
+
     OPTIMAL = "OPTIMAL"
     FEASIBLE = "FEASIBLE"
     INFEASIBLE = "INFEASIBLE"

@@ -59,6 +59,10 @@ else:  # to pydantic, a union built from the registry at run time (only typing.U
 
 
 class Staff(Frozen):
+    """A person: the roles they may work as, skills and contract, and their
+    own rules, leave, unavailability, fixed shifts and requests. Their own
+    hours, leave credit and same-named rules replace the contract's."""
+
     id: Id
     name: str | None = None
     roles: list[Id] = Field(min_length=1)
@@ -84,6 +88,9 @@ class Staff(Frozen):
 
 
 class Contract(Frozen):
+    """Terms shared by the staff who name it: contracted hours, what a leave
+    day counts as, and rules."""
+
     id: Id
     name: str | None = None
     hours_per_week: float | None = Field(None, ge=0, le=168, description="contracted hours")
@@ -96,6 +103,10 @@ class Contract(Frozen):
 
 
 class Scenario(Frozen):
+    """Everything a roster is built from, as one file states it: validated
+    once (every id resolved, see ``roster.validation``) and frozen, so the
+    derived lookups below are computed once and cached."""
+
     name: str | None = None
     description: str | None = None
     horizon: Horizon
@@ -449,4 +460,6 @@ class RuleInstance:
 
 
 def rule_types() -> list[type[Rule]]:
+    """Every registered rule kind, in the order ``roster.constraints`` imports
+    them: what a ``rules:`` list may hold."""
     return list(registry.values())

@@ -34,6 +34,10 @@ def _allowed(ids: list[str] | set[str]) -> str:
 
 
 def cross_check(sc: Scenario) -> None:
+    """Raise ScenarioError with every problem pydantic cannot see field by
+    field: duplicate ids, references to ids not defined, dates outside the
+    horizon, a day with two leave types, unknown history codes; once those are
+    clear, cover patterns that set the same thing twice."""
     problems: list[tuple[str, str]] = []
 
     def unique(section: str, ids: list[str]) -> None:
@@ -226,6 +230,9 @@ def cross_check(sc: Scenario) -> None:
 
 
 def check_rules(sc, path, rules, known, problems) -> None:
+    """Add to ``problems`` the (field path, message) of a ``rules:`` list at
+    ``path``: kinds that belong in the scenario's own list, and ids in scopes
+    and rule fields not in ``known`` (kind of id -> the ids defined)."""
     for i, rule in enumerate(rules):
         at = f"{path}[{i}] ({rule.kind})"
         if getattr(rule, "scenario_only", False) and path != "rules":
