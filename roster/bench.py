@@ -137,6 +137,8 @@ def row_line(row: Row) -> str:
 
 
 def best_known(data_dir: Path) -> dict[str, dict[str, str]]:
+    """The published results per instance from ``data_dir/best_known.csv``
+    (its rows, as text); empty when there is no such file."""
     path = data_dir / "best_known.csv"
     if not path.exists():
         return {}
@@ -225,6 +227,9 @@ def bench_curtois(
     outdir: Path,
     on_row: Callable[[Row], None] | None = None,
 ) -> list[Row]:
+    """Solve ``Instance<i>.txt`` from ``data_dir`` and write each roster in the
+    benchmark's own layout to ``outdir``; rows add the best known objective and
+    the gap to it (``gap_pct`` is renamed ``gap_to_bound_pct``)."""
     known = best_known(data_dir)
 
     def extend(row: Row) -> None:
@@ -288,6 +293,9 @@ def bench_units(
 
 
 def write_csv(rows: list[Row], path: Path, columns: list[str] = COLUMNS) -> None:
+    """The rows as CSV, these columns only, written atomically and with text a
+    spreadsheet would run as a formula made safe."""
+
     def write(fh: Any) -> None:
         w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
@@ -299,6 +307,9 @@ def write_csv(rows: list[Row], path: Path, columns: list[str] = COLUMNS) -> None
 def markdown(
     rows: list[Row], title: str, columns: list[str], time_limit: float, workers: int, command: str
 ) -> str:
+    """The rows as a markdown table, headed with what a result depends on
+    (date, git commit, OR-Tools version, machine, workers, time limit) and the
+    command that reproduces it."""
     commit = (
         subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True

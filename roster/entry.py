@@ -9,6 +9,8 @@ import sys
 
 
 def main() -> None:
+    """The ``roster`` console script: the command line, with Ctrl-C held back
+    while it loads."""
     # Ctrl-C is held back while the libraries load (a compiled extension
     # interrupted half-way fails in ways no handler can tidy), then honoured
     held = hasattr(signal, "pthread_sigmask")

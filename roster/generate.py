@@ -120,6 +120,9 @@ W_FAIR = 5
 
 @dataclass(frozen=True)
 class Person:
+    """A generated staff member, before becoming a scenario's staff entry:
+    one role, a contract from ``CONTRACTS``, skills (charge, senior)."""
+
     id: str
     role: str
     contract: str

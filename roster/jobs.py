@@ -24,6 +24,9 @@ from roster.validation import ScenarioError
 
 @dataclass(frozen=True)
 class Job:
+    """One solve to run in a worker process or on a cluster: the scenario as
+    text (so that it pickles and crosses the wire), and how to solve it."""
+
     key: str  #: unique within a run: the output folder's name
     text: str  #: the scenario file's text (YAML or JSON)
     source: str  #: where the text came from, for messages
@@ -36,6 +39,9 @@ class Job:
 
 @dataclass
 class Outcome:
+    """What came back for a job: its result, or (``result`` None) ``error``,
+    already worded for people: bad input, an internal error, a failed worker."""
+
     key: str
     result: Result | None
     error: str | None = None

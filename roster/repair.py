@@ -42,6 +42,9 @@ DAY_OFF_WEIGHT = 300
 
 @dataclass
 class Absence:
+    """A person away from ``first`` to ``last`` inclusive (a sick call, as
+    ``--absent`` gives it); the repair adds it to the scenario as leave."""
+
     staff: str
     first: dt.date
     last: dt.date

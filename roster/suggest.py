@@ -20,6 +20,10 @@ from roster.scenario import Scenario
 
 @dataclass
 class Candidate:
+    """One person tried in the shift: what taking it would change in the
+    total penalty (cover soft), rule by rule, and which hard rules it would
+    break (none: ``eligible``)."""
+
     staff: str
     name: str
     role: str

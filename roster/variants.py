@@ -93,11 +93,17 @@ class Axis:
 
 @dataclass(frozen=True)
 class Variant:
+    """One what-if scenario: the base with ``values`` (key -> value, as
+    written) applied, none for the base itself; ``name`` is its output
+    folder's name, already safe as one."""
+
     name: str
     values: dict[str, str] = field(default_factory=dict)
 
 
 def neutral(key: str, value: str) -> bool:
+    """Whether a key's value changes nothing (staff 0, demand ×1 or ±0,
+    leave '-'), so that an axis can say which of its values is the base."""
     kind = key.split(".", 1)[0]
     if kind == "staff":
         return int(value) == 0

@@ -165,10 +165,13 @@ def check_output_folder(outdir: str) -> None:
 
 
 def cannot_write(outdir: str, exc: OSError) -> typing.NoReturn:
+    """Exit 2: a run's results could not be written to ``outdir`` (the OS's
+    reason, e.g. a full disk)."""
     fail(f"cannot write the results to {outdir}: {exc.strerror or exc}")
 
 
 def write_or_exit(target: str, write: Callable[[], object]) -> None:
+    """Run ``write``; an OSError exits 2 naming ``target``, not a traceback."""
     try:
         write()
     except OSError as exc:
@@ -202,6 +205,7 @@ def outcome(result: Result, time_limit: float, conflict: str, advice: str = "") 
 
 
 def print_by_rule(report: CheckReport) -> None:
+    """The total penalty per rule as a table; nothing when there is none."""
     if report.by_rule:
         t = Table("rule", "penalty", title="penalties by rule")
         for rule, total in report.by_rule.items():
@@ -220,6 +224,8 @@ def stopped(summary: Path) -> typing.NoReturn:
 
 
 def cell(value: object) -> str:
+    """A value in a terminal table: '-' for missing (None or NaN), a float in
+    ``:g`` form (6 significant digits)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -30,6 +30,8 @@ from roster.suggest import suggest as rank
 
 
 def verdict(feasible: bool, hard: int) -> str:
+    """'feasible', or how many hard violations: the same words for ``check``
+    and ``report``."""
     return "feasible" if feasible else f"{hard} hard violation(s)"
 
 

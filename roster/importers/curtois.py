@@ -173,6 +173,8 @@ def _convert(sec: dict[str, list[list[str]]], name: str) -> dict[str, Any]:
 
 
 def read(path: str | Path) -> dict[str, Any]:
+    """Scenario data for an instance file (named by its stem); ScenarioError
+    naming the file if it cannot be read or converted."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
