@@ -29,8 +29,9 @@ from pathlib import Path
 import pandas as pd
 
 from roster import check, load_scenario
+from roster.files import write_scenario
 from roster.generate import unit
-from roster.output import UNFINISHED, foreign_entries, write_scenario
+from roster.output import UNFINISHED, foreign_entries
 from roster.roster import Roster
 
 

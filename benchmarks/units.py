@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from roster.files import write_scenario
 from roster.generate import name, parse_sizes, unit
-from roster.output import write_scenario
 
 
 def main() -> None:

@@ -17,17 +17,11 @@ from typing import Any
 
 import pandas as pd
 
+from roster.files import write_json, write_table
 from roster.jobs import Job, Outcome, executor
 from roster.load import load_text
 from roster.model.solve import SolveParams
-from roster.output import (
-    BATCH_SOURCE,
-    UNFINISHED,
-    output_set,
-    write_json,
-    write_result,
-    write_table,
-)
+from roster.output import BATCH_SOURCE, UNFINISHED, output_set, write_result
 from roster.result import Result, SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError

@@ -25,11 +25,11 @@ from typing import Any
 
 from roster.checker import check
 from roster.errors import InputError
+from roster.files import atomic_write, safe_cell, write_scenario, write_table
 from roster.generate import MIN_STAFF, name, parse_sizes, unit
 from roster.importers.curtois import read, roster_rows
 from roster.load import load_scenario
 from roster.model.solve import SolveParams, solve
-from roster.output import atomic_write, safe_cell, write_scenario, write_table
 from roster.roster import Roster
 from roster.scenario import Scenario
 

@@ -11,11 +11,18 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from roster.output import atomic_write, coverage_table, hours_due, staff_totals
+from icalendar import Calendar, Event, vText
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from roster.files import atomic_write
 from roster.records import format_clock
+from roster.report import PALETTE
 from roster.result import CheckReport
 from roster.roster import Roster
 from roster.scenario import Scenario
+from roster.tables import coverage_table, hours_due, staff_totals
 
 
 def write_xlsx(
@@ -23,12 +30,6 @@ def write_xlsx(
 ) -> Path:
     """The wall chart with shift colours and a legend, then sheets for cover
     and per-person totals; header rows frozen."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    from roster.report import PALETTE
-
     sc = scenario
     colors = {s.id: PALETTE[i % len(PALETTE)].lstrip("#") for i, s in enumerate(sc.shifts)}
     bold, thin = Font(bold=True), Side(style="thin", color="BBBBBB")
@@ -193,8 +194,6 @@ def shift_times(scenario: Scenario, date: dt.date, shift: str) -> tuple[dt.datet
 
 def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[Path]:
     """One .ics per staff member (RFC 5545), named after their id."""
-    from icalendar import Calendar, Event, vText
-
     folder = Path(folder)
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     by_person: dict[str, list[tuple[dt.date, str, str]]] = {p.id: [] for p in scenario.staff}

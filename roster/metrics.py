@@ -15,11 +15,11 @@ from typing import Any
 from roster.checker import RosterView
 from roster.constraints import cover, requests, time_cover
 from roster.constraints.fairness import Fairness
-from roster.output import hours_due, staff_totals
 from roster.records import format_clock
 from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
+from roster.tables import hours_due, staff_totals
 
 
 def who(role: str | None, skill: str | None) -> str:

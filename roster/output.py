@@ -1,8 +1,7 @@
 """Writing a result to disk: CSV rosters, coverage, penalties, the report,
-the scenario and the summary.
+the scenario and the summary, and reading such a folder back.
 
-Every file is first written beside its target and then renamed over it, so a
-crash or Ctrl-C never leaves half a file. A run's files are one set
+Every file is written atomically (``roster.files``). A run's files are one set
 (``output_set``): written into a fresh folder beside the output folder and
 swapped in whole, so a reader sees the previous run's files or this run's,
 never a mix.
@@ -13,27 +12,26 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
-import json
 import os
-import re
 import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from roster.checker import RosterView
-from roster.constraints import cover, time_cover
-from roster.constraints.base import weekend_blocks
-from roster.load import dump_yaml, load_scenario
-from roster.result import CheckReport, Result
+from roster.export import write_xlsx
+from roster.files import current_umask, write_json, write_table
+from roster.load import load_scenario
+from roster.report import write_report
+from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
+from roster.tables import coverage_table, penalty_table, summary
 from roster.validation import ScenarioError
 
 ROSTER_FILES = (
@@ -53,65 +51,6 @@ RUN_FILES = (*ROSTER_FILES, "scenario.json", "summary.json", "changes.csv", BATC
 #: cannot be swapped whole): the folder is unfinished
 UNFINISHED = ".roster-writing"
 _STAGING = ".roster-new-"
-
-
-def atomic_write(path: Path, write: Callable[[Any], None], mode: str = "w") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        text = "b" not in mode
-        with os.fdopen(
-            fd, mode, encoding="utf-8" if text else None, newline="" if text else None
-        ) as fh:
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600: use the usual mode
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def safe_cell(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula (a name such as
-    ``=HYPERLINK(...)``), prefixed with ``'`` so it shows as text; numbers,
-    negative ones included, are left alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def safe_table(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with every text cell (and the index and header) passed
-    through ``safe_cell``."""
-    out = df.copy()
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(safe_cell)
-    if not pd.api.types.is_numeric_dtype(out.index):
-        out.index = out.index.map(safe_cell)
-    out.columns = [safe_cell(c) for c in out.columns]
-    return out
-
-
-def write_table(path: Path, df: pd.DataFrame, index: bool = False) -> None:
-    """A CSV the product writes, atomically and safe to open in a
-    spreadsheet (every CSV goes through here)."""
-    safe = safe_table(df)
-    atomic_write(path, lambda fh: safe.to_csv(fh, index=index))
-
-
-def write_scenario(data: dict[str, Any], path: Path) -> None:
-    """Scenario data as a file ``load_scenario`` reads back: JSON for a
-    ``.json`` path, YAML otherwise (written by ``import`` and the unit generator)."""
-    if path.suffix == ".json":
-        write_json(path, data)
-    else:
-        atomic_write(path, lambda fh: dump_yaml(data, fh))
 
 
 def foreign_entries(folder: str | Path) -> list[str]:
@@ -174,7 +113,8 @@ def output_set(folder: str | Path) -> Iterator[Path]:
         try:
             yield staging
             os.chmod(
-                staging, target.stat().st_mode & 0o7777 if target.is_dir() else 0o777 & ~_umask()
+                staging,
+                target.stat().st_mode & 0o7777 if target.is_dir() else 0o777 & ~current_umask(),
             )
             _swap_in(staging, target)
         finally:
@@ -265,102 +205,6 @@ def _ctrl_c_held() -> Iterator[None]:
             signal.raise_signal(signal.SIGINT)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def coverage_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
-    view = RosterView(scenario, roster)
-    parts = [cover.coverage(view), time_cover.coverage(view)]
-    parts = [p for p in parts if not p.empty]
-    return (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(
-            columns=[
-                "date",
-                "shift",
-                "window",
-                "role",
-                "skill",
-                "min",
-                "preferred",
-                "max",
-                "assigned",
-                "shortfall",
-                "below_preferred",
-                "surplus",
-            ]
-        )
-    )
-
-
-def staff_totals(scenario: Scenario, roster: Roster) -> dict[str, dict[str, Any]]:
-    """Per person: paid hours (real time; on-call duties their paid share),
-    hours credited for leave, shifts, nights, on-call duties held and their
-    paid hours, and worked weekends (a shift or a resident duty)."""
-    cells, held = roster.layers(scenario)
-    blocks = weekend_blocks(scenario)
-    resident = scenario.resident_duties
-    out = {}
-    for p in scenario.staff:
-        days = range(scenario.horizon.days)
-        worked = [(d, t) for d in days for t, _ in cells.get((p.id, d), [])]
-        duties = [(d, k) for d in days for k, _ in held.get((p.id, d), [])]
-        on_site = {d for d, k in duties if k in resident}
-        duty_minutes = sum(scenario.paid(d, k) for d, k in duties)
-        out[p.id] = {
-            "hours": round((sum(scenario.paid(d, t) for d, t in worked) + duty_minutes) / 60, 2),
-            "leave_hours": round(sum(scenario.credit[p.id].values()) / 60, 2),
-            "shifts": len(worked),
-            "nights": sum(1 for _, t in worked if scenario.shift_by_id[t].is_night),
-            "duties": len(duties),
-            "duty_hours": round(duty_minutes / 60, 2),
-            "weekends": sum(
-                1 for b in blocks if any((p.id, d) in cells or d in on_site for d in b)
-            ),
-        }
-    return out
-
-
-def hours_due(scenario: Scenario, staff: str) -> float | None:
-    """Contracted hours for the horizon, pro rata to the days not on leave
-    that credits nothing: a leave day that credits hours still owes them,
-    and its credit counts as hours paid (``leave_hours`` in ``staff_totals``)."""
-    weekly = scenario.hours_per_week(staff)
-    if weekly is None:
-        return None
-    uncredited = len(scenario.leave_days[staff]) - len(scenario.credit[staff])
-    return weekly * (scenario.horizon.days - uncredited) / 7
-
-
-def summary(result: Result, scenario: Scenario) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "scenario": scenario.name,
-        "status": result.status.value,
-        "objective": result.objective,
-        "best_bound": result.best_bound,
-        "gap": result.gap,
-        "wall_time_s": round(result.wall_time_s, 3),
-        "first_solution_s": (
-            round(result.first_solution_s, 3) if result.first_solution_s is not None else None
-        ),
-        "stopped_by_user": result.stopped_by_user,
-    }
-    if result.cpsat_objective is not None and result.cpsat_objective != result.objective:
-        out["cpsat_objective"] = result.cpsat_objective
-    if result.report is not None and result.roster is not None:
-        out["check_total_penalty"] = result.report.total_penalty
-        out["hard_violations"] = len(result.report.hard_violations)
-        out["penalty_by_rule"] = result.report.by_rule
-        out["staff"] = staff_totals(scenario, result.roster)
-    if result.explanation:
-        out["explanation"] = result.explanation
-    return out
-
-
 def write_result(
     result: Result,
     scenario: Scenario,
@@ -372,9 +216,6 @@ def write_result(
     ``xlsx`` also roster.xlsx), scenario.json (the scenario they belong to,
     for exports), ``extra`` (a table as CSV, a dict as JSON; e.g. repair's
     changes.csv) and summary.json, as one set (``output_set``)."""
-    from roster.export import write_xlsx
-    from roster.report import write_report
-
     names = []
     with output_set(outdir) as folder:
         if result.roster is not None and result.report is not None:
@@ -423,16 +264,3 @@ def load_folder(folder: str | Path, where: str = "folder") -> tuple[Scenario, Ro
         raise bad("no roster.csv here (the solve found no roster?)")
     scenario = load_scenario(folder / "scenario.json")
     return scenario, Roster.from_csv(folder / "roster.csv", scenario)
-
-
-def write_json(path: Path, data: Any) -> None:
-    """A JSON file, atomically (dates and other values as text)."""
-    atomic_write(path, lambda fh: json.dump(data, fh, indent=1, default=str))
-
-
-def penalty_table(report: CheckReport) -> pd.DataFrame:
-    """penalties.csv: one row per penalty, its dates space-separated."""
-    return pd.DataFrame(
-        [{**v.as_dict(), "dates": " ".join(v.as_dict()["dates"])} for v in report.penalties],
-        columns=["rule", "staff", "dates", "amount", "weight", "penalty", "message"],
-    )

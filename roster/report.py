@@ -15,12 +15,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from roster.constraints import requests, time_cover
+from roster.files import atomic_write
 from roster.metrics import fair_loads, who
-from roster.output import atomic_write, coverage_table, hours_due, staff_totals
 from roster.records import format_clock
 from roster.result import CheckReport, Result, SolveStatus
 from roster.roster import Roster
 from roster.scenario import Scenario
+from roster.tables import coverage_table, hours_due, staff_totals
 
 #: shift colours: light enough to print, distinct on screen
 PALETTE = [
@@ -266,6 +267,8 @@ def _charts(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
 def render(
     scenario: Scenario, roster: Roster, report: CheckReport, result: Result | None = None
 ) -> str:
+    """report.html's text: the headline, the roster grid, cover, people and
+    penalties (``result`` adds status, bound and gap)."""
     env = Environment(
         loader=PackageLoader("roster", "templates"), autoescape=select_autoescape(["html", "j2"])
     )

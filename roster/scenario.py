@@ -51,6 +51,7 @@ from roster.records import (
     leave_type,
 )
 from roster.timeline import Timeline
+from roster.validation import cross_check
 
 if TYPE_CHECKING:  # to a type checker, any rule
     AnyRule = Rule
@@ -444,8 +445,6 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
-        from roster.validation import cross_check
-
         cross_check(self)
         return self
 

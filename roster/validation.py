@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from roster.constraints.time_cover import applying
 from roster.errors import InputError
+from roster.records import LEAVE_TYPES, Leave, demand_table, leave_type
 
 if TYPE_CHECKING:
     from roster.scenario import Scenario
@@ -60,8 +62,6 @@ def cross_check(sc: Scenario) -> None:
         ("contracts", contracts),
     ):
         unique(section, ids)
-    from roster.records import LEAVE_TYPES, Leave, leave_type
-
     unique("leave_types", list(sc.leave_types))
     for i, k in enumerate(sc.duties):
         if k.id in shifts:
@@ -217,9 +217,6 @@ def cross_check(sc: Scenario) -> None:
                 )
 
     if not problems:
-        from roster.constraints.time_cover import applying
-        from roster.records import demand_table
-
         for section, resolve in (("demand", demand_table), ("time_cover", applying)):
             try:
                 resolve(sc)

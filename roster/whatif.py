@@ -21,12 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
+from roster.files import atomic_write, write_table
 from roster.jobs import Job, executor
 from roster.load import load_scenario, read_data
 from roster.metrics import outcome
 from roster.model.solve import SolveParams
-from roster.output import atomic_write, write_result, write_table
+from roster.output import write_result
 from roster.result import SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
@@ -445,12 +448,9 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
     """Uncovered hours and objective against headcount, one line per role
     (against the first key's values when no headcount is varied), unproven
     points ringed in red."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
+    # a Figure of its own, not pyplot: no backend chosen for the caller
+    fig = Figure(figsize=(8, 7))
+    top, bottom = fig.subplots(2, 1, sharex=True)
     staff_axes = [a for a in axes if a.kind == "staff"]
     for axis in staff_axes or axes[:1]:
         # the other keys at their unchanged value (or their first)
@@ -481,8 +481,6 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
     bottom.set_ylabel("objective (penalty)")
     bottom.set_xlabel("headcount" if staff_axes else axes[0].key)
     top.set_title(f"What if: {base.name or 'scenario'}")
-    from matplotlib.ticker import MaxNLocator
-
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
         handles, labels = ax.get_legend_handles_labels()
@@ -493,4 +491,3 @@ def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=110), mode="wb")
-    plt.close(fig)

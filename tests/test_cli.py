@@ -307,8 +307,8 @@ def test_solve_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
 def test_time_and_leave_input_errors_exit_2(
     tmp_path: Path, change: dict[str, Any], where: str
 ) -> None:
+    from roster.files import write_scenario
     from roster.load import read_data
-    from roster.output import write_scenario
 
     data = read_data(SMALL)
     if "staff_leave" in change:
@@ -324,8 +324,8 @@ def test_time_and_leave_input_errors_exit_2(
 
 
 def test_utc_is_assumed_once_without_a_time_zone(tmp_path: Path) -> None:
+    from roster.files import write_scenario
     from roster.load import read_data
-    from roster.output import write_scenario
 
     data = read_data(SMALL)
     data.pop("timezone", None)

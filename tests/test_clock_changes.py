@@ -16,7 +16,7 @@ import pytest
 from helpers import roster, solve_and_check
 from roster import SolveParams, check, load_scenario, solve
 from roster.constraints import time_cover
-from roster.output import staff_totals
+from roster.tables import staff_totals
 from roster.timeline import Timeline
 
 UTC = dt.UTC

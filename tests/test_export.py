@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from roster import ScenarioError, SolveParams, load_scenario, solve, write_result
 from roster.cli import main
 from roster.export import shift_times, write_ical, write_xlsx
-from roster.output import coverage_table, load_folder, staff_totals
+from roster.output import load_folder
 from roster.report import PALETTE
+from roster.tables import coverage_table, staff_totals
 from tests.helpers import BASE, scenario
 from tests.helpers import roster as make_roster
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from roster.cli import main
+from roster.files import safe_cell, safe_table
 from roster.load import dump_yaml
-from roster.output import safe_cell, safe_table
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tTAB"]
 

@@ -122,8 +122,8 @@ def test_ctrl_c_mid_solve_exits_130_with_the_best_roster_written(tmp_path: Path)
     import subprocess
     import sys
 
+    from roster.files import write_scenario
     from roster.generate import unit
-    from roster.output import write_scenario
 
     path = tmp_path / "unit.yaml"
     write_scenario(unit(30, 28, 1), path)

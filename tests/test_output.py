@@ -14,7 +14,8 @@ import pytest
 
 from helpers import roster as make_roster
 from roster import Result, SolveParams, SolveStatus, check, load_scenario, solve, write_result
-from roster.output import atomic_write, coverage_table, staff_totals, summary
+from roster.files import atomic_write
+from roster.tables import coverage_table, staff_totals, summary
 
 DATA = Path(__file__).parent / "data"
 FILES = [

@@ -62,7 +62,7 @@ def test_a_failed_write_keeps_the_old_set_and_its_folder(
     def fail(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("roster.report.write_report", fail)
+    monkeypatch.setattr(output, "write_report", fail)
     with pytest.raises(KeyboardInterrupt):
         write_result(solved, small, out)
     assert {name: (out / name).read_bytes() for name in _names(out)} == before
@@ -248,7 +248,7 @@ def test_ctrl_c_while_writing_is_held_until_the_new_set_is_in_place(
         os.kill(os.getpid(), signal.SIGINT)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(roster.report, "write_report", pressed)
+    monkeypatch.setattr(output, "write_report", pressed)
     with pytest.raises(KeyboardInterrupt):
         write_result(solved, small, out, xlsx=True)
     assert "roster.xlsx" in _names(out) and "roster.csv" in _names(out)

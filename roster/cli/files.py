@@ -9,9 +9,10 @@ import click
 from roster.checker import check
 from roster.cli.common import main, out, output_file, write_or_exit
 from roster.export import write_ical, write_xlsx
+from roster.files import write_scenario
 from roster.importers.curtois import read
 from roster.load import load_scenario
-from roster.output import load_folder, write_scenario
+from roster.output import load_folder
 
 
 @main.group(name="import")

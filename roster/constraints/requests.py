@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from roster.constraints.base import Section, fmt_dates
 from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
+from roster.records import expand
 
 if TYPE_CHECKING:
     from roster.records import Request
@@ -29,8 +30,6 @@ def each_request(
 ) -> Iterator[tuple[str, int, Request]]:
     """(person, day, request) for every requested day in the horizon, of
     ``staff`` only when given."""
-    from roster.records import expand
-
     people = scenario.staff if staff is None else [scenario.staff_by_id[s] for s in staff]
     for p in people:
         for q in p.requests:

@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
 from roster.constraints.base import Rule, Section
+from roster.constraints.leave import blocked
 from roster.constraints.literals import Expr, Lit, neg, soft_one
 from roster.model.index import Index
 from roster.model.variables import Pinned, Variables
@@ -426,8 +427,6 @@ class RuleContext:
 def blocked_cells(scenario: Scenario, index: Index) -> set[tuple[int, int, int]]:
     """(s, d, t) no roster may use: leave, unavailability, and what hard rules
     rule out for good (a shift limited to 0). They get no variable at all."""
-    from roster.constraints.leave import blocked
-
     out: set[tuple[int, int, int]] = set()
     codes = range(len(index.shifts) + len(index.duties))
     for sid, days in blocked(scenario).items():

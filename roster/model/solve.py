@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from roster.checker import CheckReport, check
 from roster.model.build import build
 from roster.model.colgen import ColumnGeneration, Infeasible
+from roster.model.explain import explain
 from roster.model.lns import Search, tune
 from roster.model.variables import Pinned, pinned_cells
 from roster.result import Result, SolveStatus
@@ -631,8 +632,6 @@ def solve(
             status = SolveStatus.UNKNOWN
         explanation: list[str] = []
         if status == SolveStatus.INFEASIBLE and params.explain and not stopped:
-            from roster.model.explain import explain
-
             # the explanation lives within the time limit too (at least half
             # a second of it, so that a quick reason is still found)
             left = (params.time_limit - wall) if params.time_limit is not None else None

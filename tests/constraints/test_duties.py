@@ -10,7 +10,7 @@ import pytest
 from ruletools import found, optimum, pinned, roster, scenario
 
 from roster import Roster, ScenarioError, check
-from roster.output import staff_totals
+from roster.tables import staff_totals
 
 OC = {"id": "OC", "start": "17:00", "end": "08:30", "paid_fraction": 0.25}
 ROC = {"id": "ROC", "start": "22:00", "end": "07:00", "resident": True}  # paid in full

@@ -10,8 +10,8 @@ import pytest
 from ruletools import found, optimum, person, pinned, roster, scenario
 
 from roster.metrics import overtime_hours
-from roster.output import hours_due, staff_totals
 from roster.result import Result, SolveStatus
+from roster.tables import hours_due, staff_totals
 
 RULE = "hours"
 #: paid: E 8 h; the week is Mon 7 - Sun 13 December 2026
