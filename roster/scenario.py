@@ -456,9 +456,3 @@ class RuleInstance:
     rule: Rule | Section
     staff: tuple[str, ...]
     origin: str
-
-
-def rule_types() -> list[type[Rule]]:
-    """Every registered rule kind, in the order ``roster.constraints`` imports
-    them: what a ``rules:`` list may hold."""
-    return list(registry.values())

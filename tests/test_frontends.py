@@ -19,6 +19,7 @@ from roster.constraints import SECTIONS, registry
 from roster.edits import EditError, add_leave
 from roster.errors import InputError
 from roster.load import dump_yaml, load_scenario, parse_text, read_data
+from roster.model.solve import SolveParams, solve
 from roster.repair import Absence
 from roster.result import Result, SolveStatus
 from roster.validation import ScenarioError
@@ -115,3 +116,14 @@ def test_result_summary_states_the_outcome() -> None:
     ]
     none = Result(SolveStatus.UNKNOWN, None, None, 2.0, None, None).summary()
     assert [value for _, value in none] == ["UNKNOWN", "-", "-", "-", "2.00s"]
+
+
+def test_an_unsupported_strategy_is_bad_input_located_at_the_setting(tmp_path) -> None:
+    ward = Path(__file__).parent.parent / "scenarios" / "medical-ward.yaml"  # has on-call duties
+    with pytest.raises(InputError) as caught:
+        solve(load_scenario(ward), SolveParams(strategy="cg", time_limit=1))
+    assert [loc for loc, _ in caught.value.problems] == ["strategy"]
+    assert "--" not in caught.value.render()
+    res = CliRunner().invoke(main, ["solve", str(ward), "--strategy", "cg", "-o", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "--strategy: cg: decomposition does not handle on-call duties" in res.output

@@ -28,7 +28,9 @@ EXIT_STOPPED = 130
 STRATEGIES = ["auto", "cpsat", "lns", "cg"]
 #: the library's neutral names of inputs, as the command line spells them:
 #: each is its flag (``max_gap`` is ``--max-gap``)
-NEUTRAL = "absent vary variants history scheduler shift role date instances data sizes scenarios"
+NEUTRAL = (
+    "absent vary variants history scheduler shift role date instances data sizes scenarios strategy"
+)
 FLAGS = {"arguments": "command line"} | {
     name: "--" + name.replace("_", "-")
     for name in (*NEUTRAL.split(), "gap_threshold", "max_gap", "max_time", "time_limit")

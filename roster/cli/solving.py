@@ -23,7 +23,6 @@ from roster.cli.common import (
     cell,
     check_output_folder,
     err,
-    fail,
     load,
     main,
     options,
@@ -37,7 +36,7 @@ from roster.cli.common import (
     time_limit,
 )
 from roster.history import next_scenario
-from roster.model.solve import SolveParams, unsupported
+from roster.model.solve import SolveParams
 from roster.model.solve import solve as solve_scenario
 from roster.output import write_result
 from roster.repair import Absence
@@ -97,9 +96,6 @@ def solve(
         sc = next_scenario(scenario, start.date() if start else None, history)
     check_output_folder(outdir)
     params = SolveParams(time_limit=time_limit, **settings)
-    problem = unsupported(sc, params)
-    if problem:
-        fail(problem)
     if err.is_terminal and not quiet and not params.log:
         with Live(console=err, refresh_per_second=5, transient=True) as view:
             result = solve_scenario(sc, params, progress=lambda p: view.update(progress_line(p)))

@@ -17,6 +17,7 @@ from ortools.sat.python.cp_model_helper import CpSolverStatus
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from roster.checker import CheckReport, check
+from roster.errors import InputError
 from roster.model.build import build
 from roster.model.colgen import ColumnGeneration, Infeasible
 from roster.model.explain import explain
@@ -566,13 +567,18 @@ def _hard_cover(scenario: Scenario) -> bool:
     )
 
 
-def unsupported(scenario: Scenario, params: SolveParams) -> str | None:
-    """Why these settings cannot solve this scenario, or None (front ends
-    ask before they start)."""
+def unsupported(scenario: Scenario, params: SolveParams) -> InputError | None:
+    """Why these settings cannot solve this scenario, located at the setting,
+    or None (front ends ask before they start)."""
     if params.strategy == "cg" and scenario.duties:
-        return (
-            "--strategy cg: decomposition does not handle on-call duties yet; use auto, "
-            "cpsat or lns"
+        return InputError(
+            [
+                (
+                    "strategy",
+                    "cg: decomposition does not handle on-call duties yet; use auto, cpsat or lns",
+                )
+            ],
+            what=None,
         )
     return None
 
@@ -596,7 +602,7 @@ def solve(
     params = params or SolveParams()
     problem = unsupported(scenario, params)
     if problem:
-        raise ValueError(problem)
+        raise problem
     run = _Run(scenario, params, hint)
     outcome: dict[str, Any] = {}
     finished = threading.Event()
