@@ -589,8 +589,8 @@ def test_every_kind_has_a_generator(data: Any) -> None:
 
 
 def test_every_module_is_listed_once() -> None:
-    """The registry is explicit: a module in roster/constraints defines rule
-    kinds (imported in its __init__) or a section in SECTIONS, never neither."""
+    """A module in roster/constraints defines rule kinds (registered as the
+    package imports it) or a section in SECTIONS, never neither."""
     import pkgutil
 
     import roster.constraints as package

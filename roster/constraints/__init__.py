@@ -11,21 +11,9 @@ and decomposing loop over one list.
 
 from __future__ import annotations
 
-# the rule kinds: importing a module registers its kind
-from roster.constraints import (  # noqa: F401
-    complete_weekends,
-    consecutive,
-    fairness,
-    hours,
-    max_weekends,
-    min_rest,
-    pairing,
-    published,
-    rest_after,
-    shift_count,
-    succession,
-    window,
-)
+import pkgutil
+from importlib import import_module
+
 from roster.constraints.base import Rule, Section, registry
 from roster.constraints.composition import CompositionSection
 from roster.constraints.cover import CoverSection
@@ -45,5 +33,11 @@ SECTIONS: tuple[Section, ...] = (
     RequestsSection(),
     TimeCoverSection(),
 )
+
+# Every module here is imported, and a rule kind's class registers itself
+# by its ``kind`` as it is defined: a new kind is its module (and its test
+# file), nothing else to edit. Sorted, so the kinds are in one order.
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    import_module(f"{__name__}.{_module}")
 
 __all__ = ["SECTIONS", "Rule", "Section", "registry"]

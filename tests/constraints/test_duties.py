@@ -316,8 +316,9 @@ def test_neighbourhood_search_keeps_duties() -> None:
 
 def test_decomposition_refuses_duties() -> None:
     from roster import SolveParams, solve
+    from roster.errors import InputError
 
-    with pytest.raises(ValueError, match="does not handle on-call duties"):
+    with pytest.raises(InputError, match="does not handle on-call duties"):
         solve(_pharmacy(), SolveParams(time_limit=3, strategy="cg"))
 
 
