@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import Enum
@@ -163,12 +164,60 @@ class SearchState(Protocol):
     def solutions(self) -> int: ...
     @property
     def gap(self) -> float | None: ...
+    @property
+    def limit(self) -> float | None: ...
 
 
-def progress_line(p: SearchState) -> str:
-    """One line of live progress (time, objective, bound, gap, rosters found),
-    so every front end showing a running solve shows the same figures."""
-    return (
-        f"solving  {p.elapsed:6.1f}s  objective {number(p.objective)}  "
-        f"bound {number(p.bound)}  gap {percent(p.gap)}  rosters found {p.solutions}"
-    )
+#: the live line's last words: what Ctrl-C does
+STOP_HINT = "Ctrl-C stops and keeps the best roster"
+
+
+def seconds(s: float, *, up: bool = False) -> str:
+    """A duration as a ward manager reads it: '7s', '2m 05s', '1h 02m';
+    whole seconds cut down, or with ``up`` rounded up (time left)."""
+    whole = max(0, math.ceil(s - 1e-9) if up else int(s))
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m {whole % 60:02d}s"
+    return f"{whole // 3600}h {whole // 60 % 60:02d}m"
+
+
+def gap_words(gap: float | None) -> str:
+    """The gap in plain words: how much lower the best possible penalty may
+    be than the best roster's ('the best possible is at most 12% lower'),
+    rounded up so that it is never understated."""
+    if gap is None:
+        return "how close it is to the best possible is not known yet"
+    pct = 100 * gap
+    if pct <= 0:
+        return "proven the best possible"
+    shown = f"{math.ceil(pct):d}" if pct >= 1 else f"{math.ceil(pct * 10) / 10:g}"
+    return f"the best possible is at most {shown}% lower"
+
+
+def progress_line(p: SearchState, *, hint: bool = True) -> str:
+    """How a running solve is going, in plain words, so that every front end
+    says it the same way: time used of the limit and time left, the best
+    roster's penalty, the proven bound (no roster scores lower) and the gap
+    in words; then, with ``hint``, what Ctrl-C does. E.g. ``solving: 7s of
+    1m 00s, 53s left | best roster so far: penalty 43 | no roster can score
+    below 3: the best possible is at most 94% lower | Ctrl-C stops and keeps
+    the best roster``."""
+    if p.limit is None:
+        clock = f"solving: {seconds(p.elapsed)} (no time limit)"
+    else:
+        left = seconds(p.limit - p.elapsed, up=True)
+        clock = f"solving: {seconds(p.elapsed)} of {seconds(p.limit, up=True)}, {left} left"
+    parts = [clock]
+    if p.objective is None:
+        parts.append("no roster yet")
+    else:
+        parts.append(f"best roster so far: penalty {number(p.objective)}")
+        if p.bound is None:
+            parts.append(gap_words(None))
+        else:
+            parts.append(f"no roster can score below {number(p.bound)}: {gap_words(p.gap)}")
+    if hint:
+        parts.append(STOP_HINT)
+    return " | ".join(parts)

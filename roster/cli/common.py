@@ -13,13 +13,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from roster.errors import InputError
 from roster.load import load_scenario
 from roster.output import output_problem
-from roster.result import CheckReport, Result, SolveStatus
+from roster.result import CheckReport, Result, SearchState, SolveStatus, progress_line
 from roster.scenario import Scenario
 
 EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 2, 3, 4
@@ -139,6 +141,15 @@ WORKERS = click.option(
 SEED = click.option(
     "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="The solver's seed."
 )
+PROGRESS_EVERY = click.option(
+    "--progress-every",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="When not on a terminal (a log file, a scheduled job): a line on how the "
+    "search is going every SECONDS (0 = never). On a terminal the line is live.",
+)
 SOFT_COVER = click.option(
     "--soft-cover", is_flag=True, help="Score cover minima as solve --soft-cover does."
 )
@@ -231,6 +242,30 @@ def cell(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@contextlib.contextmanager
+def search_progress(quiet: bool, every: float) -> Iterator[Callable[[SearchState], None] | None]:
+    """What to give a solve as its ``progress`` callback: a live line on a
+    terminal; elsewhere a plain line every ``every`` seconds (none when 0);
+    None with ``quiet``. The words are the library's ``progress_line``."""
+    if quiet:
+        yield None
+    elif err.is_terminal:
+        with Live(console=err, refresh_per_second=5, transient=True) as view:
+            yield lambda p: view.update(Text(progress_line(p), no_wrap=False, overflow="fold"))
+    elif every <= 0:
+        yield None
+    else:
+        due = every
+
+        def log(p: SearchState) -> None:
+            nonlocal due
+            if p.elapsed >= due:  # one line per period, even when a call comes late
+                say(err, progress_line(p, hint=False))
+                due = (p.elapsed // every + 1) * every
+
+        yield log
 
 
 @contextlib.contextmanager

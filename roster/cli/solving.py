@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.live import Live
 from rich.table import Table
 
 from roster.batch import ERROR
@@ -16,13 +15,13 @@ from roster.batch import batch as run_batch
 from roster.cli.common import (
     EXIT_STOPPED,
     IN_FILE,
+    PROGRESS_EVERY,
     SEED,
     STRATEGIES,
     WORKERS,
     cannot_write,
     cell,
     check_output_folder,
-    err,
     load,
     main,
     options,
@@ -32,6 +31,7 @@ from roster.cli.common import (
     print_by_rule,
     progress,
     say,
+    search_progress,
     stopped,
     time_limit,
 )
@@ -41,7 +41,6 @@ from roster.model.solve import solve as solve_scenario
 from roster.output import write_result
 from roster.repair import Absence
 from roster.repair import repair as run_repair
-from roster.result import progress_line
 from roster.whatif import effects, needed, plan, run, time_cap, unproven_note
 from roster.whatif import progress_line as variant_line
 
@@ -79,7 +78,8 @@ DATE = click.DateTime(["%Y-%m-%d"])
     "history and its totals carry over into fairness.",
 )
 @click.option("--log", is_flag=True, help="Print CP-SAT's search log.")
-@click.option("--quiet", is_flag=True, help="No live progress.")
+@PROGRESS_EVERY
+@click.option("--quiet", is_flag=True, help="No progress lines.")
 def solve(
     scenario: str,
     outdir: str,
@@ -88,6 +88,7 @@ def solve(
     start: dt.datetime | None,
     history: str | None,
     quiet: bool,
+    progress_every: float,
     **settings: Any,  # workers, seed, strategy, soft_cover, log: as SolveParams names them
 ) -> None:
     """Solve SCENARIO and write the roster files to OUTPUT."""
@@ -96,11 +97,9 @@ def solve(
         sc = next_scenario(scenario, start.date() if start else None, history)
     check_output_folder(outdir)
     params = SolveParams(time_limit=time_limit, **settings)
-    if err.is_terminal and not quiet and not params.log:
-        with Live(console=err, refresh_per_second=5, transient=True) as view:
-            result = solve_scenario(sc, params, progress=lambda p: view.update(progress_line(p)))
-    else:
-        result = solve_scenario(sc, params)
+    # CP-SAT's own log says how the search goes instead
+    with search_progress(quiet or params.log, progress_every) as show:
+        result = solve_scenario(sc, params, progress=show)
     try:
         write_result(result, sc, outdir, xlsx=xlsx)
     except OSError as exc:

@@ -67,12 +67,15 @@ class SolveParams(BaseModel):
 class Progress:
     """A snapshot of a running solve, as ``solve``'s ``progress`` callback gets
     it: seconds since the start, the best objective and bound so far (None
-    until there is one) and the number of rosters found."""
+    until there is one), the number of rosters found and the time limit in
+    seconds (None: none), so that ``roster.result.progress_line`` can say
+    how much time is left."""
 
     elapsed: float
     objective: float | None
     bound: float | None
     solutions: int
+    limit: float | None = None
 
     @property
     def gap(self) -> float | None:
@@ -232,7 +235,7 @@ class _Run:
             if w.bound is not None and (bound is None or w.bound > bound):
                 bound = w.bound
             n += w.solutions
-        return Progress(now, objective, bound, n)
+        return Progress(now, objective, bound, n, self.params.time_limit)
 
     def offer(
         self,
