@@ -54,23 +54,19 @@ def write_xlsx(
     for c in ws[1]:
         c.font, c.alignment = bold, Alignment(horizontal="center", wrap_text=True)
     weekend = [sc.weekday(d) in sc.weekend for d in range(sc.horizon.days)]
-    cells, held = roster.layers(sc)
+    cells = roster.layers(sc)[0]
+    texts = roster.cell_texts(sc)
     duty_fill = PatternFill("solid", fgColor="D9D2E9")
     for p in sc.staff:
-        codes = [
-            "+".join(t for t, _ in cells.get((p.id, d), []) + held.get((p.id, d), []))
-            for d in range(sc.horizon.days)
-        ]
+        codes = [texts.get((p.id, d), "") for d in range(sc.horizon.days)]
         ws.append([p.id, p.name or p.id, p.roles[0], *codes])
         row = ws.max_row
         for d, code in enumerate(codes):
             c = ws.cell(row, 4 + d)
             c.alignment, c.border = Alignment(horizontal="center"), box
             if code:
-                first = code.split("+")[0]
-                c.fill = (
-                    PatternFill("solid", fgColor=colors[first]) if first in colors else duty_fill
-                )
+                worked = cells.get((p.id, d))  # the shift's colour; a duty's alone
+                c.fill = PatternFill("solid", fgColor=colors[worked[0][0]]) if worked else duty_fill
             elif d in sc.leave_days[p.id]:  # the type: payroll tells them apart
                 c.value, c.fill = sc.leave_of[p.id][d], leave
             elif weekend[d]:

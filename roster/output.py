@@ -10,6 +10,7 @@ never a mix.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
 import functools
 import os
@@ -211,11 +212,13 @@ def write_result(
     outdir: str | Path,
     xlsx: bool = False,
     extra: Mapping[str, pd.DataFrame | dict[str, Any]] | None = None,
+    changed: Mapping[tuple[str, dt.date], str] | None = None,
 ) -> list[Path]:
     """Write the roster files and report.html (when there is a roster; with
     ``xlsx`` also roster.xlsx), scenario.json (the scenario they belong to,
     for exports), ``extra`` (a table as CSV, a dict as JSON; e.g. repair's
-    changes.csv) and summary.json, as one set (``output_set``)."""
+    changes.csv) and summary.json, as one set (``output_set``). ``changed``
+    marks a repair's changed cells in the report."""
     names = []
     with output_set(outdir) as folder:
         if result.roster is not None and result.report is not None:
@@ -223,7 +226,9 @@ def write_result(
             write_table(folder / "grid.csv", result.roster.grid(scenario), index=True)
             write_table(folder / "coverage.csv", coverage_table(scenario, result.roster))
             write_table(folder / "penalties.csv", penalty_table(result.report))
-            write_report(folder / "report.html", scenario, result.roster, result.report, result)
+            write_report(
+                folder / "report.html", scenario, result.roster, result.report, result, changed
+            )
             if xlsx:
                 write_xlsx(folder / "roster.xlsx", scenario, result.roster, result.report)
         for name, content in (extra or {}).items():

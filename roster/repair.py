@@ -206,7 +206,11 @@ def repair(
     table = changes(repaired, published, result.roster, list(absences), gone)
     out = Repair(result, repaired, published, table, gone)
     if outdir is not None:
-        write_result(result, repaired, outdir, extra={"changes.csv": table})
+        marks = {
+            (staff, dt.date.fromisoformat(date)): f"changed by the repair: was {before} ({why})"
+            for staff, date, before, _, why in table.itertuples(index=False)
+        }
+        write_result(result, repaired, outdir, extra={"changes.csv": table}, changed=marks)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from roster.constraints import requests, time_cover
 from roster.files import atomic_write
-from roster.metrics import fair_loads, who
+from roster.metrics import fair_loads, shortfalls, who
 from roster.records import format_clock
 from roster.result import CheckReport, Result, SolveStatus
-from roster.roster import Roster
+from roster.roster import Roster, label
 from roster.scenario import Scenario
 from roster.tables import coverage_table, hours_due, staff_totals
 
@@ -40,8 +41,38 @@ PALETTE = [
 ]
 
 
+def headline(
+    scenario: Scenario, roster: Roster, report: CheckReport, result: Result | None = None
+) -> list[str]:
+    """The outcome in plain words, what a manager must act on first: any
+    cover below its minimum (a roster can be the best possible and still
+    leave a shift short), then how good the roster is."""
+    short = shortfalls(scenario, roster)
+    if not short:
+        return [verdict(result, report)]
+    kinds = {gap.what.partition(".")[0] for gap in short}
+    noun = (
+        {"shift": "shift", "window": "clock-time window"}.get(kinds.pop(), "")
+        if len(kinds) == 1
+        else "place"
+    )
+    listed = [
+        f"{gap.date:%a %d %b} {gap.what.partition('.')[2]} {gap.who} "
+        f"({gap.present} of {gap.required} present)"
+        for gap in short[:MAX_LISTED]
+    ]
+    more = f", and {len(short) - MAX_LISTED} more (see Cover)" if len(short) > MAX_LISTED else ""
+    plural = "s" if len(short) > 1 else ""
+    first = f"{len(short)} {noun}{plural} below minimum cover: {', '.join(listed)}{more}."
+    return [first, verdict(result, report)]
+
+
+#: shortfalls named in the headline; the rest are counted
+MAX_LISTED = 5
+
+
 def verdict(result: Result | None, report: CheckReport) -> str:
-    """The solve's outcome in plain words."""
+    """How good the roster is, in plain words (cover is ``headline``'s)."""
     if result is None:
         if not report.feasible:
             return (
@@ -72,10 +103,16 @@ def _text_color(hex_color: str) -> str:
 
 
 def view(
-    scenario: Scenario, roster: Roster, report: CheckReport, result: Result | None = None
+    scenario: Scenario,
+    roster: Roster,
+    report: CheckReport,
+    result: Result | None = None,
+    changed: Mapping[tuple[str, dt.date], str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain values."""
+    """Everything the template shows, as plain values. ``changed``: cells a
+    repair changed, (staff, date) -> what they were and why."""
     sc = scenario
+    changed = changed or {}
     colors = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(sc.shifts)}
     cells, held = roster.layers(sc)
     weekend = {d for d in range(sc.horizon.days) if sc.weekday(d) in sc.weekend}
@@ -100,12 +137,15 @@ def view(
         for p in people:
             row = []
             for d in range(sc.horizon.days):
-                codes = [t for t, _ in cells.get((p.id, d), [])]
+                worked = cells.get((p.id, d), [])
+                codes = [t for t, _ in worked]
                 q = asked.get((p.id, d))
                 row.append(
                     {
                         "codes": codes,
-                        "duties": [k for k, _ in held.get((p.id, d), [])],
+                        "text": "+".join(label(sc, p.id, t, r) for t, r in worked),
+                        "duties": [label(sc, p.id, k, r) for k, r in held.get((p.id, d), [])],
+                        "changed": changed.get((p.id, sc.dates[d])),
                         "color": colors[codes[0]] if codes else None,
                         "ink": _text_color(colors[codes[0]]) if codes else None,
                         "leave": sc.leave_of[p.id].get(d),
@@ -142,6 +182,7 @@ def view(
             )
         groups.append({"role": role.name or role.id, "id": role.id, "people": rows})
     cover = coverage_table(sc, roster)
+    shift_cover = cover[cover["shift"] != ""]
     return {
         "title": sc.name or "Roster",
         "description": sc.description,
@@ -178,16 +219,83 @@ def view(
             for k in sc.duties
         ],
         # clock-time cover is drawn per day below, not listed segment by segment
-        "cover": cover[cover["shift"] != ""].to_dict("records"),
+        "cover": len(shift_cover) > 0,
+        "cover_short": [
+            {**r, "day": _day(r["date"])}
+            for r in shift_cover.to_dict("records")
+            if r["shortfall"] > 0
+        ],
+        "cover_weeks": _cover_weeks(sc, shift_cover),
         "charts": _charts(sc, cover),
+        "changed": len(changed),
         "by_rule": report.by_rule,
-        "penalties": [v.as_dict() for v in report.penalties],
-        "hard": [v.as_dict() for v in report.hard_violations],
-        "verdict": verdict(result, report),
+        "penalties": [_dated(v.as_dict()) for v in report.penalties],
+        "hard": [_dated(v.as_dict()) for v in report.hard_violations],
+        "headline": headline(sc, roster, report, result),
         "summary": _summary(result, report),
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "timezone": sc.zone_name,
     }
+
+
+def _day(iso: str) -> str:
+    """'Tue 08 Dec' for an ISO date: a manager reads weekdays, not ISO."""
+    return f"{dt.date.fromisoformat(iso):%a %d %b}"
+
+
+def _dated(violation: dict[str, Any]) -> dict[str, Any]:
+    """A violation's dates with their weekdays."""
+    return {**violation, "dates": [_day(x) for x in violation["dates"]]}
+
+
+def _cover_weeks(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
+    """Shift cover as one table per calendar week: a row per shift and role
+    or skill, a column per day, each cell 'present/minimum' with its state
+    (short, below preferred, surplus, ok) for the colour and the legend."""
+    state = {}
+    for r in cover.to_dict("records"):
+        key = (r["shift"], who(r["role"] or None, r["skill"] or None))
+        if r["shortfall"] > 0:
+            kind = "short"
+        elif r["below_preferred"] > 0:
+            kind = "below"
+        elif r["surplus"] > 0:
+            kind = "surplus"
+        else:
+            kind = "ok"
+        wish = [f"preferred {r['preferred']}"] if r["preferred"] != "" else []
+        cap = [f"at most {r['max']}"] if r["max"] != "" else []
+        state[key, r["date"]] = {
+            "text": f"{r['assigned']}/{r['min']}",
+            "state": kind,
+            "title": "; ".join([f"{r['assigned']} present, at least {r['min']}", *wish, *cap]),
+        }
+    order = list(dict.fromkeys(key for key, _ in state))
+    weeks: list[list[int]] = []
+    for d in range(sc.horizon.days):
+        if not weeks or sc.weekday(d) == "mon":
+            weeks.append([])
+        weeks[-1].append(d)
+    out = []
+    for days in weeks:
+        iso = [sc.dates[d].isoformat() for d in days]
+        rows = [
+            {"shift": shift, "who": group, "cells": [state.get(((shift, group), x)) for x in iso]}
+            for shift, group in order
+            if any(((shift, group), x) in state for x in iso)
+        ]
+        if rows:
+            out.append(
+                {
+                    "title": f"Week of {sc.dates[days[0]]:%a %d %b}",
+                    "days": [
+                        {"label": f"{sc.dates[d]:%a %d}", "weekend": sc.weekday(d) in sc.weekend}
+                        for d in days
+                    ],
+                    "rows": rows,
+                }
+            )
+    return out
 
 
 def day_notes(sc: Scenario, d: int) -> list[str]:
@@ -210,16 +318,28 @@ def _summary(result: Result | None, report: CheckReport) -> list[tuple[str, str]
             ("hard violations", str(len(report.hard_violations))),
         ]
 
-    def fmt(v):
+    def fmt(v: float | None) -> str:
         return "-" if v is None else f"{v:g}"
 
     return [
-        ("status", result.status.value),
-        ("objective", fmt(result.objective)),
-        ("best bound", fmt(result.best_bound)),
-        ("gap", "-" if result.gap is None else f"{100 * result.gap:.2f}%"),
+        ("outcome", f"{OUTCOME[result.status]} ({result.status.value})"),
+        ("penalty", fmt(result.objective)),
+        ("no roster can score below", fmt(result.best_bound)),
+        (
+            "at most above the best possible",
+            "-" if result.gap is None else f"{100 * result.gap:.2f}%",
+        ),
         ("solve time", f"{result.wall_time_s:.1f} s"),
     ]
+
+
+#: a solve's status as a manager reads it
+OUTCOME = {
+    SolveStatus.OPTIMAL: "proven best",
+    SolveStatus.FEASIBLE: "the best found in the time, not proven best",
+    SolveStatus.INFEASIBLE: "the hard rules conflict",
+    SolveStatus.UNKNOWN: "no roster found in the time",
+}
 
 
 def _fairness(sc: Scenario, roster: Roster) -> dict[str, dict[str, float]]:
@@ -251,13 +371,20 @@ def _charts(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
         by_day[seg.day][band].append(
             {"a": seg.a - start, "b": seg.b - start, "need": row["min"], "have": row["assigned"]}
         )
+    # one scale for every day: a window past midnight widens them all alike
+    span = max(
+        [1440, *(s["b"] for bands in by_day.values() for segs_ in bands.values() for s in segs_)]
+    )
     charts = []
     for d, bands in sorted(by_day.items()):
-        end = max(s["b"] for segs_ in bands.values() for s in segs_)
+        # the roster ends within the span on its last day: that part is shaded
+        horizon_end = sc.timeline.instant(sc.horizon.days, 0) - sc.timeline.instant(d, 0)
         charts.append(
             {
                 "date": sc.dates[d].strftime("%a %d %b"),
-                "span": max(1440, end),
+                "iso": sc.dates[d].isoformat(),
+                "span": span,
+                "end": horizon_end if horizon_end < span else None,
                 "bands": [{"name": k, "segments": v} for k, v in bands.items()],
             }
         )
@@ -265,14 +392,20 @@ def _charts(sc: Scenario, cover: Any) -> list[dict[str, Any]]:
 
 
 def render(
-    scenario: Scenario, roster: Roster, report: CheckReport, result: Result | None = None
+    scenario: Scenario,
+    roster: Roster,
+    report: CheckReport,
+    result: Result | None = None,
+    changed: Mapping[tuple[str, dt.date], str] | None = None,
 ) -> str:
     """report.html's text: the headline, the roster grid, cover, people and
-    penalties (``result`` adds status, bound and gap)."""
+    penalties (``result`` adds status, bound and gap; ``changed`` marks a
+    repair's changes)."""
     env = Environment(
         loader=PackageLoader("roster", "templates"), autoescape=select_autoescape(["html", "j2"])
     )
-    return env.get_template("report.html.j2").render(**view(scenario, roster, report, result))
+    page = view(scenario, roster, report, result, changed)
+    return env.get_template("report.html.j2").render(**page)
 
 
 def write_report(
@@ -281,9 +414,10 @@ def write_report(
     roster: Roster,
     report: CheckReport,
     result: Result | None = None,
+    changed: Mapping[tuple[str, dt.date], str] | None = None,
 ) -> Path:
     """Write report.html (atomically) for a solved or a checked roster."""
     path = Path(path)
-    html = render(scenario, roster, report, result)
+    html = render(scenario, roster, report, result, changed)
     atomic_write(path, lambda fh: fh.write(html))
     return path

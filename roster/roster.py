@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,13 @@ def _short_rows(path: str | Path, width: int) -> Iterator[tuple[str, str]]:
                     f"row {i + 1}",
                     f"{len(row)} of the header's {width} values; the file may be cut short",
                 )
+
+
+def label(scenario: Scenario, staff: str, code: str, role: str | None) -> str:
+    """A shift or duty code as grids show it: with the role worked when it
+    is not the person's own (first) role, 'E (CN)'."""
+    home = scenario.staff_by_id[staff].roles[0]
+    return code if not role or role == home else f"{code} ({role})"
 
 
 @dataclass
@@ -100,21 +108,25 @@ class Roster:
         cols = ["staff", "name", "role", "date", "day", "weekday", "shift", "start", "end", "hours"]
         return pd.DataFrame(rows, columns=cols)
 
+    def cell_texts(self, scenario: Scenario) -> dict[tuple[str, int], str]:
+        """(staff, day) -> what every grid shows in that cell (grid.csv, the
+        report, the workbook): the shift, then the on-call duties ('D+OC'),
+        each with the role worked when it is not the person's own (first)
+        role: 'E (CN)' for a senior nurse coordinating. Off days are absent."""
+        cells, held = self.layers(scenario)
+        first = operator.itemgetter(0)
+        out: dict[tuple[str, int], str] = {}
+        for key in cells.keys() | held.keys():
+            worked = [*sorted(cells.get(key, []), key=first), *sorted(held.get(key, []), key=first)]
+            out[key] = "+".join(label(scenario, key[0], code, role) for code, role in worked)
+        return out
+
     def grid(self, scenario: Scenario) -> pd.DataFrame:
-        """Staff x date wall chart of shift codes, then duty codes
-        ('D+OC'); blank = off."""
+        """Staff x date wall chart of ``cell_texts``; blank = off."""
         cols = [d.isoformat() for d in scenario.dates]
         grid = pd.DataFrame("", index=[p.id for p in scenario.staff], columns=cols)
-        # the shift first, then the on-call: 'D+OC'
-        rows = sorted(
-            self.df.itertuples(index=False),
-            key=lambda r: (r.staff, r.date, scenario.is_duty(r.shift), r.shift),
-        )
-        for staff, date, shift, _ in rows:
-            key = date.isoformat()
-            if key in grid.columns:
-                cur = grid.at[staff, key]
-                grid.at[staff, key] = f"{cur}+{shift}" if cur else shift
+        for (staff, d), text in self.cell_texts(scenario).items():
+            grid.at[staff, cols[d]] = text
         grid.insert(0, "name", [p.name or p.id for p in scenario.staff])
         grid.index.name = "staff"
         return grid

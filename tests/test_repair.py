@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -71,6 +72,19 @@ def test_repair_an_absence(published: Path, tmp_path: Path) -> None:
     # whoever takes the shift over is named as covering it
     takers = table[table["reason"] == f"covers {who}'s {shift}"]
     assert all(takers["after"] == shift)
+    # the report marks exactly the changed cells, each with what it was
+    html = (tmp_path / "report.html").read_text()
+    marked = re.findall(r'<tr data-staff="([^"]+)">(.*?)</tr>', html, re.S)
+    cells = {
+        (staff, i): td
+        for staff, row in marked
+        for i, td in enumerate(re.findall(r'<td class="cell[^"]*"[^>]*>', row))
+    }
+    changed = {k for k, td in cells.items() if " changed" in td.split('"')[1]}
+    assert changed == {
+        (s, sc.day_index(dt.date.fromisoformat(x))) for s, x in zip(table["staff"], table["date"])
+    }
+    assert f"changed by the repair: was {shift} (absent)" in cells[(who, sc.day_index(sat))]
 
 
 def test_fewest_changes(published: Path) -> None:
