@@ -102,7 +102,7 @@ def test_check_plain_output(small_out: Path) -> None:
     assert result.exit_code == 0
     text = flat(result.stdout)
     assert "feasible; total penalty 7" in text
-    assert "A asked not to work on Sat 2026-12-12" in text
+    assert "A asked for Sat 12 Dec off; rostered" in text
 
 
 def test_solve_a_bigger_ward_with_time_limit(tmp_path: Path) -> None:

@@ -9,10 +9,11 @@ Penalty ``weight`` for each requested day the request is not met.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from roster.constraints.base import Section, fmt_dates
+from roster.constraints.base import Section
 from roster.constraints.context import CheckContext, ModelContext
 from roster.constraints.literals import neg
 from roster.records import expand
@@ -23,6 +24,18 @@ if TYPE_CHECKING:
     from roster.scenario import Scenario
 
 RULE = "requests"
+
+
+def refusal(staff: str, q: Request, date: dt.date, worked: Sequence[str]) -> str:
+    """A refused request in plain words, with what was rostered instead:
+    'R11 asked to work E on Mon 07 Dec; rostered L'."""
+    when = f"{date:%a %d %b}"
+    if q.shifts is None:
+        asked = f"asked for {when} off" if q.want == "off" else f"asked to work on {when}"
+    else:
+        verb = "asked not to work" if q.want == "off" else "asked to work"
+        asked = f"{verb} {q.text()} on {when}"
+    return f"{staff} {asked}; rostered {'+'.join(worked) or 'off'}"
 
 
 def each_request(
@@ -84,13 +97,6 @@ class RequestsSection(Section):
             asked = q.shifts
             worked = bool(shifts) if asked is None else any(t in shifts for t in asked)
             if worked == (q.want == "off"):
-                verb = "asked not to work" if q.want == "off" else "asked to work"
-                what = "" if asked is None else f" {q.text()}"
                 yield ctx.violation(
-                    RULE,
-                    sid,
-                    [d],
-                    1,
-                    q.weight,
-                    f"{sid} {verb}{what} on {fmt_dates([ctx.date(d)])}",
+                    RULE, sid, [d], 1, q.weight, refusal(sid, q, ctx.date(d), shifts)
                 )
