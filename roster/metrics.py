@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -38,6 +39,13 @@ class Shortfall:
     required: int
     present: int
     hours: float  #: people short x the shift's or segment's length
+    role: str | None = None  #: the cover entry's role (None: any with the skill)
+    skill: str | None = None  #: the cover entry's skill (None: any in the role)
+
+    def concerns(self, name: str) -> bool:
+        """Whether the shortfall is of ``name``, a role or a skill: its cover
+        entry names it (with or without the other)."""
+        return name in (self.role, self.skill)
 
     def describe(self) -> str:
         kind, _, name = self.what.partition(".")
@@ -63,6 +71,8 @@ def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
                     need.demand.min,
                     need.demand.min - short,
                     short * min(_length(scenario, need.day, t) for t in need.shifts) / 60,
+                    need.role,
+                    need.skill,
                 )
             )
     for seg in time_cover.segments(scenario):
@@ -77,6 +87,8 @@ def shortfalls(scenario: Scenario, roster: Roster) -> list[Shortfall]:
                     tc.min,
                     tc.min - short,
                     short * (seg.b - seg.a) / 60,
+                    tc.role,
+                    tc.skill,
                 )
             )
     return out
@@ -96,6 +108,21 @@ def uncovered(scenario: Scenario, result: Result) -> dict[str, float]:
         for key in (f"role.{gap.who}", gap.what, "total"):
             out[key] += gap.hours
     return {k: round(v, 2) for k, v in out.items()}
+
+
+def uncovered_for(scenario: Scenario, result: Result, names: Sequence[str]) -> dict[str, float]:
+    """Person-hours of ``shortfalls`` of each of ``names`` (a role or a
+    skill; see ``Shortfall.concerns``), so that a role varied in a what-if
+    is seen apart from the roles that were not. A shortfall of a role with a
+    skill counts for both."""
+    assert result.roster is not None
+    gaps = shortfalls(scenario, result.roster)
+    return {n: round(sum(g.hours for g in gaps if g.concerns(n)), 2) for n in names}
+
+
+def uncovered_column(name: str) -> str:
+    """The column of ``uncovered_for``'s hours of a role or skill."""
+    return f"uncovered_hours_{name}"
 
 
 def overtime_hours(scenario: Scenario, result: Result) -> float:
@@ -131,8 +158,10 @@ def spread(scenario: Scenario, result: Result, measure: str) -> float:
     return round(float(most), 2)
 
 
-def outcome(scenario: Scenario, result: Result) -> dict[str, Any]:
-    """One row of measures for a solved variant (blank where no roster)."""
+def outcome(scenario: Scenario, result: Result, roles: Sequence[str] = ()) -> dict[str, Any]:
+    """One row of measures for a solved variant (blank where no roster);
+    with ``roles`` (roles or skills), the uncovered hours of each of them
+    too (``uncovered_column``)."""
     row: dict[str, Any] = {
         "status": result.status.value,
         "objective": result.objective,
@@ -143,6 +172,8 @@ def outcome(scenario: Scenario, result: Result) -> dict[str, Any]:
         return row
     gaps = uncovered(scenario, result)
     row["uncovered_hours"] = gaps.pop("total", 0.0)
+    for name, hours in uncovered_for(scenario, result, roles).items():
+        row[uncovered_column(name)] = hours
     row["hard_violations"] = len(result.report.hard_violations)
     row["overtime_hours"] = overtime_hours(scenario, result)
     row["unmet_requests"] = sum(

@@ -27,7 +27,7 @@ from matplotlib.ticker import MaxNLocator
 from roster.files import atomic_write, write_table
 from roster.jobs import Job, executor
 from roster.load import load_scenario, read_data
-from roster.metrics import outcome
+from roster.metrics import outcome, uncovered_column
 from roster.model.solve import SolveParams
 from roster.output import write_result
 from roster.result import SolveStatus
@@ -121,8 +121,9 @@ def whatif(
 ) -> pd.DataFrame:
     """Solve every variant and return one row per variant: its values of the
     varied keys, status, objective, bound, gap, whether it is proven (gap at
-    most ``gap_threshold`` percent), uncovered person-hours (in total, per
-    role/skill, per shift and per time-cover window), hard violations,
+    most ``gap_threshold`` percent), uncovered person-hours (in total, of
+    each varied role or skill, per role/skill, per shift and per
+    time-cover window), hard violations,
     overtime hours, unmet requests, the spread of nights and weekends, the
     seconds used and the number of solves.
 
@@ -163,6 +164,7 @@ def run(
     cap = time_cap(params, gap_threshold, max_gap, max_time)
     axes, variants, datas, scenario = planned.axes, planned.variants, planned.data, planned.scenario
     keys = [a.key for a in axes]
+    roles = varied_roles(axes)
     rows: dict[str, dict[str, Any]] = {
         v.name: {
             "variant": v.name,
@@ -192,7 +194,7 @@ def run(
                     row.update({"status": "ERROR", "error": done.error})
                 else:
                     changed = planned.scenarios[done.key]
-                    row.update(outcome(changed, done.result))
+                    row.update(outcome(changed, done.result, roles))
                     row["wall_time_s"] = round(done.result.wall_time_s, 2)
                     row["solves"] = done.solves
                     if outdir is not None:
@@ -201,7 +203,7 @@ def run(
                 if on_row is not None:
                     on_row(row)
     finally:  # interrupted: the table of what finished (NOT_RUN for the rest)
-        table = _columns(pd.DataFrame(list(rows.values())), keys)
+        table = _columns(pd.DataFrame(list(rows.values())), keys, roles)
         if outdir is not None:
             write_table(Path(outdir) / "whatif.csv", table)
     if outdir is not None:
@@ -294,7 +296,46 @@ def unproven_note(table: pd.DataFrame, gap_threshold: float = GAP_THRESHOLD) -> 
     )
 
 
-def _columns(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def varied_roles(axes: Sequence[Axis]) -> list[str]:
+    """The roles and skills whose headcount or demand the axes vary
+    (``staff.RN@R3`` and ``demand.RN.N`` vary RN), each once, in order."""
+    names: list[str] = []
+    for a in axes:
+        if a.kind == "staff":
+            name = a.key.removeprefix("staff.").split("@")[0]
+        elif a.kind == "demand":
+            name = a.key.removeprefix("demand.").split(".")[0]
+        else:
+            continue
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def summary_columns(table: pd.DataFrame, axes: Sequence[Axis]) -> list[tuple[str, str]]:
+    """The columns of the what-if table a person reads first, as (column,
+    heading) pairs: the varied keys, status, penalty, gap, proven, the
+    uncovered hours in total and of each varied role, unmet requests,
+    overtime and the spread of nights and weekends."""
+    shown = [(a.key, a.key) for a in axes]
+    shown += [
+        ("status", "status"),
+        ("objective", "penalty"),
+        ("gap_pct", "gap %"),
+        ("proven", "proven"),
+        ("uncovered_hours", "uncovered hours"),
+    ]
+    shown += [(uncovered_column(r), f"{r} uncovered hours") for r in varied_roles(axes)]
+    shown += [
+        ("unmet_requests", "unmet requests"),
+        ("overtime_hours", "overtime hours"),
+        ("nights_spread", "nights spread"),
+        ("weekends_spread", "weekends spread"),
+    ]
+    return [(c, h) for c, h in shown if c in table.columns]
+
+
+def _columns(table: pd.DataFrame, keys: list[str], roles: Sequence[str] = ()) -> pd.DataFrame:
     head = [
         "variant",
         *keys,
@@ -304,6 +345,7 @@ def _columns(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         "gap_pct",
         "proven",
         "uncovered_hours",
+        *(uncovered_column(r) for r in roles),
         "hard_violations",
         "overtime_hours",
         "unmet_requests",

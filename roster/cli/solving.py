@@ -41,7 +41,7 @@ from roster.model.solve import solve as solve_scenario
 from roster.output import write_result
 from roster.repair import Absence
 from roster.repair import repair as run_repair
-from roster.whatif import effects, needed, plan, run, time_cap, unproven_note
+from roster.whatif import effects, needed, plan, run, summary_columns, time_cap, unproven_note
 from roster.whatif import progress_line as variant_line
 
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -303,11 +303,10 @@ def whatif(
             cannot_write(outdir, exc)
         except KeyboardInterrupt:
             stopped(Path(outdir) / "whatif.csv")
-    measures = "status objective gap_pct proven uncovered_hours unmet_requests overtime_hours"
-    shown = [*(a.key for a in planned.axes), *measures.split(), "nights_spread", "weekends_spread"]
-    t = Table(*shown, title="what if")
+    shown = summary_columns(table, planned.axes)
+    t = Table(*(heading for _, heading in shown), title="what if")
     for rec in table.to_dict("records"):
-        t.add_row(*(cell(rec.get(c)) for c in shown))
+        t.add_row(*(cell(rec.get(c)) for c, _ in shown))
     out.print(t)
     for line in effects(table, planned.axes).get("effect", []):
         say(out, line)
