@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -486,50 +487,162 @@ def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=None if rows else ["key", "needed", "proven", "answer"])
 
 
-def plot(table: pd.DataFrame, axes: list[Axis], path: Path, base: Any) -> None:
-    """Uncovered hours and objective against headcount, one line per role
-    (against the first key's values when no headcount is varied), unproven
-    points ringed in red."""
-    # a Figure of its own, not pyplot: no backend chosen for the caller
-    fig = Figure(figsize=(8, 7))
-    top, bottom = fig.subplots(2, 1, sharex=True)
+#: what whatif.png plots, top to bottom, and the axis labels
+PLOTTED = {"uncovered_hours": "uncovered person-hours", "objective": "penalty (lower is better)"}
+#: a what-if value that changes nothing, when a variants file leaves it blank
+AS_IS = "as is"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of ``whatif.png``: a measure against the values of the key on
+    the x axis, for one combination of the other keys' values (``panel``,
+    the facet, and ``label``, the line; '' when there is no other key)."""
+
+    panel: str
+    measure: str  #: 'uncovered_hours' or 'objective'
+    label: str
+    x: tuple[Any, ...]  #: headcounts, or the x key's values as written
+    y: tuple[float, ...]
+    variants: tuple[str, ...]  #: the variant of each point
+    unproven: tuple[bool, ...]
+
+
+def _value(row: Mapping[str, Any], key: str) -> str:
+    """A row's value of a key as written; '' when it leaves the key as is."""
+    v = row.get(key)
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
+def _rank(axis: Axis, value: str) -> tuple[int, float, str]:
+    """Where a value goes along an axis: as is first, then as ordered."""
+    if value == "":
+        return (0, 0.0, "")
+    if axis.kind == "staff":
+        return (1, float(int(value)), value)
+    order = _order(axis)
+    return (1, float(order.index(value)) if value in order else float(len(order)), value)
+
+
+def _combo(axes: Sequence[Axis], values: Sequence[str]) -> str:
+    return ", ".join(f"{a.key}={v or AS_IS}" for a, v in zip(axes, values))
+
+
+def chart_series(table: pd.DataFrame, axes: Sequence[Axis], base: Any) -> list[Series]:
+    """Every variant with a roster, as the lines of ``whatif.png``: the x
+    axis is the first varied headcount (as the number of people; else the
+    first key), each value of the next key is a line, and each combination
+    of the keys after it a panel, so no variant is left out."""
+    if not axes:
+        return []
     staff_axes = [a for a in axes if a.kind == "staff"]
-    for axis in staff_axes or axes[:1]:
-        # the other keys at their unchanged value (or their first)
-        part = _slice(table, axes, axis, {a.key: a.base or a.values[0] for a in axes})
-        order = [v for v in _order(axis) if v in part.index]
-        if axis.kind == "staff":
-            role = axis.key.removeprefix("staff.").split("@")[0]
-            count = sum(1 for p in base.staff if role in p.roles)
-            xs: list[Any] = [count + int(v) for v in order]
-            label = f"{role} (now {count})"
-        else:
-            xs, label = order, axis.key
-        doubtful = [not _proven(part.loc[v]) for v in order]
-        for ax, measure in ((top, "uncovered_hours"), (bottom, "objective")):
-            ys = [part.loc[v, measure] for v in order]
-            ax.plot(xs, ys, marker="o", label=label)
-            if any(doubtful):  # a ring around each unproven point
+    free = staff_axes[0] if staff_axes else axes[0]
+    others = [a for a in axes if a is not free]
+    line_axis, facets = (others[0], others[1:]) if others else (None, [])
+    count = 0
+    if free.kind == "staff":
+        role = free.key.removeprefix("staff.").split("@")[0]
+        count = sum(1 for p in base.staff if role in p.roles)
+    groups: dict[tuple[tuple[str, ...], str], list[dict[str, Any]]] = {}
+    for row in table.to_dict("records"):
+        if row.get("status") not in HAS_ROSTER or pd.isna(row.get("uncovered_hours")):
+            continue
+        facet = tuple(_value(row, a.key) for a in facets)
+        line = _value(row, line_axis.key) if line_axis else ""
+        groups.setdefault((facet, line), []).append(row)
+
+    def order(item: tuple[tuple[tuple[str, ...], str], list[dict[str, Any]]]) -> list[Any]:
+        (facet, line), _ = item
+        ranks = [_rank(a, v) for a, v in zip(facets, facet)]
+        return [*ranks, _rank(line_axis, line) if line_axis else (0, 0.0, "")]
+
+    out = []
+    for (facet, line), rows in sorted(groups.items(), key=order):
+        rows = sorted(rows, key=lambda r: _rank(free, _value(r, free.key)))
+        xs: tuple[Any, ...] = tuple(
+            count + int(_value(r, free.key) or 0)
+            if free.kind == "staff"
+            else _value(r, free.key) or AS_IS
+            for r in rows
+        )
+        for measure in PLOTTED:
+            out.append(
+                Series(
+                    panel=_combo(facets, facet),
+                    measure=measure,
+                    label=_combo([line_axis], [line]) if line_axis else "",
+                    x=xs,
+                    y=tuple(float(r[measure]) for r in rows),
+                    variants=tuple(str(r["variant"]) for r in rows),
+                    unproven=tuple(not _proven(pd.Series(r)) for r in rows),
+                )
+            )
+    return out
+
+
+def chart(table: pd.DataFrame, axes: Sequence[Axis], base: Any) -> tuple[Figure, list[Series]]:
+    """``whatif.png`` as a Figure (matplotlib's object API: no backend is
+    chosen for the caller) and the series drawn on it: per panel (a
+    combination of the keys beyond the first two), uncovered hours above
+    and the penalty below, one line per value of the second key, unproven
+    points ringed in red."""
+    series = chart_series(table, axes, base)
+    panels = list(dict.fromkeys(s.panel for s in series)) or [""]
+    cols = min(3, len(panels))
+    blocks = math.ceil(len(panels) / cols)
+    fig = Figure(figsize=(max(8.0, 5.0 * cols), 6.5 * blocks), layout="constrained")
+    grid_axes = fig.subplots(2 * blocks, cols, squeeze=False)
+    # one scale per measure, so that panels compare at a glance
+    top = {m: max((y for s in series if s.measure == m for y in s.y), default=0.0) for m in PLOTTED}
+    staff_axes = [a for a in axes if a.kind == "staff"]
+    free = staff_axes[0] if staff_axes else (axes[0] if axes else None)
+    if free is not None and free.kind == "staff":
+        role = free.key.removeprefix("staff.").split("@")[0]
+        now = sum(1 for p in base.staff if role in p.roles)
+        xlabel = f"{role} headcount (now {now})"
+    else:
+        xlabel = free.key if free is not None else ""
+    for i, panel in enumerate(panels):
+        pair = {
+            "uncovered_hours": grid_axes[2 * (i // cols)][i % cols],
+            "objective": grid_axes[2 * (i // cols) + 1][i % cols],
+        }
+        for s in (s for s in series if s.panel == panel):
+            ax = pair[s.measure]
+            ax.plot(s.x, s.y, marker="o", label=s.label or s.measure)
+            if any(s.unproven):  # a ring around each unproven point
                 ax.plot(
-                    [x for x, d in zip(xs, doubtful) if d],
-                    [y for y, d in zip(ys, doubtful) if d],
+                    [x for x, d in zip(s.x, s.unproven) if d],
+                    [y for y, d in zip(s.y, s.unproven) if d],
                     "o",
                     markersize=12,
                     markerfacecolor="none",
                     color="red",
                     label="unproven",
                 )
-    top.set_ylabel("uncovered person-hours")
-    bottom.set_ylabel("objective (penalty)")
-    bottom.set_xlabel("headcount" if staff_axes else axes[0].key)
-    top.set_title(f"What if: {base.name or 'scenario'}")
-    for ax in (top, bottom):
-        ax.grid(alpha=0.3)
-        handles, labels = ax.get_legend_handles_labels()
-        unique = dict(zip(labels, handles))  # "unproven" once
-        ax.legend(unique.values(), unique.keys())
-        ax.set_ylim(bottom=0)
-    if staff_axes:
-        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.tight_layout()
+        if panel:
+            pair["uncovered_hours"].set_title(panel, fontsize="medium")
+        for measure, ax in pair.items():
+            ax.set_ylabel(PLOTTED[measure])
+            ax.grid(alpha=0.3)
+            ax.set_ylim(0, 1.05 * top[measure] or 1)
+            handles, labels = ax.get_legend_handles_labels()
+            unique = dict(zip(labels, handles))  # "unproven" once
+            if len(unique) > 1 or "unproven" in unique:
+                ax.legend(unique.values(), unique.keys(), fontsize="small")
+            if free is not None and free.kind == "staff":
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlabel(xlabel)
+    for j in range(len(panels), blocks * cols):  # the grid's empty places
+        grid_axes[2 * (j // cols)][j % cols].set_visible(False)
+        grid_axes[2 * (j // cols) + 1][j % cols].set_visible(False)
+    fig.suptitle(f"What if: {base.name or 'scenario'}")
+    return fig, series
+
+
+def plot(table: pd.DataFrame, axes: Sequence[Axis], path: Path, base: Any) -> list[Series]:
+    """Write ``chart`` to ``path`` as a PNG; return its series (what a test
+    or another front end can read instead of the picture)."""
+    fig, series = chart(table, axes, base)
     atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=110), mode="wb")
+    return series
