@@ -663,3 +663,17 @@ def test_e2e_infeasible(processes) -> None:
     assert "cannot all hold" in p.stderr and "P1 is on leave" in p.stderr
     assert "status INFEASIBLE" in flat(p.stdout)
     assert (processes["dir"] / "out" / "summary.json").is_file()
+
+
+def test_soft_cover_names_every_shift_left_short_nobody_first(tmp_path: Path) -> None:
+    """With cover soft, a roster may leave a shift with nobody: the command
+    says so, not just the penalty (the only pharmacists are on leave)."""
+    ward = Path(__file__).parents[1] / "scenarios" / "infeasible-ward.yaml"
+    result = run("solve", ward, "--soft-cover", "-o", tmp_path / "o", "--quiet", columns=200)
+    assert result.exit_code == 0
+    text = flat(result.stderr)
+    assert "warning: cover below its minimum in 1 place(s), 1 with nobody:" in text
+    assert "Tue 2026-12-08 PN PH: 0 of 1" in text
+    # without a shortfall there is no warning
+    clean = run("solve", ward.parent / "medical-ward.yaml", "-o", tmp_path / "w", "--quiet")
+    assert "below its minimum" not in clean.stderr

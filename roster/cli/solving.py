@@ -22,6 +22,7 @@ from roster.cli.common import (
     cannot_write,
     cell,
     check_output_folder,
+    err,
     load,
     main,
     options,
@@ -36,6 +37,7 @@ from roster.cli.common import (
     time_limit,
 )
 from roster.history import next_scenario
+from roster.metrics import shortfalls
 from roster.model.solve import SolveParams
 from roster.model.solve import solve as solve_scenario
 from roster.output import write_result
@@ -111,8 +113,14 @@ def solve(
         "Relax one of them, or run with --soft-cover to get a roster "
         "with its shortfall listed in coverage.csv.",
     )
-    assert result.report is not None
+    assert result.report is not None and result.roster is not None
     print_by_rule(result.report)
+    short = sorted(shortfalls(sc, result.roster), key=lambda gap: gap.present > 0)
+    if short:  # only with --soft-cover: the hard minima hold otherwise
+        empty = sum(1 for gap in short if gap.present == 0)
+        say(err, f"warning: cover below its minimum in {len(short)} place(s), {empty} with nobody:")
+        for gap in short:
+            say(err, f"  {gap.describe()}")
     out.print(
         f"wrote {Path(outdir) / 'roster.csv'}, grid.csv, coverage.csv, penalties.csv, "
         f"report.html, {'roster.xlsx, ' if xlsx else ''}scenario.json, summary.json"
