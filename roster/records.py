@@ -72,9 +72,24 @@ class Strict(BaseModel):
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def lower_case(value: Any) -> Any:
+    """Weekday names in any case (``Mon``, ``MON``, ``mon``), read as the
+    lower-case names the scenario uses."""
+    if isinstance(value, str) and (low := value.strip().lower()) in (*WEEKDAYS, "hol"):
+        return low
+    return value
+
+
+#: a weekday name, in any case on input
+Weekday = Annotated[
+    Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], BeforeValidator(lower_case)
+]
 #: a weekday, or ``hol``: the scenario's holidays, whatever their weekday
-CoverDay = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "hol"]
+CoverDay = Annotated[
+    Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "hol"], BeforeValidator(lower_case)
+]
 OFF_CODES = ("-", "")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$"
 
@@ -261,10 +276,45 @@ def _date_or_range(value: Any) -> str:
     return "range" if isinstance(value, (dict, DateRange)) else "date"
 
 
-#: a single date, or {from: DATE, to: DATE} inclusive
+#: the dates of 'FIRST..LAST' as written: ISO dates, ASCII digits
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+RANGE_EXAMPLE = "2027-03-03..2027-03-05"
+
+
+def range_text(value: Any) -> Any:
+    """'FIRST..LAST' (both days included, the command line's own range
+    syntax) as ``{from: FIRST, to: LAST}``; anything else as it is.
+
+    A range whose ends are not dates, or whose last day is before its
+    first, is a ValueError saying so in the scenario's words.
+    """
+    if not isinstance(value, str) or ".." not in value:
+        return value
+    first, _, last = (part.strip() for part in value.partition(".."))
+    days = []
+    for part in (first, last):
+        try:
+            if not _ISO_DATE.fullmatch(part):
+                raise ValueError(part)
+            days.append(dt.date.fromisoformat(part))
+        except ValueError:
+            raise ValueError(
+                f"'{value}': '{part}' is not a date; write a range as FIRST..LAST in "
+                f"YYYY-MM-DD, both days included, e.g. {RANGE_EXAMPLE}"
+            ) from None
+    if days[1] < days[0]:
+        raise ValueError(
+            f"'{value}': the last day ({last}) is before the first ({first}); write "
+            f"FIRST..LAST, e.g. {RANGE_EXAMPLE}"
+        )
+    return {"from": first, "to": last}
+
+
+#: a single date, {from: DATE, to: DATE} inclusive, or 'DATE..DATE' (the same)
 DateSpec = Annotated[
     Annotated[dt.date, Tag("date")] | Annotated[DateRange, Tag("range")],
     Discriminator(_date_or_range),
+    BeforeValidator(range_text),
 ]
 
 
@@ -284,6 +334,17 @@ class Leave(Frozen):
     )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_range(cls, data: Any) -> Any:
+        """``{date: FIRST..LAST, type: sick}`` is ``{from: FIRST, to: LAST,
+        type: sick}``."""
+        if isinstance(data, dict) and "from" not in data and "to" not in data:
+            span = range_text(data.get("date"))
+            if isinstance(span, dict):
+                data = {**{k: v for k, v in data.items() if k != "date"}, **span}
+        return data
 
     @model_validator(mode="after")
     def _days(self) -> Leave:
@@ -306,10 +367,11 @@ def _date_or_leave(value: Any) -> str:
     return "typed" if isinstance(value, (dict, Leave)) else "date"
 
 
-#: a single date (annual leave), or {from, to, type} / {date, type}
+#: a single date (annual leave), 'FIRST..LAST' (annual), or {from, to, type} / {date, type}
 LeaveSpec = Annotated[
     Annotated[dt.date, Tag("date")] | Annotated[Leave, Tag("typed")],
     Discriminator(_date_or_leave),
+    BeforeValidator(range_text),
 ]
 
 #: hours a leave day credits: the same every day, or per weekday (others 0)

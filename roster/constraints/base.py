@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roster.constraints.context import CheckContext, ModelContext
-from roster.records import MAX_WEIGHT, Strict
+from roster.records import MAX_WEIGHT, Strict, Weekday
 
 if TYPE_CHECKING:
     from roster.result import Violation
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 #: kind -> rule class, filled as rule modules are imported
 registry: dict[str, type[Rule]] = {}
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 class Scope(BaseModel):
