@@ -5,6 +5,7 @@ allowed."""
 from __future__ import annotations
 
 import json
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -141,12 +142,167 @@ def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(describe_errors(exc, data), name) from None
+        problems = describe_errors(exc, data)
+        more = [p for p in checked_without(data, exc) if p not in problems]
+        raise ScenarioError(problems + more, name) from None
     except RecursionError:
         raise ScenarioError([("(top)", "nested too deeply to be a scenario")], name) from None
     except ScenarioError as exc:
         exc.source = name
         raise ScenarioError(exc.problems, name) from None
+
+
+# -- every problem in one pass ----------------------------------------------
+#: list sections whose entries define ids, and the kind of id
+_DEFINES = {
+    "shifts": "shift",
+    "duties": "duty",
+    "roles": "role",
+    "skills": "skill",
+    "staff": "staff",
+    "contracts": "contract",
+}
+#: rounds of leaving out what does not parse before giving up
+_ROUNDS = 8
+
+Path_ = tuple[Any, ...]
+
+
+def checked_without(data: dict[str, Any], exc: ValidationError) -> list[tuple[str, str]]:
+    """The cross-checks' problems (unknown or duplicate ids, dates outside
+    the horizon ...) in ``data`` whose fields pydantic refused, so that a
+    file's problems all show in one run, not one kind after another.
+
+    The values pydantic refused are left out (an entry, or the entry holding
+    it, when leaving out the value alone leaves the entry incomplete) and the
+    rest is checked again; the ids of entries left out still count as
+    defined. Paths and indexes are the file's own. Nothing when the rest
+    cannot be checked (no horizon, no staff ...)."""
+    removed: set[Path_] = set()
+    errors = [tuple(e["loc"]) for e in exc.errors(include_url=False)]
+    kept: dict[Path_, list[int]] = {}
+    for _ in range(_ROUNDS):
+        targets = {_deepest(loc, data, kept, removed) for loc in errors}
+        if () in targets or targets <= removed:
+            return []
+        removed |= targets
+        kept = {}
+        rest = _without(data, removed, (), _prefixes(removed), kept)
+        try:
+            Scenario.model_validate(rest, context={"also_known": _defined(data, removed)})
+        except ValidationError as again:
+            errors = [tuple(e["loc"]) for e in again.errors(include_url=False)]
+            continue
+        except ScenarioError as found:
+            return [(_remap(at, data, kept), _renumber(msg, kept)) for at, msg in found.problems]
+        except Exception:
+            return []
+        return []
+    return []
+
+
+def _deepest(loc: Path_, data: Any, kept: dict[Path_, list[int]], removed: set[Path_]) -> Path_:
+    """The path in ``data`` (the file's own indexes) of the deepest value on
+    ``loc``, a location in the data with ``removed`` left out (whose indexes
+    ``kept`` maps back); union tags and missing fields are skipped."""
+    path: Path_ = ()
+    node = data
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int):
+            order = kept.get(path)
+            i = order[part] if order is not None and 0 <= part < len(order) else part
+            if not 0 <= i < len(node):
+                break
+            path, node = (*path, i), node[i]
+        elif isinstance(node, dict) and part in node and (*path, part) not in removed:
+            path, node = (*path, part), node[part]
+    return path
+
+
+def _prefixes(removed: set[Path_]) -> set[Path_]:
+    return {p[:n] for p in removed for n in range(len(p))}
+
+
+def _without(
+    node: Any, removed: set[Path_], path: Path_, above: set[Path_], kept: dict[Path_, list[int]]
+) -> Any:
+    """``node`` with the ``removed`` paths left out, copied only along them;
+    ``kept`` gets, for each list copied, the indexes it keeps."""
+    if path not in above:
+        return node
+    if isinstance(node, dict):
+        return {
+            k: _without(v, removed, (*path, k), above, kept)
+            for k, v in node.items()
+            if (*path, k) not in removed
+        }
+    if isinstance(node, list):
+        order = kept[path] = [i for i in range(len(node)) if (*path, i) not in removed]
+        return [_without(node[i], removed, (*path, i), above, kept) for i in order]
+    return node
+
+
+def _defined(data: dict[str, Any], removed: set[Path_]) -> dict[str, set[str]]:
+    """Kind of id -> ids of the entries left out (or of entries whose id was)."""
+    out: dict[str, set[str]] = {}
+    for path in removed:
+        section = path[0]
+        if len(path) < 2 or not isinstance(path[1], int):
+            continue
+        entries = data.get(section)
+        entry = entries[path[1]] if isinstance(entries, list) else None
+        if section in _DEFINES and isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            out.setdefault(_DEFINES[section], set()).add(entry["id"])
+        elif section == "leave_types" and isinstance(entry, str):
+            out.setdefault("leave type", set()).add(entry)
+    return out
+
+
+#: a step of a field path as problems write it: a field, an index, an id label
+_STEP = re.compile(
+    r"\.?(?P<key>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[0-9]+)\]|(?P<label> \([^)]*\))"
+)
+
+
+def _remap(text: str, data: Any, kept: dict[Path_, list[int]]) -> str:
+    """A field path in the data with entries left out, written with the
+    file's own indexes (``staff[2]`` back to ``staff[3]`` when ``staff[1]``
+    was left out)."""
+    out: list[str] = []
+    pos, node = 0, data
+    path: Path_ = ()
+    while pos < len(text):
+        m = _STEP.match(text, pos)
+        if m is None or node is None:
+            out.append(text[pos:])
+            break
+        if m["key"] is not None:
+            node = node.get(m["key"]) if isinstance(node, dict) else None
+            path = (*path, m["key"])
+            out.append(m.group(0))
+        elif m["index"] is not None:
+            i = int(m["index"])
+            order = kept.get(path)
+            i = order[i] if order is not None and i < len(order) else i
+            node = node[i] if isinstance(node, list) and i < len(node) else None
+            path = (*path, i)
+            out.append(f"[{i}]")
+        else:
+            out.append(m.group(0))
+        pos = m.end()
+    return "".join(out)
+
+
+def _renumber(message: str, kept: dict[Path_, list[int]]) -> str:
+    """``demand[2]`` and ``time_cover[2]`` in a message, with the file's own
+    indexes."""
+
+    def back(m: re.Match[str]) -> str:
+        order = kept.get((m[1],))
+        i = int(m[2])
+        return f"{m[1]}[{order[i] if order is not None and i < len(order) else i}]"
+
+    return re.sub(r"\b(demand|time_cover)\[([0-9]+)\]", back, message)
 
 
 def load_text(text: str, source: str) -> Scenario:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from roster.constraints.time_cover import applying
@@ -35,11 +36,15 @@ def _allowed(ids: list[str] | set[str]) -> str:
     return f"allowed: {shown}" if ids else "none are defined"
 
 
-def cross_check(sc: Scenario) -> None:
+def cross_check(sc: Scenario, also_known: Mapping[str, set[str]] | None = None) -> None:
     """Raise ScenarioError with every problem pydantic cannot see field by
     field: duplicate ids, references to ids not defined, dates outside the
     horizon, a day with two leave types, unknown history codes; once those are
-    clear, cover patterns that set the same thing twice."""
+    clear, cover patterns that set the same thing twice.
+
+    ``also_known`` (kind of id, e.g. ``shift``, -> ids) are ids defined by
+    entries the file has but that did not parse: references to them are not
+    blamed (the entry's own problem is reported instead)."""
     problems: list[tuple[str, str]] = []
 
     def unique(section: str, ids: list[str]) -> None:
@@ -72,7 +77,7 @@ def cross_check(sc: Scenario) -> None:
                     "id of its own (a roster row's shift column holds either)",
                 )
             )
-    known = {
+    known: dict[str, set[str]] = {
         "shift": set(shifts),
         "duty": set(duties),
         "shift or duty": set(shifts) | set(duties),
@@ -82,6 +87,10 @@ def cross_check(sc: Scenario) -> None:
         "contract": set(contracts),
         "leave type": set(LEAVE_TYPES) | set(sc.leave_types),
     }
+    for what, extra in (also_known or {}).items():
+        known[what] = known.get(what, set()) | set(extra)
+    if also_known:
+        known["shift or duty"] = known["shift"] | known["duty"]
 
     def ref(path: str, what: str, value: str | None) -> None:
         if value is not None and value not in known[what]:
@@ -122,7 +131,7 @@ def cross_check(sc: Scenario) -> None:
             refs(f"{at}.unavailable[{j}].shifts", either, u.shifts)
         for j, f in enumerate(p.fixed):
             ref(f"{at}.fixed[{j}].shift", either, f.shift)
-            if f.shift in known["duty"] and (p.id, f.shift) not in sc.duty_roles:
+            if f.shift in sc.duty_by_id and (p.id, f.shift) not in sc.duty_roles:
                 problems.append(
                     (
                         f"{at}.fixed[{j}].shift",
