@@ -1,7 +1,11 @@
 """Who can cover this shift (or on-call duty)? Each person is tried in it
 (moved from their own shift, or duty, that day if any) and the roster is
 checked again: those who break no hard rule are ranked by what the change
-costs in soft penalties.
+costs in soft penalties; the others are listed with each hard rule they
+would break, named as the scenario states it ("at most 5 consecutive
+working days (rules[2])"). Hard cover minima count as hard rules here even
+when the roster was solved with soft cover: moving a person off a shift
+that would then be short is not "can take it".
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from roster.checker import check
+from roster.checker import RosterView, check
+from roster.constraints import Rule
 from roster.errors import InputError
 from roster.result import CheckReport
 from roster.roster import Roster
@@ -30,7 +35,8 @@ class Candidate:
     now: str  #: the shift they work that day now ('' = off)
     cost: int  #: change in total penalty (cover soft) if they take the shift
     by_rule: dict[str, int] = field(default_factory=dict)  #: the change, rule by rule
-    broken: list[str] = field(default_factory=list)  #: hard rules it would break
+    #: hard rules it would break: "at most 40 hours per week (rules[0]): 43.5 hours in ..."
+    broken: list[str] = field(default_factory=list)
 
     @property
     def eligible(self) -> bool:
@@ -50,6 +56,40 @@ def _role_for(scenario: Scenario, staff: str, shift: str, role: str | None) -> s
         ):
             return r.id
     return None
+
+
+#: the sections' hard parts, as a ward manager names them
+_SECTION_WORDS = {
+    "cover": "the cover minimum (demand)",
+    "time_cover": "the clock-time cover minimum (time_cover)",
+    "leave": "no work on leave or unavailable days (leave, unavailable)",
+    "fixed": "pinned shifts (fixed)",
+    "one_shift": "one shift or duty at a time",
+    "composition": "who may work as what (roles)",
+}
+
+
+def hard_breaks(scenario: Scenario, roster: Roster) -> list[str]:
+    """Every hard rule ``roster`` breaks, cover minima included (never
+    softened), each as a sentence naming the rule and where the scenario
+    states it: 'at most 5 consecutive working days (rules[2]): R1: 6
+    consecutive working days (...), at most 5'."""
+    view = RosterView(scenario, roster, soft_cover=False)
+    out = []
+    for inst in scenario.rule_instances:
+        for v in inst.rule.check(view, inst.staff):
+            if v.amount <= 0 or not v.hard:
+                continue
+            detail = v.message
+            if v.staff is not None:
+                detail = detail.removeprefix(f"{v.staff}: ")
+            name = inst.rule.name if not isinstance(inst.rule, Rule) else None
+            if name is not None:
+                what = _SECTION_WORDS.get(name, name)
+            else:
+                what = f"{inst.rule.describe()} ({inst.origin})"
+            out.append(f"{what}: {detail}")
+    return out
 
 
 def _delta(before: CheckReport, after: CheckReport) -> dict[str, int]:
@@ -81,11 +121,14 @@ def suggest(
 ) -> list[Candidate]:
     """Everyone who could be put on ``shift`` on ``date`` (as ``role``):
     those who break no hard rule first, cheapest first; then the others, with
-    the hard rules they would break. An unknown shift or role, or a date
-    outside the horizon, is an InputError (``check_request``)."""
+    the hard rules they would break (``hard_breaks``: a cover minimum left
+    short elsewhere included). The cost is the change in total penalty with
+    cover soft, as ``check(..., soft_cover=True)`` scores it. An unknown
+    shift or role, or a date outside the horizon, is an InputError
+    (``check_request``)."""
     check_request(scenario, date, shift, role)
     before = check(scenario, roster, soft_cover=True)
-    base_hard = {v.message for v in before.hard_violations}
+    base_hard = set(hard_breaks(scenario, roster))
     df = roster.df
     out = []
     for p in scenario.staff:
@@ -104,7 +147,7 @@ def suggest(
             ignore_index=True,
         )
         after = check(scenario, Roster(moved), soft_cover=True)
-        broken = [v.message for v in after.hard_violations if v.message not in base_hard]
+        broken = [b for b in hard_breaks(scenario, Roster(moved)) if b not in base_hard]
         out.append(
             Candidate(
                 p.id,

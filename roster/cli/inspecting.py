@@ -111,26 +111,47 @@ def report(scenario: str, roster_csv: str, output: str, soft_cover: bool) -> Non
 def suggest(
     scenario: str, roster_csv: str, date: dt.datetime, shift: str, role: str | None, show_all: bool
 ) -> None:
-    """Who can take SHIFT on DATE without breaking a hard rule, cheapest first."""
+    """Who can take SHIFT on DATE without breaking a hard rule, cheapest first.
+
+    Moving someone off another shift that day counts as breaking its cover
+    minimum when that shift would be left short, even if the roster was
+    solved with --soft-cover.
+    """
     sc = load(scenario)
     check_request(sc, date.date(), shift, role)
     found = rank(sc, Roster.from_csv(roster_csv, sc), date.date(), shift, role)
     able = [c for c in found if c.eligible]
-    title = f"who can take {shift} on {date.date():%a %Y-%m-%d}"
-    t = Table("", "staff", "name", "as", "now", "cost", "what changes", title=title)
-    for i, c in enumerate(able, 1):
-        what = ", ".join(f"{k} {v:+d}" for k, v in c.by_rule.items()) or "nothing"
-        t.add_row(str(i), c.staff, c.name, c.role, c.now or "off", f"{c.cost:+d}", what)
-    out.print(t)
-    if not able:
-        out.print("Nobody can take it without breaking a hard rule.")
+    out.print(f"[bold]who can take {shift} on {date.date():%a %Y-%m-%d}[/]", highlight=False)
+    if able:
+        t = Table(
+            "",
+            "staff",
+            "name",
+            "as",
+            "now",
+            "cost",
+            "what changes",
+            title="can take it, within every hard rule (cheapest first)",
+        )
+        for i, c in enumerate(able, 1):
+            what = ", ".join(f"{k} {v:+d}" for k, v in c.by_rule.items()) or "nothing"
+            t.add_row(str(i), c.staff, c.name, c.role, c.now or "off", f"{c.cost:+d}", what)
+        out.print(t)
+    else:
+        out.print("Nobody can take it within every hard rule.")
     others = [c for c in found if not c.eligible]
-    if show_all:
+    if show_all and others:
+        out.print("[bold]would break a hard rule[/]")
         for c in others:
-            more = f" (and {len(c.broken) - 1} more)" if len(c.broken) > 1 else ""
-            say(out, f"{c.staff} cannot: {c.broken[0]}{more}")
+            now = f"now on {c.now}" if c.now else "now off"
+            say(out, f"{c.staff} cannot: {c.name}, {now}, would break:")
+            for broken in c.broken:
+                say(out, f"  - {broken}")
     elif others:
-        out.print(f"{len(others)} more would break a hard rule (--all lists them).")
+        out.print(
+            f"{len(others)} more would break a hard rule (--all lists them with the rules).",
+            highlight=False,
+        )
 
 
 @main.command()
