@@ -46,7 +46,7 @@ LABELS = {
     "uncovered_hours": "uncovered hours",
     "unmet_requests": "unmet requests",
     "overtime_hours": "overtime hours",
-    "objective": "objective",
+    "objective": "penalty",
 }
 
 
@@ -438,7 +438,7 @@ def _sentence(row: dict[str, Any], detail: dict[str, float]) -> str:
     for m in MEASURES:
         d = row[f"change_{m}"]
         if m == "objective":
-            parts.append(f"objective {d:+g}")
+            parts.append(f"penalty {d:+g}")
         elif d:
             words = f"{abs(d):g} {'fewer' if d < 0 else 'more'} {LABELS[m]}"
             if m == "uncovered_hours" and detail:

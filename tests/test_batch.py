@@ -210,11 +210,11 @@ def test_effects_and_needed_on_a_made_up_table() -> None:
     fx = effects(table, axes)
     assert fx.loc[0, "effect"] == (
         "staff.RN -1 -> 0 (demand.RN=1): 14 fewer uncovered hours "
-        "(N -14), 6 fewer unmet requests, objective -200"
+        "(N -14), 6 fewer unmet requests, penalty -200"
     )
     assert fx.loc[1, "effect"] == (
         "staff.RN 0 -> +1 (demand.RN=1): no change in uncovered "
-        "hours, unmet requests or overtime; objective -10"
+        "hours, unmet requests or overtime; penalty -10"
     )
     assert fx.loc[5, "effect"].startswith(
         "demand.RN 1 -> 1.5 (staff.RN=0): 20 more uncovered hours (N +20)"

@@ -151,10 +151,10 @@ def test_an_answer_is_unproven_only_by_the_variants_it_rests_on() -> None:
     assert fx["proven"].tolist() == [True, False, False, False, True, False, False]
     assert fx.loc[0, "effect"] == (
         "staff.RN -1 -> 0 (demand.RN=1): 14 fewer uncovered hours, "
-        "6 fewer unmet requests, objective -200"
+        "6 fewer unmet requests, penalty -200"
     )
-    assert fx.loc[1, "effect"].endswith("objective -10 (unproven: gap 37% at +1)")
-    assert fx.loc[5, "effect"].endswith("objective +300 (unproven: gap 99.5% at 1.5)")
+    assert fx.loc[1, "effect"].endswith("penalty -10 (unproven: gap 37% at +1)")
+    assert fx.loc[5, "effect"].endswith("penalty +300 (unproven: gap 99.5% at 1.5)")
     assert fx.loc[6, "effect"] == (
         "demand.RN 1 -> 1.5 (staff.RN=+1): no comparison (status FEASIBLE and UNKNOWN)"
     )
