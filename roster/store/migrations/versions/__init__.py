@@ -1,0 +1,1 @@
+"""The store's migration scripts, one per schema change, oldest first."""
