@@ -36,22 +36,36 @@ class EditError(InputError, ValueError):
 
 
 def add_leave(
-    data: dict[str, Any], staff: str, first: dt.date, last: dt.date, where: str = "staff"
-) -> None:
-    """Leave for ``staff`` from ``first`` to ``last`` (inclusive): how a what-if
-    and a sick call alike take someone out. Pins on those dates give way to
-    the leave, since a pinned shift cannot be worked on leave."""
+    data: dict[str, Any],
+    staff: str,
+    first: dt.date,
+    last: dt.date,
+    where: str = "staff",
+    kind: str = "annual",
+) -> bool:
+    """Leave (of type ``kind``) for ``staff`` from ``first`` to ``last``
+    (inclusive): how a what-if, a sick call and an imported leave sheet alike
+    take someone out. Pins on those dates give way to the leave, since a
+    pinned shift cannot be worked on leave. False (and no entry added) when
+    the very same entry is there already."""
     person = next((p for p in data["staff"] if p.get("id") == staff), None)
     if person is None:
         raise EditError(where, f"unknown staff {staff!r}")
-    person.setdefault("leave", []).append(
-        first.isoformat() if first == last else {"from": first.isoformat(), "to": last.isoformat()}
-    )
-    person["fixed"] = [
-        f
-        for f in person.get("fixed") or []
-        if not first <= dt.date.fromisoformat(str(f["date"])) <= last
-    ]
+    a, b = first.isoformat(), last.isoformat()
+    entry: str | dict[str, str]
+    if kind == "annual":
+        entry = a if first == last else {"from": a, "to": b}
+    else:
+        entry = {"date": a, "type": kind} if first == last else {"from": a, "to": b, "type": kind}
+    if person.get("fixed"):
+        person["fixed"] = [
+            f for f in person["fixed"] if not first <= dt.date.fromisoformat(str(f["date"])) <= last
+        ]
+    leave = person.setdefault("leave", [])
+    if entry in leave:
+        return False
+    leave.append(entry)
+    return True
 
 
 def change_headcount(
@@ -356,3 +370,32 @@ def set_rule_param(rules: list[dict[str, Any]], path: str, value: Any, where: st
             f"allowed: {', '.join(sorted(params - {'kind'}))}",
         )
     rule[param] = value
+
+
+def upsert_staff(data: dict[str, Any], fields: dict[str, Any]) -> bool:
+    """Merge one person's ``fields`` (``id`` and any of the staff entry's
+    fields) into ``data``'s staff: the fields given replace those of the
+    person with that id, whose other fields (leave, requests, rules...) stay;
+    a new id is a new person, appended. True when the person is new."""
+    person = next((p for p in data["staff"] if p.get("id") == fields["id"]), None)
+    if person is None:
+        data["staff"].append(dict(fields))
+        return True
+    person.update(fields)
+    return False
+
+
+def add_request(
+    data: dict[str, Any], staff: str, request: dict[str, Any], where: str = "staff"
+) -> bool:
+    """Append ``request`` (a ``requests`` entry: dates, optional shift, want,
+    weight) to ``staff``'s requests, unless the very same entry is there
+    already (a sheet imported twice adds nothing). True when appended."""
+    person = next((p for p in data["staff"] if p.get("id") == staff), None)
+    if person is None:
+        raise EditError(where, f"unknown staff {staff!r}")
+    requests = person.setdefault("requests", [])
+    if request in requests:
+        return False
+    requests.append(request)
+    return True
