@@ -9,20 +9,31 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import operator
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zipfile import BadZipFile
 
 import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
+from roster.records import LEAVE_TYPES
 from roster.validation import ScenarioError
 
 if TYPE_CHECKING:
-    from roster.scenario import Scenario
+    from roster.scenario import Scenario, Staff
 
 COLUMNS = ["staff", "date", "shift", "role"]
 WHAT = "roster CSV"
+#: the sheet of a workbook (``roster export xlsx``) holding the roster
+SHEET = "Roster"
+#: how a zip file (an XLSX workbook) begins
+ZIP_MAGIC = b"PK\x03\x04"
+_CELL = re.compile(r"^\s*([^\s()+]+)\s*(?:\(\s*([^\s()]+)\s*\))?\s*$")
 
 
 def _short_rows(path: str | Path, width: int) -> Iterator[tuple[str, str]]:
@@ -279,3 +290,194 @@ class Roster:
         if problems:
             raise ScenarioError(problems, source, WHAT)
         return cls(pd.DataFrame(rows, columns=COLUMNS))
+
+    @classmethod
+    def read(cls, path: str | Path, scenario: Scenario) -> Roster:
+        """A roster CSV, or a workbook as ``roster export xlsx`` writes it
+        (a name ending .xlsx, or any file that is a zip archive)."""
+        if str(path).lower().endswith((".xlsx", ".xlsm")):
+            return cls.from_xlsx(path, scenario)
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(4) == ZIP_MAGIC:
+                    return cls.from_xlsx(path, scenario)
+        except OSError:
+            pass  # from_csv says why it cannot be read
+        return cls.from_csv(path, scenario)
+
+    @classmethod
+    def from_xlsx(cls, path: str | Path, scenario: Scenario) -> Roster:
+        """Read the "Roster" sheet of a workbook ``roster export xlsx`` wrote,
+        perhaps edited in Excel: columns staff, name, role, then one a day of
+        the horizon; a cell holds the shift, the on-call duties after '+',
+        each with the role worked in brackets when it is not the person's
+        first ('E', 'D (CN)', 'D+OC'), on a day of leave the leave type (not
+        worked), or nothing (off). Rows end at the first blank one (the
+        legend follows it).
+
+        Every code that is not a shift, duty or role of that person, every
+        unknown person and every header that is not a day of the horizon is
+        an input error located at its cell ('Roster!F7')."""
+        source = str(path)
+        what = "roster workbook"
+        try:
+            with open(path, "rb") as fh:  # a file, so its name need not end .xlsx
+                wb = load_workbook(fh, data_only=True)
+        except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise ScenarioError(
+                [("file", f"cannot read it as an XLSX workbook: {exc}")], source, what
+            ) from None
+        if SHEET not in wb.sheetnames:
+            raise ScenarioError(
+                [
+                    (
+                        "file",
+                        f"no sheet {SHEET!r} (the sheet roster export xlsx writes); "
+                        f"the sheets: {', '.join(map(repr, wb.sheetnames))}",
+                    )
+                ],
+                source,
+                what,
+            )
+        ws = wb[SHEET]
+        sc = scenario
+        problems: list[tuple[str, str]] = []
+
+        def at(row: int, col: int) -> str:
+            return f"{SHEET}!{get_column_letter(col)}{row}"
+
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        header = rows[0] if rows else []
+        if [str(v or "").strip().lower() for v in header[:3]] != ["staff", "name", "role"]:
+            problems.append(
+                (at(1, 1), "the header must begin staff, name, role, then one column a day")
+            )
+            raise ScenarioError(problems, source, what)
+        days: dict[int, int] = {}  # column -> day index
+        for col, value in enumerate(header[3:], start=4):
+            if value is None or not str(value).strip():
+                continue
+            d = _header_day(value, col - 4, sc)
+            if d is None:
+                expected = _day_label(sc, col - 4) if col - 4 < sc.horizon.days else None
+                problems.append(
+                    (
+                        at(1, col),
+                        f"{str(value).splitlines()[0]!r} is not a day of the horizon "
+                        f"{sc.dates[0]}..{sc.dates[-1]}"
+                        + (f" (this column is {expected!r})" if expected else ""),
+                    )
+                )
+            else:
+                days[col] = d
+        leave_types = {*LEAVE_TYPES, *sc.leave_types}
+        codes = [*sc.shift_by_id, *sc.duty_by_id]
+        records = []
+        seen: set[str] = set()
+        for r, values in enumerate(rows[1:], start=2):
+            if all(v is None or not str(v).strip() for v in values):
+                break  # the legend follows a blank row
+            staff = str(values[0] or "").strip()
+            person = sc.staff_by_id.get(staff)
+            if person is None:
+                shown = ", ".join(list(sc.staff_by_id)[:20])
+                problems.append(
+                    (
+                        at(r, 1),
+                        f"unknown staff {staff!r}; allowed: {shown}"
+                        + (" ..." if len(sc.staff) > 20 else ""),
+                    )
+                )
+                continue
+            if staff in seen:
+                problems.append((at(r, 1), f"{staff} has a row above already"))
+                continue
+            seen.add(staff)
+            for col, d in days.items():
+                value = values[col - 1] if col - 1 < len(values) else None
+                text = "" if value is None else str(value).strip()
+                if not text:
+                    continue
+                if text in leave_types and d in sc.leave_days[staff]:
+                    continue  # the leave shown on a leave day: not worked
+                for code, role in _cell_parts(text, codes, problems, at(r, col), person, sc, d):
+                    records.append((staff, sc.dates[d], code, role))
+        if problems:
+            raise ScenarioError(problems, source, what)
+        return cls(pd.DataFrame(records, columns=COLUMNS))
+
+
+def _day_label(sc: Scenario, d: int) -> str:
+    """A day's header as the workbook writes it: 'Mon 07 Dec'."""
+    return f"{sc.dates[d]:%a} {sc.dates[d]:%d %b}"
+
+
+def _header_day(value: object, position: int, sc: Scenario) -> int | None:
+    """The day a column header names: a date (a cell, or YYYY-MM-DD text) in
+    the horizon, or the workbook's own label for the column's position."""
+    if isinstance(value, dt.datetime):
+        return sc.day_index(value.date())
+    if isinstance(value, dt.date):
+        return sc.day_index(value)
+    text = str(value).strip()
+    try:
+        return sc.day_index(dt.date.fromisoformat(text))
+    except ValueError:
+        pass
+    first = text.splitlines()[0].strip() if text else ""
+    if position < sc.horizon.days and first == _day_label(sc, position):
+        return position
+    return None
+
+
+def _cell_parts(
+    text: str,
+    codes: list[str],
+    problems: list[tuple[str, str]],
+    where: str,
+    person: Staff,
+    sc: Scenario,
+    d: int,
+) -> list[tuple[str, str]]:
+    """(code, role) worked that a grid cell's text says ('D (CN)+OC');
+    a problem at ``where`` for each part that cannot be read."""
+    out: list[tuple[str, str]] = []
+    for part in text.split("+"):
+        m = _CELL.match(part)
+        code, role = (m.group(1), m.group(2)) if m else (part.strip(), None)
+        if m is None or code not in codes:
+            leave = " (or, on a day of leave, its type)" if d in sc.leave_days[person.id] else ""
+            problems.append(
+                (
+                    where,
+                    f"{part.strip()!r}{f' in {text!r}' if '+' in text else ''} is not a "
+                    "shift or on-call duty; "
+                    f"allowed: {', '.join(codes)}{leave}, with the role in brackets "
+                    "when it is not the person's first: 'E (CN)', a duty after +: 'D+OC'",
+                )
+            )
+            continue
+        if code in sc.duty_by_id:
+            held = sc.duty_roles.get((person.id, code))
+            if held is None:
+                problems.append((where, f"{person.id} cannot hold {code}: no role of theirs may"))
+                continue
+            if role is not None and role != held:
+                problems.append((where, f"{person.id} holds {code} as {held}, not {role!r}"))
+                continue
+            role = held
+        elif role is None:
+            role = person.roles[0]
+        elif role not in person.roles:
+            problems.append(
+                (
+                    where,
+                    f"{role!r} is not one of {person.id}'s roles ({', '.join(person.roles)})",
+                )
+            )
+            continue
+        if any(code == c for c, _ in out):
+            problems.append((where, f"{code} twice in {text!r}"))
+            continue
+        out.append((code, role))
+    return out

@@ -41,9 +41,10 @@ def verdict(feasible: bool, hard: int) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @SOFT_COVER
 def check(scenario: str, roster_csv: str, as_json: bool, soft_cover: bool) -> None:
-    """Score ROSTER_CSV against SCENARIO's rules; exit 1 on hard violations."""
+    """Score ROSTER_CSV (or a workbook .xlsx from export xlsx, edited or not)
+    against SCENARIO's rules; exit 1 on hard violations."""
     sc = load(scenario)
-    report = check_roster(sc, Roster.from_csv(roster_csv, sc), soft_cover=soft_cover)
+    report = check_roster(sc, Roster.read(roster_csv, sc), soft_cover=soft_cover)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         sys.exit(0 if report.feasible else 1)
