@@ -45,6 +45,7 @@ from roster.store.models import Base, Published, ScenarioVersion
 from roster.validation import ScenarioError
 
 DATA = Path(__file__).parent / "data"
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
 MINI = DATA / "mini.yaml"
 POSTGRES = os.environ.get("ROSTER_TEST_POSTGRES_URL")
 
@@ -127,7 +128,7 @@ def test_unit_round_trip(store: Store) -> None:
 
 
 def test_every_shipped_scenario_round_trips(store: Store) -> None:
-    for i, path in enumerate(sorted(Path("scenarios").glob("*.yaml"))):
+    for i, path in enumerate(sorted(SCENARIOS.glob("*.yaml"))):
         unit = store.create_unit(f"unit {i}", read_data(path))
         assert store.scenario(unit.id).scenario() == load_scenario(path), path
 

@@ -478,7 +478,9 @@ class Store:
         once as the server starts, before it starts any solve, so that runs
         a killed server left behind say so. Returns their ids."""
         with self.writing() as session:
-            ids = list(session.scalars(select(Run.id).where(Run.state.in_(LIVE_STATES))))
+            ids = list(
+                session.scalars(select(Run.id).where(Run.state.in_(LIVE_STATES)).order_by(Run.id))
+            )
             if ids:
                 session.execute(
                     update(Run)
