@@ -172,18 +172,25 @@ def test_the_explanation_keeps_to_the_time_limit() -> None:
 @pytest.mark.parametrize("delay", [0.05, 0.2, 0.35])
 def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(delay: float) -> None:
     """The ``roster`` command as installed (``roster.entry``), stopped while
-    it loads its libraries."""
+    it loads its libraries: ``delay`` after its entry point starts. (Before
+    that, Python itself is starting: a Ctrl-C there is the interpreter's,
+    and on a loaded machine that can take longer than any fixed delay.)"""
     import signal
     import subprocess
     import sys
 
-    launch = "import sys; from roster.entry import main; sys.exit(main())"
+    launch = (
+        "import sys; from roster.entry import main; "
+        "sys.stderr.write('started\\n'); sys.stderr.flush(); sys.exit(main())"
+    )
     proc = subprocess.Popen(
         [sys.executable, "-c", launch, "rules"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    assert proc.stderr is not None
+    assert proc.stderr.readline() == b"started\n"
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     text = proc.communicate(timeout=30)[1].decode()

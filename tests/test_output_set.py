@@ -245,7 +245,7 @@ def test_ctrl_c_while_writing_is_held_until_the_new_set_is_in_place(
     real = roster.report.write_report
 
     def pressed(*args, **kwargs):  # Ctrl-C arrives half-way through the files
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)  # to this thread: handled at once
         return real(*args, **kwargs)
 
     monkeypatch.setattr(output, "write_report", pressed)

@@ -113,7 +113,7 @@ def test_bench_units_writes_the_table_the_units_and_checkable_rosters(tmp_path):
             "--sizes",
             "30x28",
             "--time-limit",
-            "2",
+            "6",  # a first roster takes about 1 s alone, longer on a loaded machine
             "--workers",
             "2",
             "-o",

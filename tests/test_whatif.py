@@ -194,17 +194,18 @@ def test_max_gap_solves_an_unproven_variant_again_until_its_gap_is_met(
 @pytest.mark.slow
 def test_max_gap_on_a_real_search_that_needs_more_time() -> None:
     # a tenth of a second leaves the ward's roster far from proven (gap
-    # above 90%); given up to 10 s more, CP-SAT proves it in a second or two
+    # above 90%); given up to 30 s more, CP-SAT proves it in a second or two
+    # (the room is for a loaded machine: the solve stops when proven)
     table = whatif(
         WARD,
         ["staff.RN=0"],
         jobs=1,
         max_gap=5,
-        max_time=10,
+        max_time=30,
         params=SolveParams(time_limit=0.1, seed=0, workers=2),
     )
     row = table.iloc[0]
-    assert row["solves"] == 2 and 0.1 < row["wall_time_s"] <= 11
+    assert row["solves"] == 2 and 0.1 < row["wall_time_s"] <= 31
     assert row["gap_pct"] <= 5 and row["proven"]
 
 
