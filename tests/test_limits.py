@@ -137,10 +137,11 @@ def test_ctrl_c_mid_solve_exits_130_with_the_best_roster_written(tmp_path: Path)
         "-o",
         str(out),
         "--time-limit",
-        "60",
+        "120",
         "--workers",
         "1",
-        "--quiet",
+        "--progress-every",
+        "0.5",
     ]
     proc = subprocess.Popen(
         cmd,
@@ -148,9 +149,16 @@ def test_ctrl_c_mid_solve_exits_130_with_the_best_roster_written(tmp_path: Path)
         stderr=subprocess.STDOUT,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(6)  # well into the search
+    # stopped once the search has a roster (its progress line says so), however
+    # long that takes on this machine; the solve's 120 s end it otherwise
+    assert proc.stdout is not None
+    lines = []
+    while line := proc.stdout.readline().decode():
+        lines.append(line)
+        if "best roster so far: penalty" in line:
+            break
     proc.send_signal(signal.SIGINT)
-    text = proc.communicate(timeout=60)[0].decode()
+    text = "".join(lines) + proc.communicate(timeout=60)[0].decode()
     assert proc.returncode == 130, text
     assert "Traceback" not in text and "keeping the best roster" in text
     summary = json.loads((out / "summary.json").read_text())

@@ -97,3 +97,19 @@ def test_solve_prints_progress_lines_when_not_a_terminal(tmp_path: Path) -> None
 def test_quiet_silences_progress(tmp_path: Path) -> None:
     assert _solve(tmp_path / "q", "--progress-every", "1", "--quiet") == []
     assert _solve(tmp_path / "z", "--progress-every", "0") == []
+
+
+def test_progress_names_only_rosters_the_checker_accepts() -> None:
+    """The neighbourhood search scores its rosters with cover soft: a score
+    whose roster leaves a hard cover minimum short is no roster at all, so
+    progress shows it only where that score is a roster's penalty (cover
+    soft, or no hard cover), and otherwise waits for a checked roster,
+    which a Ctrl-C then keeps."""
+    from roster import SolveParams, load_scenario
+    from roster.model.solve import _Run
+
+    ward = load_scenario(Path(__file__).parents[1] / "scenarios" / "medical-ward.yaml")
+    assert not _Run(ward, SolveParams(), None).search_score_is_penalty
+    assert _Run(ward, SolveParams(soft_cover=True), None).search_score_is_penalty
+    no_cover = ward.model_copy(update={"demand": [], "time_cover": []})
+    assert _Run(no_cover, SolveParams(), None).search_score_is_penalty

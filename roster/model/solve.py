@@ -205,8 +205,12 @@ class _Run:
         self.first_solution_s: float | None = None
         self.best_solution_s: float | None = None
         self.solutions = 0
-        #: the search's own (soft-cover) score of its current roster
+        #: the search's own (soft-cover) score of its current roster, shown as
+        #: progress only where that score is a roster's true penalty: cover
+        #: soft, or no hard cover minimum (else the roster may leave a shift
+        #: short, and progress waits for a roster the checker accepts)
         self.search_score: int | None = None
+        self.search_score_is_penalty = params.soft_cover or not _hard_cover(scenario)
 
     # -- shared state --------------------------------------------------------
     def interrupt(self) -> None:
@@ -368,7 +372,8 @@ class _Run:
                 return
             now = last["found"] = time.perf_counter()
             with self.lock:
-                self.search_score = score
+                if self.search_score_is_penalty:
+                    self.search_score = score
                 self.solutions += 1
             proven = self.bound is not None and score <= self.bound  # optimal: stop now
             if (
