@@ -114,3 +114,15 @@ def test_cli_check_reads_a_workbook(solved, tmp_path):
     wb.save(tmp_path / "other.xlsx")
     r = run("check", SMALL, tmp_path / "other.xlsx")
     assert r.exit_code == 2 and "no sheet 'Roster'" in r.stderr
+
+
+def test_report_and_suggest_read_a_workbook_too(solved, tmp_path):
+    """Every command that reads a roster takes the workbook a manager edited."""
+    sc, roster, book = solved
+    out = tmp_path / "report.html"
+    r = run("report", SMALL, book, "-o", out)
+    assert r.exit_code == 0, r.output + r.stderr
+    assert out.read_text().count("data-staff=") == len(sc.staff)
+    date, shift = roster.df["date"].iloc[0], roster.df["shift"].iloc[0]
+    r = run("suggest", SMALL, book, "--date", date.isoformat(), "--shift", shift)
+    assert r.exit_code == 0, r.output + r.stderr

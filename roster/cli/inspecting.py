@@ -85,7 +85,7 @@ def validate(scenario: str) -> None:
 def report(scenario: str, roster_csv: str, output: str, soft_cover: bool) -> None:
     """Write an HTML report of ROSTER_CSV (solved or hand-made) under SCENARIO's rules."""
     sc = load(scenario)
-    roster = Roster.from_csv(roster_csv, sc)
+    roster = Roster.read(roster_csv, sc)
     checked = check_roster(sc, roster, soft_cover=soft_cover)
     write_or_exit(output, lambda: write_report(output, sc, roster, checked))
     hard = len(checked.hard_violations)
@@ -120,7 +120,7 @@ def suggest(
     """
     sc = load(scenario)
     check_request(sc, date.date(), shift, role)
-    found = rank(sc, Roster.from_csv(roster_csv, sc), date.date(), shift, role)
+    found = rank(sc, Roster.read(roster_csv, sc), date.date(), shift, role)
     able = [c for c in found if c.eligible]
     out.print(f"[bold]who can take {shift} on {date.date():%a %Y-%m-%d}[/]", highlight=False)
     if able:
