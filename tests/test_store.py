@@ -209,7 +209,7 @@ def test_a_real_solve_is_stored_with_its_summary(store: Store) -> None:
     unit = store.create_unit("Mini", mini())
     run = store.start_run(store.create_run(unit.id, {"time_limit": 2}).id)
     scenario = store.scenario(unit.id).scenario()
-    result = solve(scenario, SolveParams(time_limit=2, workers=2, seed=0))
+    result = solve(scenario, SolveParams(time_limit=2, workers=1, seed=0))
     done = store.finish_run(run.id, result)  # the scenario validated again from the store
     assert done.status == result.status.value and done.objective == result.objective
     roster = store.roster(done.roster_id or 0)
@@ -457,7 +457,7 @@ def test_a_process_killed_mid_write_leaves_every_committed_record_whole(tmp_path
             print(run.id, i, flush=True)
         """,
     )
-    lines = read_until(child, lambda lines: len(lines) >= 40)
+    lines = read_until(child, lambda lines: len(lines) >= 20)
     kill(child)
     with open_store(url(tmp_path)) as st:
         with st.engine.connect() as conn:
