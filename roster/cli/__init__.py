@@ -6,7 +6,7 @@ Exit codes: 0 done, 1 check found hard violations, 2 bad input,
 whatif stopped by Ctrl-C (finished results kept).
 """
 
-from roster.cli import bench, files, inspecting, solving  # noqa: F401  (they add the commands)
+from roster.cli import bench, files, inspecting, serve, solving  # noqa: F401  (they add the commands)
 from roster.cli.common import main
 
 __all__ = ["main"]
