@@ -307,3 +307,30 @@ def test_with_a_password_every_page_asks_for_it(store: Store, url: str) -> None:
         assert c.get("/").status_code == 401
         assert c.get("/", auth=("manager", "wrong horse")).status_code == 401
         assert c.get("/", auth=("manager", "correct horse")).status_code == 200
+
+
+def test_a_request_from_another_sites_page_is_refused(client: TestClient, store: Store) -> None:
+    """Even on 127.0.0.1, a page elsewhere in the manager's browser must not
+    be able to add units, start solves or stop them."""
+    scenario = SMALL.read_bytes()
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Referer": "https://evil.example/page"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+    ):
+        response = client.post(
+            "/units",
+            files={"file": ("ward.yaml", scenario)},
+            data={"name": "x"},
+            headers=headers,
+        )
+        assert response.status_code == 403, headers
+    assert store.units() == []
+    # the app's own pages (same origin) and non-browser clients are served
+    own = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    response = client.post(
+        "/units", files={"file": ("ward.yaml", scenario)}, data={"name": "x"}, headers=own
+    )
+    assert response.status_code < 400 and [u.name for u in store.units()] == ["x"]
+    assert client.get("/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200

@@ -11,11 +11,12 @@ import binascii
 import json
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -102,6 +103,38 @@ class Workers:
                 process.terminate()
 
 
+#: methods that change something: refused when another site's page sends them
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def cross_site(method: str, headers: Mapping[str, str]) -> bool:
+    """Whether a request that changes something comes from another site's
+    page (a form or script there aimed at this server: even on 127.0.0.1 a
+    page in the manager's browser could start solves or publish). Browsers
+    say where a request comes from (``Sec-Fetch-Site``, ``Origin``,
+    ``Referer``); a request that says nothing (curl, a script) is not a
+    browser's cross-site request."""
+    if method.upper() not in UNSAFE:
+        return False
+    fetch = headers.get("sec-fetch-site")
+    if fetch is not None:
+        return fetch not in ("same-origin", "none")
+    host = headers.get("host", "")
+    source = headers.get("origin") or headers.get("referer")
+    if not source or source == "null":
+        return source == "null"  # an opaque origin (a sandboxed page, a data: URL)
+    return urlsplit(source).netloc != host
+
+
+class _SameOrigin(BaseHTTPMiddleware):
+    """Refuses ``cross_site`` requests with 403 before any handler runs."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if cross_site(request.method, request.headers):
+            return Response("refused: a request from another site's page", status_code=403)
+        return await call_next(request)
+
+
 class _PasswordGate(BaseHTTPMiddleware):
     """HTTP Basic authentication against the stored password hash (any user
     name): the slice's guard for a server reachable from other machines,
@@ -150,6 +183,7 @@ def create_app(store: Store, *, password_hash: str | None = None) -> FastAPI:
     app.state.store, app.state.workers = store, workers
     if password_hash is not None:
         app.add_middleware(_PasswordGate, stored=password_hash)
+    app.add_middleware(_SameOrigin)  # added last: runs first
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> HTMLResponse:
