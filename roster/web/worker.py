@@ -29,8 +29,12 @@ _CONTEXT = multiprocessing.get_context("spawn")
 
 def start(url: str, run_id: int) -> BaseProcess:
     """A worker process solving run ``run_id`` of the store at ``url``."""
-    process = _CONTEXT.Process(target=work, args=(url, run_id), name=f"roster-run-{run_id}")
-    process.daemon = True  # a killed server takes its solves with it
+    process = _CONTEXT.Process(
+        target=work, args=(url, run_id, os.getpid()), name=f"roster-run-{run_id}"
+    )
+    # not a daemon: a solve starts processes of its own (the search, the
+    # decomposition's pricing), which a daemon may not; it stops itself when
+    # the server is gone instead (see ``_solve``)
     process.start()
     return process
 
@@ -41,16 +45,17 @@ def stop(process: BaseProcess) -> None:
         os.kill(process.pid, signal.SIGINT)
 
 
-def work(url: str, run_id: int) -> None:
-    """The worker's body: solve run ``run_id`` and record how it went."""
+def work(url: str, run_id: int, server: int) -> None:
+    """The worker's body: solve run ``run_id`` and record how it went;
+    ``server``: the server's process id, whose end stops the solve."""
     store = open_store(url, migrate=False)
     try:
-        _solve(store, run_id)
+        _solve(store, run_id, server)
     finally:
         store.close()
 
 
-def _solve(store: Store, run_id: int) -> None:
+def _solve(store: Store, run_id: int, server: int) -> None:
     try:
         run = store.start_run(run_id)
         scenario = store.scenario(run.unit_id, run.version).scenario()
@@ -63,6 +68,8 @@ def _solve(store: Store, run_id: int) -> None:
         return
 
     def progress(p: Progress) -> None:
+        if os.getppid() != server:  # the server was killed: stop, as Stop would
+            os.kill(os.getpid(), signal.SIGINT)
         store.record_progress(
             run_id, progress_line(p, hint=False), objective=p.objective, best_bound=p.bound,
             gap=p.gap,
