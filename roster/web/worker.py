@@ -48,6 +48,9 @@ def stop(process: BaseProcess) -> None:
 def work(url: str, run_id: int, server: int) -> None:
     """The worker's body: solve run ``run_id`` and record how it went;
     ``server``: the server's process id, whose end stops the solve."""
+    # Stop is a SIGINT; a server started with SIGINT ignored (in the
+    # background of a script, under a test runner) would pass that on
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     store = open_store(url, migrate=False)
     try:
         _solve(store, run_id, server)
