@@ -51,11 +51,7 @@ def headline(
     if not short:
         return [verdict(result, report)]
     kinds = {gap.what.partition(".")[0] for gap in short}
-    noun = (
-        {"shift": "shift", "window": "clock-time window"}.get(kinds.pop(), "")
-        if len(kinds) == 1
-        else "place"
-    )
+    noun = NOUNS[kinds.pop()] if len(kinds) == 1 else "place"
     listed = [
         f"{gap.date:%a %d %b} {gap.what.partition('.')[2]} {gap.who} "
         f"({gap.present} of {gap.required} present)"
@@ -69,6 +65,8 @@ def headline(
 
 #: shortfalls named in the headline; the rest are counted
 MAX_LISTED = 5
+#: what a shortfall is short on, by the kind in ``Shortfall.what``
+NOUNS = {"shift": "shift", "window": "clock-time window"}
 
 
 def verdict(result: Result | None, report: CheckReport) -> str:

@@ -59,17 +59,6 @@ def work(url: str, run_id: int, server: int) -> None:
 
 
 def _solve(store: Store, run_id: int, server: int) -> None:
-    try:
-        run = store.start_run(run_id)
-        scenario = store.scenario(run.unit_id, run.version).scenario()
-        params = SolveParams(**run.params)
-    except KeyboardInterrupt:
-        _fail(store, run_id, "stopped before the solve began")
-        return
-    except InputError as exc:
-        _fail(store, run_id, str(exc))
-        return
-
     def progress(p: Progress) -> None:
         if os.getppid() != server:  # the server was killed: stop, as Stop would
             os.kill(os.getpid(), signal.SIGINT)
@@ -79,6 +68,10 @@ def _solve(store: Store, run_id: int, server: int) -> None:
         )  # fmt: skip
 
     try:
+        run = store.start_run(run_id)
+        scenario = store.scenario(run.unit_id, run.version).scenario()
+        params = SolveParams(**run.params)
+        # a Stop from here on ends the search keeping its best roster
         result = solve(scenario, params, progress=progress)
     except StoreError:
         return  # the run was ended elsewhere (e.g. marked interrupted)
