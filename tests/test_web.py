@@ -10,7 +10,6 @@ import json
 import os
 import stat
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,49 +24,10 @@ from openpyxl import load_workbook
 from roster.cli import main
 from roster.generate import unit as generated_unit
 from roster.load import parse_text
-from roster.store import Store, open_store
+from roster.store import Store
 from roster.web import access
 from roster.web.app import MAX_UPLOAD, create_app
-
-DATA = Path(__file__).parent / "data"
-SMALL = DATA / "small.yaml"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'roster.db'}"
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[Store]:
-    with open_store(url) as opened:
-        yield opened
-
-
-@pytest.fixture
-def client(store: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(store)) as c:
-        yield c
-
-
-def upload(client: TestClient, content: bytes, filename: str = "ward.yaml", name: str = ""):
-    return client.post(
-        "/units", files={"file": (filename, io.BytesIO(content))}, data={"name": name},
-        follow_redirects=False,
-    )  # fmt: skip
-
-
-def make_unit(client: TestClient, name: str = "Ward 7") -> int:
-    response = upload(client, SMALL.read_bytes(), "small.yaml", name)
-    assert response.status_code == 303, response.text
-    return int(response.headers["location"].rsplit("/", 1)[1])
-
-
-def wait_for_end(store: Store, run_id: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while store.run(run_id).live:
-        assert time.monotonic() < deadline, store.run(run_id)
-        time.sleep(0.1)
+from web_support import SMALL, browser, client, csrf_of, make_unit, store, upload, url, wait_for_end  # noqa: F401
 
 
 # -- units -------------------------------------------------------------------
@@ -334,3 +294,27 @@ def test_a_request_from_another_sites_page_is_refused(client: TestClient, store:
     )
     assert response.status_code < 400 and [u.name for u in store.units()] == ["x"]
     assert client.get("/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200
+
+
+def test_a_form_without_the_sessions_token_is_refused(store: Store) -> None:
+    """A form must carry its session's CSRF token: one from another session,
+    a wrong one or none is refused, and nothing is stored."""
+    scenario = SMALL.read_bytes()
+    with TestClient(create_app(store)) as c:
+        own = csrf_of(c.get("/").text)
+        assert c.cookies.get("roster_session")
+        for data in ({"name": "a"}, {"name": "b", "csrf_token": "0" * 64}):
+            response = c.post("/units", files={"file": ("w.yaml", scenario)}, data=data)
+            assert response.status_code == 403 and "security token" in response.text
+        with TestClient(create_app(store)) as other:  # another browser's token
+            stolen = csrf_of(other.get("/").text)
+        response = c.post(
+            "/units", files={"file": ("w.yaml", scenario)}, data={"name": "c", "csrf_token": stolen}
+        )
+        assert response.status_code == 403
+        assert store.units() == []
+        # the page's own form field is accepted
+        response = c.post(
+            "/units", files={"file": ("w.yaml", scenario)}, data={"name": "d", "csrf_token": own}
+        )
+        assert response.status_code < 400 and [u.name for u in store.units()] == ["d"]

@@ -1,0 +1,77 @@
+"""What the web app's tests share: a store in a temporary SQLite file, a
+client that sends the session's CSRF token as a browser page would, a unit
+made from the small ward, and waiting for a run to end."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from roster.store import Store, open_store
+from roster.web.app import create_app
+
+DATA = Path(__file__).parent / "data"
+SMALL = DATA / "small.yaml"
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page carries."""
+    found = re.search(r'<meta name="csrf-token" content="([0-9a-f]+)">', html)
+    assert found, "the page carries no CSRF token"
+    return found.group(1)
+
+
+def browser(app: object) -> TestClient:
+    """A client for ``app`` that, like the app's own pages, sends the
+    session's CSRF token with every request (enter it as a context)."""
+    client = TestClient(app)  # type: ignore[arg-type]
+    client.__enter__()
+    client.headers["X-CSRF-Token"] = csrf_of(client.get("/").text)
+    return client
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'roster.db'}"
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    with open_store(url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def client(store: Store) -> Iterator[TestClient]:
+    c = browser(create_app(store))
+    try:
+        yield c
+    finally:
+        c.__exit__(None, None, None)
+
+
+def upload(client: TestClient, content: bytes, filename: str = "ward.yaml", name: str = ""):
+    return client.post(
+        "/units", files={"file": (filename, io.BytesIO(content))}, data={"name": name},
+        follow_redirects=False,
+    )  # fmt: skip
+
+
+def make_unit(client: TestClient, name: str = "Ward 7", path: Path = SMALL) -> int:
+    """A unit from scenario file ``path``; its id."""
+    response = upload(client, path.read_bytes(), path.name, name)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def wait_for_end(store: Store, run_id: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while store.run(run_id).live:
+        assert time.monotonic() < deadline, store.run(run_id)
+        time.sleep(0.1)
