@@ -19,25 +19,34 @@ from starlette.exceptions import HTTPException
 from roster.errors import InputError
 from roster.store import NotFound, Store
 from roster.web.pages import page, problems
-from roster.web.routes import rosters, runs, units
-from roster.web.security import PasswordGate, SameOrigin, Sessions, csrf_guard
+from roster.web.routes import changes, editing, imports, login, people, rosters, runs, units, whatif
+from roster.web.security import csrf_guard, install_guards
 from roster.web.solves import Workers
 
 #: the route modules, in the order their paths are matched
-ROUTERS = (units.router, runs.router, rosters.router)
+ROUTERS = tuple(
+    m.router for m in (login, units, editing, imports, runs, rosters, changes, whatif, people)
+)
 #: the largest scenario file accepted (bytes)
 MAX_UPLOAD = units.MAX_UPLOAD
 
 
 def create_app(
-    store: Store, *, password_hash: str | None = None, secret: bytes | None = None
+    store: Store,
+    *,
+    password_hash: str | None = None,
+    secret: bytes | None = None,
+    max_solves: int = 1,
+    scheduler: str | None = None,
 ) -> FastAPI:
     """The web app over ``store`` (already opened, migrated and with its
-    interrupted runs marked). ``password_hash``: require this password on
-    every request. ``secret``: signs the sessions' CSRF tokens (random by
-    default, so tokens do not outlive the server)."""
+    interrupted runs marked). ``password_hash``: require this password.
+    ``secret``: signs sessions, CSRF tokens and staff links (random by
+    default, so none outlives the server). ``max_solves``: solves running
+    at once (more wait in a queue); ``scheduler``: a Dask scheduler's
+    address to solve on instead of local processes."""
     url = store.engine.url.render_as_string(hide_password=False)
-    workers = Workers(url)
+    workers = Workers(url, limit=max_solves, scheduler=scheduler)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,12 +58,8 @@ def create_app(
         dependencies=[Depends(csrf_guard)],
     )  # fmt: skip
     app.state.store, app.state.workers = store, workers
-    # middleware added last runs first: cross-site refusal, then the password,
-    # then the session
-    app.add_middleware(Sessions, secret=secret or secrets.token_bytes(32))
-    if password_hash is not None:
-        app.add_middleware(PasswordGate, stored=password_hash)
-    app.add_middleware(SameOrigin)
+    app.state.secret = secret or secrets.token_bytes(32)
+    install_guards(app, secret=app.state.secret, password_hash=password_hash)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> HTMLResponse:

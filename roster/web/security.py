@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
@@ -137,3 +137,12 @@ class PasswordGate(BaseHTTPMiddleware):
         except (binascii.Error, UnicodeDecodeError):
             return False
         return matches(password, self.stored)
+
+
+def install_guards(app: FastAPI, *, secret: bytes, password_hash: str | None) -> None:
+    """Add the guards to ``app``. Middleware added last runs first: the
+    cross-site refusal, then the password, then the session."""
+    app.add_middleware(Sessions, secret=secret)
+    if password_hash is not None:
+        app.add_middleware(PasswordGate, stored=password_hash)
+    app.add_middleware(SameOrigin)

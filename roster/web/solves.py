@@ -13,8 +13,9 @@ from roster.web import worker
 class Workers:
     """The server's solve processes, by run id."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, limit: int = 1, scheduler: str | None = None) -> None:
         self.url = url
+        self.limit, self.scheduler = limit, scheduler
         self.processes: dict[int, BaseProcess] = {}
 
     def start(self, run_id: int) -> None:
