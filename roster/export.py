@@ -191,11 +191,22 @@ def shift_times(scenario: Scenario, date: dt.date, shift: str) -> tuple[dt.datet
 def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[Path]:
     """One .ics per staff member (RFC 5545), named after their id."""
     folder = Path(folder)
+    written = []
+    for staff, data in calendars(scenario, roster).items():
+        path = folder / f"{staff}.ics"
+        atomic_write(path, functools.partial(_write_bytes, data), mode="wb")
+        written.append(path)
+    return written
+
+
+def calendars(scenario: Scenario, roster: Roster) -> dict[str, bytes]:
+    """Each staff member's calendar (RFC 5545) as the bytes of an .ics file,
+    by staff id: what ``write_ical`` writes and a web page serves."""
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     by_person: dict[str, list[tuple[dt.date, str, str]]] = {p.id: [] for p in scenario.staff}
     for staff, date, shift, role in roster.df.itertuples(index=False):
         by_person[staff].append((date, shift, role))
-    written = []
+    out = {}
     for p in scenario.staff:
         cal = Calendar()
         cal.add("prodid", "-//roster//shift roster//EN")
@@ -217,11 +228,8 @@ def write_ical(folder: str | Path, scenario: Scenario, roster: Roster) -> list[P
             ev.add("description", f"{role}, {paid / 60:g} paid hours")
             cal.add_component(ev)
         cal.add_missing_timezones()
-        data = cal.to_ical()
-        path = folder / f"{p.id}.ics"
-        atomic_write(path, functools.partial(_write_bytes, data), mode="wb")
-        written.append(path)
-    return written
+        out[p.id] = cal.to_ical()
+    return out
 
 
 def _write_bytes(data: bytes, fh: Any) -> None:

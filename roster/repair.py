@@ -48,6 +48,7 @@ class Absence:
     staff: str
     first: dt.date
     last: dt.date
+    kind: str = "annual"  #: the leave type it is recorded as
 
     @classmethod
     def parse(cls, text: str) -> Absence:
@@ -77,6 +78,9 @@ class Repair:
     published: Roster
     changes: pd.DataFrame
     gone: list[tuple[str, str, str]] = field(default_factory=list)
+    #: the scenario data with the absences as leave (no published rule): the
+    #: unit's scenario from now on
+    edited: dict[str, Any] = field(default_factory=dict)
 
     @property
     def people_changed(self) -> int:
@@ -99,13 +103,7 @@ def repair_scenario(
     weights: tuple[int, int, int] = (CHANGE_WEIGHT, NOTICE_WEIGHT, DAY_OFF_WEIGHT),
 ) -> dict[str, Any]:
     """The scenario data to solve: absences as leave, the published rule."""
-    out = copy.deepcopy(data)
-    for a in absences:
-        if a.staff not in base.staff_by_id:
-            raise EditError(
-                f"absent {a.staff}", f"unknown staff; allowed: {', '.join(base.staff_by_id)}"
-            )
-        add_leave(out, a.staff, a.first, a.last, where=f"absent {a.staff}")
+    out = with_absences(data, base, absences)
     weight, notice, day_off = weights
     rows = [(s, d, t) for s, d, t, _ in published.df.itertuples(index=False)]
     out["rules"] = [
@@ -120,6 +118,18 @@ def repair_scenario(
             **{"from": start.isoformat()},
         ),
     ]
+    return out
+
+
+def with_absences(data: dict[str, Any], base: Scenario, absences: list[Absence]) -> dict[str, Any]:
+    """A copy of the scenario data with each absence added as leave of its type."""
+    out = copy.deepcopy(data)
+    for a in absences:
+        if a.staff not in base.staff_by_id:
+            raise EditError(
+                f"absent {a.staff}", f"unknown staff; allowed: {', '.join(base.staff_by_id)}"
+            )
+        add_leave(out, a.staff, a.first, a.last, where=f"absent {a.staff}", kind=a.kind)
     return out
 
 
@@ -197,21 +207,50 @@ def repair(
     base = load_scenario(data)
     gone: list[tuple[str, str, str]] = []
     published = Roster.from_csv(published_csv, base, gone=gone)
+    out = repair_roster(
+        data, base, published, list(absences), start=start, notice_days=notice_days,
+        params=params, gone=gone,
+    )  # fmt: skip
+    if outdir is not None:
+        write_result(
+            out.result, out.scenario, outdir, extra={"changes.csv": out.changes},
+            changed=marks(out.changes),
+        )  # fmt: skip
+    return out
+
+
+def repair_roster(
+    data: dict[str, Any],
+    base: Scenario,
+    published: Roster,
+    absences: list[Absence],
+    *,
+    start: dt.date | None = None,
+    notice_days: int = 2,
+    params: SolveParams | None = None,
+    gone: list[tuple[str, str, str]] | None = None,
+) -> Repair:
+    """``repair`` on data in memory: ``data`` the scenario as edited (``base``
+    validated from it), ``published`` the roster to mend; ``gone``: rows of
+    people no longer in the scenario, listed as changes."""
+    gone = gone or []
     if start is None:
         start = min(max(dt.date.today(), base.dates[0]), base.dates[-1])
-    fixed = repair_scenario(data, base, published, list(absences), start, notice_days)
+    fixed = repair_scenario(data, base, published, absences, start, notice_days)
     repaired = load_scenario(fixed)
     params = (params or SolveParams()).model_copy(update={"soft_cover": True})
     result = solve(repaired, params, hint=published)
-    table = changes(repaired, published, result.roster, list(absences), gone)
-    out = Repair(result, repaired, published, table, gone)
-    if outdir is not None:
-        marks = {
-            (staff, dt.date.fromisoformat(date)): f"changed by the repair: was {before} ({why})"
-            for staff, date, before, _, why in table.itertuples(index=False)
-        }
-        write_result(result, repaired, outdir, extra={"changes.csv": table}, changed=marks)
-    return out
+    table = changes(repaired, published, result.roster, absences, gone)
+    return Repair(result, repaired, published, table, gone, with_absences(data, base, absences))
+
+
+def marks(table: pd.DataFrame, by: str = "the repair") -> dict[tuple[str, dt.date], str]:
+    """A changes table as the report marks changed cells: what they were and
+    why (``by``: what changed them)."""
+    return {
+        (staff, dt.date.fromisoformat(date)): f"changed by {by}: was {before} ({why})"
+        for staff, date, before, _, why in table.itertuples(index=False)
+    }
 
 
 def only_changes(scenario: Scenario) -> Scenario:

@@ -98,6 +98,85 @@ def _delta(before: CheckReport, after: CheckReport) -> dict[str, int]:
     return {k: v for k, v in out.items() if v}
 
 
+@dataclass
+class Effect:
+    """What a change to a roster does: the change in total penalty (cover
+    soft, as ``suggest`` scores it), rule by rule, the hard rules it breaks
+    that the roster kept, and those it mends."""
+
+    cost: int
+    by_rule: dict[str, int]
+    broken: list[str]
+    mended: list[str]
+
+
+def effect(scenario: Scenario, before: Roster, after: Roster) -> Effect:
+    """What changing ``before`` into ``after`` does (``Effect``): a manager
+    editing a cell sees it before applying the change."""
+    old, new = check(scenario, before, soft_cover=True), check(scenario, after, soft_cover=True)
+    was, now = hard_breaks(scenario, before), hard_breaks(scenario, after)
+    return Effect(
+        new.total_penalty - old.total_penalty,
+        _delta(old, new),
+        [b for b in now if b not in was],
+        [b for b in was if b not in now],
+    )
+
+
+def assign(
+    scenario: Scenario, roster: Roster, staff: str, date: dt.date, shift: str | None,
+    role: str | None = None,
+) -> Roster:  # fmt: skip
+    """``roster`` with ``staff`` on ``shift`` on ``date`` as ``role``: a shift
+    replaces their shift that day, an on-call duty their duty; ``shift``
+    None takes them off that day (shifts and duties). The role defaults to
+    the first of theirs that may work the shift. An unknown person, shift,
+    role of theirs or a date outside the horizon is an InputError naming
+    each; a role that may not work the shift is left for the rules to judge."""
+    problems = _cell_problems(scenario, staff, date, shift, role)
+    if problems:
+        raise InputError(problems, what="change")
+    df = roster.df
+    mine = (df["staff"] == staff) & (df["date"] == date)
+    if shift is None:
+        return Roster(df[~mine].reset_index(drop=True))
+    duty = scenario.is_duty(shift)
+    mine &= df["shift"].map(scenario.is_duty) == duty
+    person = scenario.staff_by_id[staff]
+    as_role = role or _role_for(scenario, staff, shift, None) or person.roles[0]
+    moved = pd.DataFrame([(staff, date, shift, as_role)], columns=df.columns)
+    return Roster(pd.concat([df[~mine], moved], ignore_index=True))
+
+
+def _cell_problems(
+    scenario: Scenario, staff: str, date: dt.date, shift: str | None, role: str | None
+) -> list[tuple[str, str]]:
+    """What ``assign`` cannot do, each located at its argument."""
+    problems = []
+    person = scenario.staff_by_id.get(staff)
+    if person is None:
+        problems.append(
+            ("staff", f"unknown staff '{staff}'; allowed: {', '.join(scenario.staff_by_id)}")
+        )
+    if scenario.day_index(date) is None:
+        span = f"{scenario.dates[0]}..{scenario.dates[-1]}"
+        problems.append(("date", f"{date} is outside the horizon {span}"))
+    if shift is not None and shift not in scenario.shift_by_id and not scenario.is_duty(shift):
+        codes = ", ".join([*scenario.shift_by_id, *scenario.duty_by_id, "off"])
+        problems.append(("shift", f"unknown shift '{shift}'; allowed: {codes}"))
+    elif shift is not None and person is not None and scenario.is_duty(shift):
+        held = scenario.duty_roles.get((staff, shift))
+        if held is None:
+            problems.append(("shift", f"{staff} cannot hold {shift}: no role of theirs may"))
+        elif role is not None and role != held:
+            problems.append(("role", f"{staff} holds {shift} as {held}, not '{role}'"))
+    elif shift is not None and person is not None and role is not None and role not in person.roles:
+        problems.append(
+            ("role", f"'{role}' is not one of {staff}'s roles ({', '.join(person.roles)})")
+        )
+    return problems
+
+
 def check_request(scenario: Scenario, date: dt.date, shift: str, role: str | None) -> None:
     """An InputError naming each of ``date``, ``shift`` and ``role`` that the
     scenario does not know, so a caller learns of all of them at once
@@ -139,15 +218,9 @@ def suggest(
         now = "+".join(df.loc[mine, "shift"])
         if shift in now.split("+"):
             continue
-        # a duty replaces their duty that day, a shift their shift
-        duty = scenario.is_duty(shift)
-        mine &= df["shift"].map(scenario.is_duty) == duty
-        moved = pd.concat(
-            [df[~mine], pd.DataFrame([(p.id, date, shift, as_role)], columns=df.columns)],
-            ignore_index=True,
-        )
-        after = check(scenario, Roster(moved), soft_cover=True)
-        broken = [b for b in hard_breaks(scenario, Roster(moved)) if b not in base_hard]
+        moved = assign(scenario, roster, p.id, date, shift, as_role)
+        after = check(scenario, moved, soft_cover=True)
+        broken = [b for b in hard_breaks(scenario, moved) if b not in base_hard]
         out.append(
             Candidate(
                 p.id,
