@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from roster.store import Store, open_store
@@ -27,11 +28,11 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def browser(app: object) -> TestClient:
+def browser(app: FastAPI) -> TestClient:
     """A client for ``app`` that, like the app's own pages, sends the
-    session's CSRF token with every request (enter it as a context)."""
-    client = TestClient(app)  # type: ignore[arg-type]
-    client.__enter__()
+    session's CSRF token with every request (use it as a context manager,
+    so that the app's start and end run)."""
+    client = TestClient(app)
     client.headers["X-CSRF-Token"] = csrf_of(client.get("/").text)
     return client
 
@@ -49,11 +50,8 @@ def store(url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def client(store: Store) -> Iterator[TestClient]:
-    c = browser(create_app(store))
-    try:
+    with browser(create_app(store)) as c:
         yield c
-    finally:
-        c.__exit__(None, None, None)
 
 
 def upload(client: TestClient, content: bytes, filename: str = "ward.yaml", name: str = ""):
