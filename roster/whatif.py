@@ -13,6 +13,7 @@ mean the search ran out of time.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
@@ -34,7 +35,16 @@ from roster.output import write_result
 from roster.result import SolveStatus
 from roster.scenario import Scenario
 from roster.validation import ScenarioError
-from roster.variants import Axis, Variant, VaryError, apply, grid, parse_vary, read_variants
+from roster.variants import (
+    MAX_VARIANTS,
+    Axis,
+    Variant,
+    VaryError,
+    apply,
+    grid,
+    parse_vary,
+    read_variants,
+)
 
 #: percent: a variant with a larger gap is unproven
 GAP_THRESHOLD = 5.0
@@ -93,6 +103,35 @@ def _plan(scenario: str | Path, vary: Sequence[str], variants_file: str | Path |
             raise VaryError("", "nothing to vary: give {vary} KEY=VALUES or {variants} FILE")
         axes = [parse_vary(spec) for spec in vary]
         variants = grid(axes)
+    return _planned(str(scenario), data, base, axes, variants)
+
+
+def plan_data(
+    data: Mapping[str, Any],
+    vary: Sequence[str],
+    source: str = "scenario",
+    max_variants: int = MAX_VARIANTS,
+) -> Plan:
+    """``plan`` for scenario data already read (e.g. a stored scenario) and
+    ``vary`` specs (``KEY=VALUES``), with at most ``max_variants`` variants
+    (counted before any is built, so a front end can cap a run's size)."""
+    plain = copy.deepcopy(dict(data))
+    base = load_scenario(copy.deepcopy(plain))
+    if not vary:
+        raise VaryError("vary", "nothing to vary: give a key and its values")
+    axes = [parse_vary(spec) for spec in vary]
+    count = math.prod(len(a.values) for a in axes)
+    if count > max_variants:
+        raise VaryError(
+            "vary", f"{count} variants; at most {max_variants}: vary fewer keys or values"
+        )
+    return _planned(source, plain, base, axes, grid(axes))
+
+
+def _planned(
+    source: str, data: dict[str, Any], base: Scenario, axes: list[Axis], variants: list[Variant]
+) -> Plan:
+    """The plan: each variant applied to ``data`` and checked as a scenario."""
     datas, loaded = {}, {}
     for v in variants:
         changed = apply(data, base, v.values)
@@ -103,7 +142,7 @@ def _plan(scenario: str | Path, vary: Sequence[str], variants_file: str | Path |
                 "", f"variant {v.name} is not a valid scenario: {exc.render()}"
             ) from None
         datas[v.name] = changed
-    return Plan(str(scenario), base, axes, variants, datas, loaded)
+    return Plan(source, base, axes, variants, datas, loaded)
 
 
 def whatif(

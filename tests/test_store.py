@@ -574,3 +574,82 @@ def test_postgresql_round_trip(postgres: Store) -> None:
     assert st.mark_interrupted() == [queued.id]
     with pytest.raises(StoreError, match="exists already"):
         st.create_unit("Ward 7", mini())
+
+
+# -- the queue and what-if runs ---------------------------------------------------------------
+def test_queued_runs_wait_in_order_and_know_their_place(store: Store) -> None:
+    unit = store.create_unit("Ward 7", mini())
+    first, second, third = (store.create_run(unit.id) for _ in range(3))
+    assert store.queued() == [first.id, second.id, third.id]
+    assert [store.run(r.id).queue_position for r in (first, second, third)] == [1, 2, 3]
+    store.start_run(first.id)
+    assert store.run(first.id).queue_position is None
+    assert store.run(third.id).queue_position == 2
+    cancelled = store.cancel_run(second.id, "cancelled while it waited")
+    assert (cancelled.state, cancelled.error, cancelled.roster_id) == (
+        "failed",
+        "cancelled while it waited",
+        None,
+    )
+    assert store.queued() == [third.id] and store.run(third.id).queue_position == 1
+    with pytest.raises(StoreError, match="is running, not queued"):
+        store.cancel_run(first.id, "too late")
+
+
+def test_a_whatif_run_keeps_each_variant_as_it_finishes(store: Store) -> None:
+    unit = store.create_unit("Ward 7", mini())
+    solve_run = store.create_run(unit.id)
+    run = store.create_run(unit.id, {"vary": ["staff.RN=-1,0"], "time_limit": 2}, kind="whatif")
+    assert run.kind == "whatif" and solve_run.kind == "solve"
+    assert store.runs(unit.id) == [store.run(solve_run.id)]
+    assert [r.id for r in store.runs(unit.id, kind="whatif")] == [run.id]
+    with pytest.raises(StoreError, match="not running"):
+        store.record_variant(run.id, {"variant": "a"}, "too early")
+    store.start_run(run.id)
+    row = {"variant": "staff.RN=-1", "staff.RN": "-1", "objective": float("nan"), "proven": True}
+    assert store.record_variant(run.id, row, "variant 1 of 2: staff.RN=-1: OPTIMAL") == 1
+    assert store.record_variant(run.id, {"variant": "staff.RN=0"}, "variant 2 of 2") == 2
+    assert store.variants(run.id) == [
+        {"variant": "staff.RN=-1", "staff.RN": "-1", "objective": None, "proven": True},
+        {"variant": "staff.RN=0"},
+    ]
+    done = store.finish_whatif(run.id, {"solved": 2}, "done: 2 of 2 variants solved")
+    assert (done.state, done.summary, done.status) == ("finished", {"solved": 2}, None)
+    assert done.log.splitlines() == [
+        "variant 1 of 2: staff.RN=-1: OPTIMAL",
+        "variant 2 of 2",
+        "done: 2 of 2 variants solved",
+    ]
+    with pytest.raises(StoreError, match="is finished"):
+        store.record_variant(run.id, {"variant": "late"}, "late")
+    with pytest.raises(StoreError, match="unknown run kind 'report'"):
+        store.create_run(unit.id, kind="report")
+    with pytest.raises(NotFound):
+        store.variants(10**6)
+
+
+def test_a_queued_whatif_is_interrupted_with_the_solves(tmp_path: Path) -> None:
+    with open_store(url(tmp_path)) as st:
+        unit = st.create_unit("Ward 7", mini())
+        running = st.start_run(st.create_run(unit.id, {}, kind="whatif").id)
+        st.record_variant(running.id, {"variant": "base"}, "variant 1 of 3")
+        queued = st.create_run(unit.id)
+    with open_store(url(tmp_path)) as st:
+        assert st.mark_interrupted() == [running.id, queued.id]
+        assert st.queued() == [] and st.run(queued.id).queue_position is None
+        assert st.variants(running.id) == [{"variant": "base"}]
+
+
+def test_the_whatif_migration_goes_down_with_data_kept(tmp_path: Path) -> None:
+    with open_store(url(tmp_path)) as st:
+        unit = st.create_unit("Ward 7", mini())
+        solved = st.finish_run(st.create_run(unit.id).id, a_result())
+        st.create_run(unit.id, {}, kind="whatif")
+    downgrade(url(tmp_path), "0001")
+    engine = sa.create_engine(url(tmp_path))
+    with engine.connect() as conn:
+        assert "variant_results" not in sa.inspect(conn).get_table_names()
+        assert conn.execute(sa.text("SELECT id FROM runs")).scalars().all() == [solved.id]
+    engine.dispose()
+    with open_store(url(tmp_path)) as st:
+        assert st.run(solved.id).kind == "solve" and st.run(solved.id).roster_id is not None

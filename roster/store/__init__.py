@@ -1,6 +1,7 @@
-"""The web app's store: units, scenario versions, solve runs, rosters,
-changes and published versions in a database through SQLAlchemy 2 (SQLite
-by default, PostgreSQL by URL), its schema migrated by Alembic on opening.
+"""The web app's store: units, scenario versions, runs (solves and
+what-ifs, with the queue they wait in), rosters, changes and published
+versions in a database through SQLAlchemy 2 (SQLite by default,
+PostgreSQL by URL), its schema migrated by Alembic on opening.
 
 The engine never imports it; the web app opens it with ``open_store``::
 
@@ -36,11 +37,12 @@ from roster.store.db import (
     revision,
     upgrade,
 )
-from roster.store.models import LIVE_STATES, RUN_STATES, ImmutableError
+from roster.store.models import LIVE_STATES, RUN_KINDS, RUN_STATES, ImmutableError
 
 __all__ = [
     "INTERRUPTED",
     "LIVE_STATES",
+    "RUN_KINDS",
     "RUN_STATES",
     "ChangeInfo",
     "ImmutableError",

@@ -1,6 +1,6 @@
 """The store's API, as the web app calls it: units and their scenario
-versions, solve runs from queued to finished, rosters, changes and published
-versions.
+versions, runs (solves and what-ifs) from queued to finished, the queue they
+wait in, rosters, changes and published versions.
 
 Every call is one transaction: it is written whole or not at all, so a crash
 or an error half-way leaves nothing behind. Results are plain frozen
@@ -35,12 +35,14 @@ from roster.store.models import (
     CHANGE_KINDS,
     LIVE_STATES,
     ROSTER_KINDS,
+    RUN_KINDS,
     Change,
     Published,
     RosterRecord,
     Run,
     ScenarioVersion,
     Unit,
+    VariantResult,
     now,
 )
 from roster.tables import summary as summarise
@@ -93,12 +95,15 @@ class ScenarioInfo:
 
 @dataclass(frozen=True)
 class RunInfo:
-    """A solve run: its state, and once finished how it ended."""
+    """A run (``kind``: a solve, or a what-if): its state, and once finished
+    how it ended. ``queue_position``: a queued run's place in the queue
+    (1: the next to start), None once it has left it."""
 
     id: int
     unit_id: int
     scenario_version_id: int
     version: int
+    kind: str
     params: dict[str, Any]
     state: str
     status: str | None
@@ -112,6 +117,7 @@ class RunInfo:
     error: str | None
     summary: dict[str, Any] | None
     roster_id: int | None
+    queue_position: int | None = None
 
     @property
     def live(self) -> bool:
@@ -370,10 +376,18 @@ class Store:
 
     # -- runs ---------------------------------------------------------------------
     def create_run(
-        self, unit_id: int, params: Mapping[str, Any] | None = None, version: int | None = None
+        self,
+        unit_id: int,
+        params: Mapping[str, Any] | None = None,
+        version: int | None = None,
+        *,
+        kind: str = "solve",
     ) -> RunInfo:
-        """A queued solve of the unit's current scenario version (or version
-        number ``version``) with solve parameters ``params`` (as JSON)."""
+        """A queued run of the unit's current scenario version (or version
+        number ``version``) with parameters ``params`` (as JSON): a solve, or
+        (``kind`` whatif) a what-if whose params say what to vary."""
+        if kind not in RUN_KINDS:
+            raise StoreError("kind", f"unknown run kind {kind!r}; allowed: {', '.join(RUN_KINDS)}")
         with self.writing() as session:
             _unit(session, unit_id)
             scenario = (
@@ -384,6 +398,7 @@ class Store:
             run = Run(
                 unit_id=unit_id,
                 scenario_version_id=scenario.id,
+                kind=kind,
                 params=json_safe(dict(params or {})),
                 state="queued",
                 created=now(),
@@ -393,8 +408,16 @@ class Store:
             session.flush()
             return _run_info(session, run)
 
+    def queued(self) -> list[int]:
+        """The queue: every queued run of every unit, in the order they were
+        made (the first starts next)."""
+        with self.reading() as session:
+            return list(
+                session.scalars(select(Run.id).where(Run.state == "queued").order_by(Run.id))
+            )
+
     def start_run(self, run_id: int) -> RunInfo:
-        """Mark a queued run as running."""
+        """Mark a queued run as running (it leaves the queue)."""
         with self.writing() as session:
             run = _run(session, run_id, ("queued",))
             run.state, run.started = "running", now()
@@ -465,6 +488,64 @@ class Store:
             session.flush()
             return _run_info(session, run)
 
+    def cancel_run(self, run_id: int, error: str) -> RunInfo:
+        """A queued run that will never start (Stop while it waited): failed
+        with ``error``, no roster. A run that has started meanwhile is a
+        ``StoreError``: stop it instead."""
+        with self.writing() as session:
+            run = _run(session, run_id, ("queued",))
+            run.state, run.finished, run.error = "failed", now(), error
+            session.flush()
+            return _run_info(session, run)
+
+    def record_variant(self, run_id: int, row: Mapping[str, Any], line: str) -> int:
+        """A running what-if's variant solved, in one transaction: its row of
+        the what-if table and ``line`` appended to the log. Returns how many
+        variants the run has solved. A run that has ended refuses it."""
+        with self.writing() as session:
+            run = _run(session, run_id, ("running",))
+            if run.kind != "whatif":
+                raise StoreError("run", f"run {run_id} is a {run.kind}, not a what-if")
+            done = session.scalar(
+                select(func.count(VariantResult.id)).where(VariantResult.run_id == run_id)
+            )
+            cleaned = json_safe(dict(row))
+            session.add(
+                VariantResult(
+                    run_id=run_id,
+                    position=(done or 0) + 1,
+                    variant=str(cleaned.get("variant", "")),
+                    created=now(),
+                    row=cleaned,
+                )
+            )
+            run.log = run.log + line.rstrip("\n") + "\n"
+            return (done or 0) + 1
+
+    def variants(self, run_id: int) -> list[dict[str, Any]]:
+        """A what-if run's rows, one per variant solved, in the order they
+        finished."""
+        with self.reading() as session:
+            _run(session, run_id)
+            found = session.scalars(
+                select(VariantResult.row)
+                .where(VariantResult.run_id == run_id)
+                .order_by(VariantResult.position)
+            )
+            return [dict(r) for r in found]
+
+    def finish_whatif(self, run_id: int, summary: Mapping[str, Any], line: str) -> RunInfo:
+        """A what-if run that ended with its variants solved (all, or those
+        before a Stop): ``summary`` (e.g. the fewest staff needed) and
+        ``line`` saying how it ended."""
+        with self.writing() as session:
+            run = _run(session, run_id, ("running",))
+            run.state, run.finished = "finished", now()
+            run.summary = json_safe(dict(summary))
+            run.log = run.log + line.rstrip("\n") + "\n"
+            session.flush()
+            return _run_info(session, run)
+
     def fail_run(self, run_id: int, error: str) -> RunInfo:
         """A run that ended in an error (``error``: what to show)."""
         with self.writing() as session:
@@ -495,12 +576,12 @@ class Store:
         with self.reading() as session:
             return _run_info(session, _run(session, run_id))
 
-    def runs(self, unit_id: int) -> list[RunInfo]:
-        """The unit's runs, newest first."""
+    def runs(self, unit_id: int, kind: str = "solve") -> list[RunInfo]:
+        """The unit's runs of ``kind`` (solve or whatif), newest first."""
         with self.reading() as session:
             _unit(session, unit_id)
             found = session.scalars(
-                select(Run).where(Run.unit_id == unit_id).order_by(Run.id.desc())
+                select(Run).where(Run.unit_id == unit_id, Run.kind == kind).order_by(Run.id.desc())
             )
             return [_run_info(session, r) for r in found]
 
@@ -756,11 +837,17 @@ def _scenario_info(v: ScenarioVersion) -> ScenarioInfo:
 def _run_info(session: Session, r: Run) -> RunInfo:
     roster_id = session.scalar(select(RosterRecord.id).where(RosterRecord.run_id == r.id))
     version = session.get_one(ScenarioVersion, r.scenario_version_id).version
+    position = None
+    if r.state == "queued":
+        position = session.scalar(
+            select(func.count()).select_from(Run).where(Run.state == "queued", Run.id <= r.id)
+        )
     return RunInfo(
         id=r.id,
         unit_id=r.unit_id,
         scenario_version_id=r.scenario_version_id,
         version=version,
+        kind=r.kind,
         params=r.params,
         state=r.state,
         status=r.status,
@@ -774,6 +861,7 @@ def _run_info(session: Session, r: Run) -> RunInfo:
         error=r.error,
         summary=r.summary,
         roster_id=roster_id,
+        queue_position=position,
     )
 
 

@@ -1,7 +1,8 @@
 """The store's tables, as SQLAlchemy 2 typed declarative models.
 
 A unit (ward or team) has scenario versions (never rewritten: an edit adds
-a version), solve runs of a version, rosters (a solve's, an import's, or an
+a version), runs of a version (a solve, or a what-if with one result row
+per variant solved), rosters (a solve's, an import's, or an
 edit or repair of another roster), the changes that led from one roster to
 the next, and published versions (immutable: never updated nor deleted, by
 the API, by the ORM and by a database trigger). JSON columns are
@@ -30,6 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+#: what a run does: solve the scenario, or solve what-if variants of it
+RUN_KINDS = ("solve", "whatif")
 #: a run waits, solves, then ends one of three ways
 RUN_STATES = ("queued", "running", "finished", "failed", "interrupted")
 #: runs not yet ended: those a killed server leaves behind
@@ -117,11 +120,12 @@ class ScenarioVersion(Base):
 
 
 class Run(Base):
-    """A solve of one scenario version: its parameters, its state (queued,
-    running, then finished, failed or interrupted), and once finished how
-    the solve ended (``status``: OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN)
-    with objective, bound and gap and the summary (an infeasible run's
-    explanation included); the progress log and any error."""
+    """A solve of one scenario version (``kind`` solve) or of variants of it
+    (``kind`` whatif, its results in ``VariantResult``): its parameters,
+    its state (queued, running, then finished, failed or interrupted), and
+    once a solve finished how it ended (``status``: OPTIMAL, FEASIBLE,
+    INFEASIBLE, UNKNOWN) with objective, bound and gap and the summary (an
+    infeasible run's explanation included); the progress log and any error."""
 
     __tablename__ = "runs"
     __table_args__ = (
@@ -132,6 +136,7 @@ class Run(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"))
+    kind: Mapped[str] = mapped_column(String(12), default="solve", server_default="solve")
     params: Mapped[dict[str, Any]] = mapped_column()
     state: Mapped[str] = mapped_column(String(12), default="queued", index=True)
     status: Mapped[str | None] = mapped_column(String(12))
@@ -198,6 +203,23 @@ class Change(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[dt.datetime] = mapped_column(default=now)
     rows: Mapped[list[Any]] = mapped_column()
+
+
+class VariantResult(Base):
+    """One solved variant of a what-if run: its row of the what-if table
+    (``roster.whatif.run``'s columns), numbered in the order it finished.
+    Written once, as the variant finishes, so a stopped or interrupted run
+    keeps the variants it solved."""
+
+    __tablename__ = "variant_results"
+    __table_args__ = (UniqueConstraint("run_id", "position", name="uq_variant_results_run"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    variant: Mapped[str] = mapped_column(Text)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+    row: Mapped[dict[str, Any]] = mapped_column()
 
 
 class ImmutableError(Exception):
