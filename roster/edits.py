@@ -114,10 +114,18 @@ def change_headcount(
             f"only {len(removable)} people have the single role "
             f"{role}{' and match ' + template if template else ''}",
         )
-    gone = {base.staff[i].id for i in removable[:-change]}
-    data["staff"] = [p for p in staff if p["id"] not in gone]
-    for sid in gone:
-        (data.get("history") or {}).pop(sid, None)
+    drop_staff(data, {base.staff[i].id for i in removable[:-change]})
+
+
+def drop_staff(data: dict[str, Any], gone: Iterable[str]) -> None:
+    """Take the people ``gone`` out of the scenario: their entries, their
+    history and carried totals, and their names in rule scopes, so that
+    nothing is left naming someone who is not there."""
+    gone = set(gone)
+    data["staff"] = [p for p in data.get("staff") or [] if p.get("id") not in gone]
+    for section in ("history", "carry"):
+        for sid in gone:
+            (data.get(section) or {}).pop(sid, None)
     for rules in _rule_lists(data):
         for rule in rules:
             scope = rule.get("scope") or {}

@@ -202,6 +202,10 @@ def _xlsx_rows(content: bytes, name: str, sheet: str | None) -> list[tuple[int, 
 
 
 def _csv_rows(content: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    if b"\x00" in content[:65536]:  # a picture, a PDF, a program: no text table has NULs
+        raise SheetError(
+            [(name, "not a spreadsheet: save it as CSV (UTF-8 or Windows-1252) or XLSX")]
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -223,13 +227,14 @@ def _csv_rows(content: bytes, name: str) -> list[tuple[int, list[Any]]]:
 
 # -- columns ----------------------------------------------------------------------------
 def find_columns(
-    kind: str, sheet: Sheet, mapping: Mapping[str, str] | None = None
+    kind: str, sheet: Sheet, mapping: Mapping[str, str] | None = None, guess: bool = True
 ) -> dict[str, int]:
     """Field -> column index for a ``kind`` of sheet: ``mapping`` (field ->
-    column name) first, then each field's names in order. SheetError
-    listing every header problem: a required field without a column, a
-    mapping naming an unknown field or a column not in the header, two
-    columns of the same name."""
+    column name) first, then (unless ``guess`` is False: a mapping someone
+    chose field by field, where a field left out is meant to be absent)
+    each field's names in order. SheetError listing every header problem:
+    a required field without a column, a mapping naming an unknown field or
+    a column not in the header, two columns of the same name."""
     if kind not in FIELDS:
         raise SheetError([("kind", f"{kind!r} is not a sheet kind; allowed: {', '.join(KINDS)}")])
     fields = {c.field: c for c in FIELDS[kind]}
@@ -271,7 +276,7 @@ def find_columns(
     for c in FIELDS[kind]:
         if c.field in found or any(_key(g) == _key(c.field) for g in mapping or {}):
             continue
-        if not any(take(c.field, title) for title in c.names) and c.required:
+        if not (guess and any(take(c.field, title) for title in c.names)) and c.required:
             problems.append(
                 (
                     where,
@@ -283,6 +288,39 @@ def find_columns(
     if problems:
         raise SheetError(problems, f"{kind} {_what(sheet)}")
     return found
+
+
+def guess_columns(kind: str, sheet: Sheet) -> dict[str, str | None]:
+    """Field -> the column of ``sheet`` the importer would read it from by
+    its names (None: no such column): what a column-mapping step shows
+    first. Unlike ``find_columns`` it never fails: a missing required field
+    or a doubled column name is for the mapping to settle."""
+    if kind not in FIELDS:
+        raise SheetError([("kind", f"{kind!r} is not a sheet kind; allowed: {', '.join(KINDS)}")])
+    titles = [t for t in sheet.header if t]
+    guessed: dict[str, str | None] = {}
+    for c in FIELDS[kind]:
+        keys = [_key(n) for n in c.names]
+        free = [t for t in titles if t not in guessed.values()]
+        guessed[c.field] = next(
+            (t for k in keys for t in free if _key(t) == k),
+            None,
+        )
+    return guessed
+
+
+def sheet_names(content: bytes, name: str) -> list[str]:
+    """The sheets of a workbook (in order), or [] for a CSV file: so that
+    someone uploading a workbook of several sheets can choose one."""
+    if not (content.startswith(_XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm"))):
+        return []
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise SheetError([(name, f"cannot read it as an XLSX workbook: {exc}")]) from None
+    names = list(wb.sheetnames)
+    wb.close()
+    return names
 
 
 def _what(sheet: Sheet) -> str:
@@ -407,21 +445,86 @@ def _allowed(ids: list[str]) -> str:
     return f"allowed: {shown}" if ids else "the scenario defines none"
 
 
+# -- a new unit -------------------------------------------------------------------------
+#: the starters a new unit may begin from, and what each gives
+STARTERS = {
+    "ward": "a 24-hour ward: early, late and night shifts; registered nurses (one can take "
+    "charge) and nursing assistants; full- and part-time contracts; 11 hours' rest",
+}
+
+
+def starter(which: str, start: dt.date, days: int, name: str | None = None) -> dict[str, Any]:
+    """Scenario data for a new unit, with no staff yet: the shifts with
+    their clock times, roles, contracts, cover and rules a ward manager
+    then adjusts, while its people come from a staff sheet (``import_sheet``)."""
+    if which not in STARTERS:
+        raise SheetError(
+            [("starter", f"{which!r} is not a starter; allowed: {', '.join(STARTERS)}")]
+        )
+    cover = [
+        {"shift": s, "role": "RN", "min": 1, "min_weight": 100, "preferred": 2, "under_weight": 10}
+        for s in ("E", "L")
+    ]
+    cover += [{"shift": "N", "role": "RN", "min": 1, "min_weight": 100}]
+    cover += [{"shift": s, "role": "NA", "min": 1, "min_weight": 50} for s in ("E", "L", "N")]
+    return {
+        "name": name or "New ward",
+        "horizon": {"start": start.isoformat(), "days": days},
+        "shifts": [
+            {"id": "E", "name": "Early", "start": "07:00", "end": "15:30", "break_minutes": 30},
+            {"id": "L", "name": "Late", "start": "14:30", "end": "22:00", "break_minutes": 30},
+            {"id": "N", "name": "Night", "start": "21:30", "end": "07:30", "break_minutes": 30},
+        ],
+        "roles": [
+            {"id": "RN", "name": "registered nurse"},
+            {"id": "NA", "name": "nursing assistant"},
+        ],
+        "skills": [{"id": "charge", "name": "can take charge of the ward"}],
+        "contracts": [
+            {
+                "id": "full-time",
+                "hours_per_week": 37.5,
+                "rules": [
+                    {"kind": "hours", "max_hours": 48, "per": "week"},
+                    {"kind": "consecutive", "max": 5},
+                ],
+            },
+            {
+                "id": "part-time",
+                "hours_per_week": 22.5,
+                "rules": [
+                    {"kind": "hours", "max_hours": 30, "per": "week"},
+                    {"kind": "consecutive", "max": 4},
+                ],
+            },
+        ],
+        "staff": [],
+        "demand": cover,
+        "rules": [
+            {"kind": "min_rest", "hours": 11},
+            {"kind": "fairness", "measure": "nights", "weight": 2},
+        ],
+    }
+
+
 # -- rows to scenario data --------------------------------------------------------------
 def import_sheet(
     data: dict[str, Any],
     kind: str,
     sheet: Sheet,
     mapping: Mapping[str, str] | None = None,
+    guess: bool = True,
 ) -> Imported:
     """Merge ``sheet``'s rows of ``kind`` (staff, leave or requests) into a
-    copy of the scenario ``data`` and validate the result.
+    copy of the scenario ``data`` and validate the result. ``mapping`` and
+    ``guess``: as ``find_columns`` takes them.
 
     SheetError with every problem in the sheet, located by row and column;
     nothing is returned half-done. ``data`` must itself be a valid scenario
-    (a ScenarioError says what is wrong with it otherwise)."""
-    base = load_scenario(data)
-    columns = find_columns(kind, sheet, mapping)
+    (a ScenarioError says what is wrong with it otherwise), except that a
+    staff sheet may fill a scenario with no staff yet (a ``starter``)."""
+    base = _base(data, kind)
+    columns = find_columns(kind, sheet, mapping, guess)
     new = copy.deepcopy(data)
     problems: list[tuple[str, str]] = []
     rows = [_Row(sheet, n, values, columns, problems) for n, values in sheet.rows]
@@ -445,6 +548,21 @@ def import_sheet(
     if unread:
         summary += f" (columns not read: {', '.join(unread)})"
     return Imported(new, scenario, summary, unread)
+
+
+#: the one person a scenario without staff is checked with, before a staff sheet fills it
+_STAND_IN = "stand-in"
+
+
+def _base(data: dict[str, Any], kind: str) -> Scenario:
+    """``data`` validated; one with no staff yet, about to get them from a
+    staff sheet, is checked with a stand-in person (left out of what the
+    import returns: the staff are read from ``data``), since a scenario has staff."""
+    if kind != "staff" or data.get("staff"):
+        return load_scenario(data)
+    roles = [r["id"] for r in data.get("roles") or [] if isinstance(r, dict) and "id" in r]
+    stand_in = {"id": _STAND_IN, "roles": roles[:1] or ["role"]}
+    return load_scenario({**data, "staff": [stand_in]})
 
 
 def _locate(
@@ -475,6 +593,7 @@ def _staff(
     roles = [r.id for r in base.roles]
     skills = [k.id for k in base.skills]
     contracts = [c.id for c in base.contracts]
+    known = [p["id"] for p in data["staff"]]
     seen: dict[str, int] = {}
     records = []
     for row in rows:
@@ -499,7 +618,7 @@ def _staff(
         got = row.ids("roles", roles, "a role")
         if got:
             fields["roles"] = got
-        elif sid not in base.staff_by_id and row.ok:
+        elif sid not in known and row.ok:
             row.bad(
                 "roles" if "roles" in row.columns else None,
                 f"{sid} is new to the scenario: give their roles; {_allowed(roles)}",
@@ -528,7 +647,7 @@ def _staff(
         (added if upsert_staff(data, fields) else updated).append(fields["id"])
         index = next(i for i, p in enumerate(data["staff"]) if p["id"] == fields["id"])
         origins[index, "", 0] = row
-    missing = [p.id for p in base.staff if p.id not in seen]
+    missing = [p for p in known if p not in seen]
     text = f"{len(added)} {_people(len(added))} added, {len(updated)} updated"
     if missing:
         text += f"; {len(missing)} in the scenario not in the file: {', '.join(missing)}"
