@@ -261,12 +261,17 @@ def test_serve_marks_runs_a_killed_server_left_as_interrupted(
 
 
 def test_with_a_password_every_page_asks_for_it(store: Store, url: str) -> None:
+    """Every page sends to the sign-in page until the password is given
+    there (tests/test_web_access.py tries the rest of signing in)."""
     access.set_password("correct horse", url)
     app = create_app(store, password_hash=access.stored_password(url))
     with TestClient(app) as c:
-        assert c.get("/").status_code == 401
-        assert c.get("/", auth=("manager", "wrong horse")).status_code == 401
-        assert c.get("/", auth=("manager", "correct horse")).status_code == 200
+        response = c.get("/", follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/login?next=%2F"
+        assert c.get("/", auth=("manager", "correct horse"), follow_redirects=False).is_redirect
+        token = csrf_of(c.get("/login").text)
+        signed = c.post("/login", data={"password": "correct horse", "csrf_token": token})
+        assert signed.status_code == 200 and signed.url.path == "/"
 
 
 def test_a_request_from_another_sites_page_is_refused(client: TestClient, store: Store) -> None:

@@ -52,18 +52,33 @@ def ask_password(store_hash: Callable[[str], Path]) -> None:
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
+    "--solves",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Solves running at once; more wait in a queue (one solve already uses every core).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Solve on this Dask cluster (tcp://host:port) instead of this machine; the "
+    "scenarios go to it. Needs roster[distributed].",
+)
+@click.option(
     "--set-password",
     "set_pw",
     is_flag=True,
     help="Set the password (8 characters or more) other machines must give, then exit.",
 )
-def serve(url: str | None, host: str, port: int, set_pw: bool) -> None:
+def serve(
+    url: str | None, host: str, port: int, solves: int, scheduler: str | None, set_pw: bool
+) -> None:
     """Serve the web app: units, solving with live progress, rosters."""
     try:  # the web extra is optional: the rest of the command line runs without it
         import uvicorn
 
         from roster.store import open_store
-        from roster.web.access import host_problem, set_password, stored_password
+        from roster.web.access import host_problem, server_secret, set_password, stored_password
         from roster.web.app import create_app
     except ImportError:
         say(err, WEB_EXTRA)
@@ -76,7 +91,11 @@ def serve(url: str | None, host: str, port: int, set_pw: bool) -> None:
     interrupted = store.mark_interrupted()
     if interrupted:
         say(err, f"marked {len(interrupted)} run(s) a stopped server left as interrupted")
-    app = create_app(store, password_hash=stored_password(url))
+    password = stored_password(url)  # with one, a kept secret: a restart signs nobody out
+    secret = server_secret(url) if password is not None else None
+    app = create_app(
+        store, password_hash=password, secret=secret, max_solves=solves, scheduler=scheduler
+    )
     say(out, f"roster serve: http://{host}:{port}/ (Ctrl-C stops)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
