@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +235,33 @@ def calendars(scenario: Scenario, roster: Roster) -> dict[str, bytes]:
 
 def _write_bytes(data: bytes, fh: Any) -> None:
     fh.write(data)
+
+
+# -- one person's shifts ---------------------------------------------------------
+@dataclass(frozen=True)
+class PersonShift:
+    """One shift or on-call duty of one person, on the ward's clock."""
+
+    date: dt.date
+    shift: str
+    name: str
+    role: str
+    start: dt.datetime
+    end: dt.datetime
+    on_call: bool
+    paid_hours: float
+
+
+def person_shifts(scenario: Scenario, roster: Roster, staff_id: str) -> list[PersonShift]:
+    """What ``staff_id`` works in ``roster``, in date order: what a staff
+    member's own page and calendar feed show (none if they are not in it)."""
+    mine = roster.df[roster.df["staff"] == staff_id]
+    found = []
+    for _staff, date, shift, role in sorted(mine.itertuples(index=False)):
+        sh = scenario.shift_by_id.get(shift) or scenario.duty_by_id[shift]
+        start, end = shift_times(scenario, date, shift)
+        paid = scenario.paid((date - scenario.horizon.start).days, shift) / 60
+        on_call = scenario.is_duty(shift)
+        found.append(PersonShift(date, shift, sh.name or shift, role, start, end, on_call, paid))
+    return found
+
