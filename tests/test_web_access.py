@@ -172,9 +172,9 @@ def test_signing_out_ends_the_session(locked: tuple[FastAPI, Clock]) -> None:
     with TestClient(app) as c:
         sign_in(c)
         signed_cookie = c.cookies.get("roster_session")
-        assert c.get("/", follow_redirects=False).status_code == 200
-        token = csrf_of(c.get("/").text)
-        out = c.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+        home = c.get("/", follow_redirects=False)
+        assert home.status_code == 200 and 'action="/logout"' in home.text  # the button
+        out = c.post("/logout", data={"csrf_token": csrf_of(home.text)}, follow_redirects=False)
         assert out.status_code == 303 and out.headers["location"] == "/login"
         assert c.get("/", follow_redirects=False).status_code == 303
     with TestClient(app) as thief:  # a copy of the old cookie is no longer signed in
