@@ -50,16 +50,16 @@ class Clock:
         return self.now
 
 
-def london_ward() -> dict[str, Any]:
-    """The small ward on London's clock."""
+def berlin_ward() -> dict[str, Any]:
+    """The small ward on Berlin's clock (an hour ahead of UTC in December)."""
     data: dict[str, Any] = parse_text(SMALL.read_text())
-    data["timezone"] = "Europe/London"
+    data["timezone"] = "Europe/Berlin"
     return data
 
 
 def published_unit(store: Store) -> int:
     """A unit with ``ROWS`` published; its id."""
-    unit = store.create_unit("Ward 7", london_ward())
+    unit = store.create_unit("Ward 7", berlin_ward())
     store.publish(store.save_roster(unit.id, ROWS).id)
     return unit.id
 
@@ -303,6 +303,7 @@ def test_a_staff_link_shows_only_that_persons_published_shifts(
         shifts = mine.text.split('id="my-shifts"', 1)[1]
         assert "Ann" in mine.text and "Bea" not in mine.text
         assert "Fri 11 Dec 2026" in shifts and "07:00" in shifts and "15:30" in shifts
+        assert 'datetime="2026-12-11T07:00:00+01:00"' in shifts
         assert "Mon 14 Dec 2026" in shifts and "21:30" in shifts and "07:30 (Tue)" in shifts
         assert "Sat 12 Dec" not in shifts  # Bea's late, and the unpublished draft's
         assert 'id="my-calendar"' in mine.text
@@ -311,7 +312,7 @@ def test_a_staff_link_shows_only_that_persons_published_shifts(
 
 
 def test_nothing_published_yet(store: Store) -> None:
-    unit = store.create_unit("Ward 7", london_ward())
+    unit = store.create_unit("Ward 7", berlin_ward())
     store.save_roster(unit.id, ROWS)  # a draft only
     c = browser(create_app(store))
     link = links_of(c.get(f"/units/{unit.id}/people").text)["A"]
@@ -333,20 +334,21 @@ def test_the_calendar_feed_has_the_persons_shifts_in_the_wards_time_zone(
     assert response.headers["content-type"].startswith("text/calendar")
     cal = Calendar.from_ical(response.content)
     events = sorted(cal.walk("VEVENT"), key=lambda ev: ev.decoded("dtstart"))
-    london = ZoneInfo("Europe/London")
+    berlin = ZoneInfo("Europe/Berlin")
 
     def at(day: int, hour: int, minute: int) -> dt.datetime:
-        return dt.datetime(2026, 12, day, hour, minute, tzinfo=london)
+        return dt.datetime(2026, 12, day, hour, minute, tzinfo=berlin)
 
     assert [
-        (ev.decoded("dtstart").astimezone(london), ev.decoded("dtend").astimezone(london))
+        (ev.decoded("dtstart").astimezone(berlin), ev.decoded("dtend").astimezone(berlin))
         for ev in events
     ] == [
         (at(11, 7, 0), at(11, 15, 30)),
         (at(14, 21, 30), at(15, 7, 30)),
     ]
-    assert all(str(ev["dtstart"].params["TZID"]) == "Europe/London" for ev in events)
-    assert [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/London"]
+    assert events[0].decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
+    assert all(str(ev["dtstart"].params["TZID"]) == "Europe/Berlin" for ev in events)
+    assert [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
     assert "Early (E)" in str(events[0]["summary"]) and "Night (N)" in str(events[1]["summary"])
 
 
@@ -411,7 +413,7 @@ def test_with_a_password_a_staff_link_needs_none(
 
 
 def test_person_shifts_gives_clock_times_in_date_order() -> None:
-    sc = load_scenario(london_ward())
+    sc = load_scenario(berlin_ward())
     roster = to_roster(ROWS)
     shifts = person_shifts(sc, roster, "A")
     assert [(s.date.isoformat(), s.shift, s.start.strftime("%H:%M")) for s in shifts] == [
