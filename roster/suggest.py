@@ -100,9 +100,8 @@ def _delta(before: CheckReport, after: CheckReport) -> dict[str, int]:
 
 @dataclass
 class Effect:
-    """What a change to a roster does: the change in total penalty (cover
-    soft, as ``suggest`` scores it), rule by rule, the hard rules it breaks
-    that the roster kept, and those it mends."""
+    """What a change to a roster does: the change in total penalty, rule by
+    rule, the hard rules it breaks that the roster kept, and those it mends."""
 
     cost: int
     by_rule: dict[str, int]
@@ -110,10 +109,14 @@ class Effect:
     mended: list[str]
 
 
-def effect(scenario: Scenario, before: Roster, after: Roster) -> Effect:
+def effect(scenario: Scenario, before: Roster, after: Roster, soft_cover: bool = False) -> Effect:
     """What changing ``before`` into ``after`` does (``Effect``): a manager
-    editing a cell sees it before applying the change."""
-    old, new = check(scenario, before, soft_cover=True), check(scenario, after, soft_cover=True)
+    editing a cell sees it before applying the change. The penalty is the
+    roster's own (``soft_cover`` as it was solved), so the change is the
+    difference the two rosters' pages show; a cover minimum left short is
+    a hard rule broken, as in ``suggest``."""
+    old = check(scenario, before, soft_cover=soft_cover)
+    new = check(scenario, after, soft_cover=soft_cover)
     was, now = hard_breaks(scenario, before), hard_breaks(scenario, after)
     return Effect(
         new.total_penalty - old.total_penalty,
