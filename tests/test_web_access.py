@@ -422,3 +422,20 @@ def test_person_shifts_gives_clock_times_in_date_order() -> None:
     ]
     assert shifts[1].end.date() == dt.date(2026, 12, 15) and shifts[0].paid_hours == 8
     assert person_shifts(sc, roster, "nobody") == []
+
+
+def test_each_database_has_its_own_links(tmp_path: Path) -> None:
+    assert access.links_path(f"sqlite:///{tmp_path / 'w.db'}") == tmp_path / "w.db.links"
+    assert access.links_path("sqlite://") is None  # in memory: kept in memory
+    shared = access.links_path("postgresql+psycopg://ward@db/roster")
+    assert shared == access.links_path("postgresql+psycopg://ward:secret@db/roster")
+    assert shared != access.links_path("postgresql+psycopg://ward@db/theatre")
+
+
+def test_links_in_memory_work_the_same() -> None:
+    links = access.StaffLinks(None)
+    first = links.token(1, "A")
+    assert links.token(1, "A") == first and links.find(first) == (1, "A")
+    assert links.token(2, "A") != first and links.find("nope") is None
+    renewed = links.reset(1, "A")
+    assert links.find(first) is None and links.find(renewed) == (1, "A")

@@ -24,7 +24,7 @@ import secrets
 import threading
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 
 from roster.store import database_url, default_path
 
@@ -47,9 +47,16 @@ def secret_path(url: str | None = None) -> Path:
 
 def links_path(url: str | None = None) -> Path | None:
     """Where the staff links of the database at ``url`` are kept; None for
-    an in-memory database (its links die with it)."""
+    an in-memory database (its links die with it). A database that is no
+    file has its own file in the default data folder, named after its URL,
+    so a link made for one database never opens another's unit."""
     parsed = make_url(database_url(url))
-    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+    if parsed.get_backend_name() != "sqlite":
+        p = parsed  # the database's address; a password can change
+        where = URL.create(p.drivername, p.username, None, p.host, p.port, p.database, p.query)
+        name = hashlib.sha256(where.render_as_string().encode()).hexdigest()
+        return default_path().parent / f"serve-{name[:16]}.links"
+    if parsed.database in (None, "", ":memory:"):
         return None
     return _beside(url, "links")
 
