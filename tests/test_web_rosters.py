@@ -358,6 +358,9 @@ def test_a_sick_call_is_repaired_and_the_changes_listed(client: TestClient, stor
     assert {"from": SAT, "to": SUN, "type": "sick"} in person["leave"]
     page = client.get(done.headers["location"]).text
     assert "a repair after a sick call" in page and '<table id="changes">' in page
+    assert "The repair's solve: proven best (OPTIMAL)" in unescape(page)
+    old = client.get(f"/rosters/{roster_id}").text
+    assert f'Changed since: <a href="/rosters/{new_id}">' in old
     assert f'<tr data-staff="{nurse}" data-date="{SAT}">' in page and "absent" in page
     cell = page.index(f'data-staff="{nurse}" data-date="{SAT}"', page.index('id="grid"'))
     assert " changed" in page[page.rindex("<td", 0, cell) : cell]

@@ -18,7 +18,7 @@ from roster.checker import check
 from roster.export import calendars, write_xlsx
 from roster.files import safe_table
 from roster.records import LEAVE_TYPES
-from roster.report import render, view
+from roster.report import OUTCOME, render, view
 from roster.result import CheckReport, Result, SolveStatus
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -102,6 +102,15 @@ def solve_result(store: Store, info: RosterInfo, roster: Roster) -> Result | Non
     return Result(SolveStatus(run.status), run.objective, run.best_bound, wall, roster, None)
 
 
+def repair_outcome(info: RosterInfo) -> str | None:
+    """How a repair's solve ended, in the report's words (its penalty counts
+    the changes too, so the page states only the outcome)."""
+    status = info.summary.get("status") if info.kind == "repair" else None
+    if status not in SolveStatus.__members__:
+        return None
+    return f"{OUTCOME[SolveStatus(status)]} ({status})"
+
+
 def shown(store: Store, info: RosterInfo) -> Shown:
     """Everything a roster's page and downloads need."""
     _, sc, soft = roster_parts(store, info.id)
@@ -119,6 +128,7 @@ def roster_page(
     it = shown(store, info)
     grid = view(it.scenario, it.roster, it.report(), it.result, it.marks)
     published = [p for p in store.published(info.unit_id) if p.roster_id == roster_id]
+    later = [r for r in store.rosters(info.unit_id) if r.parent_id == roster_id]
     context: dict[str, Any] = {
         "cell": None, "check": None, "cover": None, "sick_problems": [],
         "publish_problems": [], "sick": {}, "cover_query": {}, "cell_problems": None,
@@ -128,6 +138,8 @@ def roster_page(
         request, "roster.html.j2", status, roster=info, unit=store.unit(info.unit_id),
         sc=it.scenario, grid=grid, origin=ORIGIN.get(info.kind, info.kind),
         change=made_by(store, info), published=published, base=f"/rosters/{roster_id}",
+        later=[(r.id, ORIGIN.get(r.kind, r.kind)) for r in reversed(later)],
+        repair_solve=repair_outcome(info),
         leave_types=[*LEAVE_TYPES, *(t for t in it.scenario.leave_types if t not in LEAVE_TYPES)],
         **context,
     )  # fmt: skip
