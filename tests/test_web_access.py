@@ -439,3 +439,50 @@ def test_links_in_memory_work_the_same() -> None:
     assert links.token(2, "A") != first and links.find("nope") is None
     renewed = links.reset(1, "A")
     assert links.find(first) is None and links.find(renewed) == (1, "A")
+
+
+# -- in a browser -------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_signing_in_and_a_staff_link_in_a_browser(store: Store, url: str) -> None:
+    """Headless Chromium against a real server with a password: sent to sign
+    in, a wrong password, the right one back to the page asked for; the
+    staff links page; a staff link opened with no session at all."""
+    from selenium.webdriver.common.by import By
+    from test_web_browser import no_script_errors, screenshot
+
+    from web_support import chromium, live_server
+
+    unit_id = published_unit(store)
+    access.set_password(PASSWORD, url)
+    app = create_app(store, password_hash=access.stored_password(url))
+    driver = chromium()
+    try:
+        with live_server(app) as site:
+            driver.get(f"{site}/units/{unit_id}/people")
+            form = driver.find_element(By.ID, "login")
+            form.find_element(By.NAME, "password").send_keys("wrong horse")
+            form.submit()
+            assert "Wrong password." in driver.find_element(By.CLASS_NAME, "problems").text
+            logged = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+            assert all("/login" in m and "401" in m for m in logged), logged  # the wrong one
+            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+            screenshot(driver, "signin")
+            driver.find_element(By.ID, "login").submit()
+            assert driver.current_url == f"{site}/units/{unit_id}/people"
+            links = driver.find_elements(By.CSS_SELECTOR, "#people a.staff-link")
+            assert len(links) == 6
+            screenshot(driver, "people")
+            link = links[0].get_attribute("href") or ""
+            driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+            assert driver.current_url == f"{site}/login"
+            driver.delete_all_cookies()
+            driver.get(link)
+            shifts = driver.find_element(By.ID, "my-shifts").text
+            assert "Early (E)" in shifts and "07:00" in shifts and "Bea" not in driver.page_source
+            assert driver.find_element(By.ID, "my-calendar").get_attribute("href") == (
+                link + "/calendar.ics"
+            )
+            screenshot(driver, "me")
+            no_script_errors(driver)
+    finally:
+        driver.quit()
