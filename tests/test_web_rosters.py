@@ -22,9 +22,13 @@ pytest.importorskip("fastapi")
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from roster.checker import check
 from roster.cli import main
-from roster.load import load_scenario
+from roster.errors import InputError
+from roster.export import calendars, write_ical
+from roster.load import load_scenario, read_data
 from roster.model.solve import SolveParams, solve
+from roster.repair import Absence, repair_roster
 from roster.result import Result
 from roster.roster import Roster
 from roster.store import Store
@@ -445,3 +449,45 @@ def test_an_edit_keeps_the_hard_rules_it_was_applied_despite(
     )
     new = store.rosters(unit_id)[0]
     assert json.loads(json.dumps(new.summary))["broken"]
+
+
+# -- the library functions the page calls ---------------------------------------------
+def test_assign_names_every_bad_argument_at_once() -> None:
+    sc = load_scenario(SMALL)
+    with pytest.raises(InputError) as caught:
+        assign(sc, solved().roster, "ZZ", dt.date(2027, 1, 1), "X")
+    assert [loc for loc, _ in caught.value.problems] == ["staff", "date", "shift"]
+
+
+def test_assign_replaces_a_shift_and_effect_scores_it() -> None:
+    sc = load_scenario(SMALL)
+    roster = solved().roster
+    sat = dt.date(2026, 12, 12)
+    nurse = next(s for s, d, t, _ in roster.df.itertuples(index=False) if (d, t) == (sat, "L"))
+    moved = assign(sc, roster, nurse, sat, "E")
+    mine = moved.df[(moved.df["staff"] == nurse) & (moved.df["date"] == sat)]
+    assert list(mine["shift"]) == ["E"] and len(moved) == len(roster)
+    done = effect(sc, roster, moved)
+    assert any(b.startswith("the cover minimum (demand)") for b in done.broken)
+    assert done.cost == check(sc, moved).total_penalty - check(sc, roster).total_penalty
+    assert effect(sc, moved, roster).mended == done.broken  # undoing it mends them
+
+
+def test_repair_roster_on_data_in_memory_keeps_the_leave_type() -> None:
+    data = read_data(SMALL)
+    sc = load_scenario(data)
+    away = Absence("A", dt.date(2026, 12, 12), dt.date(2026, 12, 13), "sick")
+    done = repair_roster(data, sc, solved().roster, [away], params=SolveParams(time_limit=5))
+    assert done.result.roster is not None
+    person = next(p for p in done.edited["staff"] if p["id"] == "A")
+    assert {"from": "2026-12-12", "to": "2026-12-13", "type": "sick"} in person["leave"]
+    assert not any(r["kind"] == "published" for r in done.edited.get("rules", []))
+    assert load_scenario(done.edited).leave_of["A"][1] == "sick"
+
+
+def test_calendars_are_what_write_ical_writes(tmp_path: Path) -> None:
+    sc = load_scenario(SMALL)
+    found = calendars(sc, solved().roster)
+    written = write_ical(tmp_path, sc, solved().roster)
+    assert sorted(found) == sorted(p.stem for p in written)
+    assert all(b"BEGIN:VCALENDAR" in data for data in found.values())
