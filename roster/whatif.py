@@ -256,6 +256,14 @@ def run(
     return table
 
 
+def table_of(rows: Sequence[Mapping[str, Any]], axes: Sequence[Axis]) -> pd.DataFrame:
+    """The what-if table from its rows as ``run`` passed them to ``on_row``
+    (e.g. kept in a database as each variant finished): ``run``'s columns,
+    in its order, for ``needed``, ``effects`` and ``chart``."""
+    table = pd.DataFrame([dict(r) for r in rows])
+    return _columns(table, [a.key for a in axes], varied_roles(axes))
+
+
 def time_cap(
     params: SolveParams, gap_threshold: float, max_gap: float | None, max_time: float | None
 ) -> float | None:
