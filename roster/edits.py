@@ -117,6 +117,24 @@ def change_headcount(
     drop_staff(data, {base.staff[i].id for i in removable[:-change]})
 
 
+def rename_staff(data: dict[str, Any], old: str, new: str) -> None:
+    """Give the person ``old`` the id ``new`` wherever the scenario names
+    them (their entry, history, carried totals, rule scopes), so that a
+    corrected id leaves nothing behind under the old one."""
+    for person in data.get("staff") or []:
+        if person.get("id") == old:
+            person["id"] = new
+    for section in ("history", "carry"):
+        table = data.get(section) or {}
+        if old in table:
+            table[new] = table.pop(old)
+    for rules in _rule_lists(data):
+        for rule in rules:
+            scope = rule.get("scope") or {}
+            if scope.get("staff"):
+                scope["staff"] = [new if s == old else s for s in scope["staff"]]
+
+
 def drop_staff(data: dict[str, Any], gone: Iterable[str]) -> None:
     """Take the people ``gone`` out of the scenario: their entries, their
     history and carried totals, and their names in rule scopes, so that

@@ -150,6 +150,28 @@ def test_staff_added_changed_and_removed(client: TestClient, store: Store) -> No
     assert "C" not in data["history"]  # nothing left naming the person removed
 
 
+def test_a_corrected_id_is_corrected_everywhere(client: TestClient, store: Store) -> None:
+    unit_id = make_unit(client)
+    response = save(client, unit_id, "staff", {"staff[0].id": "A1"})
+    assert response.status_code == 303, response.text
+    data = store.scenario(unit_id).data
+    assert data["history"]["A1"] == ["N", "N"] and "A" not in data["history"]
+    assert person(data, "A1")["requests"]
+
+
+def test_defaults_are_shown_for_blank_fields(client: TestClient) -> None:
+    unit_id = make_unit(client)
+    page = save(client, unit_id, "rules", {"add_kind": "hours", "add_to": "rules",
+                                           "action": "add"}).text  # fmt: skip
+    new = re.search(r'<fieldset id="rules\[3\]">.*?</fieldset>', page, re.S)
+    assert new, page
+    assert '<option value="" selected>(default: horizon)</option>' in new.group(0)  # per
+    assert 'placeholder="true"' not in new.group(0)  # a yes/no is a select
+    assert '<option value="" selected>(default: yes)</option>' in new.group(0)
+    staff = re.search(r'<select id="staff\[6\]\.contract".*?</select>', page, re.S)
+    assert staff and '<option value="" selected>(none)</option>' in staff.group(0)
+
+
 def test_leave_and_requests_are_edited(client: TestClient, store: Store) -> None:
     unit_id = make_unit(client)
     page = edit_page(client, unit_id)

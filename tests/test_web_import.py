@@ -122,6 +122,15 @@ def test_a_renamed_column_is_mapped_by_hand_from_xlsx(client: TestClient, store:
     assert person(data, "Z9") == {**person(data, "Z9"), "name": "Zoe", "roles": ["RN"]}
 
 
+def test_an_empty_first_sheet_is_passed_over(client: TestClient) -> None:
+    unit_id = make_unit(client)
+    content = xlsx({"Cover": [], "Leave": [["staff", "from"], ["Dev", dt.datetime(2026, 12, 12)]]})
+    step2 = send(client, unit_id, "leave", "leave.xlsx", content)
+    assert step2.status_code == 200, step2.text
+    assert "(sheet Leave)" in step2.text
+    assert "<td>2026-12-12</td>" in step2.text  # a date cell, shown as a date
+
+
 def test_a_field_left_unmapped_is_not_read_even_if_its_name_matches(
     client: TestClient, store: Store
 ) -> None:

@@ -41,7 +41,8 @@ class Input:
 
     ``key``: the field's path in its record (``scope.roles``); ``type``:
     text, number, date, select, list (comma-separated) or bool; ``single``:
-    a list input whose field also takes one plain value (``shift: N``)."""
+    a list input whose field also takes one plain value (``shift: N``);
+    ``default``: what a blank means, as text ('' for nothing)."""
 
     key: str
     type: str
@@ -52,6 +53,7 @@ class Input:
     maximum: float | None = None
     step: str = "any"
     single: bool = False
+    default: str = ""
 
 
 class _Absent:
@@ -135,7 +137,8 @@ def _input(key: str, info: FieldInfo, allowed: Sequence[str] | None) -> Input | 
     metadata, described = _constraints(info.annotation, info)
     low = next((getattr(m, a) for m in metadata for a in ("ge", "gt") if hasattr(m, a)), None)
     high = next((getattr(m, a) for m in metadata for a in ("le", "lt") if hasattr(m, a)), None)
-    base = Input(key, "text", info.is_required(), described)
+    default = "" if info.is_required() else shown(info.get_default(call_default_factory=True))
+    base = Input(key, "text", info.is_required(), described, default=default)
     if lists:
         item = _options(typing.get_args(lists[0])[0])
         if not all(_scalar(i) for i in item):

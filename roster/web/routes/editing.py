@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from roster.constraints import registry
-from roster.edits import drop_staff
+from roster.edits import drop_staff, rename_staff
 from roster.errors import InputError
 from roster.load import load_scenario
 from roster.records import LEAVE_TYPES, WEEKDAYS, Demand, Leave
@@ -140,7 +140,8 @@ class Table:
         posted = indices(form, self.section)
         kept: list[dict[str, Any]] = []
         where: Where = {}
-        gone = []
+        gone: list[Any] = []
+        renamed: list[tuple[str, str]] = []
         for i in sorted(set(posted) | set(range(len(old)))):
             prefix = f"{self.section}[{i}]"
             if i not in posted:
@@ -155,11 +156,17 @@ class Table:
             record = copy.deepcopy(old[i]) if i < len(old) else {}
             for f in fields:
                 put(record, f.key, read(f, texts[f.key]))
+            if i < len(old) and record.get("id") != old[i].get("id"):
+                renamed.append((str(old[i].get("id")), str(record.get("id"))))
             where[f"{self.section}[{len(kept)}]"] = prefix
             kept.append(record)
         data[self.section] = kept
         if self.section == "staff":
             drop_staff(data, set(gone) - {r.get("id") for r in kept})
+            ids = {r.get("id") for r in kept}
+            for before, after in renamed:
+                if before not in ids:  # else someone new has the old id
+                    rename_staff(data, before, after)
         return where, []
 
 

@@ -42,7 +42,7 @@ from roster.web.pages import StoreDep, page, problems
 MAX_UPLOAD = 5 * 1024 * 1024
 #: how long an upload waits for its mapping (seconds), and how many wait at once
 KEEP_SECONDS = 3600
-KEEP_AT_MOST = 50
+KEEP_AT_MOST = 20
 #: file names a spreadsheet may have
 SHEET_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")  # .xls: to say what to do
 #: rows the mapping step shows of a sheet
@@ -131,6 +131,34 @@ def _sheet(up: Upload) -> Sheet:
     return parse_sheet(up.content, up.filename, up.sheet)
 
 
+def _first_table(up: Upload) -> None:
+    """Check the upload holds a table: the first sheet that does (a notes
+    sheet in front is passed over), or the problem with the first."""
+    try:
+        _sheet(up)
+    except SheetError:
+        for name in up.sheets[1:]:
+            try:
+                parse_sheet(up.content, up.filename, name)
+            except SheetError:
+                continue
+            up.sheet = name
+            return
+        raise
+
+
+def _cell(value: Any) -> str:
+    """A cell as the preview shows it: dates without a time, whole numbers
+    without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _mapping_page(
     request: Request, token: str, up: Upload, status: int = 200, **extra: Any
 ) -> HTMLResponse:
@@ -141,7 +169,8 @@ def _mapping_page(
     return page(
         request, "import_mapping.html.j2", status, token=token, up=up, sheet=sheet,
         fields=FIELDS[up.kind], chosen=chosen, columns=[t for t in sheet.header if t],
-        preview=sheet.rows[:PREVIEW_ROWS], problems=extra.pop("problems", []), **extra,
+        preview=[(n, [_cell(v) for v in values]) for n, values in sheet.rows[:PREVIEW_ROWS]],
+        problems=extra.pop("problems", []), **extra,
     )  # fmt: skip
 
 
@@ -217,7 +246,7 @@ async def upload_new(
             "staff", filename, content, sheet_names(content, filename), name=name.strip(),
             base=base,
         )  # fmt: skip
-        _sheet(up)
+        _first_table(up)
     except TooBig as exc:
         return _refused(request, "import_new.html.j2", problems(exc), 413, **context)
     except InputError as exc:
@@ -252,7 +281,7 @@ async def upload_sheet(
     try:
         name, content = await _read(request, file)
         up = Upload(kind, name, content, sheet_names(content, name), unit_id=unit_id)
-        _sheet(up)
+        _first_table(up)
     except TooBig as exc:
         return _refused(request, "import.html.j2", problems(exc), 413, **context)
     except InputError as exc:
