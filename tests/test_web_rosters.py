@@ -491,3 +491,21 @@ def test_calendars_are_what_write_ical_writes(tmp_path: Path) -> None:
     written = write_ical(tmp_path, sc, solved().roster)
     assert sorted(found) == sorted(p.stem for p in written)
     assert all(b"BEGIN:VCALENDAR" in data for data in found.values())
+
+
+def test_an_edit_of_an_edit_is_checked_as_its_run_checked_cover(store: Store) -> None:
+    """A roster from a 'cover is a wish' run stays judged that way through
+    any number of edits: its shortfalls are penalties, not broken rules."""
+    from roster.web.routes.rosters import roster_parts
+
+    unit = store.create_unit("Ward 7", read_data(SMALL))
+    run = store.create_run(unit.id, {"time_limit": 5, "soft_cover": True})
+    store.start_run(run.id)
+    result = solve(store.scenario(unit.id).scenario(), SolveParams(time_limit=5, soft_cover=True))
+    finished = store.finish_run(run.id, result)
+    assert finished.roster_id is not None
+    rows = store.roster(finished.roster_id).rows
+    first = store.record_change(finished.roster_id, rows, [], kind="edit")
+    second = store.record_change(first.result_id, rows, [], kind="edit")
+    assert roster_parts(store, second.result_id)[2] is True
+    assert roster_parts(store, finished.roster_id)[2] is True

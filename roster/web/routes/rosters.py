@@ -60,12 +60,15 @@ def scenario_of(store: Store, unit_id: int, version_id: int) -> Scenario:
 
 
 def roster_parts(store: Store, roster_id: int) -> tuple[RosterInfo, Scenario, bool]:
-    """A stored roster, the scenario version it is for, and whether its run
-    treated cover as soft."""
+    """A stored roster, the scenario version it is for, and whether the run
+    it comes from (through any edits and repairs) treated cover as soft."""
     info = store.roster(roster_id)
+    origin = info
+    while origin.run_id is None and origin.parent_id is not None:  # an edit of an edit ...
+        origin = store.roster(origin.parent_id)
     soft = False
-    if info.run_id is not None:
-        soft = bool(store.run(info.run_id).params.get("soft_cover", False))
+    if origin.run_id is not None:
+        soft = bool(store.run(origin.run_id).params.get("soft_cover", False))
     return info, scenario_of(store, info.unit_id, info.scenario_version_id), soft
 
 
