@@ -323,3 +323,23 @@ def test_a_form_without_the_sessions_token_is_refused(store: Store) -> None:
             "/units", files={"file": ("w.yaml", scenario)}, data={"name": "d", "csrf_token": own}
         )
         assert response.status_code < 400 and [u.name for u in store.units()] == ["d"]
+
+
+def test_a_units_page_lists_its_rosters_and_what_is_published(
+    client: TestClient, store: Store
+) -> None:
+    unit_id = make_unit(client)
+    page = client.get(f"/units/{unit_id}").text
+    assert "No roster yet" in page and "Nothing published yet" in page
+    response = client.post(f"/units/{unit_id}/runs", data={"time_limit": "10"})
+    assert response.status_code == 200
+    [run] = store.runs(unit_id)
+    wait_for_end(store, run.id)
+    roster_id = store.run(run.id).roster_id
+    assert roster_id is not None
+    store.publish(roster_id, note="week 50")
+    page = client.get(f"/units/{unit_id}").text
+    assert f'<a href="/rosters/{roster_id}">roster {roster_id}</a>' in page
+    assert f'<a href="/runs/{run.id}">run {run.id}</a>' in page
+    assert "version 1</a>" in page and "(week 50)" in page
+    assert '/units/new/import"' in client.get("/").text

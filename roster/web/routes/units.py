@@ -15,6 +15,9 @@ from roster.web.pages import StoreDep, WorkersDep, page, problems
 #: the largest scenario file accepted (bytes)
 MAX_UPLOAD = 5 * 1024 * 1024
 
+#: the newest rosters a unit's page lists (every one is linked from the next)
+ROSTERS_SHOWN = 10
+
 router = APIRouter()
 
 
@@ -64,11 +67,14 @@ async def create_unit(
 
 @router.get("/units/{unit_id}", response_class=HTMLResponse)
 def unit(request: Request, unit_id: int, store: StoreDep, workers: WorkersDep) -> HTMLResponse:
-    """A unit: its scenario in brief, the solve form and its runs."""
+    """A unit: its scenario in brief, its newest rosters and what is
+    published, the solve form and its runs."""
     found = store.unit(unit_id)
     current = store.scenario(unit_id)
     runs = [workers.reap(store, r) for r in store.runs(unit_id)]
     return page(
         request, "unit.html.j2", unit=found, version=current, sc=current.scenario(), runs=runs,
+        rosters=store.rosters(unit_id)[:ROSTERS_SHOWN], published=store.latest_published(unit_id),
+        versions={v.id: v.version for v in store.versions(unit_id)},
         problems=[],
     )  # fmt: skip
