@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from roster.cli import main
+from roster.generate import unit as generated_unit
 from roster.model.solve import SolveParams, solve
 from roster.store import INTERRUPTED, Store
 from roster.web import solves
@@ -216,22 +217,42 @@ def test_bad_solve_parameters_are_located_beside_the_form(
 
 
 # -- Dask -------------------------------------------------------------------------------
-def test_a_solve_on_a_dask_cluster_is_written_back(store: Store) -> None:
+@pytest.fixture
+def cluster() -> Iterator[Any]:
+    """An in-process Dask cluster the server's worker processes reach by TCP."""
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
         dashboard_address=None,
-    ) as cluster:  # fmt: skip
-        with browser(create_app(store, scheduler=cluster.scheduler_address)) as c:
-            unit_id = make_unit(c)
-            run_id = post_run(c, unit_id, time_limit="20")
-            wait_for_end(store, run_id)
-        prefixes = list(cluster.scheduler.task_prefixes)
+    ) as running:  # fmt: skip
+        yield running
+
+
+def test_a_solve_on_a_dask_cluster_is_written_back(store: Store, cluster: Any) -> None:
+    with browser(create_app(store, scheduler=cluster.scheduler_address)) as c:
+        run_id = post_run(c, make_unit(c), time_limit="20")
+        wait_for_end(store, run_id)
     run = store.run(run_id)
     assert (run.state, run.status) == ("finished", "OPTIMAL"), run
     assert run.roster_id is not None and "done: OPTIMAL" in run.log
     assert run.started is not None and run.finished is not None
+    prefixes = list(cluster.scheduler.task_prefixes)
     assert any(p.startswith("roster-run") for p in prefixes), prefixes
+
+
+def test_stop_on_a_dask_cluster_keeps_the_best_roster(store: Store, cluster: Any) -> None:
+    # a unit too big to prove optimal in a moment, so that Stop comes mid-search
+    unit = store.create_unit("Big ward", generated_unit(30, 28))
+    with browser(create_app(store, scheduler=cluster.scheduler_address)) as c:
+        run_id = post_run(c, unit.id, time_limit="600")
+        until(lambda: "best roster so far" in store.run(run_id).log, timeout=120)
+        assert c.post(f"/runs/{run_id}/stop", follow_redirects=False).status_code == 303
+        wait_for_end(store, run_id)
+    run = store.run(run_id)
+    assert run.state == "finished" and run.roster_id is not None, run
+    assert run.log.splitlines()[-1].startswith("stopped: kept the best roster found")
+    assert run.started is not None and run.finished is not None
+    assert (run.finished - run.started).total_seconds() < 120
 
 
 @pytest.mark.slow  # the client tries for its whole connect timeout
