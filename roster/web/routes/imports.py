@@ -53,9 +53,9 @@ router = APIRouter()
 
 @dataclass
 class Upload:
-    """A spreadsheet waiting for its column mapping: for unit ``unit_id``,
-    or (``unit_id`` None) for a new unit named ``name`` that starts from
-    ``base``."""
+    """A spreadsheet waiting for its column mapping: for unit ``unit_id``
+    (named ``name``), or (``unit_id`` None) for a new unit named ``name``
+    that starts from ``base``."""
 
     kind: str
     filename: str
@@ -280,7 +280,9 @@ async def upload_sheet(
         return _refused(request, "import.html.j2", lines, **context)
     try:
         name, content = await _read(request, file)
-        up = Upload(kind, name, content, sheet_names(content, name), unit_id=unit_id)
+        up = Upload(
+            kind, name, content, sheet_names(content, name), unit_id=unit_id, name=unit.name
+        )
         _first_table(up)
     except TooBig as exc:
         return _refused(request, "import.html.j2", problems(exc), 413, **context)
