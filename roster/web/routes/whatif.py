@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from roster.errors import InputError
 from roster.scenario import Scenario
@@ -132,7 +133,8 @@ async def start_whatif(
         if isinstance(limit, tuple):
             raise InputError([limit], what=None)
         specs = vary_from_form(rows)
-        plan_data(current.data, specs, max_variants=worker.MAX_VARIANTS)
+        # every variant built and validated: seconds on a big unit, off the event loop
+        await run_in_threadpool(plan_data, current.data, specs, max_variants=worker.MAX_VARIANTS)
     except InputError as exc:
         return form_page(request, store, unit_id, rows, raw_limit, problems(exc), 400)
     run = store.create_run(
