@@ -200,6 +200,19 @@ def test_leave_and_requests_are_edited(client: TestClient, store: Store) -> None
     ]  # fmt: skip
 
 
+def test_a_big_form_is_read_whole(client: TestClient, store: Store) -> None:
+    unit_id = make_unit(client)
+    form = fields_of(edit_page(client, unit_id), "edit-requests")
+    for i in range(4, 400):  # 400 blank rows: 2,000 inputs, more than a form's default
+        form.update({f"requests[{i}].{k}": "" for k in ("staff", "dates", "shift", "want")})
+        form[f"requests[{i}].weight"] = ""
+    form.update({"requests[399].staff": "D", "requests[399].dates": "2026-12-14",
+                 "requests[399].want": "on"})  # fmt: skip
+    response = client.post(f"/units/{unit_id}/edit/requests", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert person(store.scenario(unit_id).data, "D")["requests"][0]["want"] == "on"
+
+
 def test_a_rule_is_added_then_saved(client: TestClient, store: Store) -> None:
     unit_id = make_unit(client)
     added = save(client, unit_id, "rules", {"add_kind": "consecutive", "add_to": "rules",
@@ -281,6 +294,10 @@ def test_wrong_sections_kinds_and_people_are_refused(client: TestClient, store: 
     )
     assert response.status_code == 400
     assert "leave[1].staff: choose whose it is" in problem_at(response.text, "leave[1].staff")
+    for section in ("leave", "requests"):  # a form without its rows removes nothing
+        response = client.post(f"/units/{unit_id}/edit/{section}", json={"x": 1})
+        assert response.status_code == 400
+        assert f"{section}: the form sent no rows" in response.text
     assert len(store.versions(unit_id)) == 1
 
 

@@ -58,6 +58,8 @@ SECTIONS = {
 NEW_ROWS = 3
 #: the cover levels a grid cell holds
 LEVELS = ("min", "preferred", "max")
+#: the inputs a section's form may send (a big unit's requests are thousands)
+MAX_FIELDS = 50_000
 
 Form = Mapping[str, Any]
 Where = dict[str, str]
@@ -221,7 +223,10 @@ class Entries:
         return View(rows)
 
     def apply(self, data: dict[str, Any], form: Form) -> tuple[Where, list[tuple[str, str]]]:
-        """Every person's entries, as the form lists them."""
+        """Every person's entries, as the form lists them (a form listing
+        none is refused: the page always sends its rows, blank ones too)."""
+        if not indices(form, self.section):
+            return {}, [(self.section, "the form sent no rows; reload the page and try again")]
         fields = self.fields(data)
         people = {str(p.get("id")): i for i, p in enumerate(data["staff"])}
         for person in data["staff"]:
@@ -550,7 +555,7 @@ async def save(request: Request, unit_id: int, section: str, store: StoreDep) ->
     if editor is None:
         raise NotFound("section", f"no section {section!r}; allowed: {', '.join(SECTIONS)}")
     current = store.scenario(unit_id)
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FIELDS)
     view = editor.posted(current.data, form)
     if isinstance(editor, Rules) and form.get("action") == "add":
         view.problems = editor.add(current.data, form, view)
