@@ -200,6 +200,19 @@ def test_leave_and_requests_are_edited(client: TestClient, store: Store) -> None
     ]  # fmt: skip
 
 
+def test_a_form_from_an_older_version_is_refused(client: TestClient, store: Store) -> None:
+    unit_id = make_unit(client)
+    stale = fields_of(edit_page(client, unit_id), "edit-staff")
+    assert stale["version"] == "1"
+    assert save(client, unit_id, "staff", {"staff[0].name": "Anne"}).status_code == 303
+    stale["staff[1].name"] = "Beatrice"
+    response = client.post(f"/units/{unit_id}/edit/staff", data=stale, follow_redirects=False)
+    assert response.status_code == 409
+    assert "version: this form shows version 1, but the unit has changed since" in response.text
+    assert [v.version for v in store.versions(unit_id)] == [1, 2]
+    assert person(store.scenario(unit_id).data, "B")["name"] == "Bea"
+
+
 def test_a_big_form_is_read_whole(client: TestClient, store: Store) -> None:
     unit_id = make_unit(client)
     form = fields_of(edit_page(client, unit_id), "edit-requests")

@@ -557,6 +557,15 @@ async def save(request: Request, unit_id: int, section: str, store: StoreDep) ->
     current = store.scenario(unit_id)
     form = await request.form(max_fields=MAX_FIELDS)
     view = editor.posted(current.data, form)
+    opened = str(form.get("version") or "")
+    if opened and opened != str(current.version):
+        fresh = editor.view(current.data)
+        fresh.problems = [
+            f"version: this form shows version {opened}, but the unit has changed since "
+            f"(version {current.version} is now current); your changes were not saved: "
+            "reload the page and make them again"
+        ]
+        return _page(request, store, unit_id, {section: fresh}, 409)
     if isinstance(editor, Rules) and form.get("action") == "add":
         view.problems = editor.add(current.data, form, view)
         return _page(request, store, unit_id, {section: view}, 400 if view.problems else 200)
