@@ -187,3 +187,27 @@ def test_a_whatif_on_a_dask_cluster(store: Store) -> None:
         prefixes = list(cluster.scheduler.task_prefixes)
     assert store.run(run_id).log.splitlines()[-1] == "done: 2 of 2 variants solved"
     assert "run_job" in prefixes, prefixes  # the variants were solved on the cluster
+
+
+def test_the_table_is_in_the_variants_order_and_says_why_one_failed(
+    client: TestClient, store: Store
+) -> None:
+    unit_id = make_unit(client)
+    run = store.start_run(
+        store.create_run(unit_id, {"vary": ["staff.RN=-1,0"], "time_limit": 2}, kind="whatif").id
+    )
+    solved = {"staff.RN": "0", "status": "OPTIMAL", "objective": 7.0, "gap_pct": 0.0,
+              "proven": True, "uncovered_hours": 0.0}  # fmt: skip
+    store.record_variant(run.id, {"variant": "staff.RN=0", **solved}, "variant 1 of 2")
+    failed = {"variant": "staff.RN=-1", "staff.RN": "-1", "status": "ERROR", "proven": False,
+              "error": "internal error: the worker ran out of memory"}  # fmt: skip
+    store.record_variant(run.id, failed, "variant 2 of 2")
+    store.finish_whatif(run.id, {"variants": 2, "solved": 2}, "done: 2 of 2 variants solved")
+    text = html.unescape(client.get(f"/whatif/{run.id}").text)
+    table = text[text.index('id="whatif-table"') :]
+    assert table.index("<td>-1</td>") < table.index("<td>0</td>")
+    assert '<th scope="col">problem</th>' in table
+    assert "internal error: the worker ran out of memory" in table
+    answer = "staff.RN: 0 is the fewest with no uncovered hours (unproven: no roster (ERROR) at -1)"
+    assert answer in text
+    assert "Not certain" in text

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from roster.errors import InputError
 from roster.scenario import Scenario
 from roster.store import NotFound, RunInfo, Store
-from roster.variants import Axis, VaryError, parse_vary
+from roster.variants import Axis, VaryError, grid, parse_vary
 from roster.web import worker
 from roster.web.pages import StoreDep, WorkersDep, page, problems
 from roster.whatif import (
@@ -153,9 +153,13 @@ def whatif_run(store: Store, run_id: int) -> RunInfo:
 
 
 def results(store: Store, run: RunInfo) -> tuple[list[Axis], Any, Scenario]:
-    """A what-if run's axes, its table so far and the scenario it varied."""
+    """A what-if run's axes, its table so far (in the variants' order, as
+    the command line shows it, however they finished) and the scenario it
+    varied."""
     axes = [parse_vary(spec) for spec in run.params.get("vary", [])]
-    table = table_of(store.variants(run.id), axes)
+    order = {v.name: i for i, v in enumerate(grid(axes))}
+    rows = sorted(store.variants(run.id), key=lambda r: order.get(r.get("variant", ""), len(order)))
+    table = table_of(rows, axes)
     return axes, table, store.scenario(run.unit_id, run.version).scenario()
 
 
@@ -166,6 +170,8 @@ def whatif_page(request: Request, run_id: int, store: StoreDep, workers: Workers
     run = workers.reap(store, whatif_run(store, run_id))
     axes, table, base = results(store, run)
     shown = summary_columns(table, axes)
+    if "error" in table.columns and table["error"].notna().any():
+        shown.append(("error", "problem"))  # a variant that could not be solved says why
     rows = [[cell(rec.get(c)) for c, _ in shown] for rec in table.to_dict("records")]
     answers = [
         {**rec, "headline": headline(rec, base)} for rec in needed(table, axes).to_dict("records")
