@@ -142,8 +142,11 @@ def on_cluster(
     """Solve scenario ``data`` on the Dask cluster at ``address``: the
     task's progress goes to ``progress`` as it comes; a Stop (SIGINT here)
     asks the task to stop, keeping its best roster."""
-    from dask.distributed import Client, Event, Variable  # the optional extra
-
+    try:  # the optional extra
+        from dask.distributed import Client, Event, Variable
+    except ImportError:
+        problem = ("scheduler", "Dask is not installed here: pip install 'roster[distributed]'")
+        raise InputError([problem], what=None) from None
     name = f"roster-run-{run_id}-{uuid.uuid4().hex}"
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
@@ -165,6 +168,7 @@ def on_cluster(
                         progress(now)
             except KeyboardInterrupt:
                 halt.set()
+        latest.delete()  # the scheduler keeps a variable until it is deleted
         result: Result = future.result()
         return result
 
