@@ -20,6 +20,7 @@ from roster.records import Demand, Request
 from roster.scenario import Staff
 from roster.store import Store
 from roster.web.forms import ABSENT, Input, inputs, put, read, shown
+from roster.web.routes.editing import SECTIONS
 from web_support import browser, client, make_unit, store, url  # noqa: F401
 
 
@@ -76,7 +77,7 @@ def problem_at(page: str, name: str) -> str:
 def test_every_section_has_its_form(client: TestClient) -> None:
     unit_id = make_unit(client)
     page = edit_page(client, unit_id)
-    for section in ("staff", "leave", "requests", "cover", "contracts", "rules"):
+    for section in SECTIONS:
         assert f'<form id="edit-{section}"' in page
     assert 'name="staff[0].hours_per_week"' in page and 'min="0" max="168"' in page
     assert "contracted hours; overrides the contract" in page  # the description as help
@@ -125,7 +126,7 @@ def test_a_cover_number_saved_keeps_the_other_days(client: TestClient, store: St
 
 def test_nothing_changed_makes_no_version(client: TestClient, store: Store) -> None:
     unit_id = make_unit(client)
-    for section in ("staff", "leave", "requests", "cover", "contracts", "rules"):
+    for section in SECTIONS:
         response = save(client, unit_id, section, {})
         assert response.status_code == 303, (section, response.text)
         assert response.headers["location"].endswith(f"saved=none#section-{section}")
@@ -211,6 +212,30 @@ def test_a_form_from_an_older_version_is_refused(client: TestClient, store: Stor
     assert "version: this form shows version 1, but the unit has changed since" in response.text
     assert [v.version for v in store.versions(unit_id)] == [1, 2]
     assert person(store.scenario(unit_id).data, "B")["name"] == "Bea"
+
+
+def test_the_period_and_a_shift_time_are_saved(client: TestClient, store: Store) -> None:
+    unit_id = make_unit(client)
+    page = edit_page(client, unit_id)
+    assert fields_of(page, "edit-shifts")["shifts[0].start"] == "07:00"
+    response = save(client, unit_id, "settings", {"unit.horizon.days": "7"})
+    assert response.status_code == 303, response.text
+    response = save(client, unit_id, "shifts", {"shifts[0].start": "07:30"})
+    assert response.status_code == 303, response.text
+    sc = store.scenario(unit_id).scenario()
+    assert sc.horizon.days == 7 and sc.shifts[0].start == 7 * 60 + 30
+    response = save(client, unit_id, "shifts", {"shifts[1].end": "25:00"})
+    assert response.status_code == 400
+    assert "shifts[1] (L).end: clock time must be &#39;HH:MM&#39;" in response.text
+    response = save(client, unit_id, "settings", {"unit.horizon.days": "400"})
+    assert response.status_code == 400
+    assert problem_at(response.text, "unit.horizon.days") == (
+        "horizon.days: must be at most 366 (got 400)"
+    )
+    response = save(client, unit_id, "roles", {"roles[1].shifts": "E, X"})
+    assert response.status_code == 400
+    assert "roles[1].shifts[1]: unknown shift &#39;X&#39;" in response.text
+    assert len(store.versions(unit_id)) == 3
 
 
 def test_a_big_form_is_read_whole(client: TestClient, store: Store) -> None:

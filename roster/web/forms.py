@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer
 from pydantic.fields import FieldInfo
 
 #: how list inputs separate their items
@@ -150,6 +150,8 @@ def _input(key: str, info: FieldInfo, allowed: Sequence[str] | None) -> Input | 
     if len(options) > 1 and not all(o in (dt.date,) or _model(o) for o in options):
         return None
     tp = options[0]
+    if any(isinstance(m, PlainSerializer) and m.return_type is str for m in metadata):
+        return base  # held as a number, written as text (a clock time '07:30')
     if typing.get_origin(tp) is Literal:
         return replace(base, type="select", options=_words(tp))
     if tp is bool:

@@ -23,7 +23,7 @@ from roster.constraints import registry
 from roster.edits import drop_staff, rename_staff
 from roster.errors import InputError
 from roster.load import load_scenario
-from roster.records import LEAVE_TYPES, WEEKDAYS, Demand, Leave
+from roster.records import LEAVE_TYPES, WEEKDAYS, Demand, Leave, Role, Shift
 from roster.records import Request as RequestRecord
 from roster.scenario import Contract, Scenario, Staff
 from roster.store import NotFound
@@ -47,6 +47,9 @@ router = APIRouter()
 
 #: the sections of the editing page, in its order, with their headings
 SECTIONS = {
+    "settings": "Unit and period",
+    "shifts": "Shifts",
+    "roles": "Roles",
     "staff": "Staff",
     "leave": "Leave",
     "requests": "Requests",
@@ -169,6 +172,41 @@ class Table:
             for before, after in renamed:
                 if before not in ids:  # else someone new has the old id
                     rename_staff(data, before, after)
+        return where, []
+
+
+# -- the unit's own fields -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """The scenario's own flat fields: the unit's name, the period rostered
+    (horizon), the weekend, the time zone, more leave types."""
+
+    section: str = "settings"
+    prefix: str = "unit"
+
+    def fields(self, data: Mapping[str, Any]) -> list[Input]:
+        """The scenario's flat fields."""
+        return inputs(Scenario, choices=_choices(data))
+
+    def view(self, data: Mapping[str, Any]) -> View:
+        """The fields as stored."""
+        fields = self.fields(data)
+        return View([row(self.prefix, fields, record_texts(fields, data), "the unit")])
+
+    def posted(self, data: Mapping[str, Any], form: Form) -> View:
+        """The fields as submitted."""
+        fields = self.fields(data)
+        return View([row(self.prefix, fields, form_texts(fields, form, self.prefix), "the unit")])
+
+    def apply(self, data: dict[str, Any], form: Form) -> tuple[Where, list[tuple[str, str]]]:
+        """The submitted fields into ``data`` (a field not in the form stays)."""
+        where: Where = {}
+        for f in self.fields(data):
+            name = f"{self.prefix}.{f.key}"
+            if name in form:
+                put(data, f.key, read(f, str(form.get(name) or "")))
+            top = f.key.split(".")[0]
+            where[top] = f"{self.prefix}.{top}"
         return where, []
 
 
@@ -483,7 +521,10 @@ class Cover:
         return where, []
 
 
-EDITORS: dict[str, Table | Entries | Rules | Cover] = {
+EDITORS: dict[str, Settings | Table | Entries | Rules | Cover] = {
+    "settings": Settings(),
+    "shifts": Table("shifts", Shift, "shift"),
+    "roles": Table("roles", Role, "role"),
     "staff": Table("staff", Staff, "person"),
     "leave": Entries("leave", Leave, skip=("date",)),
     "requests": Entries("requests", RequestRecord),
