@@ -135,6 +135,25 @@ def rename_staff(data: dict[str, Any], old: str, new: str) -> None:
                 scope["staff"] = [new if s == old else s for s in scope["staff"]]
 
 
+def set_up_for(data: dict[str, Any], start: dt.date, days: int) -> dict[str, Any]:
+    """A unit's set-up (shifts, roles, skills, contracts, weekday cover and
+    rules) for a period from ``start``, without its people or anything
+    dated (holidays, cover on dates, rule scopes' days): where a new unit
+    like it starts, before its own staff are added."""
+    new = copy.deepcopy(data)
+    drop_staff(new, [p.get("id") for p in new.get("staff") or []])
+    new["horizon"] = {"start": start.isoformat(), "days": days}
+    for section in ("history", "carry", "holidays"):
+        new.pop(section, None)
+    for section in ("demand", "time_cover"):
+        new[section] = [e for e in new.get(section) or [] if e.get("dates") is None]
+    for rules in _rule_lists(new):
+        for rule in rules:
+            for key in ("from", "to"):
+                (rule.get("scope") or {}).pop(key, None)
+    return new
+
+
 def drop_staff(data: dict[str, Any], gone: Iterable[str]) -> None:
     """Take the people ``gone`` out of the scenario: their entries, their
     history and carried totals, and their names in rule scopes, so that

@@ -17,6 +17,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
+from roster.edits import set_up_for
 from roster.importers.sheets import guess_columns, import_sheet, parse_sheet, starter
 from roster.load import load_scenario, load_text, parse_text
 from roster.store import Store
@@ -310,6 +311,19 @@ def test_a_new_unit_with_bad_settings_is_refused(client: TestClient, store: Stor
     done = client.post(f"/imports/{token_of(step2.text)}", data=ID_AND_ROLE)
     assert done.status_code == 400 and "team.csv row 2, column &#39;role&#39;" in done.text
     assert [u.name for u in store.units()] == ["Ward 7"]
+
+
+def test_a_set_up_keeps_nothing_dated_or_personal() -> None:
+    data = parse_text(SMALL.read_text())
+    data["holidays"] = [{"date": "2026-12-14", "name": "Founders' Day"}]
+    data["demand"].append({"shift": "E", "role": "RN", "dates": ["2026-12-14"], "min": 2})
+    data["rules"][0]["scope"] = {"from": "2026-12-12", "staff": ["A"]}
+    new = set_up_for(data, dt.date(2027, 1, 4), 28)
+    assert new["staff"] == [] and "history" not in new and "holidays" not in new
+    assert new["horizon"] == {"start": "2027-01-04", "days": 28}
+    assert all("dates" not in d for d in new["demand"]) and len(new["demand"]) == 4
+    assert new["rules"][0]["scope"] == {"staff": []}
+    assert data["staff"]  # the unit copied is left alone
 
 
 # -- export ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from roster.edits import drop_staff
+from roster.edits import set_up_for
 from roster.errors import InputError
 from roster.importers.sheets import (
     FIELDS,
@@ -216,13 +216,8 @@ def _base(store: StoreDep, choice: str, start: str, days: str, name: str) -> dic
     if found:
         raise InputError(found, what=None)
     if choice.startswith("unit:") and choice[5:].isdigit():
-        data = dict(store.scenario(int(choice[5:])).data)
-        drop_staff(data, [p["id"] for p in data["staff"]])
-        data["horizon"] = {"start": first.isoformat(), "days": int(days)}
-        for section in ("holidays",):
-            data.pop(section, None)
-        data["name"] = name.strip()
-        return data
+        data = set_up_for(store.scenario(int(choice[5:])).data, first, int(days))
+        return {**data, "name": name.strip()}
     return starter(choice, first, int(days), name.strip())
 
 
