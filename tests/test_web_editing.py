@@ -170,7 +170,7 @@ def test_defaults_are_shown_for_blank_fields(client: TestClient) -> None:
     assert 'placeholder="true"' not in new.group(0)  # a yes/no is a select
     assert '<option value="" selected>(default: yes)</option>' in new.group(0)
     staff = re.search(r'<select id="staff\[6\]\.contract".*?</select>', page, re.S)
-    assert staff and '<option value="" selected>(none)</option>' in staff.group(0)
+    assert staff and '<option value="" selected>(not set)</option>' in staff.group(0)
 
 
 def test_leave_and_requests_are_edited(client: TestClient, store: Store) -> None:
