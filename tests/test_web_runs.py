@@ -7,6 +7,8 @@ form; solving on a Dask cluster."""
 from __future__ import annotations
 
 import html
+import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -113,6 +115,36 @@ def test_runs_beyond_the_limit_wait_their_turn_in_order(
     held[runs[0]].alive = False  # died without ending its run
     until(lambda: store.run(runs[3]).state == "running")
     assert "ended unexpectedly" in (store.run(runs[0]).error or "")
+
+
+def test_a_queued_runs_events_say_its_place_then_its_turn(
+    client: TestClient, store: Store, held: dict[int, Held]
+) -> None:
+    unit_id = make_unit(client)
+    first, second = post_run(client, unit_id), post_run(client, unit_id)
+
+    def later() -> None:  # the first ends, the second gets its turn and ends
+        time.sleep(1)
+        finish(store, first, held[first])
+        until(lambda: second in held)
+        time.sleep(1)  # running for a few of the stream's looks
+        finish(store, second, held[second])
+
+    ending = threading.Thread(target=later)
+    ending.start()
+    events = client.get(f"/runs/{second}/events").text  # streams until the run ends
+    ending.join()
+    states = [
+        json.loads(block.split("data: ", 1)[1])
+        for block in events.split("\n\n")
+        if block.startswith("event: state")
+    ]
+    assert states[0] == {"state": "queued", "queue_position": 1}
+    assert states[1:] == [
+        {"state": "running", "queue_position": None},
+        {"state": "finished", "queue_position": None},
+    ]
+    assert events.rstrip().splitlines()[-2] == "event: end"
 
 
 def test_stop_on_a_queued_run_cancels_it(
