@@ -133,6 +133,35 @@ def test_nothing_changed_makes_no_version(client: TestClient, store: Store) -> N
     assert len(store.versions(unit_id)) == 1
 
 
+def test_cover_the_grid_cannot_show_is_kept_in_its_order(client: TestClient, store: Store) -> None:
+    unit_id = make_unit(client)
+    data = dict(store.scenario(unit_id).data)
+    data["demand"] = [{"shift": "N", "skill": "charge", "min": 1}, *data["demand"]]
+    store.add_version(unit_id, data, note="a charge nurse on nights")
+    page = edit_page(client, unit_id)
+    assert "Other cover entries" in page and "charge" in page
+    assert (
+        save(client, unit_id, "cover", {}).headers["location"].endswith("saved=none#section-cover")
+    )
+    response = save(client, unit_id, "cover", {"cover[PH][E].sun.min": ""})
+    assert response.status_code == 303, response.text
+    demand = store.scenario(unit_id).data["demand"]
+    assert demand[0] == {**demand[0], "shift": "N", "skill": "charge", "min": 1}
+    pharmacy = [d for d in demand if d.get("role") == "PH"]
+    assert [d.get("weekdays") for d in pharmacy] == [["mon", "tue", "wed", "thu", "fri", "sat"]]
+
+
+def test_a_persons_own_rules_are_edited(client: TestClient, store: Store) -> None:
+    unit_id = make_unit(client)
+    data = dict(store.scenario(unit_id).data)
+    data["staff"][4]["rules"] = [{"kind": "consecutive", "max": 3}]
+    store.add_version(unit_id, data, note="F: no more than 3 in a row")
+    assert "Rules of F alone" in edit_page(client, unit_id)
+    response = save(client, unit_id, "rules", {"staff[4].rules[0].max": "2"})
+    assert response.status_code == 303, response.text
+    assert person(store.scenario(unit_id).data, "F")["rules"][0]["max"] == 2
+
+
 def test_staff_added_changed_and_removed(client: TestClient, store: Store) -> None:
     unit_id = make_unit(client)
     page = edit_page(client, unit_id)

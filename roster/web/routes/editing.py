@@ -300,14 +300,30 @@ def _one_day(leave: dict[str, Any]) -> Any:
 
 # -- rules: the unit's and each contract's ---------------------------------------------------
 def _containers(data: Mapping[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    """Where rules are listed: (form prefix, heading, the rules)."""
+    """Where rules are listed: (form prefix, heading, the rules): the unit's,
+    each contract's, and each person's who has rules of their own."""
     out = [("rules", "Rules of the whole unit", list(data.get("rules") or []))]
     for c, contract in enumerate(data.get("contracts") or []):
         out.append(
             (f"contracts[{c}].rules", f"Rules of contract {contract.get('id')}",
              list(contract.get("rules") or []))
         )  # fmt: skip
+    for i, person in enumerate(data.get("staff") or []):
+        if person.get("rules"):
+            out.append(
+                (f"staff[{i}].rules", f"Rules of {person.get('id')} alone",
+                 list(person["rules"]))
+            )  # fmt: skip
     return out
+
+
+def _set_rules(data: dict[str, Any], prefix: str, rules: list[dict[str, Any]]) -> None:
+    """Put a list of rules back where ``prefix`` (from ``_containers``) says."""
+    if prefix == "rules":
+        data["rules"] = rules
+        return
+    section, _, rest = prefix.partition("[")
+    data[section][int(rest.split("]")[0])]["rules"] = rules
 
 
 def _first_paragraph(doc: str | None) -> str:
@@ -407,11 +423,7 @@ class Rules:
                     put(record, f.key, read(f, texts[f.key]))
                 where[f"{prefix}[{len(kept)}]"] = at
                 kept.append(record)
-            if prefix == "rules":
-                data["rules"] = kept
-            else:
-                c = int(prefix.split("[")[1].split("]")[0])
-                data["contracts"][c]["rules"] = kept
+            _set_rules(data, prefix, kept)
         return where, []
 
 
@@ -427,6 +439,13 @@ def _simple(entry: Mapping[str, Any]) -> bool:
         and entry.get("duty") is None
         and entry.get("dates") is None
         and (days is None or "hol" not in days)
+    )
+
+
+def _same(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """Whether two lists hold the same entries, in any order."""
+    return sorted(json.dumps(e, sort_keys=True) for e in a) == sorted(
+        json.dumps(e, sort_keys=True) for e in b
     )
 
 
@@ -517,6 +536,8 @@ class Cover:
                     entry["weekdays"] = days
                 where[f"demand[{len(demand)}]"] = prefix
                 demand.append(entry)
+        if _same(demand, old):  # keep the entries' order when nothing changed
+            return {}, []
         data["demand"] = demand
         return where, []
 
