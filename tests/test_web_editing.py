@@ -267,6 +267,28 @@ def test_the_period_and_a_shift_time_are_saved(client: TestClient, store: Store)
     assert len(store.versions(unit_id)) == 3
 
 
+def test_holidays_days_off_and_fixed_shifts(client: TestClient, store: Store) -> None:
+    unit_id = make_unit(client)
+    changes = {
+        "holidays": {"holidays[0].date": "2026-12-14", "holidays[0].name": "Founders' Day"},
+        "unavailable": {"unavailable[0].staff": "C", "unavailable[0].shifts": "N"},
+        "fixed": {"fixed[0].staff": "F", "fixed[0].date": "2026-12-12",
+                  "fixed[0].shift": "E", "fixed[0].role": "PH"},
+    }  # fmt: skip
+    for section, change in changes.items():
+        response = save(client, unit_id, section, change)
+        assert response.status_code == 303, (section, response.text)
+    data = store.scenario(unit_id).data
+    assert data["holidays"] == [{"date": "2026-12-14", "name": "Founders' Day"}]
+    assert person(data, "C")["unavailable"] == [{"shifts": ["N"]}]
+    assert person(data, "F")["fixed"] == [{"date": "2026-12-12", "shift": "E", "role": "PH"}]
+    response = save(client, unit_id, "fixed", {"fixed[0].shift": "X"})
+    assert response.status_code == 400
+    assert problem_at(response.text, "fixed[0].shift") == (
+        "staff[4] (F).fixed[0].shift: unknown shift 'X'; allowed: E, L, N"
+    )
+
+
 def test_a_big_form_is_read_whole(client: TestClient, store: Store) -> None:
     unit_id = make_unit(client)
     form = fields_of(edit_page(client, unit_id), "edit-requests")

@@ -1,5 +1,6 @@
-"""Editing a unit's scenario: staff, leave, requests, cover, contracts and
-rules through forms generated from the pydantic schema (``roster.web.forms``).
+"""Editing a unit's scenario: its period, shifts, roles, staff, leave,
+requests, cover, contracts, rules and the rest, through forms generated
+from the pydantic schema (``roster.web.forms``).
 
 Each section is its own form. Saving one validates the whole scenario with
 the library, as ``roster solve`` would: a problem is shown next to the field
@@ -23,7 +24,19 @@ from roster.constraints import registry
 from roster.edits import drop_staff, rename_staff
 from roster.errors import InputError
 from roster.load import load_scenario
-from roster.records import LEAVE_TYPES, WEEKDAYS, Demand, Leave, Role, Shift
+from roster.records import (
+    LEAVE_TYPES,
+    WEEKDAYS,
+    Demand,
+    Duty,
+    Fixed,
+    Holiday,
+    Leave,
+    Role,
+    Shift,
+    Skill,
+    Unavailable,
+)
 from roster.records import Request as RequestRecord
 from roster.scenario import Contract, Scenario, Staff
 from roster.store import NotFound
@@ -45,18 +58,33 @@ from roster.web.pages import StoreDep, page
 
 router = APIRouter()
 
-#: the sections of the editing page, in its order, with their headings
+#: the sections of the editing page, in its order: heading, what to do there
 SECTIONS = {
-    "settings": "Unit and period",
-    "shifts": "Shifts",
-    "roles": "Roles",
-    "staff": "Staff",
-    "leave": "Leave",
-    "requests": "Requests",
-    "cover": "Cover",
-    "contracts": "Contracts",
-    "rules": "Rules",
-}
+    "settings": ("Unit and period", "The period rostered starts on horizon.start and "
+                 "lasts horizon.days days."),
+    "shifts": ("Shifts", "Clock times as HH:MM; an end earlier than the start is on the "
+               "next day."),
+    "duties": ("On-call duties", "Held beside a shift or alone; clock times as HH:MM."),
+    "roles": ("Roles", "What people work a shift as; cover counts people by role."),
+    "skills": ("Skills", "Qualifications cover may ask for, such as taking charge."),
+    "holidays": ("Public holidays", "In the period rostered; cover may differ on them."),
+    "staff": ("Staff", "One row a person; fill a blank row to add someone. Their leave, "
+              "requests and days off are below."),
+    "leave": ("Leave", "One row a stretch of leave: the first and last day (leave the last "
+              "blank for one day)."),
+    "unavailable": ("Cannot work", "Days or shifts someone cannot work: dates, weekdays "
+                    "(every such day), shifts (e.g. never nights: the night shift alone)."),
+    "requests": ("Requests", "Wishes to work (on) or not (off): dates as YYYY-MM-DD or "
+                 "FIRST..LAST, commas between; the shift blank for the whole day."),
+    "fixed": ("Fixed shifts", "Shifts someone must work on a date, whatever the solver "
+              "prefers."),
+    "cover": ("Cover", "People needed on each shift, for each role and weekday: minimum / "
+              "preferred / maximum (blank: none)."),
+    "contracts": ("Contracts", "Terms shared by the staff who name them. A contract's rules "
+                  "are with the rules below."),
+    "rules": ("Rules", "A rule without a weight must always hold; with a weight, breaking "
+              "it costs that much for each unit it is broken by."),
+}  # fmt: skip
 #: blank rows offered for new entries
 NEW_ROWS = 3
 #: the cover levels a grid cell holds
@@ -77,7 +105,8 @@ def _choices(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
     shifts = ids("shifts") + ids("duties")
     return {
-        "roles": ids("roles"), "skills": ids("skills"), "contract": ids("contracts"),
+        "roles": ids("roles"), "role": ids("roles"), "skills": ids("skills"),
+        "contract": ids("contracts"),
         "staff": ids("staff"), "type": [*LEAVE_TYPES, *(data.get("leave_types") or [])],
         "shift": shifts, "shifts": ids("shifts"), "duties": ids("duties"),
         "scope.staff": ids("staff"), "scope.roles": ids("roles"),
@@ -545,10 +574,15 @@ class Cover:
 EDITORS: dict[str, Settings | Table | Entries | Rules | Cover] = {
     "settings": Settings(),
     "shifts": Table("shifts", Shift, "shift"),
+    "duties": Table("duties", Duty, "duty"),
     "roles": Table("roles", Role, "role"),
+    "skills": Table("skills", Skill, "skill"),
+    "holidays": Table("holidays", Holiday, "holiday"),
     "staff": Table("staff", Staff, "person"),
     "leave": Entries("leave", Leave, skip=("date",)),
+    "unavailable": Entries("unavailable", Unavailable),
     "requests": Entries("requests", RequestRecord),
+    "fixed": Entries("fixed", Fixed),
     "cover": Cover(),
     "contracts": Table("contracts", Contract, "contract"),
     "rules": Rules(),
