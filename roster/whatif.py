@@ -534,6 +534,48 @@ def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=None if rows else ["key", "needed", "proven", "answer"])
 
 
+def keys_to_vary(sc: Scenario) -> list[tuple[str, str]]:
+    """The keys worth varying on scenario ``sc``, each with what it means in
+    plain words and example values: each role's headcount, the cover asked
+    of each role (and per shift) and skill that has cover entries, and each
+    contract's hours."""
+    covers = [(c.role, c.skill) for c in sc.demand] + [(c.role, c.skill) for c in sc.time_cover]
+    keys: dict[str, str] = {}
+    for role in sc.roles:
+        now = sum(1 for p in sc.staff if role.id in p.roles)
+        keys[f"staff.{role.id}"] = f"headcount of {role.name or role.id} (now {now}): e.g. -1,0,+1"
+    for role in sc.roles:
+        if (role.id, None) in covers:
+            keys[f"demand.{role.id}"] = (
+                f"cover asked of {role.name or role.id}, every shift: e.g. 1,1.2 or +1"
+            )
+    for entry in sc.demand:
+        if entry.role and not entry.skill and isinstance(entry.shift, str):
+            keys.setdefault(
+                f"demand.{entry.role}.{entry.shift}",
+                f"cover asked of {entry.role} on shift {entry.shift}: e.g. 1,1.2 or +1",
+            )
+    for skill in sc.skills:
+        if any(s == skill.id for _, s in covers):
+            keys[f"demand.{skill.id}"] = f"cover asked for {skill.name or skill.id}: e.g. 1,+1"
+    for contract in sc.contracts:
+        keys[f"contract.{contract.id}.hours_per_week"] = (
+            f"contracted hours a week of {contract.id}: e.g. 30,37.5"
+        )
+    return list(keys.items())
+
+
+def headcount(answer: Mapping[str, Any], base: Scenario) -> str:
+    """A ``needed`` row's answer as a headcount of ``base``'s staff:
+    'RN: 6 (5 now, +1)'; '' when no level tried was enough."""
+    role = str(answer["key"]).removeprefix("staff.").split("@")[0]
+    level = answer.get("needed")
+    if level is None or (isinstance(level, float) and math.isnan(level)):
+        return ""
+    now = sum(1 for p in base.staff if role in p.roles)
+    return f"{role}: {now + int(level)} ({now} now, {level})"
+
+
 #: what whatif.png plots, top to bottom, and the axis labels
 PLOTTED = {"uncovered_hours": "uncovered person-hours", "objective": "penalty (lower is better)"}
 #: a what-if value that changes nothing, when a variants file leaves it blank

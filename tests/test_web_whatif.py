@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,11 +16,11 @@ pytest.importorskip("fastapi")
 
 from fastapi.testclient import TestClient
 
-from roster.load import load_scenario, parse_text
+from roster.load import load_scenario, parse_text, read_data
 from roster.store import Store, open_store
 from roster.variants import VaryError, parse_vary
 from roster.web.app import create_app
-from roster.whatif import chart_series, needed, plan_data, table_of
+from roster.whatif import chart_series, headcount, keys_to_vary, needed, plan_data, table_of
 from web_support import SMALL, browser, client, make_unit, store, url, wait_for_end  # noqa: F401
 
 
@@ -52,6 +53,33 @@ def test_plan_data_plans_stored_scenario_data_with_a_cap() -> None:
         plan_data(data, ["staff.RN=-1..1", "demand.RN=1,2"], max_variants=5)
     with pytest.raises(VaryError, match="unknown role 'XX'"):
         plan_data(data, ["staff.XX=+1"])
+
+
+def test_the_keys_a_unit_can_vary_and_the_headcount_needed() -> None:
+    small = load_scenario(SMALL)
+    keys = dict(keys_to_vary(small))
+    assert keys["staff.RN"] == "headcount of registered nurse (now 5): e.g. -1,0,+1"
+    assert {"staff.PH", "demand.RN", "demand.RN.N", "demand.PH.E"} <= set(keys)
+    assert "demand.charge" not in keys  # no cover asks for the skill: nothing to scale
+    assert keys["contract.full-time.hours_per_week"].startswith("contracted hours a week")
+    example = {"staff": "+1", "demand": "1.5", "contract": "30"}
+    for key in keys:  # every one suggested is one that can be varied
+        plan_data(parse_text(SMALL.read_text()), [f"{key}={example[key.split('.')[0]]}"])
+    assert headcount({"key": "staff.PH@P1", "needed": "+2"}, small) == "PH: 4 (2 now, +2)"
+    assert headcount({"key": "staff.RN", "needed": None}, small) == ""
+
+
+SHIPPED = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_key_suggested_for_a_shipped_scenario_can_be_varied(path: Path) -> None:
+    keys = keys_to_vary(load_scenario(path))
+    assert len(keys) >= 5
+    example = {"staff": "+1", "demand": "1.5", "contract": "30"}
+    data = read_data(path)
+    for key, _ in keys:
+        plan_data(data, [f"{key}={example[key.split('.')[0]]}"])
 
 
 def test_a_whatif_end_to_end(client: TestClient, store: Store) -> None:

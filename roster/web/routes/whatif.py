@@ -23,6 +23,8 @@ from roster.whatif import (
     GAP_THRESHOLD,
     HAS_ROSTER,
     chart,
+    headcount,
+    keys_to_vary,
     needed,
     plan_data,
     summary_columns,
@@ -60,33 +62,10 @@ def form_page(
     rows = rows + [("", "")] * (ROWS - len(rows))
     return page(
         request, "whatif.html.j2", status, unit=found, version=current, rows=rows,
-        time_limit=time_limit, problems=lines, suggestions=suggestions(current.scenario()),
+        time_limit=time_limit, problems=lines, suggestions=keys_to_vary(current.scenario()),
         runs=store.runs(unit_id, kind="whatif"), max_variants=worker.MAX_VARIANTS,
         default_seconds=DEFAULT_SECONDS,
     )  # fmt: skip
-
-
-def suggestions(sc: Scenario) -> list[tuple[str, str]]:
-    """Keys a manager may vary on this unit, each with what it means."""
-    keys: dict[str, str] = {}
-    for role in sc.roles:
-        now = sum(1 for p in sc.staff if role.id in p.roles)
-        name = role.name or role.id
-        keys[f"staff.{role.id}"] = f"headcount of {name} (now {now}): e.g. -1,0,+1,+2"
-        keys[f"demand.{role.id}"] = f"cover asked of {name}, every shift: e.g. 1,1.2 or +1"
-    for entry in sc.demand:
-        if entry.role and isinstance(entry.shift, str):
-            keys.setdefault(
-                f"demand.{entry.role}.{entry.shift}",
-                f"cover asked of {entry.role} on shift {entry.shift}: e.g. 1,1.2 or +1",
-            )
-    for skill in sc.skills:
-        keys[f"demand.{skill.id}"] = f"cover asked for skill {skill.name or skill.id}: e.g. 1,+1"
-    for contract in sc.contracts:
-        keys[f"contract.{contract.id}.hours_per_week"] = (
-            f"contracted hours a week of {contract.id}: e.g. 30,37.5"
-        )
-    return list(keys.items())
 
 
 def vary_from_form(rows: list[tuple[str, str]]) -> list[str]:
@@ -174,7 +153,7 @@ def whatif_page(request: Request, run_id: int, store: StoreDep, workers: Workers
         shown.append(("error", "problem"))  # a variant that could not be solved says why
     rows = [[cell(rec.get(c)) for c, _ in shown] for rec in table.to_dict("records")]
     answers = [
-        {**rec, "headline": headline(rec, base)} for rec in needed(table, axes).to_dict("records")
+        {**rec, "headline": headcount(rec, base)} for rec in needed(table, axes).to_dict("records")
     ]
     return page(
         request, "whatif_run.html.j2", run=run, unit=store.unit(run.unit_id), axes=axes,
@@ -194,16 +173,6 @@ def cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}".removesuffix(".0")
     return str(value)
-
-
-def headline(answer: dict[str, Any], base: Scenario) -> str:
-    """The fewest staff needed as a headcount: 'RN: 6 (5 now, +1)'."""
-    role = str(answer["key"]).removeprefix("staff.").split("@")[0]
-    level = answer.get("needed")
-    if level is None or (isinstance(level, float) and math.isnan(level)):
-        return ""
-    now = sum(1 for p in base.staff if role in p.roles)
-    return f"{role}: {now + int(level)} ({now} now, {level})"
 
 
 @router.get("/whatif/{run_id}/chart.svg")
