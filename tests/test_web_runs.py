@@ -297,3 +297,16 @@ def test_an_unreachable_scheduler_fails_the_run_saying_so(store: Store) -> None:
     assert run.state == "failed" and "cannot reach the Dask scheduler tcp://127.0.0.1:9" in (
         run.error or ""
     )
+
+
+def test_a_process_that_cannot_start_fails_its_run_saying_so(
+    client: TestClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def start(url: str, run_id: int, scheduler: str | None = None) -> Held:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(solves.worker, "start", start)
+    run_id = post_run(client, make_unit(client))
+    run = store.run(run_id)
+    assert run.state == "failed"
+    assert run.error == "the solve's process could not start: Resource temporarily unavailable"

@@ -65,7 +65,10 @@ class Workers:
                     store.start_run(run_id)
                 except StoreError:
                     continue  # cancelled meanwhile
-                self.processes[run_id] = worker.start(self.url, run_id, self.scheduler)
+                try:
+                    self.processes[run_id] = worker.start(self.url, run_id, self.scheduler)
+                except OSError as exc:  # no process to be had: say so rather than hang
+                    store.fail_run(run_id, f"the solve's process could not start: {exc}")
 
     def _loop(self) -> None:
         while not self._closing.wait(POLL):
