@@ -554,14 +554,18 @@ class Store:
             session.flush()
             return _run_info(session, run)
 
-    def mark_interrupted(self, error: str = INTERRUPTED) -> list[int]:
+    def mark_interrupted(
+        self, error: str = INTERRUPTED, run_ids: Sequence[int] | None = None
+    ) -> list[int]:
         """Every run still queued or running becomes ``interrupted``: call it
         once as the server starts, before it starts any solve, so that runs
-        a killed server left behind say so. Returns their ids."""
+        a killed server left behind say so. ``run_ids``: only those of these
+        runs (a server stopping marks its own). Returns their ids."""
+        live = select(Run.id).where(Run.state.in_(LIVE_STATES))
+        if run_ids is not None:
+            live = live.where(Run.id.in_(list(run_ids)))
         with self.writing() as session:
-            ids = list(
-                session.scalars(select(Run.id).where(Run.state.in_(LIVE_STATES)).order_by(Run.id))
-            )
+            ids = list(session.scalars(live.order_by(Run.id)))
             if ids:
                 session.execute(
                     update(Run)

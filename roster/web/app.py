@@ -51,7 +51,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        workers.shutdown()
+        workers.shutdown(store)
 
     app = FastAPI(
         title="roster", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None,

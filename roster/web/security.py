@@ -34,6 +34,9 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_COOKIE = "roster_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+#: the most fields a form may send (a big unit's leave or requests form has
+#: thousands; Starlette's default is 1,000)
+MAX_FORM_FIELDS = 50_000
 #: a signed-in session unused this long (seconds) must sign in again
 IDLE = 12 * 3600
 #: how often (seconds) a signed-in session's cookie is renewed as it is used
@@ -255,7 +258,8 @@ async def csrf_guard(request: Request) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
         ("multipart/form-data", "application/x-www-form-urlencoded")
     ):
-        value = (await request.form()).get(CSRF_FIELD)
+        # the handler gets this parse (Starlette keeps it), so its limit is this one
+        value = (await request.form(max_fields=MAX_FORM_FIELDS)).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     expected = getattr(request.state, "csrf", "")
     if not sent or not expected or not hmac.compare_digest(sent, expected):

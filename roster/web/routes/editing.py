@@ -55,6 +55,7 @@ from roster.web.forms import (
     shown,
 )
 from roster.web.pages import StoreDep, page
+from roster.web.security import MAX_FORM_FIELDS
 
 router = APIRouter()
 
@@ -89,8 +90,6 @@ SECTIONS = {
 NEW_ROWS = 3
 #: the cover levels a grid cell holds
 LEVELS = ("min", "preferred", "max")
-#: the inputs a section's form may send (a big unit's requests are thousands)
-MAX_FIELDS = 50_000
 
 Form = Mapping[str, Any]
 Where = dict[str, str]
@@ -651,7 +650,7 @@ async def save(request: Request, unit_id: int, section: str, store: StoreDep) ->
     if editor is None:
         raise NotFound("section", f"no section {section!r}; allowed: {', '.join(SECTIONS)}")
     current = store.scenario(unit_id)
-    form = await request.form(max_fields=MAX_FIELDS)
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
     view = editor.posted(current.data, form)
     opened = str(form.get("version") or "")
     if opened and opened != str(current.version):
