@@ -264,4 +264,3 @@ def person_shifts(scenario: Scenario, roster: Roster, staff_id: str) -> list[Per
         on_call = scenario.is_duty(shift)
         found.append(PersonShift(date, shift, sh.name or shift, role, start, end, on_call, paid))
     return found
-
