@@ -26,6 +26,7 @@ from roster.load import load_scenario, read_data
 from roster.metrics import Shortfall, shortfalls
 from roster.model.solve import SolveParams, solve
 from roster.output import write_result
+from roster.records import Leave
 from roster.result import Result
 from roster.roster import Roster
 from roster.scenario import Scenario
@@ -122,15 +123,47 @@ def repair_scenario(
 
 
 def with_absences(data: dict[str, Any], base: Scenario, absences: list[Absence]) -> dict[str, Any]:
-    """A copy of the scenario data with each absence added as leave of its type."""
+    """A copy of the scenario data with each absence added as leave of its
+    type. Days the person is on leave already keep that leave (they are off
+    either way, and a day has one leave type); an absence wholly on leave
+    already is refused, as there is nothing to repair."""
     out = copy.deepcopy(data)
     for a in absences:
+        where = f"absent {a.staff}"
         if a.staff not in base.staff_by_id:
+            raise EditError(where, f"unknown staff; allowed: {', '.join(base.staff_by_id)}")
+        taken = _leave_dates(base, a.staff)
+        spans = _spans([d for d in _days(a.first, a.last) if d not in taken])
+        if not spans:
             raise EditError(
-                f"absent {a.staff}", f"unknown staff; allowed: {', '.join(base.staff_by_id)}"
+                where, f"already on leave every day from {a.first} to {a.last}: nothing to repair"
             )
-        add_leave(out, a.staff, a.first, a.last, where=f"absent {a.staff}", kind=a.kind)
+        for first, last in spans:
+            add_leave(out, a.staff, first, last, where=where, kind=a.kind)
     return out
+
+
+def _leave_dates(scenario: Scenario, staff: str) -> set[dt.date]:
+    """Every date ``staff`` has leave on, in the horizon or not."""
+    out: set[dt.date] = set()
+    for spec in scenario.staff_by_id[staff].leave:
+        out.update(spec.dates() if isinstance(spec, Leave) else [spec])
+    return out
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _spans(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted dates as runs of consecutive days (first, last)."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for d in days:
+        if spans and d - spans[-1][1] == dt.timedelta(days=1):
+            spans[-1] = (spans[-1][0], d)
+        else:
+            spans.append((d, d))
+    return spans
 
 
 def _codes(scenario: Scenario, roster: Roster) -> dict[tuple[str, int], list[tuple[str, str]]]:

@@ -218,3 +218,26 @@ def test_suggest_cli(published: Path) -> None:
     )
     assert res.exit_code == 2
     assert "unknown shift 'Q'" in res.output and "outside the horizon" in res.output
+
+
+def test_a_sick_call_over_leave_already_taken_keeps_that_leave() -> None:
+    """Bea has annual leave on Sunday 13th; sick Saturday to Monday adds sick
+    leave on Saturday and Monday only (a day has one leave type, and she is
+    off on Sunday either way); sick on Sunday alone has nothing to repair."""
+    from roster.edits import EditError
+    from roster.repair import with_absences
+
+    data = read_data(SMALL)
+    base = load_scenario(SMALL)
+    sat, mon = dt.date(2026, 12, 12), dt.date(2026, 12, 14)
+    out = with_absences(data, base, [Absence("B", sat, mon, "sick")])
+    [bea] = [p for p in out["staff"] if p["id"] == "B"]
+    assert bea["leave"][1:] == [
+        {"date": "2026-12-12", "type": "sick"},
+        {"date": "2026-12-14", "type": "sick"},
+    ]
+    scenario = load_scenario(out)
+    assert scenario.leave_of["B"] == {1: "sick", 2: "annual", 3: "sick"}
+    sun = dt.date(2026, 12, 13)
+    with pytest.raises(EditError, match="already on leave every day"):
+        with_absences(data, base, [Absence("B", sun, sun, "sick")])
