@@ -5,6 +5,7 @@ artefact (``tests/artifacts/web-*.png``)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from roster.store import Store
 from roster.web.app import create_app
 from web_support import SMALL, chromium, live_server, store, url  # noqa: F401
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(os.environ.get("ROSTER_ARTIFACTS", Path(__file__).parent / "artifacts"))
 SAT, MON = dt.date(2026, 12, 12), dt.date(2026, 12, 14)
 
 
