@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from roster import Roster, Scenario, SolveParams, check, load_scenario, solve
 
@@ -66,3 +68,26 @@ def solved_table(path: Any):  # type: ignore[no-untyped-def]
     df["end"] = df["end"].map(dt.datetime.fromisoformat)
     df["date"] = df["date"].map(dt.date.fromisoformat)
     return df
+
+
+def chromium(width: int = 1400, height: int = 1000):  # type: ignore[no-untyped-def]
+    """Headless Chromium under selenium; the test is skipped where there is
+    no browser (Debian: chromium chromium-driver)."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    driver_path = shutil.which("chromedriver")
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not (driver_path and binary):
+        pytest.skip("headless Chromium is not installed (Debian: chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(driver_path), options=options)

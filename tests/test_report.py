@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from roster import SolveParams, check, load_scenario, solve
 from roster.cli import main
 from roster.report import render, verdict, write_report
 from roster.result import Result, SolveStatus
+from tests.helpers import chromium
 from tests.helpers import roster as make_roster
 
 DATA = Path(__file__).parent / "data"
@@ -112,19 +112,7 @@ def test_report_is_written_atomically(tmp_path: Path, ward, monkeypatch) -> None
 
 
 def _driver():  # type: ignore[no-untyped-def]
-    webdriver = pytest.importorskip("selenium.webdriver")
-    chromedriver = shutil.which("chromedriver")
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not (chromedriver and browser):
-        pytest.skip("headless Chromium is not installed (Debian: chromium chromium-driver)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1600,1200"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    from selenium.webdriver.chrome.service import Service
-
-    return webdriver.Chrome(service=Service(chromedriver), options=options)
+    return chromium(1600, 1200)
 
 
 #: per grid cell: the shift's text (its first text node) and the on-call duties' text

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import socket
 import threading
 import time
@@ -19,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from helpers import chromium  # noqa: F401 - the web tests' browser
 from roster.store import Store, open_store
 from roster.web.app import create_app
 
@@ -78,24 +78,6 @@ def wait_for_end(store: Store, run_id: int, timeout: float = 60) -> None:
     while store.run(run_id).live:
         assert time.monotonic() < deadline, store.run(run_id)
         time.sleep(0.1)
-
-
-def chromium():  # type: ignore[no-untyped-def]
-    """Headless Chromium under selenium; the test is skipped where there is
-    no browser (Debian: chromium chromium-driver)."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    driver_path = shutil.which("chromedriver")
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not (driver_path and binary):
-        pytest.skip("headless Chromium is not installed (Debian: chromium chromium-driver)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
 @contextmanager
