@@ -346,6 +346,31 @@ def test_a_change_makes_a_new_roster_and_keeps_the_old(store: Store) -> None:
     assert count(store, "rosters") == 2 and count(store, "changes") == 1
 
 
+def test_a_change_with_its_new_scenario_is_one_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repair's added leave and the roster it made are stored together or
+    not at all: a failure after the new version leaves no version behind."""
+    unit = store.create_unit("Ward 7", mini())
+    before = store.save_roster(unit.id, a_roster())
+    change = store.record_change(
+        before.id, a_roster(days=2), [], kind="repair", reason="A sick", scenario=mini()
+    )
+    [old, new] = store.versions(unit.id)
+    assert (new.version, new.note) == (2, "A sick")
+    assert store.roster(change.result_id).scenario_version_id == new.id
+    # a failure writing the change itself: neither the version nor the roster stays
+    import roster.store.api as api
+
+    monkeypatch.setattr(api, "table_rows", lambda rows: [{"bad": object()}])
+    with pytest.raises(Exception):  # noqa: B017 - whatever the database says
+        store.record_change(before.id, a_roster(), [], kind="repair", scenario=mini())
+    assert [v.version for v in store.versions(unit.id)] == [old.version, new.version]
+    assert count(store, "rosters") == 2 and count(store, "changes") == 1
+    with pytest.raises(StoreError, match="not both"):
+        store.record_change(before.id, a_roster(), [], version=1, scenario=mini())
+
+
 # -- interrupted runs ----------------------------------------------------------------------
 def test_runs_left_live_are_marked_interrupted_on_reopening(tmp_path: Path) -> None:
     with open_store(url(tmp_path)) as st:

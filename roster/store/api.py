@@ -345,13 +345,7 @@ class Store:
 
         def write(session: Session) -> ScenarioInfo:
             _unit(session, unit_id)
-            number = _current(session, unit_id).version + 1
-            version = ScenarioVersion(
-                unit_id=unit_id, version=number, created=now(), note=note, data=dumped
-            )
-            session.add(version)
-            session.flush()
-            return _scenario_info(version)
+            return _scenario_info(_new_version(session, unit_id, dumped, note))
 
         return self._retrying(write)
 
@@ -663,25 +657,33 @@ class Store:
         reason: str = "",
         summary: Mapping[str, Any] | None = None,
         version: int | None = None,
+        scenario: Mapping[str, Any] | Scenario | None = None,
     ) -> ChangeInfo:
         """An edit or repair of roster ``roster_id``, in one transaction: the
         roster it made (``changed``, a new roster whose parent is the old;
         the old stays as it was) and the changes table (staff, date, before,
-        after, reason). ``version``: the scenario version number the new
-        roster is for, when the change came with one (a repair's added
-        leave); by default the old roster's."""
+        after, reason). The new roster is for the old roster's scenario
+        version; or version number ``version``; or, with ``scenario`` (a
+        repair's added leave), for a new version of the unit's scenario made
+        in the same transaction (noted with ``reason``), so that a failure
+        leaves neither."""
         if kind not in CHANGE_KINDS:
             raise StoreError(
                 "kind", f"unknown change kind {kind!r}; allowed: {', '.join(CHANGE_KINDS)}"
             )
+        if version is not None and scenario is not None:
+            raise StoreError("scenario", "give a scenario version or a new scenario, not both")
         rows, table = roster_rows(changed), table_rows(changes)
-        with self.writing() as session:
+        dumped = None if scenario is None else _validated(scenario)
+
+        def write(session: Session) -> ChangeInfo:
             before = _roster(session, roster_id)
-            scenario_id = (
-                before.scenario_version_id
-                if version is None
-                else _version(session, before.unit_id, version).id
-            )
+            if dumped is not None:
+                scenario_id = _new_version(session, before.unit_id, dumped, reason).id
+            elif version is not None:
+                scenario_id = _version(session, before.unit_id, version).id
+            else:
+                scenario_id = before.scenario_version_id
             after = RosterRecord(
                 unit_id=before.unit_id,
                 scenario_version_id=scenario_id,
@@ -705,6 +707,8 @@ class Store:
             session.add(change)
             session.flush()
             return _change_info(change)
+
+        return self._retrying(write)
 
     def changes(self, unit_id: int) -> list[ChangeInfo]:
         """The unit's edits and repairs, newest first."""
@@ -781,6 +785,19 @@ def open_store(url: str | None = None, *, migrate: bool = True, **engine_kwargs:
 
 
 # -- helpers ---------------------------------------------------------------------
+def _new_version(
+    session: Session, unit_id: int, dumped: dict[str, Any], note: str
+) -> ScenarioVersion:
+    """The unit's next scenario version, holding ``dumped`` (``_validated``)."""
+    number = _current(session, unit_id).version + 1
+    version = ScenarioVersion(
+        unit_id=unit_id, version=number, created=now(), note=note, data=dumped
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
 def _validated(data: Mapping[str, Any] | Scenario) -> dict[str, Any]:
     """Scenario data as stored: validated, then dumped by alias without nulls."""
     scenario = data if isinstance(data, Scenario) else load_scenario(dict(data))

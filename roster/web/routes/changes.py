@@ -355,9 +355,8 @@ async def sick_call(request: Request, roster_id: int, store: StoreDep) -> Respon
         return roster_page(request, store, roster_id, 422, sick_problems=lines, sick=sick)
     note = f"{absence.staff} on {absence.kind} leave {absence.first}..{absence.last}"
     note += f": {reason}" if reason else ""
-    version = store.add_version(info.unit_id, done.edited, note=note)
     change = store.record_change(
         roster_id, done.result.roster, done.changes, kind="repair", reason=note,
-        summary=summary(done.result, done.scenario), version=version.version,
+        summary=summary(done.result, done.scenario), scenario=done.edited,
     )  # fmt: skip
     return RedirectResponse(f"/rosters/{change.result_id}", status_code=303)
