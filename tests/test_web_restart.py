@@ -5,6 +5,7 @@ was solving is marked interrupted."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -56,8 +57,29 @@ def serve(url: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, signal.SIGKILL)
+    """SIGKILL to the server's whole process group (what is left of it)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait(10)
+
+
+def start_solve(url: str, port: int, unit_id: int) -> int:
+    """A ten-minute solve of the unit started as a browser would; its run
+    id, once it is running."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as web:
+        token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', web.get("/").text)
+        assert token
+        started = web.post(
+            f"/units/{unit_id}/runs", data={"time_limit": "600", "csrf_token": token.group(1)}
+        )
+        assert started.status_code == 303, started.text
+        run_id = int(started.headers["location"].rsplit("/", 1)[1])
+    with open_store(url, migrate=False) as store:
+        deadline = time.monotonic() + 120
+        while store.run(run_id).state != "running":
+            assert time.monotonic() < deadline, store.run(run_id)
+            time.sleep(0.2)
+    return run_id
 
 
 @pytest.mark.slow
@@ -76,21 +98,7 @@ def test_killing_the_server_mid_solve_loses_nothing(tmp_path: Path) -> None:
     port = free_port()
     server = serve(url, port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as web:
-            page = web.get("/").text
-            token = re.search(r'name="csrf-token" content="([0-9a-f]+)"', page)
-            assert token
-            started = web.post(
-                f"/units/{big.id}/runs",
-                data={"time_limit": "600", "csrf_token": token.group(1)},
-            )
-            assert started.status_code == 303, started.text
-            run_id = int(started.headers["location"].rsplit("/", 1)[1])
-        with open_store(url, migrate=False) as store:
-            deadline = time.monotonic() + 120
-            while store.run(run_id).state != "running":
-                assert time.monotonic() < deadline, store.run(run_id)
-                time.sleep(0.2)
+        run_id = start_solve(url, port, big.id)
     finally:
         kill(server)
 
@@ -107,5 +115,36 @@ def test_killing_the_server_mid_solve_loses_nothing(tmp_path: Path) -> None:
             assert again.rows == published.rows and again.number == 1
         page = httpx.get(f"http://127.0.0.1:{port}/runs/{run_id}").text
         assert "interrupted" in page
+    finally:
+        kill(server)
+
+
+@pytest.mark.slow
+def test_a_solve_whose_server_was_killed_stops_keeping_its_roster(tmp_path: Path) -> None:
+    """Only the server killed (its solve process lives on): the solve sees
+    its server gone, stops as Stop would and keeps its best roster, saying
+    why, well before its ten minutes."""
+    url = f"sqlite:///{tmp_path / 'roster.db'}"
+    with open_store(url) as store:
+        big = store.create_unit("Big ward", generated_unit(40, 28))
+    port = free_port()
+    server = serve(url, port)
+    try:
+        run_id = start_solve(url, port, big.id)
+        with open_store(url, migrate=False) as store:
+            deadline = time.monotonic() + 120
+            while "best roster so far" not in store.run(run_id).log:
+                assert time.monotonic() < deadline, store.run(run_id)
+                time.sleep(0.2)
+        server.send_signal(signal.SIGKILL)  # the server alone, not its group
+        server.wait(10)
+        with open_store(url, migrate=False) as store:
+            deadline = time.monotonic() + 60
+            while store.run(run_id).live:
+                assert time.monotonic() < deadline, store.run(run_id)
+                time.sleep(0.2)
+            run = store.run(run_id)
+        assert run.state == "finished" and run.roster_id is not None, run
+        assert "the server stopped: kept the best roster found" in run.log
     finally:
         kill(server)

@@ -25,6 +25,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 import uuid
@@ -62,7 +63,7 @@ def start(url: str, run_id: int, scheduler: str | None = None) -> BaseProcess:
     )
     # not a daemon: a solve starts processes of its own (the search, the
     # decomposition's pricing), which a daemon may not; it stops itself when
-    # the server is gone instead (see ``_orphaned``)
+    # the server is gone instead (see ``_watch``)
     process.start()
     return process
 
@@ -79,26 +80,44 @@ def work(url: str, run_id: int, server: int, scheduler: str | None = None) -> No
     # Stop is a SIGINT; a server started with SIGINT ignored (in the
     # background of a script, under a test runner) would pass that on
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    _watch(server)
     store = open_store(url, migrate=False)
     try:
         run = store.run(run_id)
         if run.state != "running":
             return  # ended elsewhere before it began (cancelled, interrupted)
         body = _whatif if run.kind == "whatif" else _solve
-        body(store, run, server, scheduler)
+        body(store, run, scheduler)
     finally:
         store.close()
 
 
-def _orphaned(server: int) -> None:
-    """Stop, as Stop would, when the server that started this run is gone."""
-    if os.getppid() != server:
+#: set once the server that started this run is gone (see ``_watch``)
+_server_gone = threading.Event()
+
+
+def _watch(server: int) -> None:
+    """Stop the run, as Stop would (keeping what it found), once the server
+    that started it is gone; looks every second from a thread of its own,
+    so a search between two rosters stops too."""
+
+    def look() -> None:
+        while os.getppid() == server:
+            time.sleep(1.0)
+        _server_gone.set()
         os.kill(os.getpid(), signal.SIGINT)
 
+    threading.Thread(target=look, name="roster-server-watch", daemon=True).start()
 
-def _solve(store: Store, run: RunInfo, server: int, scheduler: str | None) -> None:
+
+def _stopped(what: str) -> str:
+    """How a stopped run ended, saying whether the server went away."""
+    who = "the server stopped" if _server_gone.is_set() else "stopped"
+    return f"{who}: kept {what}"
+
+
+def _solve(store: Store, run: RunInfo, scheduler: str | None) -> None:
     def progress(p: Progress) -> None:
-        _orphaned(server)
         store.record_progress(
             run.id, progress_line(p, hint=False), objective=p.objective, best_bound=p.bound,
             gap=p.gap,
@@ -126,7 +145,7 @@ def _solve(store: Store, run: RunInfo, server: int, scheduler: str | None) -> No
         return
     # a Stop arriving now is too late to change anything: finish regardless
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    end = "stopped: kept the best roster found" if result.stopped_by_user else "done"
+    end = _stopped("the best roster found") if result.stopped_by_user else "done"
     with contextlib.suppress(StoreError):  # ended elsewhere meanwhile
         store.record_progress(run.id, f"{end}: {result.status.value}")
         store.finish_run(run.id, result, scenario)
@@ -189,7 +208,7 @@ def remote_solve(text: str, params: SolveParams, name: str) -> Result:
     return solve(load_text(text, "scenario.json"), params, progress=progress)
 
 
-def _whatif(store: Store, run: RunInfo, server: int, scheduler: str | None) -> None:
+def _whatif(store: Store, run: RunInfo, scheduler: str | None) -> None:
     try:
         stored = store.scenario(run.unit_id, run.version)
         planned = plan_data(stored.data, run.params["vary"], max_variants=MAX_VARIANTS)
@@ -203,7 +222,6 @@ def _whatif(store: Store, run: RunInfo, server: int, scheduler: str | None) -> N
         nonlocal done
         done += 1
         store.record_variant(run.id, row, f"variant {done} of {total}: {variant_line(row)}")
-        _orphaned(server)
 
     stopped = False
     try:
@@ -220,7 +238,7 @@ def _whatif(store: Store, run: RunInfo, server: int, scheduler: str | None) -> N
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     solved = len(store.variants(run.id))
-    end = "stopped: kept the variants solved" if stopped else "done"
+    end = _stopped("the variants solved") if stopped else "done"
     with contextlib.suppress(StoreError):
         store.finish_whatif(
             run.id,
