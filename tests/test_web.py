@@ -367,3 +367,29 @@ def make_unit_with(c: TestClient, token: str) -> int:
     )  # fmt: skip
     assert response.status_code == 303, response.text
     return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def test_an_upload_sent_without_its_length_is_cut_off_at_the_limit(
+    client: TestClient, store: Store
+) -> None:
+    """A client that sends a huge body in chunks, saying no length, gets 413
+    once the limit is passed: the server does not read (or keep) the rest."""
+    boundary = "b0undary"
+    head = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="file"; filename="w.yaml"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+
+    def body():  # type: ignore[no-untyped-def]
+        yield head
+        for _ in range(20):  # 20 MB, a MB at a time
+            yield b"#" * 2**20
+
+    response = client.post(
+        "/units", content=body(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert "larger than 6 MB" in response.text and 'class="problems"' in response.text
+    assert store.units() == []

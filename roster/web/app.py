@@ -29,6 +29,13 @@ ROUTERS = tuple(
 )
 #: the largest scenario file accepted (bytes)
 MAX_UPLOAD = units.MAX_UPLOAD
+#: the largest request read at all, however it is sent (an upload with its
+#: form fields; a request saying no length is cut off here, not buffered)
+MAX_BODY = MAX_UPLOAD + 2**20
+TOO_LARGE = (
+    f"request: larger than {MAX_BODY // 2**20} MB; a file may be at most {MAX_UPLOAD // 2**20} MB"
+)
+TITLES = {403: "Refused", 404: "Not found", 405: "Not allowed", 413: "Too large"}
 
 
 def create_app(
@@ -55,7 +62,7 @@ def create_app(
 
     app = FastAPI(
         title="roster", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None,
-        dependencies=[Depends(csrf_guard)],
+        dependencies=[Depends(csrf_guard)], max_body_size=MAX_BODY,
     )  # fmt: skip
     app.state.store, app.state.workers = store, workers
     app.state.secret = secret or secrets.token_bytes(32)
@@ -79,8 +86,9 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> HTMLResponse:
-        title = {403: "Refused", 404: "Not found", 405: "Not allowed"}.get(exc.status_code, "Error")
-        return page(request, "error.html.j2", exc.status_code, title=title, problems=[exc.detail])
+        title = TITLES.get(exc.status_code, "Error")
+        detail = TOO_LARGE if exc.status_code == 413 else exc.detail
+        return page(request, "error.html.j2", exc.status_code, title=title, problems=[detail])
 
     app.mount("/static", StaticFiles(packages=[("roster.web", "static")]), name="static")
     for router in ROUTERS:
