@@ -1,14 +1,17 @@
 """The web app's store: round trips, immutability, transactions, crashes,
-interrupted runs and migrations (SQLite in tmp_path; PostgreSQL when
-ROSTER_TEST_POSTGRES_URL names a server)."""
+interrupted runs and migrations (SQLite in tmp_path; PostgreSQL on the
+server ROSTER_TEST_POSTGRES_URL names, or else on a throwaway one started
+from this machine's PostgreSQL when it has one)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import uuid
 from pathlib import Path
@@ -560,15 +563,58 @@ def test_open_store_without_migrating_leaves_the_database_alone(tmp_path: Path) 
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------
+def _pg_bin(name: str) -> str | None:
+    """A PostgreSQL server program: on the PATH or where Debian puts it."""
+    found = shutil.which(name)
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(versions[-1]) if versions else None
+
+
+@pytest.fixture(scope="module")
+def postgres_url():  # type: ignore[no-untyped-def]
+    """ROSTER_TEST_POSTGRES_URL, or else a throwaway PostgreSQL server of
+    this machine's (a cluster in a temporary folder, on a socket there),
+    so the store is tested on PostgreSQL wherever PostgreSQL is installed."""
+    if POSTGRES:
+        yield POSTGRES
+        return
+    pytest.importorskip("psycopg")
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("no PostgreSQL here (Debian: postgresql) nor ROSTER_TEST_POSTGRES_URL")
+    # not under pytest's folders: those are its user's alone, and the server
+    # may run as another
+    folder = Path(tempfile.mkdtemp(prefix="roster-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser to start PostgreSQL as another user")
+        shutil.chown(folder, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, port = folder / "data", 54000 + os.getpid() % 1000
+
+    def run(*args: str) -> None:
+        subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
+
+    run(initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+    options = f"-k {folder} -p {port} -c listen_addresses='' -c fsync=off"
+    run(pg_ctl, "-D", str(data), "-o", options, "-w", "-l", str(folder / "log"), "start")
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={folder}&port={port}"
+    finally:
+        run(pg_ctl, "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def postgres():  # type: ignore[no-untyped-def]
-    if not POSTGRES:
-        pytest.skip("set ROSTER_TEST_POSTGRES_URL to a PostgreSQL server to run this test")
+def postgres(postgres_url: str):  # type: ignore[no-untyped-def]
     schema_name = f"roster_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES)
+    admin = sa.create_engine(postgres_url)
     with admin.begin() as conn:
         conn.execute(sa.text(f"CREATE SCHEMA {schema_name}"))
-    st = open_store(POSTGRES, connect_args={"options": f"-csearch_path={schema_name}"})
+    st = open_store(postgres_url, connect_args={"options": f"-csearch_path={schema_name}"})
     try:
         yield st
     finally:
