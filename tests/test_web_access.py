@@ -448,6 +448,8 @@ def test_signing_in_and_a_staff_link_in_a_browser(store: Store, url: str) -> Non
     in, a wrong password, the right one back to the page asked for; the
     staff links page; a staff link opened with no session at all."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
     from test_web_browser import no_script_errors, screenshot
 
     from web_support import chromium, live_server
@@ -456,25 +458,27 @@ def test_signing_in_and_a_staff_link_in_a_browser(store: Store, url: str) -> Non
     access.set_password(PASSWORD, url)
     app = create_app(store, password_hash=access.stored_password(url))
     driver = chromium()
+    wait = WebDriverWait(driver, 30)  # a click returns before the page it leads to
     try:
         with live_server(app) as site:
             driver.get(f"{site}/units/{unit_id}/people")
             form = driver.find_element(By.ID, "login")
             form.find_element(By.NAME, "password").send_keys("wrong horse")
             form.submit()
-            assert "Wrong password." in driver.find_element(By.CLASS_NAME, "problems").text
+            wrong = wait.until(ec.presence_of_element_located((By.CLASS_NAME, "problems")))
+            assert "Wrong password." in wrong.text
             logged = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
             assert all("/login" in m and "401" in m for m in logged), logged  # the wrong one
             driver.find_element(By.NAME, "password").send_keys(PASSWORD)
             screenshot(driver, "signin")
             driver.find_element(By.ID, "login").submit()
-            assert driver.current_url == f"{site}/units/{unit_id}/people"
+            wait.until(ec.url_to_be(f"{site}/units/{unit_id}/people"))
             links = driver.find_elements(By.CSS_SELECTOR, "#people a.staff-link")
             assert len(links) == 6
             screenshot(driver, "people")
             link = links[0].get_attribute("href") or ""
             driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
-            assert driver.current_url == f"{site}/login"
+            wait.until(ec.url_to_be(f"{site}/login"))
             driver.delete_all_cookies()
             driver.get(link)
             shifts = driver.find_element(By.ID, "my-shifts").text

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from roster.cli import main
+from roster.generate import unit as generated_unit
 from roster.store import Store
 from roster.web.app import create_app
 from web_support import SMALL, chromium, live_server, store, url  # noqa: F401
@@ -177,7 +178,7 @@ def test_a_manager_makes_publishes_and_repairs_a_roster(  # type: ignore[no-unty
     driver.get(f"{site}/rosters/{solved}")
     driver.find_element(By.ID, "publish-note").send_keys("week 50")
     driver.find_element(By.ID, "publish").click()
-    wait.until(ec.presence_of_element_located((By.ID, "download-xlsx")))
+    wait.until(ec.url_contains("/published/"))
     [first] = store.published(unit.id)
     assert first.roster_id == solved and first.note == "week 50"
     screenshot(driver, "6-published")
@@ -218,3 +219,32 @@ def test_a_manager_makes_publishes_and_repairs_a_roster(  # type: ignore[no-unty
     scenario.write_bytes(httpx.get(f"{site}/units/{unit.id}/scenario.yaml").content)
     checked = CliRunner().invoke(main, ["check", str(scenario), str(workbook)])
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.slow
+def test_progress_streams_live_and_stop_keeps_the_best_roster(  # type: ignore[no-untyped-def]
+    site: str, store: Store, driver
+) -> None:
+    """A solve too big to finish at once: the run page shows the progress
+    line as it comes (server-sent events), and Stop ends it keeping the best
+    roster found."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    big = store.create_unit("Big ward", generated_unit(40, 28))
+    driver.get(f"{site}/units/{big.id}")
+    limit = driver.find_element(By.NAME, "time_limit")
+    limit.clear()
+    limit.send_keys("600")
+    driver.find_element(By.CSS_SELECTOR, "#solve button[type=submit]").click()
+    WebDriverWait(driver, 120).until(
+        ec.text_to_be_present_in_element((By.ID, "latest"), "best roster so far")
+    )
+    assert driver.find_element(By.ID, "state").text == "running"  # not reloaded: streamed
+    screenshot(driver, "3-progress")
+    driver.find_element(By.CSS_SELECTOR, "#stop button").click()
+    WebDriverWait(driver, 120).until(ec.text_to_be_present_in_element((By.ID, "state"), "finished"))
+    assert "stopped: kept the best roster found" in driver.find_element(By.ID, "latest").text
+    assert driver.find_element(By.CSS_SELECTOR, "#roster a").is_displayed()
+    no_script_errors(driver)
