@@ -6,12 +6,13 @@ objective must agree with.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from roster.result import CheckReport, Violation
 from roster.roster import Roster
-from roster.scenario import Scenario
+from roster.scenario import RuleInstance, Scenario
 
 
 class RosterView:
@@ -29,6 +30,13 @@ class RosterView:
         self._resident = scenario.resident_duties
         self._dates = scenario.dates
         self._working: dict[tuple[int, str], list[tuple[str, str | None]]] | None = None
+
+    def scoring_cover(self, soft: bool) -> RosterView:
+        """The same roster scored with cover soft or hard (its tables shared,
+        not built again)."""
+        other = copy.copy(self)
+        other.soft_cover = soft
+        return other
 
     def history_len(self, staff: str) -> int:
         return len(self.scenario.history.get(staff, []))
@@ -117,3 +125,26 @@ def check(
         if linking or not inst.rule.links_people:
             found.extend(inst.rule.check(ctx, inst.staff))
     return CheckReport(tuple(v for v in found if v.amount > 0))
+
+
+def found_in(
+    view: RosterView, *, staff: str | None = None, linking: bool = False
+) -> list[tuple[RuleInstance, Violation]]:
+    """The violations ``check`` would find, with the rule instance each
+    comes from, for part of the rules: with ``linking``, the rules that tie
+    people together (cover, group fairness, pairing); otherwise the rules
+    about one person at a time, for ``staff`` alone when given. A change to
+    one person's shifts changes only their part and the linking part, so a
+    caller trying many such changes (``suggest``) checks just those."""
+    out: list[tuple[RuleInstance, Violation]] = []
+    for inst in view.scenario.rule_instances:
+        if inst.rule.links_people != linking:
+            continue
+        if staff is None or linking:
+            out.extend((inst, v) for v in inst.rule.check(view, inst.staff) if v.amount > 0)
+        elif staff in inst.staff:
+            # some sections look at everyone whatever they are asked: keep
+            # what is about this person (each such violation names them)
+            found = inst.rule.check(view, [staff])
+            out.extend((inst, v) for v in found if v.amount > 0 and v.staff == staff)
+    return out

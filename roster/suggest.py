@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from roster.checker import RosterView, check
+from roster.checker import RosterView, check, found_in
 from roster.constraints import Rule
 from roster.errors import InputError
-from roster.result import CheckReport
+from roster.result import CheckReport, Violation
 from roster.roster import Roster
-from roster.scenario import Scenario
+from roster.scenario import RuleInstance, Scenario
 
 
 @dataclass
@@ -75,20 +75,24 @@ def hard_breaks(scenario: Scenario, roster: Roster) -> list[str]:
     states it: 'at most 5 consecutive working days (rules[2]): R1: 6
     consecutive working days (...), at most 5'."""
     view = RosterView(scenario, roster, soft_cover=False)
+    return _sentences(found_in(view) + found_in(view, linking=True))
+
+
+def _sentences(found: list[tuple[RuleInstance, Violation]]) -> list[str]:
+    """The hard violations among ``found``, each as ``hard_breaks`` words it."""
     out = []
-    for inst in scenario.rule_instances:
-        for v in inst.rule.check(view, inst.staff):
-            if v.amount <= 0 or not v.hard:
-                continue
-            detail = v.message
-            if v.staff is not None:
-                detail = detail.removeprefix(f"{v.staff}: ")
-            name = inst.rule.name if not isinstance(inst.rule, Rule) else None
-            if name is not None:
-                what = _SECTION_WORDS.get(name, name)
-            else:
-                what = f"{inst.rule.describe()} ({inst.origin})"
-            out.append(f"{what}: {detail}")
+    for inst, v in found:
+        if not v.hard:
+            continue
+        detail = v.message
+        if v.staff is not None:
+            detail = detail.removeprefix(f"{v.staff}: ")
+        name = inst.rule.name if not isinstance(inst.rule, Rule) else None
+        if name is not None:
+            what = _SECTION_WORDS.get(name, name)
+        else:
+            what = f"{inst.rule.describe()} ({inst.origin})"
+        out.append(f"{what}: {detail}")
     return out
 
 
@@ -209,7 +213,11 @@ def suggest(
     shift or role, or a date outside the horizon, is an InputError
     (``check_request``)."""
     check_request(scenario, date, shift, role)
-    before = check(scenario, roster, soft_cover=True)
+    # taking the shift changes one person's shifts: only their part of the
+    # rules about one person, and the rules linking people, can change
+    # (``found_in``), so only those are checked for each person tried
+    soft = RosterView(scenario, roster, True)
+    linked_before = _report(found_in(soft, linking=True))
     base_hard = set(hard_breaks(scenario, roster))
     df = roster.df
     out = []
@@ -222,8 +230,16 @@ def suggest(
         if shift in now.split("+"):
             continue
         moved = assign(scenario, roster, p.id, date, shift, as_role)
-        after = check(scenario, moved, soft_cover=True)
-        broken = [b for b in hard_breaks(scenario, moved) if b not in base_hard]
+        soft_after = RosterView(scenario, moved, True)
+        hard_after = soft_after.scoring_cover(False)
+        own = found_in(soft_after, staff=p.id)
+        before = CheckReport(
+            linked_before.violations + _report(found_in(soft, staff=p.id)).violations
+        )
+        after = _report(own + found_in(soft_after, linking=True))
+        # rules about one person do not read soft_cover: their hard part is
+        # the same in both views
+        broken = _sentences(own + found_in(hard_after, linking=True))
         out.append(
             Candidate(
                 p.id,
@@ -232,7 +248,11 @@ def suggest(
                 now,
                 after.total_penalty - before.total_penalty,
                 _delta(before, after),
-                broken,
+                [b for b in broken if b not in base_hard],
             )
         )
     return sorted(out, key=lambda c: (not c.eligible, c.cost, c.staff))
+
+
+def _report(found: list[tuple[RuleInstance, Violation]]) -> CheckReport:
+    return CheckReport(tuple(v for _, v in found))

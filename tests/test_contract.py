@@ -20,11 +20,13 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from roster import Roster, ScenarioError, SolveParams, check, load_scenario, solve
+from roster.checker import RosterView
 from roster.constraints import SECTIONS, leave, one_shift, registry
 from roster.constraints.published import Published
 from roster.model.build import build
 from roster.model.index import Index
 from roster.model.variables import pinned_cells
+from roster.suggest import assign, hard_breaks, suggest
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ROLES = ["RN", "HCA"]
@@ -809,3 +811,61 @@ def test_objective_domain_keeps_legal_rosters() -> None:
     solver = cp_model.CpSolver()
     assert solver.solve(ctx.model) == cp_model.OPTIMAL
     assert solver.objective_value == 0
+
+
+def _person_parts_agree(sc: Any, roster: Roster, soft_cover: bool) -> None:
+    """A rule about one person at a time (not ``links_people``) names the
+    person in each violation, and checked for each person alone finds what
+    it finds for everyone at once (what is about that person): what
+    ``suggest`` relies on to check only the person it moves
+    (``checker.found_in``)."""
+    view = RosterView(sc, roster, soft_cover)
+    for inst in sc.rule_instances:
+        if inst.rule.links_people:
+            continue
+        whole = [v for v in inst.rule.check(view, inst.staff) if v.amount > 0]
+        assert all(v.staff in inst.staff for v in whole), inst.origin  # each names its person
+        alone = [
+            v
+            for s in inst.staff
+            for v in inst.rule.check(view, [s])
+            if v.amount > 0 and v.staff == s
+        ]
+        assert sorted(map(repr, whole)) == sorted(map(repr, alone)), inst.origin
+
+
+@SETTINGS
+@given(st.data(), rule_heavy_data(), st.booleans())
+def test_rules_about_one_person_check_each_person_alone(
+    data: Any, scenario: dict[str, Any], soft_cover: bool
+) -> None:
+    sc = load(scenario)
+    _person_parts_agree(sc, data.draw(roster_for(sc)), soft_cover)
+
+
+@SETTINGS
+@given(st.data(), scenario_data(), st.booleans())
+def test_sections_about_one_person_check_each_person_alone(
+    data: Any, scenario: dict[str, Any], soft_cover: bool
+) -> None:
+    sc = load(scenario)
+    _person_parts_agree(sc, data.draw(roster_for(sc)), soft_cover)
+
+
+@SETTINGS
+@given(st.data(), rule_heavy_data())
+def test_suggest_scores_as_checking_the_whole_roster(data: Any, scenario: dict[str, Any]) -> None:
+    """``suggest`` checks only the person it moves and the rules linking
+    people; each candidate's cost and broken rules are what checking the
+    whole changed roster gives."""
+    sc = load(scenario)
+    roster = data.draw(roster_for(sc))
+    date = data.draw(st.sampled_from(sc.dates))
+    shift = data.draw(st.sampled_from([s.id for s in sc.shifts]))
+    before = check(sc, roster, soft_cover=True)
+    base = set(hard_breaks(sc, roster))
+    for c in suggest(sc, roster, date, shift):
+        moved = assign(sc, roster, c.staff, date, shift, c.role)
+        after = check(sc, moved, soft_cover=True)
+        assert c.cost == after.total_penalty - before.total_penalty, c
+        assert c.broken == [b for b in hard_breaks(sc, moved) if b not in base], c

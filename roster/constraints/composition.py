@@ -31,7 +31,7 @@ class CompositionSection(Section):
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
         sc = ctx.scenario
         allowed = {r.id: set(r.shifts) if r.shifts is not None else None for r in sc.roles}
-        for p in sc.staff:
+        for p in (sc.staff_by_id[sid] for sid in staff):
             for d in range(ctx.days):
                 for shift, role in ctx.assignments(p.id, d):
                     ok = allowed.get(role) if role is not None else None

@@ -41,7 +41,7 @@ class FixedSection(Section):
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
         sc = ctx.scenario
-        for p in sc.staff:
+        for p in (sc.staff_by_id[sid] for sid in staff):
             for f in p.fixed:
                 d = sc.day_index(f.date)
                 assert d is not None

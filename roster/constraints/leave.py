@@ -60,7 +60,10 @@ class LeaveSection(Section):
                         ctx.require_any([neg(v)], staff=s, key=("leave", s), text=text)
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        wanted = set(staff)
         for sid, days in blocked(ctx.scenario).items():
+            if sid not in wanted:
+                continue
             for d, shifts in sorted(days.items()):
                 for shift in [*ctx.shifts(sid, d), *ctx.duties(sid, d)]:
                     if shifts is None or shift in shifts:

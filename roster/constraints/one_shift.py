@@ -73,7 +73,9 @@ class OneShiftSection(Section):
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
         sc = ctx.scenario
-        for p in sc.staff:
+        overlaps: dict[int, set[tuple[str, str]]] = {}  # by day, worked out once
+        for pid in staff:
+            p = sc.staff_by_id[pid]
             for d in range(ctx.days):
                 shifts, duties = ctx.shifts(p.id, d), ctx.duties(p.id, d)
                 for what, held in (("shifts", shifts), ("on-call duties", duties)):
@@ -103,7 +105,9 @@ class OneShiftSection(Section):
                 now = [*shifts, *duties]
                 if not before or not now:
                     continue
-                pairs = set(overlapping_pairs(sc, d - 1))
+                if d not in overlaps:
+                    overlaps[d] = set(overlapping_pairs(sc, d - 1))
+                pairs = overlaps[d]
                 for a in before:
                     for b in now:
                         if (a, b) in pairs:

@@ -92,7 +92,10 @@ class RequestsSection(Section):
             ctx.forbid([unmet], weight=q.weight, staff=s, days=[d])
 
     def check(self, ctx: CheckContext, staff: Sequence[str]) -> Iterator[Violation]:
+        wanted = set(staff)
         for sid, d, q in each_request(ctx.scenario):
+            if sid not in wanted:
+                continue
             shifts = [*ctx.shifts(sid, d), *ctx.duties(sid, d)]
             asked = q.shifts
             worked = bool(shifts) if asked is None else any(t in shifts for t in asked)
