@@ -133,7 +133,8 @@ def measure(name: str, data: dict, repeat: int, folder: Path) -> dict[str, float
             ok(step)
             target = re.search(r'<form id="mapping" method="post" action="([^"]+)"', step.text)
             assert target, step.text[:500]
-            ok(client.post(target.group(1), data=MAPPING))
+            done = ok(client.post(target.group(1), data=MAPPING))
+            assert 'id="import-result"' in done.text, done.text[:500]
 
         figures["import staff sheet"] = timed(import_staff, repeat)
     store.close()
