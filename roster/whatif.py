@@ -504,7 +504,9 @@ def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
     """For each varied headcount, and each combination of the other keys'
     values, the smallest level tried that was solved with no uncovered hours.
     The answer rests on the levels below it (that they leave hours uncovered
-    even at their best), so it is unproven when one of them is."""
+    even at their best), so it is unproven when one of them is; and it is
+    ``settled`` only when a level below it was tried (else the fewest needed
+    may be fewer still)."""
     rows = []
     for axis in (a for a in axes if a.kind == "staff"):
         for fixed in _others(axes, axis):
@@ -528,10 +530,12 @@ def needed(table: pd.DataFrame, axes: list[Axis]) -> pd.DataFrame:
                     **fixed,
                     "needed": enough[0] if enough else None,
                     "proven": not doubts,
+                    "settled": bool(enough) and enough[0] != levels[0],
                     "answer": f"{axis.key}{where}: {answer}{doubts}",
                 }
             )
-    return pd.DataFrame(rows, columns=None if rows else ["key", "needed", "proven", "answer"])
+    empty = ["key", "needed", "proven", "settled", "answer"]
+    return pd.DataFrame(rows, columns=None if rows else empty)
 
 
 def keys_to_vary(sc: Scenario) -> list[tuple[str, str]]:
@@ -567,13 +571,15 @@ def keys_to_vary(sc: Scenario) -> list[tuple[str, str]]:
 
 def headcount(answer: Mapping[str, Any], base: Scenario) -> str:
     """A ``needed`` row's answer as a headcount of ``base``'s staff:
-    'RN: 6 (5 now, +1)'; '' when no level tried was enough."""
+    'RN: 6 (5 now, +1)', or 'RN: at most 4 (5 now, -1)' when the fewest
+    tried was enough (fewer may be too); '' when no level tried was."""
     role = str(answer["key"]).removeprefix("staff.").split("@")[0]
     level = answer.get("needed")
     if level is None or (isinstance(level, float) and math.isnan(level)):
         return ""
     now = sum(1 for p in base.staff if role in p.roles)
-    return f"{role}: {now + int(level)} ({now} now, {level})"
+    bound = "" if answer.get("settled", True) else "at most "
+    return f"{role}: {bound}{now + int(level)} ({now} now, {level})"
 
 
 #: what whatif.png plots, top to bottom, and the axis labels

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 
 from roster.cli import main
 from roster.generate import unit as generated_unit
+from roster.load import parse_text
 from roster.store import Store
 from roster.web.app import create_app
 from web_support import SMALL, chromium, live_server, store, url  # noqa: F401
@@ -135,6 +136,31 @@ def test_a_manager_makes_publishes_and_repairs_a_roster(  # type: ignore[no-unty
     assert imported.leave_of["G"] == {3: "annual"}
     assert [r.want for r in imported.staff_by_id["C"].requests] == ["off"]
     screenshot(driver, "2-imported")
+
+    # an edit: a bad value is shown beside its field and nothing saved; a good one saved
+    driver.get(f"{site}/units/{unit.id}/edit")
+    # (a number out of range the browser itself refuses: its limits come from the model)
+    assert driver.find_element(By.NAME, "staff[3].hours_per_week").get_attribute("max") == "168"
+    roles = driver.find_element(By.NAME, "staff[0].roles")
+    roles.clear()
+    roles.send_keys("RN, surgeon")
+    driver.find_element(By.CSS_SELECTOR, "#edit-staff button[type=submit]").click()
+    wrong = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#edit-staff .problems")))
+    assert "staff[0] (A).roles[1]: unknown role 'surgeon'; allowed: PH, RN" in wrong.text
+    field = driver.find_element(By.NAME, "staff[0].roles")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.get_attribute("value") == "RN, surgeon"
+    screenshot(driver, "2-edit-refused")
+    versions = len(store.versions(unit.id))
+    week = driver.find_element(By.NAME, "contracts[0].hours_per_week")
+    week.clear()
+    week.send_keys("36")
+    driver.find_element(By.CSS_SELECTOR, "#edit-contracts button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.ID, "saved")))
+    assert len(store.versions(unit.id)) == versions + 1
+    assert store.scenario(unit.id).scenario().contracts[0].hours_per_week == 36
+    no_script_errors(driver)
+
     driver.get(f"{site}/units/{unit.id}")
     assert driver.find_element(By.ID, "staff").text == "7"
     screenshot(driver, "2-unit")
@@ -247,4 +273,32 @@ def test_progress_streams_live_and_stop_keeps_the_best_roster(  # type: ignore[n
     WebDriverWait(driver, 120).until(ec.text_to_be_present_in_element((By.ID, "state"), "finished"))
     assert "stopped: kept the best roster found" in driver.find_element(By.ID, "latest").text
     assert driver.find_element(By.CSS_SELECTOR, "#roster a").is_displayed()
+    no_script_errors(driver)
+
+
+@pytest.mark.slow
+def test_a_what_if_in_the_browser(site: str, store: Store, driver) -> None:  # type: ignore[no-untyped-def]
+    """Keys and values typed in, the variants run in the background, and the
+    page shows the table, the chart (an image that loads) and the answer."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    unit = store.create_unit("Ward 7", parse_text(SMALL.read_text()))
+    driver.get(f"{site}/units/{unit.id}/whatif")
+    driver.find_elements(By.NAME, "key")[0].send_keys("staff.RN")
+    driver.find_elements(By.NAME, "values")[0].send_keys("-1,0")
+    driver.find_element(By.NAME, "time_limit").send_keys("3")
+    driver.find_element(By.CSS_SELECTOR, "#whatif button[type=submit]").click()
+    WebDriverWait(driver, 120).until(
+        ec.text_to_be_present_in_element((By.CSS_SELECTOR, "h1"), "finished")
+    )
+    rows = driver.find_elements(By.CSS_SELECTOR, "#whatif-table tr td:first-child")
+    assert len(rows) == 2, driver.find_element(By.ID, "whatif-table").text
+    chart = driver.find_element(By.ID, "whatif-chart")
+    assert driver.execute_script("return arguments[0].naturalWidth", chart) > 0
+    # -1 RN was already enough: the answer is a bound, and says so
+    answer = driver.find_element(By.ID, "whatif-answer").text
+    assert "RN: at most 4 (5 now, -1)" in answer and "Not settled" in answer
+    screenshot(driver, "8-whatif")
     no_script_errors(driver)

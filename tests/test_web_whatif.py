@@ -67,6 +67,9 @@ def test_the_keys_a_unit_can_vary_and_the_headcount_needed() -> None:
         plan_data(parse_text(SMALL.read_text()), [f"{key}={example[key.split('.')[0]]}"])
     assert headcount({"key": "staff.PH@P1", "needed": "+2"}, small) == "PH: 4 (2 now, +2)"
     assert headcount({"key": "staff.RN", "needed": None}, small) == ""
+    # the fewest tried was already enough: a bound, not the answer
+    unsettled = {"key": "staff.PH@P1", "needed": "-1", "settled": False}
+    assert headcount(unsettled, small) == "PH: at most 1 (2 now, -1)"
 
 
 SHIPPED = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))

@@ -147,6 +147,7 @@ def test_an_answer_is_unproven_only_by_the_variants_it_rests_on() -> None:
         "(unproven: gap 99.5% at 0, no roster (UNKNOWN) at +1)",
     ]
     assert need["proven"].tolist() == [True, False]
+    assert need["settled"].tolist() == [True, False]  # -1 was short at demand 1
     fx = effects(table, AXES)  # staff at demand 1, at 1.5, then demand at -1, 0, +1
     assert fx["proven"].tolist() == [True, False, False, False, True, False, False]
     assert fx.loc[0, "effect"] == (
@@ -158,6 +159,13 @@ def test_an_answer_is_unproven_only_by_the_variants_it_rests_on() -> None:
     assert fx.loc[6, "effect"] == (
         "demand.RN 1 -> 1.5 (staff.RN=+1): no comparison (status FEASIBLE and UNKNOWN)"
     )
+
+
+def test_an_answer_at_the_fewest_tried_is_not_settled() -> None:
+    table = made_up(uncovered_hours=[0.0, 0.0, 0.0, 40.0, 20.0, 0.0])
+    need = needed(table, AXES)
+    assert need["answer"][0].endswith("no uncovered hours even at -1, the fewest tried: try fewer")
+    assert need["settled"].tolist() == [False, True]
 
 
 def test_the_proven_column_is_the_one_judged_when_present() -> None:
