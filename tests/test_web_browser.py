@@ -228,7 +228,7 @@ def test_a_manager_makes_publishes_and_repairs_a_roster(  # type: ignore[no-unty
     changes = wait.until(ec.presence_of_element_located((By.ID, "changes")))
     [repaired] = [r for r in store.rosters(unit.id) if r.kind == "repair"]
     assert repaired.kind == "repair" and repaired.parent_id == solved
-    assert re.search(rf"\n{who} {when} N off absent", changes.text), changes.text
+    assert re.search(rf"\n\w+ \({who}\) {when} N off absent", changes.text), changes.text
     assert (
         "flu" in driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=changes-title]").text
     )

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from roster.constraints.base import fmt_dates
 from roster.errors import InputError
 from roster.model.solve import SolveParams
 from roster.records import LEAVE_TYPES
@@ -353,7 +354,9 @@ async def sick_call(request: Request, roster_id: int, store: StoreDep) -> Respon
         status = done.result.status
         lines = [f"repair: {OUTCOME[status]} ({status.value}); nothing changed; allow more time"]
         return roster_page(request, store, roster_id, 422, sick_problems=lines, sick=sick)
-    note = f"{absence.staff} on {absence.kind} leave {absence.first}..{absence.last}"
+    person = sc.staff_by_id[absence.staff]
+    who = f"{person.name} ({person.id})" if person.name else person.id
+    note = f"{who}, {absence.kind} leave {fmt_dates([absence.first, absence.last])}"
     note += f": {reason}" if reason else ""
     change = store.record_change(
         roster_id, done.result.roster, done.changes, kind="repair", reason=note,
