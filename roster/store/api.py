@@ -353,8 +353,6 @@ class Store:
         """The unit's current scenario version, or version number ``version``."""
         with self.reading() as session:
             _unit(session, unit_id)
-            if version is None:
-                return _scenario_info(_current(session, unit_id))
             return _scenario_info(_version(session, unit_id, version))
 
     def versions(self, unit_id: int) -> list[ScenarioInfo]:
@@ -380,15 +378,10 @@ class Store:
         """A queued run of the unit's current scenario version (or version
         number ``version``) with parameters ``params`` (as JSON): a solve, or
         (``kind`` whatif) a what-if whose params say what to vary."""
-        if kind not in RUN_KINDS:
-            raise StoreError("kind", f"unknown run kind {kind!r}; allowed: {', '.join(RUN_KINDS)}")
+        _known_kind("run", kind, RUN_KINDS)
         with self.writing() as session:
             _unit(session, unit_id)
-            scenario = (
-                _current(session, unit_id)
-                if version is None
-                else _version(session, unit_id, version)
-            )
+            scenario = _version(session, unit_id, version)
             run = Run(
                 unit_id=unit_id,
                 scenario_version_id=scenario.id,
@@ -595,18 +588,11 @@ class Store:
     ) -> RosterInfo:
         """A roster made outside a run (e.g. imported), for the unit's current
         scenario version or version number ``version``."""
-        if kind not in ROSTER_KINDS:
-            raise StoreError(
-                "kind", f"unknown roster kind {kind!r}; allowed: {', '.join(ROSTER_KINDS)}"
-            )
+        _known_kind("roster", kind, ROSTER_KINDS)
         rows = roster_rows(roster)
         with self.writing() as session:
             _unit(session, unit_id)
-            scenario = (
-                _current(session, unit_id)
-                if version is None
-                else _version(session, unit_id, version)
-            )
+            scenario = _version(session, unit_id, version)
             record = RosterRecord(
                 unit_id=unit_id,
                 scenario_version_id=scenario.id,
@@ -667,10 +653,7 @@ class Store:
         repair's added leave), for a new version of the unit's scenario made
         in the same transaction (noted with ``reason``), so that a failure
         leaves neither."""
-        if kind not in CHANGE_KINDS:
-            raise StoreError(
-                "kind", f"unknown change kind {kind!r}; allowed: {', '.join(CHANGE_KINDS)}"
-            )
+        _known_kind("change", kind, CHANGE_KINDS)
         if version is not None and scenario is not None:
             raise StoreError("scenario", "give a scenario version or a new scenario, not both")
         rows, table = roster_rows(changed), table_rows(changes)
@@ -812,6 +795,12 @@ def _unit(session: Session, unit_id: int) -> Unit:
     return unit
 
 
+def _known_kind(what: str, kind: str, allowed: Sequence[str]) -> None:
+    """A StoreError unless ``kind`` is one of the ``allowed`` kinds of ``what``."""
+    if kind not in allowed:
+        raise StoreError("kind", f"unknown {what} kind {kind!r}; allowed: {', '.join(allowed)}")
+
+
 def _current(session: Session, unit_id: int) -> ScenarioVersion:
     found = session.scalar(
         select(ScenarioVersion)
@@ -824,7 +813,10 @@ def _current(session: Session, unit_id: int) -> ScenarioVersion:
     return found
 
 
-def _version(session: Session, unit_id: int, version: int) -> ScenarioVersion:
+def _version(session: Session, unit_id: int, version: int | None) -> ScenarioVersion:
+    """Scenario version number ``version`` of the unit; its current one for None."""
+    if version is None:
+        return _current(session, unit_id)
     found = session.scalar(
         select(ScenarioVersion).where(
             ScenarioVersion.unit_id == unit_id, ScenarioVersion.version == version
