@@ -349,6 +349,29 @@ def test_a_change_makes_a_new_roster_and_keeps_the_old(store: Store) -> None:
     assert count(store, "rosters") == 2 and count(store, "changes") == 1
 
 
+def test_targeted_reads_find_what_the_lists_hold(store: Store) -> None:
+    """The pages read one roster's children, its change, its published
+    versions and a version by id without loading every record's rows."""
+    unit = store.create_unit("Ward 7", mini())
+    first = store.save_roster(unit.id, a_roster())
+    edit = store.record_change(first.id, a_roster(days=2), [], kind="edit", reason="x")
+    other = store.record_change(first.id, a_roster(days=1), [], kind="edit", reason="y")
+    store.publish(first.id)
+    store.publish(edit.result_id)
+    assert [r.id for r in store.rosters(unit.id, parent_id=first.id)] == [
+        other.result_id, edit.result_id,
+    ]  # fmt: skip
+    assert store.rosters(unit.id, limit=2) == store.rosters(unit.id)[:2]
+    assert store.change_making(edit.result_id) == edit
+    assert store.change_making(first.id) is None
+    assert [p.number for p in store.published(unit.id, roster_id=edit.result_id)] == [2]
+    [version] = store.versions(unit.id)
+    assert store.version_by_id(version.id) == version
+    assert store.version_numbers(unit.id) == {version.id: 1}
+    with pytest.raises(NotFound, match="no scenario version with id 999"):
+        store.version_by_id(999)
+
+
 def test_a_change_with_its_new_scenario_is_one_transaction(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

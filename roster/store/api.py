@@ -355,6 +355,26 @@ class Store:
             _unit(session, unit_id)
             return _scenario_info(_version(session, unit_id, version))
 
+    def version_by_id(self, version_id: int) -> ScenarioInfo:
+        """A scenario version by its own id (what rosters, runs and published
+        versions refer to)."""
+        with self.reading() as session:
+            found = session.get(ScenarioVersion, version_id)
+            if found is None:
+                raise NotFound("version", f"no scenario version with id {version_id}")
+            return _scenario_info(found)
+
+    def version_numbers(self, unit_id: int) -> dict[int, int]:
+        """The unit's scenario versions' numbers by their ids, without their data."""
+        with self.reading() as session:
+            _unit(session, unit_id)
+            rows = session.execute(
+                select(ScenarioVersion.id, ScenarioVersion.version).where(
+                    ScenarioVersion.unit_id == unit_id
+                )
+            )
+            return {row.id: row.version for row in rows}
+
     def versions(self, unit_id: int) -> list[ScenarioInfo]:
         """Every scenario version of the unit, oldest first."""
         with self.reading() as session:
@@ -622,15 +642,17 @@ class Store:
             )
             return None if found is None else _roster_info(found)
 
-    def rosters(self, unit_id: int) -> list[RosterInfo]:
-        """The unit's rosters, newest first."""
+    def rosters(
+        self, unit_id: int, *, parent_id: int | None = None, limit: int | None = None
+    ) -> list[RosterInfo]:
+        """The unit's rosters, newest first: only those changed from roster
+        ``parent_id`` when given, at most ``limit`` of them."""
         with self.reading() as session:
             _unit(session, unit_id)
-            found = session.scalars(
-                select(RosterRecord)
-                .where(RosterRecord.unit_id == unit_id)
-                .order_by(RosterRecord.id.desc())
-            )
+            query = select(RosterRecord).where(RosterRecord.unit_id == unit_id)
+            if parent_id is not None:
+                query = query.where(RosterRecord.parent_id == parent_id)
+            found = session.scalars(query.order_by(RosterRecord.id.desc()).limit(limit))
             return [_roster_info(r) for r in found]
 
     def record_change(
@@ -693,6 +715,12 @@ class Store:
 
         return self._retrying(write)
 
+    def change_making(self, roster_id: int) -> ChangeInfo | None:
+        """The edit or repair that made roster ``roster_id``, if one did."""
+        with self.reading() as session:
+            found = session.scalar(select(Change).where(Change.result_id == roster_id))
+            return None if found is None else _change_info(found)
+
     def changes(self, unit_id: int) -> list[ChangeInfo]:
         """The unit's edits and repairs, newest first."""
         with self.reading() as session:
@@ -739,13 +767,18 @@ class Store:
             )
             return None if found is None else _published_info(found)
 
-    def published(self, unit_id: int, number: int | None = None) -> list[PublishedInfo]:
-        """The unit's published versions, oldest first (or only ``number``)."""
+    def published(
+        self, unit_id: int, number: int | None = None, *, roster_id: int | None = None
+    ) -> list[PublishedInfo]:
+        """The unit's published versions, oldest first (or only ``number``;
+        or only those of roster ``roster_id``)."""
         with self.reading() as session:
             _unit(session, unit_id)
             query = select(Published).where(Published.unit_id == unit_id)
             if number is not None:
                 query = query.where(Published.number == number)
+            if roster_id is not None:
+                query = query.where(Published.roster_id == roster_id)
             found = [_published_info(p) for p in session.scalars(query.order_by(Published.number))]
             if number is not None and not found:
                 raise NotFound("number", f"unit {unit_id} has no published version {number}")

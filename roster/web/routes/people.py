@@ -100,7 +100,7 @@ def mine(request: Request, store: Store, token: str) -> Mine | None:
         return None
     published, sc, shifts = store.latest_published(unit_id), None, []
     if published is not None:
-        version = next(v for v in store.versions(unit_id) if v.id == published.scenario_version_id)
+        version = store.version_by_id(published.scenario_version_id)
         sc = version.scenario()
         shifts = person_shifts(sc, published.roster(), staff_id)
     person = (sc.staff_by_id.get(staff_id) if sc else None) or current.staff_by_id.get(staff_id)

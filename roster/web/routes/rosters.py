@@ -54,11 +54,6 @@ class Shown:
         return check(self.scenario, self.roster, soft_cover=self.soft)
 
 
-def scenario_of(store: Store, unit_id: int, version_id: int) -> Scenario:
-    """The scenario version (by its id) a roster or published version is for."""
-    return next(v for v in store.versions(unit_id) if v.id == version_id).scenario()
-
-
 def roster_parts(store: Store, roster_id: int) -> tuple[RosterInfo, Scenario, bool]:
     """A stored roster, the scenario version it is for, and whether the run
     it comes from (through any edits and repairs) treated cover as soft."""
@@ -69,14 +64,7 @@ def roster_parts(store: Store, roster_id: int) -> tuple[RosterInfo, Scenario, bo
     soft = False
     if origin.run_id is not None:
         soft = bool(store.run(origin.run_id).params.get("soft_cover", False))
-    return info, scenario_of(store, info.unit_id, info.scenario_version_id), soft
-
-
-def made_by(store: Store, info: RosterInfo) -> ChangeInfo | None:
-    """The edit or repair that made this roster, if one did."""
-    if info.parent_id is None:
-        return None
-    return next((c for c in store.changes(info.unit_id) if c.result_id == info.id), None)
+    return info, store.version_by_id(info.scenario_version_id).scenario(), soft
 
 
 def change_marks(change: ChangeInfo | None) -> dict[tuple[str, dt.date], str]:
@@ -118,7 +106,7 @@ def shown(store: Store, info: RosterInfo) -> Shown:
     """Everything a roster's page and downloads need."""
     _, sc, soft = roster_parts(store, info.id)
     roster = info.roster()
-    marks = change_marks(made_by(store, info))
+    marks = change_marks(store.change_making(info.id))
     return Shown(sc, roster, soft, solve_result(store, info, roster), marks)
 
 
@@ -130,8 +118,8 @@ def roster_page(
     info = store.roster(roster_id)
     it = shown(store, info)
     grid = view(it.scenario, it.roster, it.report(), it.result, it.marks)
-    published = [p for p in store.published(info.unit_id) if p.roster_id == roster_id]
-    later = [r for r in store.rosters(info.unit_id) if r.parent_id == roster_id]
+    published = store.published(info.unit_id, roster_id=roster_id)
+    later = store.rosters(info.unit_id, parent_id=roster_id)
     context: dict[str, Any] = {
         "cell": None, "check": None, "cover": None, "sick_problems": [],
         "publish_problems": [], "sick": {}, "cover_query": {}, "cell_problems": None,
@@ -140,7 +128,7 @@ def roster_page(
     return page(
         request, "roster.html.j2", status, roster=info, unit=store.unit(info.unit_id),
         sc=it.scenario, grid=grid, origin=ORIGIN.get(info.kind, info.kind),
-        change=made_by(store, info), published=published, base=f"/rosters/{roster_id}",
+        change=store.change_making(info.id), published=published, base=f"/rosters/{roster_id}",
         later=[(r.id, ORIGIN.get(r.kind, r.kind)) for r in reversed(later)],
         repair_solve=repair_outcome(info),
         leave_types=[*LEAVE_TYPES, *(t for t in it.scenario.leave_types if t not in LEAVE_TYPES)],
@@ -229,7 +217,7 @@ def published_version(store: Store, unit_id: int, number: int) -> PublishedInfo:
 def published_shown(store: Store, it: PublishedInfo) -> Shown:
     """A published version as its read-only page and downloads show it."""
     roster = it.roster()
-    return Shown(scenario_of(store, it.unit_id, it.scenario_version_id), roster, False, None, {})
+    return Shown(store.version_by_id(it.scenario_version_id).scenario(), roster, False, None, {})
 
 
 @router.get("/units/{unit_id}/published", response_class=HTMLResponse)

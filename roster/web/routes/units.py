@@ -74,7 +74,7 @@ def unit(request: Request, unit_id: int, store: StoreDep, workers: WorkersDep) -
     runs = [workers.reap(store, r) for r in store.runs(unit_id)]
     return page(
         request, "unit.html.j2", unit=found, version=current, sc=current.scenario(), runs=runs,
-        rosters=store.rosters(unit_id)[:ROSTERS_SHOWN], published=store.latest_published(unit_id),
-        versions={v.id: v.version for v in store.versions(unit_id)},
+        rosters=store.rosters(unit_id, limit=ROSTERS_SHOWN),
+        published=store.latest_published(unit_id), versions=store.version_numbers(unit_id),
         problems=[],
     )  # fmt: skip
