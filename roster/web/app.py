@@ -58,7 +58,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        workers.shutdown(store)
+        workers.shutdown()
 
     app = FastAPI(
         title="roster", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None,

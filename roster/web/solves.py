@@ -96,12 +96,11 @@ class Workers:
             return store.run(run.id)
         return run
 
-    def shutdown(self, store: Store | None = None, wait: float = 10.0) -> None:
+    def shutdown(self, wait: float = 10.0) -> None:
         """Start nothing more, stop every running solve (each keeps its best
         roster) and wait for them; queued runs stay queued (a restart marks
-        them interrupted). With ``store``, a run whose process ended without
-        recording its end (stopped before its solve began) is marked
-        interrupted now."""
+        them interrupted). A run whose process ended without recording its
+        end (stopped before its solve began) is marked interrupted now."""
         self._closing.set()
         if self._thread is not None:
             self._thread.join()
@@ -114,10 +113,10 @@ class Workers:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.terminate()
-        if store is not None:
+        if self._store is not None:  # set by the first run submitted
             with self._lock:
                 ours = list(self.processes)
-            store.mark_interrupted("the server stopped before this solve ended", run_ids=ours)
+            self._store.mark_interrupted("the server stopped before this solve ended", run_ids=ours)
 
 
 def _ended(store: Store, run_id: int, process: BaseProcess) -> None:
