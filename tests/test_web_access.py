@@ -450,9 +450,8 @@ def test_signing_in_and_a_staff_link_in_a_browser(store: Store, url: str) -> Non
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
-    from test_web_browser import no_script_errors, screenshot
 
-    from web_support import chromium, live_server
+    from web_support import chromium, live_server, no_script_errors, screenshot
 
     unit_id = published_unit(store)
     access.set_password(PASSWORD, url)

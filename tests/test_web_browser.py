@@ -5,7 +5,6 @@ artefact (``tests/artifacts/web-*.png``)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +22,16 @@ from roster.generate import unit as generated_unit
 from roster.load import parse_text
 from roster.store import Store
 from roster.web.app import create_app
-from web_support import SMALL, chromium, live_server, store, url  # noqa: F401
+from web_support import (  # noqa: F401
+    SMALL,
+    chromium,
+    live_server,
+    no_script_errors,
+    screenshot,
+    store,
+    url,
+)
 
-ARTIFACTS = Path(os.environ.get("ROSTER_ARTIFACTS", Path(__file__).parent / "artifacts"))
 SAT, MON = dt.date(2026, 12, 12), dt.date(2026, 12, 14)
 
 
@@ -39,16 +45,6 @@ def spreadsheet(folder: Path, name: str, rows: list[list[object]]) -> Path:
     path = folder / f"{name}.xlsx"
     book.save(path)
     return path
-
-
-def screenshot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
-    """The whole page as ``tests/artifacts/web-<name>.png``."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.body.scrollHeight")
-    driver.set_window_size(1400, max(600, min(height + 40, 4000)))
-    path = ARTIFACTS / f"web-{name}.png"
-    assert driver.save_screenshot(str(path))
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 #: the small ward's shifts needing at least one of a role, and no more asked
@@ -67,14 +63,6 @@ def alone_on_a_shift(rows: list[dict[str, str]]) -> tuple[str, str]:
     ]
     assert alone, working
     return alone[0]
-
-
-def no_script_errors(driver) -> None:  # type: ignore[no-untyped-def]
-    """No script failed (a refused request, answered 4xx on purpose, is not one)."""
-    errors = [
-        e for e in driver.get_log("browser") if e["level"] == "SEVERE" and e["source"] != "network"
-    ]
-    assert errors == [], errors
 
 
 @pytest.fixture

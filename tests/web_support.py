@@ -5,6 +5,7 @@ made from the small ward, and waiting for a run to end."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import socket
 import threading
@@ -24,6 +25,7 @@ from roster.web.app import create_app
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small.yaml"
+ARTIFACTS = Path(os.environ.get("ROSTER_ARTIFACTS", Path(__file__).parent / "artifacts"))
 
 
 def csrf_of(html: str) -> str:
@@ -99,3 +101,21 @@ def live_server(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+def screenshot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The whole page as ``tests/artifacts/web-<name>.png``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(1400, max(600, min(height + 40, 4000)))
+    path = ARTIFACTS / f"web-{name}.png"
+    assert driver.save_screenshot(str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def no_script_errors(driver) -> None:  # type: ignore[no-untyped-def]
+    """No script failed (a refused request, answered 4xx on purpose, is not one)."""
+    errors = [
+        e for e in driver.get_log("browser") if e["level"] == "SEVERE" and e["source"] != "network"
+    ]
+    assert errors == [], errors
